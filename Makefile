@@ -1,0 +1,36 @@
+# The two commands of the README are `make serve` and `make test`; everything else is set-up
+# they call. Nothing here needs anything installed by hand on a fresh Debian machine with
+# Python 3.11 (and root for the Debian packages the browser tests use).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+GAZETTE ?= $(SHARED)/gazette/kunming-gazette-2010-no15.txt
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: setup serve test browser lint bench
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Serves the platform on http://$(HOST) on the embedded SQLite default (or $DATABASE_URL).
+serve: setup
+	$(BIN)/kmgov setup $(if $(wildcard $(GAZETTE)),--gazette $(GAZETTE))
+	$(BIN)/kmgov runserver $(HOST) --noreload
+
+# Debian's Chromium and CJK fonts for the browser tests (a browser download of its own fails here).
+browser:
+	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Runs the whole suite on $DATABASE_URL (default: SQLite).
+test: setup browser
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/gazette.py

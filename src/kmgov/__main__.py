@@ -1,0 +1,3 @@
+from kmgov.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""The organisation tree, people's roles in it, and the append-only audit log (SPEC X-4, X-5, X-6)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class OrgKind(models.TextChoices):
+    CITY = "city", "市"
+    COUNTY = "county", "县（市）区"
+    ZONE = "zone", "开发（度假）区"
+    OTHER_BODY = "other_body", "其他管委会"
+    TOWNSHIP = "township", "乡镇"
+    SUBDISTRICT = "subdistrict", "街道"
+    VILLAGE = "village", "村委会"
+    COMMUNITY = "community", "居委会/社区"
+    DEPARTMENT = "department", "委办局"
+    ENTERPRISE = "enterprise", "企业"
+    UNIT = "unit", "其他单位"
+
+
+# A zone's committee (管委会) acts as a county: both are "county level" for scoping and routing.
+COUNTY_LEVEL_KINDS = (OrgKind.COUNTY, OrgKind.ZONE, OrgKind.OTHER_BODY)
+
+
+class OrgUnit(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField("名称", max_length=128)
+    short_name = models.CharField("简称", max_length=64, blank=True)
+    kind = models.CharField("类别", max_length=16, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path "/kunming/panlong/dianyuan/": a subtree is one indexed prefix query.
+    path = models.CharField(max_length=512, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    aliases = models.JSONField("别名", default=list, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        self.depth = self.path.count("/") - 2
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: "OrgUnit") -> bool:
+        return self.path.startswith(other.path)
+
+    def county_level(self) -> "OrgUnit | None":
+        """The county, district or zone this unit belongs to (itself if it is one)."""
+        node: OrgUnit | None = self
+        while node is not None:
+            if node.kind in COUNTY_LEVEL_KINDS:
+                return node
+            node = node.parent
+        return None
+
+
+class Role(models.TextChoices):
+    PUBLIC = "public", "公众"
+    ENTERPRISE = "enterprise", "企业（申报人）"
+    TOWNSHIP_STAFF = "township_staff", "乡镇/村工作人员"
+    COUNTY_DEPARTMENT = "county_department", "县级部门"
+    COUNTY_OFFICE = "county_office", "县级领导小组办公室"
+    COUNTY_GOVERNMENT = "county_government", "县级人民政府"
+    CITY_DEPARTMENT = "city_department", "市级部门"
+    CITY_OFFICE = "city_office", "市级领导小组办公室"
+    HOTLINE_OPERATOR = "hotline_operator", "热线话务员"
+    DEPARTMENT_LIAISON = "department_liaison", "部门联络员"
+    AUDITOR = "auditor", "审计（只读）"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+
+# Roles that may change nothing, whatever their place in the tree.
+READ_ONLY_ROLES = frozenset({Role.PUBLIC, Role.AUDITOR})
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="role_assignments")
+    title = models.CharField("职务", max_length=128, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+
+    class Meta:
+        unique_together = [("user", "role", "org")]
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} @ {self.org}"
+
+
+class AuditEntry(models.Model):
+    """One change, written in the same transaction as the change itself. Never updated or deleted."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    org = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录只能追加，不能删除")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API and scripts; it acts as its user, with the user's roles."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    label = models.CharField(max_length=64, blank=True)

@@ -1,0 +1,87 @@
+"""Who may see what: every read of scoped data goes through `scoped()` (SPEC X-5).
+
+A role held at a node of the tree reaches that node's whole subtree. City-level roles held
+at the city node therefore reach everything; a county official reaches only their county; an
+enterprise only itself. Anonymous users reach no scoped data at all (the gazette is public
+and not scoped).
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import READ_ONLY_ROLES, OrgUnit, Role, RoleAssignment
+
+
+class ScopeDenied(PermissionError):
+    """The caller's roles do not reach the object asked for."""
+
+
+def user_assignments(user) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_kmgov_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("org"))
+        user._kmgov_assignments = cached
+    return cached
+
+
+def reach_paths(user, roles: set[str] | None = None) -> list[str]:
+    """The org paths whose subtrees the user reaches (through the given roles, or any role)."""
+    if getattr(user, "is_superuser", False):
+        return ["/"]
+    return [
+        a.org.path for a in user_assignments(user) if roles is None or a.role in roles
+    ]
+
+
+def has_role(user, *roles: str, within: OrgUnit | None = None) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    for a in user_assignments(user):
+        if a.role in roles and (within is None or within.path.startswith(a.org.path)):
+            return True
+    return False
+
+
+def can_see_org(user, org: OrgUnit, roles: set[str] | None = None) -> bool:
+    return any(org.path.startswith(p) for p in reach_paths(user, roles))
+
+
+def can_change_org(user, org: OrgUnit) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        org.path.startswith(a.org.path)
+        for a in user_assignments(user)
+        if a.role not in READ_ONLY_ROLES
+    )
+
+
+def scoped(qs: QuerySet, user, org_field: str = "org", roles: set[str] | None = None) -> QuerySet:
+    """Restrict a queryset of org-owned rows to what the user's roles reach."""
+    paths = reach_paths(user, roles)
+    if "/" in paths:
+        return qs
+    if not paths:
+        return qs.none()
+    cond = Q()
+    key = f"{org_field}__path__startswith" if org_field else "path__startswith"
+    for p in set(paths):
+        cond |= Q(**{key: p})
+    return qs.filter(cond)
+
+
+def visible_orgs(user) -> QuerySet:
+    return scoped(OrgUnit.objects.all(), user, org_field="")  # type: ignore[arg-type]
+
+
+def is_city_level(user) -> bool:
+    return "/" in reach_paths(user) or any(
+        a.org.kind == "city" for a in user_assignments(user)
+    )
+
+
+__all__ = [
+    "Role", "ScopeDenied", "user_assignments", "reach_paths", "has_role", "can_see_org",
+    "can_change_org", "scoped", "visible_orgs", "is_city_level",
+]

@@ -1,0 +1,29 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SHARED = Path(settings.SHARED_DIR)
+SEED = SHARED / "gazette" / "kunming-gazette-2010-no15.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    assert SEED.exists(), f"the seed gazette is read from ../shared: {SEED} is missing"
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def org_tree(db):
+    from kmgov.core.services import org_tree_load
+
+    org_tree_load()
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
