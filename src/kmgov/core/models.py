@@ -139,3 +139,24 @@ class ApiToken(models.Model):
     key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     label = models.CharField(max_length=64, blank=True)
+
+
+class SearchEntry(models.Model):
+    """One searchable text (a gazette node, a knowledge-base entry …), stored word-segmented.
+
+    The kernel's Chinese full-text index: SQLite FTS5 or PostgreSQL full text over `segmented`
+    (see `core/search.py`). Sources are named by string so the kernel imports no module."""
+
+    source = models.CharField(max_length=32)
+    ref_id = models.BigIntegerField()
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=512, blank=True)
+    body = models.TextField()
+    segmented = models.TextField()
+    # Which group of the source the entry belongs to (e.g. the issue id), for bulk removal.
+    group = models.CharField(max_length=64, blank=True, db_index=True)
+    weight = models.FloatField(default=1.0)
+
+    class Meta:
+        unique_together = [("source", "ref_id")]
+        indexes = [models.Index(fields=["source", "group"])]

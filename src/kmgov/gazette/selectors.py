@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from .models import Document, Issue, Node
+from .models import Appointment, Document, Issue, Node, Table
 
 
 def issue_list():
@@ -40,3 +40,107 @@ def normalise_docno(text: str) -> str:
     if t and not t.endswith("号"):
         t += "号"
     return t
+
+
+def document_list(issue):
+    return issue.documents.all()
+
+
+def document_nodes(doc: Document) -> list[Node]:
+    """The document's nodes as a tree: roots returned, each with `.kids` filled, one query."""
+    nodes = list(Node.objects.filter(document=doc).select_related("table").order_by("order"))
+    by_id = {n.id: n for n in nodes}
+    roots = []
+    for n in nodes:
+        n.kids = []
+    for n in nodes:
+        if n.parent_id:
+            by_id[n.parent_id].kids.append(n)
+        else:
+            roots.append(n)
+    return roots
+
+
+def node_table(node: Node):
+    try:
+        return node.table
+    except Table.DoesNotExist:
+        return None
+
+
+def issue_parsed(issue: Issue, docs=None):
+    """Rebuild the parser's dataclasses from the database (for the exports)."""
+    from .parsed import ParsedIssue, ParsedTocEntry
+
+    toc = [ParsedTocEntry(lang=t.lang, section=t.section, title=t.title, page=t.page,
+                          order=t.order, docno=t.document.docno if t.document_id else "")
+           for t in issue.toc.select_related("document")]
+    return ParsedIssue(
+        city=issue.city, title=issue.title, editor=issue.editor, issue_date=issue.issue_date,
+        year=issue.year, number=issue.number, serial=issue.serial, title_en=issue.title_en,
+        toc=toc, documents=[document_parsed(d) for d in (docs or [])],
+        notes=list(issue.notes), sha256=issue.sha256,
+    )
+
+
+def document_parsed(doc: Document):
+    from .parsed import (ParsedAppointment, ParsedCrossRef, ParsedDocument, ParsedNode,
+                         ParsedTable)
+
+    def build(n: Node) -> ParsedNode:
+        t = node_table(n)
+        return ParsedNode(
+            kind=n.kind, label=n.label, path=n.path, heading=n.heading, text=n.text,
+            line=n.line, children=[build(k) for k in n.kids],
+            table=ParsedTable(caption=t.caption, header=t.header, rows=t.rows, unit=t.unit,
+                              note=t.note, kind=t.kind, meta=t.meta) if t else None,
+        )
+
+    return ParsedDocument(
+        docno=doc.docno, docno_printed=doc.docno_printed, series=doc.series, year=doc.year,
+        number=doc.number, issuer=doc.issuer, title=doc.title, addressees=doc.addressees,
+        signed_on=doc.signed_on, section=doc.section, page=doc.page, toc_title=doc.toc_title,
+        order=doc.order, nodes=[build(r) for r in document_nodes(doc)],
+        crossrefs=[ParsedCrossRef(docno=c.docno, raw=c.raw, title=c.title,
+                                  node_path=c.node.path if c.node_id else "")
+                   for c in doc.crossrefs.select_related("node").order_by("id")],
+        appointments=[ParsedAppointment(person=a.person, action=a.action, post=a.post,
+                                        org=a.org_name, qualifiers=a.qualifiers, rank=a.rank,
+                                        probation_years=a.probation_years,
+                                        secondment_years=a.secondment_years, source=a.source,
+                                        order=a.order)
+                      for a in doc.appointments.all()],
+        line_start=doc.line_start, line_end=doc.line_end,
+    )
+
+
+def search_nodes(query: str, limit: int = 20):
+    """Ranked gazette hits: each with its node, document and node path."""
+    from kmgov.core import search
+
+    from .services import SEARCH_SOURCE
+
+    hits = search.search(query, sources=[SEARCH_SOURCE], limit=limit)
+    nodes = Node.objects.select_related("document", "document__issue").in_bulk(
+        [h.entry.ref_id for h in hits])
+    out = []
+    for h in hits:
+        n = nodes.get(h.entry.ref_id)
+        if n is not None:
+            out.append((n, h.score, h.entry))
+    return out
+
+
+def appointments_holding(post: str, org: str, on):
+    """Who holds post P at org O on date D, from the appointment records (GZ-5)."""
+    from django.db.models import Q
+
+    qs = Appointment.objects.filter(post=post, org_name=org, start_date__lte=on).exclude(
+        action="remove").filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+    removed = set(Appointment.objects.filter(post=post, org_name=org, action="remove",
+                                             start_date__lte=on).values_list("person", flat=True))
+    return [a for a in qs.select_related("document") if a.person not in removed]
+
+
+def appointments_of(person: str):
+    return Appointment.objects.filter(person="".join(person.split())).select_related("document")

@@ -1,0 +1,199 @@
+"""Chinese full-text search: jieba word segmentation over SQLite FTS5 or PostgreSQL full text.
+
+Text is segmented once when indexed (`segmented` holds space-separated words); a query is
+segmented the same way. SQLite ranks with FTS5's bm25; PostgreSQL with ts_rank_cd over
+`to_tsvector('simple', segmented)` (the 'simple' configuration keeps the words as jieba cut
+them). Candidates whose raw text contains the query as typed get a bonus, so a phrase that
+appears in one place only comes first. Both databases answer the same questions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from .models import SearchEntry
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+# Words of the gazette's domain that jieba's general dictionary would cut apart. Policy
+# modules add theirs with `add_words()` when they load.
+BASE_WORDS = [
+    "碳汇", "碳汇林", "碳汇造林", "碳足迹", "碳补偿", "零申报", "以奖代补", "总部企业", "总部经济",
+    "楼宇经济", "商务楼宇", "中低产林", "低产林", "地质灾害", "隐患点", "两卡一书", "四包三落实",
+    "群测群防", "滇池流域", "土地流转", "一岗双责", "质检全覆盖", "绿色通道", "人民调解",
+    "经开区", "高新区", "度假区", "报账制", "联审会议", "市长热线", "政务服务", "公积金",
+]
+_extra_words: list[str] = []
+
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def add_words(words) -> None:
+    _extra_words.extend(words)
+    if _jieba is not None:
+        for w in words:
+            _jieba.add_word(w, freq=20000)
+
+
+def _tokenizer():
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.dt.tmp_dir = str(settings.JIEBA_CACHE_DIR)
+                for w in BASE_WORDS + _extra_words:
+                    jieba.add_word(w, freq=20000)
+                jieba.initialize()
+                _jieba = jieba
+    return _jieba
+
+
+def words(text: str) -> list[str]:
+    """The words of a text for the index: jieba's search-mode cut, lower-cased, punctuation dropped."""
+    out = []
+    for w in _tokenizer().cut_for_search(text):
+        w = w.strip().lower()
+        if w and not _PUNCT.match(w):
+            out.append(w)
+    return out
+
+
+def segment(text: str) -> str:
+    return " ".join(words(text))
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    score: float
+
+
+# --- index maintenance ------------------------------------------------------------------
+
+
+def _is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def index_entries(entries: list[SearchEntry]) -> None:
+    """Add entries (unsaved SearchEntry objects with body set) to the index."""
+    for e in entries:
+        e.segmented = segment(f"{e.title}\n{e.body}")
+    SearchEntry.objects.bulk_create(entries, batch_size=500)
+    if _is_sqlite():
+        saved = SearchEntry.objects.filter(
+            source__in={e.source for e in entries}, ref_id__in=[e.ref_id for e in entries]
+        ).values_list("id", "segmented")
+        with connection.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO core_search_fts(rowid, segmented) VALUES (%s, %s)", list(saved)
+            )
+
+
+def remove_group(source: str, group: str) -> None:
+    qs = SearchEntry.objects.filter(source=source, group=group)
+    if _is_sqlite():
+        ids = list(qs.values_list("id", flat=True))
+        with connection.cursor() as cur:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                cur.execute(
+                    f"DELETE FROM core_search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+    qs.delete()
+
+
+def remove_refs(source: str, ref_ids) -> None:
+    ref_ids = list(ref_ids)
+    qs = SearchEntry.objects.filter(source=source, ref_id__in=ref_ids)
+    if _is_sqlite():
+        ids = list(qs.values_list("id", flat=True))
+        with connection.cursor() as cur:
+            for i in ids:
+                cur.execute("DELETE FROM core_search_fts WHERE rowid = %s", [i])
+    qs.delete()
+
+
+# --- querying ---------------------------------------------------------------------------
+
+
+def _fts_quote(w: str) -> str:
+    return '"' + w.replace('"', '""') + '"'
+
+
+def _pg_quote(w: str) -> str:
+    # A tsquery lexeme in single quotes; backslashes and quotes escaped.
+    return "'" + w.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _candidates(qwords: list[str], sources, op: str, limit: int) -> list[tuple[int, float]]:
+    if _is_sqlite():
+        match = f" {op} ".join(_fts_quote(w) for w in qwords)
+        sql = (
+            "SELECT f.rowid, -bm25(core_search_fts) AS score FROM core_search_fts f "
+            "JOIN core_searchentry e ON e.id = f.rowid WHERE core_search_fts MATCH %s"
+        )
+        params: list = [match]
+    else:
+        tsq = f" {'&' if op == 'AND' else '|'} ".join(_pg_quote(w) for w in qwords)
+        sql = (
+            "SELECT e.id, ts_rank_cd(to_tsvector('simple', e.segmented), "
+            "to_tsquery('simple', %s)) AS score FROM core_searchentry e "
+            "WHERE to_tsvector('simple', e.segmented) @@ to_tsquery('simple', %s)"
+        )
+        params = [tsq, tsq]
+    if sources:
+        sql += f" AND e.source IN ({','.join(['%s'] * len(sources))})"
+        params += list(sources)
+    sql += " ORDER BY score DESC LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cur.fetchall()]
+
+
+def search(query: str, *, sources=None, limit: int = 20, pool: int = 200) -> list[Hit]:
+    """Ranked hits for a query. All words must match; if nothing does, any word may."""
+    query = (query or "").strip()
+    qwords = list(dict.fromkeys(words(query)))
+    if not qwords:
+        return []
+    cands = _candidates(qwords, sources, "AND", pool) or _candidates(qwords, sources, "OR", pool)
+    if not cands:
+        return []
+    entries = SearchEntry.objects.in_bulk([i for i, _ in cands])
+    phrase = re.sub(r"\s+", "", query).lower()
+    top = max(s for _, s in cands) or 1.0
+    hits = []
+    for i, s in cands:
+        e = entries.get(i)
+        if e is None:
+            continue
+        score = s / top
+        compact = re.sub(r"\s+", "", f"{e.title}{e.body}").lower()
+        if phrase and phrase in compact:
+            score += 1.0  # the query as typed occurs whole: rank above scattered-word matches
+        hits.append(Hit(e, score * e.weight))
+    hits.sort(key=lambda h: (-h.score, h.entry.id))
+    return hits[:limit]
+
+
+def rebuild_sqlite_index() -> None:
+    """Re-create the FTS5 table from `core_searchentry` (after a restore, say)."""
+    if not _is_sqlite():
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_search_fts")
+        cur.execute("INSERT INTO core_search_fts(rowid, segmented) SELECT id, segmented FROM core_searchentry")
