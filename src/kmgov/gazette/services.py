@@ -47,14 +47,26 @@ def issue_ingest(*, data: bytes, source_name: str = "", actor=None) -> IngestRes
     with transaction.atomic():
         status = "created"
         if existing is not None:
-            search.remove_group(SEARCH_SOURCE, str(existing.pk))
-            existing.delete()
+            _issue_remove(existing)
             status = "replaced"
         issue = _store(parsed, source_name)
         counts = issue_counts(issue)
         audit_record(actor=actor, action=f"gazette.issue.{status}", obj=issue,
                      extra={"source": source_name, "sha256": parsed.sha256, **counts})
     return IngestResult(status, issue, counts)
+
+
+@transaction.atomic
+def issue_delete(*, issue: Issue, actor=None) -> None:
+    """Remove an issue with everything parsed from it and its search entries."""
+    audit_record(actor=actor, action="gazette.issue.delete", obj=issue,
+                 extra={"sha256": issue.sha256})
+    _issue_remove(issue)
+
+
+def _issue_remove(issue: Issue) -> None:
+    search.remove_group(SEARCH_SOURCE, str(issue.pk))
+    issue.delete()
 
 
 def issue_counts(issue: Issue) -> dict:

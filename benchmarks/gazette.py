@@ -1,0 +1,129 @@
+"""Gazette library benchmark: ingesting the seed issue, and searching it replicated to 100 issues.
+
+Run: `.venv/bin/python benchmarks/gazette.py [--issues 100] [--database-url URL]`
+(default database: a fresh SQLite file under benchmarks/out/). Prints a table and writes
+benchmarks/out/gazette.json. Ratios are against baselines measured in the same run:
+  - ingest: the full ingest (parse + store + index) against parsing alone;
+  - search: the median query time over N issues against the same queries over 1 issue.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+QUERIES = ["碳汇", "总部企业认定条件", "零申报", "申报期限", "中低产林改造补助", "以奖代补",
+           "地质灾害隐患点", "96128 专线", "楼宇经济发展指数", "土地流转奖励"]
+
+
+def _variant(text: str, k: int) -> bytes:
+    """The seed as if it were issue k of 2010 (only the masthead's number and serial change)."""
+    return (text.replace("2010 年 8 月 10 日 第 15 号", f"2010 年 8 月 10 日 第 {k} 号", 1)
+                .replace("(总号: 142)", f"(总号: {127 + k})", 1)).encode("utf-8")
+
+
+def _timed(fn, repeat: int):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--issues", type=int, default=100)
+    ap.add_argument("--database-url", default="")
+    args = ap.parse_args()
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        db = out / "bench-gazette.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmgov.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kmgov.core.services import org_tree_load
+    from kmgov.gazette import selectors
+    from kmgov.gazette.models import Issue
+    from kmgov.gazette.parser import parse_bytes
+    from kmgov.gazette.services import issue_delete, issue_ingest
+
+    if connection.vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    org_tree_load()
+    seed_path = Path(settings.SHARED_DIR) / "gazette" / "kunming-gazette-2010-no15.txt"
+    seed = seed_path.read_text(encoding="utf-8")
+    data = seed.encode("utf-8")
+    selectors.search_nodes("预热")  # load jieba's dictionary outside the timings
+
+    parse_times = _timed(lambda: parse_bytes(data), 10)
+
+    def ingest_fresh():
+        for issue in Issue.objects.all():
+            issue_delete(issue=issue)
+        t = time.perf_counter()
+        issue_ingest(data=data, source_name="seed")
+        return time.perf_counter() - t
+
+    ingest_times = [ingest_fresh() for _ in range(5)]
+    reingest_times = _timed(lambda: issue_ingest(data=data, source_name="seed"), 5)
+
+    def query_times(repeat=5):
+        per_query = {}
+        for q in QUERIES:
+            per_query[q] = statistics.median(_timed(lambda q=q: selectors.search_nodes(q), repeat))
+        return per_query
+
+    one_issue = query_times()
+    t = time.perf_counter()
+    for k in range(1, args.issues):
+        issue_ingest(data=_variant(seed, 1000 + k), source_name=f"copy-{k}")
+    bulk_ingest = time.perf_counter() - t
+    many = query_times()
+    n_nodes = selectors.Node.objects.count()
+
+    result = {
+        "database": connection.vendor,
+        "issues": Issue.objects.count(),
+        "nodes": n_nodes,
+        "parse_median_s": statistics.median(parse_times),
+        "ingest_median_s": statistics.median(ingest_times),
+        "ingest_over_parse": statistics.median(ingest_times) / statistics.median(parse_times),
+        "reingest_unchanged_median_s": statistics.median(reingest_times),
+        "ingest_99_more_issues_s": bulk_ingest,
+        "search_1_issue_median_ms": 1000 * statistics.median(one_issue.values()),
+        "search_n_issues_median_ms": 1000 * statistics.median(many.values()),
+        "search_n_issues_max_ms": 1000 * max(many.values()),
+        "search_ratio_n_over_1": statistics.median(many.values()) / statistics.median(one_issue.values()),
+        "per_query_ms": {q: round(1000 * v, 2) for q, v in many.items()},
+    }
+    (out / f"gazette-{connection.vendor}.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2))
+    for k, v in result.items():
+        if k != "per_query_ms":
+            print(f"{k:32} {v:.4f}" if isinstance(v, float) else f"{k:32} {v}")
+    for q, v in result["per_query_ms"].items():
+        print(f"  {q:20} {v} ms")
+
+
+if __name__ == "__main__":
+    main()
