@@ -381,6 +381,9 @@ def _refuse_documents_without_docno(lines, pos, headers, section_names) -> None:
         if not who:
             continue
         title = who[1]
+        if who[0] in section_names:
+            # A TOC section heading printed as a header ("人 事 任 免") with no 文号 under it.
+            raise GazetteParseError(f"第{lines[i].no}行的“{who[0]}”下没有文号（如“昆政任〔2010〕1-8号”）")
         if not title:
             nxt = next((lines[j].text for j in range(i + 1, min(i + 4, len(lines)))
                         if lines[j].text), "")
