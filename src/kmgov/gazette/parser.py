@@ -820,6 +820,10 @@ class _OutlineBuilder:
             self.notes.append(f"{self.docno}：第{self.forms}张零申报表印作“{block.number_printed}”，"
                               f"按出现顺序编为{label}。")
         table = _build_form(block)
+        subs = [str(r[0]) for r in table.rows if not isinstance(r[0], int)]
+        if subs:
+            self.notes.append(f"{self.docno}：{label}中未印序号的行（{'、'.join(subs)}）作为上一项的"
+                              f"子项，序号记为“项号.行次”。")
         node = ParsedNode(kind="form", label=label, path=self.prefix + label,
                           heading=block.title, table=table, line=block.line)
         self.stack.clear()                  # a form ends the outline of the plan before it
@@ -1353,6 +1357,9 @@ def _match_toc(toc_zh: list[ParsedTocEntry], toc_en: list[ParsedTocEntry],
             notes.append(f"英文目录“{s_en}”有{len(en)}条，中文目录“{s_zh}”有{len(zh)}条，按顺序对应。")
         for e_zh, e_en in zip(zh, en):
             e_en.docno = e_zh.docno
+            if not e_en.title:
+                notes.append(f"英文目录“{s_en}”一栏只印页码（{e_en.page}）而无标题，"
+                             f"按顺序对应{e_zh.docno}。")
             if e_en.page != e_zh.page:
                 notes.append(f"英文目录“{e_en.title}”页码{e_en.page}与中文目录页码{e_zh.page}不同。")
 
