@@ -371,8 +371,8 @@ def _split_documents(lines: list[_Line], pos: int,
         last = end - 1
         while last > i and not lines[last].text:
             last -= 1
-        if not title and issuer == "人事任免":
-            title = issuer
+        if not title:
+            title = issuer        # "人 事 任 免" is both issuer and heading; no title is printed
         documents.append(_DocLines(issuer=issuer, title=title, docno_line=lines[i],
                                    lines=lines[i + 1:end],
                                    line_start=lines[start].no, line_end=lines[last].no))
@@ -445,8 +445,8 @@ def _parse_document(d: _DocLines, order: int, notes: list[str]) -> ParsedDocumen
         year=int(m.group("year")), number=_normalise_docno(m.group("number")),
         issuer=d.issuer, title=d.title, order=order,
         line_start=d.line_start, line_end=d.line_end)
-    if d.issuer == "人事任免" and d.title == d.issuer:
-        notes.append(f"{docno}：正文只印“人事任免”而无标题，标题按“人事任免”记录。")
+    if d.title == d.issuer:
+        notes.append(f"{docno}：正文只印“{d.issuer}”而无标题，标题按“{d.issuer}”记录。")
     body = list(d.lines)
     first = next((k for k, ln in enumerate(body) if ln.text), None)
     if first is not None:
@@ -462,7 +462,11 @@ def _parse_document(d: _DocLines, order: int, notes: list[str]) -> ParsedDocumen
     date_at = next((k for k, ln in enumerate(body) if _is_date(ln.text)), None)
     after: list[_Line] = []
     if date_at is not None:
-        doc.signed_on = _parse_date(body[date_at].text)
+        try:
+            doc.signed_on = _parse_date(body[date_at].text)
+        except ValueError as exc:
+            raise GazetteParseError(
+                f"第{body[date_at].no}行成文日期无效：“{body[date_at].text}”") from exc
         body, after = body[:date_at], body[date_at + 1:]
 
     tokens = _tokenise(body)
