@@ -138,34 +138,15 @@ def parse_toc_en(lines: list[Line], pos: int) -> tuple[list[ParsedTocEntry], int
 
 def match_toc(toc_zh: list[ParsedTocEntry], toc_en: list[ParsedTocEntry],
               documents: list[ParsedDocument], notes: list[str]) -> None:
+    """Pair TOC entries with documents; a TOC entry with no document means a truncated text."""
     if not toc_zh:
         notes.append("未找到中文目录，文件未与目录对应。")
         return
-    by_key = {}
-    for doc in documents:
-        by_key.setdefault(loose_key(doc.issuer + doc.title), doc)
-        by_key.setdefault(loose_key(doc.docno), doc)
-    matched: dict[int, ParsedDocument] = {}
-    for n, entry in enumerate(toc_zh):
-        key = loose_key(normalise_docno(entry.title))
-        doc = by_key.get(key)
-        if doc is not None and doc not in matched.values():
-            matched[n] = doc
-    # Second pass: a TOC title that differs from the body (109号) is matched to the unmatched
-    # document in the same position when the two titles are still clearly alike.
-    free_docs = [d for d in documents if d not in matched.values()]
-    for n, entry in enumerate(toc_zh):
-        if n in matched or not free_docs:
-            continue
-        best = max(free_docs, key=lambda d: _similarity(entry.title, d))
-        if _similarity(entry.title, best) >= 0.6:
-            matched[n] = best
-            free_docs.remove(best)
+    matched = _pair_entries_with_documents(toc_zh, documents)
     missing = [e for n, e in enumerate(toc_zh) if n not in matched]
     if missing:
-        found = len(toc_zh) - len(missing)
         raise GazetteParseError(
-            f"目录列出{len(toc_zh)}篇文件，正文只找到{found}篇：缺少 "
+            f"目录列出{len(toc_zh)}篇文件，正文只找到{len(toc_zh) - len(missing)}篇：缺少 "
             + "；".join(f"“{e.title}”（第{e.page}页）" for e in missing)
             + "。文本可能被截断。")
     for n, entry in enumerate(toc_zh):
@@ -173,9 +154,39 @@ def match_toc(toc_zh: list[ParsedTocEntry], toc_en: list[ParsedTocEntry],
         entry.docno = doc.docno
         doc.section, doc.page, doc.toc_title = entry.section, entry.page, entry.title
         _note_title_difference(entry, doc, notes)
-    for doc in free_docs:
-        notes.append(f"{doc.docno}“{doc.title}”在正文中，但目录未列出。")
-    # English entries map to the Chinese ones by order within the section.
+    for doc in documents:
+        if doc not in matched.values():
+            notes.append(f"{doc.docno}“{doc.title}”在正文中，但目录未列出。")
+    _map_english_entries(toc_zh, toc_en, notes)
+
+
+def _pair_entries_with_documents(toc_zh: list[ParsedTocEntry],
+                                 documents: list[ParsedDocument]) -> dict[int, ParsedDocument]:
+    by_key: dict[str, ParsedDocument] = {}
+    for doc in documents:
+        by_key.setdefault(loose_key(doc.issuer + doc.title), doc)
+        by_key.setdefault(loose_key(doc.docno), doc)       # "昆政任〔2010〕1—8 号" entries
+    matched: dict[int, ParsedDocument] = {}
+    for n, entry in enumerate(toc_zh):
+        doc = by_key.get(loose_key(normalise_docno(entry.title)))
+        if doc is not None and doc not in matched.values():
+            matched[n] = doc
+    # A TOC title that differs from the body's (109号: "关于切实做好…" vs "关于做好…") is paired
+    # with the most similar document left over, if the two are still clearly alike.
+    free = [d for d in documents if d not in matched.values()]
+    for n, entry in enumerate(toc_zh):
+        if n in matched or not free:
+            continue
+        best = max(free, key=lambda d: _similarity(entry.title, d))
+        if _similarity(entry.title, best) >= 0.6:
+            matched[n] = best
+            free.remove(best)
+    return matched
+
+
+def _map_english_entries(toc_zh: list[ParsedTocEntry], toc_en: list[ParsedTocEntry],
+                         notes: list[str]) -> None:
+    """English entries map to the Chinese ones by order within the same-numbered section."""
     zh_sections = list(dict.fromkeys(e.section for e in toc_zh))
     en_sections = list(dict.fromkeys(e.section for e in toc_en))
     for s_zh, s_en in zip(zh_sections, en_sections):

@@ -20,6 +20,9 @@ _LEVELS = [
     (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]\s*(.*)$"), lambda n: f"({n})"),
 ]
 
+# Rank of an article on the outline stack; its items rank above it (一、 = +1 … （1） = +4).
+_ARTICLE_RANK = 10
+
 
 def _match_label(text: str):
     """(kind, level, printed label, normalised label, rest) or None."""
@@ -117,52 +120,56 @@ class OutlineBuilder:
         return self.top
 
     def _para(self, tok: Para) -> None:
-        text = tok.line.text
-        label = _match_label(text)
+        label = _match_label(tok.line.text)
         if label is None:
             # A page break cut the sentence: join without a space (e.g. "超过4000" + "万立方米").
             join = self.open_para and tok.after_blank
-            self._add_text(self._current(), text, join)
+            self._add_text(self._current(), tok.line.text, join)
             return
         kind, level, printed, norm, rest = label
+        self.open_para = False
         if kind == "chapter":
-            self.stack.clear()
-            node = ParsedNode(kind="chapter", label=printed, path=self.prefix + norm,
-                              heading=squeeze(rest), line=tok.line.no)
-            self._attach(node, None)
-            self.stack.append((0, node))
-            self.open_para = False
-            return
-        if kind == "article":
-            while self.stack and self.stack[-1][1].kind != "chapter":
-                self.stack.pop()
-            parent = self.stack[-1][1] if self.stack else None
-            # Articles are numbered through the document, so the chapter is not in the path.
-            node = ParsedNode(kind="article", label=printed, path=self.prefix + norm,
-                              line=tok.line.no)
-            self._attach(node, parent)
-            self.stack.append((10, node))
-            self.open_para = False
-            if rest.strip():
-                self._add_text(node, rest.strip(), False)
-            return
+            self._chapter(printed, norm, rest, tok.line.no)
+        elif kind == "article":
+            self._article(printed, norm, rest, tok.line.no)
+        else:
+            self._outline_item(level, printed, norm, rest, tok.line.no)
+
+    def _chapter(self, printed: str, norm: str, rest: str, line: int) -> None:
+        self.stack.clear()
+        node = ParsedNode(kind="chapter", label=printed, path=self.prefix + norm,
+                          heading=squeeze(rest), line=line)
+        self._attach(node, None)
+        self.stack.append((0, node))
+
+    def _article(self, printed: str, norm: str, rest: str, line: int) -> None:
+        while self.stack and self.stack[-1][1].kind != "chapter":
+            self.stack.pop()
+        parent = self.stack[-1][1] if self.stack else None
+        # Articles are numbered through the document, so the chapter is not in the path.
+        node = ParsedNode(kind="article", label=printed, path=self.prefix + norm, line=line)
+        self._attach(node, parent)
+        self.stack.append((_ARTICLE_RANK, node))
+        if rest.strip():
+            self._add_text(node, rest.strip(), False)    # "第一条 为…": text on the same line
+
+    def _outline_item(self, level: int, printed: str, norm: str, rest: str, line: int) -> None:
+        # Inside an article, （一） … are the article's items; elsewhere they are outline levels.
         in_article = any(n.kind == "article" for _, n in self.stack)
-        rank = 10 + level if in_article else level
+        rank = _ARTICLE_RANK + level if in_article else level
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         parent = self.stack[-1][1] if self.stack else None
         # Labels are joined without separators: "三(一)1(2)", items "第七条(二)".
         path = (parent.path if parent is not None else self.prefix) + norm
         node = ParsedNode(kind="item" if in_article else "section", label=printed, path=path,
-                          line=tok.line.no)
+                          line=line)
         self._attach(node, parent)
         self.stack.append((rank, node))
-        self.open_para = False
         if in_article:
-            if rest.strip():
-                self._add_text(node, rest.strip(), False)   # items are sentences, not titles
-            return
-        heading, body = split_heading(rest)
+            heading, body = "", rest.strip()              # items are sentences, not titles
+        else:
+            heading, body = split_heading(rest)
         node.heading = heading
         if body:
             self._add_text(node, body, False)
