@@ -19,6 +19,7 @@ _POST_TITLES = (
     "副会长", "会长", "副经理", "经理", "副组长", "组长", "监事长", "委员",
 )
 _POSTS = sorted(_POST_TITLES, key=len, reverse=True)
+_PERSON_LINE = re.compile(r"^(?P<person>.+?)同志(?P<rest>.+?)[；;。.]?$")
 _QUALIFIER = re.compile(r"^(?:[正副][厅处科县局]级|试用期[一二三四五六七八九十\d]+年|"
                         r"挂职[一二三四五六七八九十\d]+年)$")
 
@@ -84,6 +85,7 @@ def _appointment(person, action, part, last_org, source, order) -> ParsedAppoint
 
 
 def parse_appointments(body: list[Line]) -> tuple[list[ParsedNode], list[ParsedAppointment]]:
+    """Nodes "任命" / "免去" holding the printed lines, and the records read from them."""
     nodes: list[ParsedNode] = []
     records: list[ParsedAppointment] = []
     mode = ""
@@ -99,34 +101,40 @@ def parse_appointments(body: list[Line]) -> tuple[list[ParsedNode], list[ParsedA
             nodes.append(ParsedNode(kind="preamble", label="", path="序言", line=ln.no))
         node = nodes[-1]
         node.text = f"{node.text}\n{ln.text}" if node.text else ln.text
-        m = re.match(r"^(?P<person>.+?)同志(?P<rest>.+?)[；;。.]?$", ln.text)
-        if not m:
-            continue
-        person = re.sub(r"\s+", "", m.group("person"))
-        rest = m.group("rest")
-        if mode == "免去":
-            for part in _split_top(re.sub(r"职务$", "", rest), "，,、"):
-                last = records[-1].org if records and records[-1].person == person else ""
-                records.append(_appointment(person, "remove", part, last, ln.text,
+        if m := _PERSON_LINE.match(ln.text):
+            # Names are printed with a space to fill two-character names: "陈 勇" → 陈勇.
+            person = re.sub(r"\s+", "", m.group("person"))
+            for action, part, org_before in _posts_of_line(m.group("rest"), mode):
+                records.append(_appointment(person, action, part, org_before, ln.text,
                                             len(records) + 1))
-            continue
-        appoint_part, _, removal_part = rest.partition("，免去")
-        action = "appoint_concurrent" if appoint_part.startswith("兼任") else "appoint"
-        appoint_part = appoint_part[2:] if action == "appoint_concurrent" else appoint_part[1:]
-        last_org = ""
-        # "任A局副局长兼B局局长": the part after 兼 is a concurrent appointment.
-        for k, chunk in enumerate(_split_concurrent(appoint_part)):
-            for part in _split_top(chunk, "、"):
-                rec = _appointment(person, action if k == 0 else "appoint_concurrent", part,
-                                   last_org, ln.text, len(records) + 1)
-                records.append(rec)
-                last_org = rec.org
-        if removal_part:
-            for part in _split_top(re.sub(r"职务$", "", removal_part), "，,、"):
-                rec = _appointment(person, "remove", part, last_org, ln.text, len(records) + 1)
-                records.append(rec)
-                last_org = rec.org
     return nodes, records
+
+
+def _posts_of_line(rest: str, mode: str):
+    """(action, "org+post(qualifiers)", org of the previous post) for each post on a line.
+
+    Under 免去： a line is "X同志ORGPOST，ORGPOST职务；".  Under 任命： it is "X同志(兼)任ORGPOST
+    (、ORGPOST)(兼ORGPOST)(，免去ORGPOST，ORGPOST职务)；".  A part that is a bare post title
+    ("副董事长、总经理") belongs to the organisation of the part before it.
+    """
+    if mode == "免去" or rest.startswith("免去"):
+        appoint, removal = "", rest.removeprefix("免去")
+    else:
+        appoint, _, removal = rest.partition("，免去")
+    parts: list[tuple[str, str]] = []
+    if appoint:
+        action = "appoint_concurrent" if appoint.startswith("兼任") else "appoint"
+        appoint = appoint.removeprefix("兼任") if action == "appoint_concurrent" else appoint[1:]
+        # "任A局副局长兼B局局长": the part after 兼 is a concurrent appointment.
+        for k, chunk in enumerate(_split_concurrent(appoint)):
+            parts += [(action if k == 0 else "appoint_concurrent", p)
+                      for p in _split_top(chunk, "、")]
+    if removal:
+        parts += [("remove", p) for p in _split_top(re.sub(r"职务$", "", removal), "，,、")]
+    last_org = ""
+    for action, part in parts:
+        yield action, part, last_org
+        last_org = _post_and_org(part, last_org)[1]
 
 
 def _split_concurrent(text: str) -> list[str]:

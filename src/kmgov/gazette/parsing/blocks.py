@@ -144,8 +144,8 @@ def _take_form(lines: list[Line], i: int, tokens: list[object]) -> int:
     top_fields = re.findall(r"(\S+?)\s*[：:]", lines[i].text)
     start = number.line.no if number else (title.line.no if title else lines[i].no)
     block = FormBlock(line=start, title=squeeze(title.line.text) if title else "",
-                       number_printed=squeeze(number.line.text) if number else "",
-                       top_fields=top_fields, rows=[])
+                      number_printed=squeeze(number.line.text) if number else "",
+                      top_fields=top_fields, rows=[])
     i += 1
     while i < len(lines) and (not lines[i].text or "\t" in lines[i].raw):
         if "\t" in lines[i].raw:
