@@ -585,7 +585,8 @@ def test_refuses_truncated_issue(seed_text):
     assert "昆政任〔2010〕1—8号" in message
 
 
-@pytest.mark.parametrize("docno_line", ["昆政发〔2010〕60号", "昆政办〔2010〕108号",
+@pytest.mark.parametrize("docno_line", ["昆政发〔2010〕59号", "昆政发〔2010〕60号",
+                                        "昆政办〔2010〕108号",
                                         "昆政办〔2010〕109 号", "昆政任〔2010〕1-8号"])
 def test_refuses_document_without_docno(seed_text, docno_line):
     text = seed_text.replace(docno_line + "\n", "")

@@ -11,8 +11,18 @@ purpose (each handled quirk says so in a comment):
 * issuer and title may share one line, and titles may wrap or carry stray spaces;
 * tables are tab-separated rows, with merged cells printed only once.
 
+Node paths (unique within a document; a collision gets "#2"):
+
+* outline labels normalised and joined without separators: 一 / 一(二) / 三(一)1 / 三(一)1(2);
+* chapters 第二章; articles 第七条 (not under their chapter: articles are numbered through
+  the document); items of an article 第七条(二);
+* text before the first heading: 序言; a document's own list of annexes: 附件目录;
+* annexes 附件 (one) or 附件1, 附件2 (several), and their nodes prefixed with a space:
+  附件 第七条(二), 附件1 第二条; tables 附件1 表 (表2 … for further tables); forms 附件 表一.
+
 Everything that is an *interpretation* (not just reading) is recorded, one Chinese sentence
-each, in `ParsedIssue.notes`.  Pure Python, standard library only; no I/O.
+each, in `ParsedIssue.notes`.  Pure Python, standard library only; no I/O.  The pieces live
+in `kmgov.gazette.parsing`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ _TITLE_BEFORE = re.compile(r"《([^《》]{1,120})》\s*[（(]?\s*$")
 
 
 def find_crossrefs(doc: ParsedDocument) -> list[ParsedCrossRef]:
+    """One record per cited number and node (headings, text, table cells); not the own 文号."""
     refs: list[ParsedCrossRef] = []
     seen: set[tuple[str, str]] = set()
     for node in doc.walk():
