@@ -132,7 +132,8 @@ def _take_table_note(lines: list[Line], i: int, block: TableBlock) -> int:
             j = k + 1
             continue
         break
-    block.note = "\n".join(squeeze(p) for p in parts)
+    # Like body text, the note keeps the print's spacing; only the "备注：" label is dropped.
+    block.note = "\n".join(p.strip() for p in parts)
     return j
 
 
