@@ -150,6 +150,8 @@ def parse_document(d: _DocLines, order: int, notes: list[str]) -> ParsedDocument
             raise GazetteParseError(
                 f"第{body[date_at].no}行成文日期无效：“{body[date_at].text}”") from exc
         body, after = body[:date_at], body[date_at + 1:]
+    else:
+        notes.append(f"{docno}：未找到成文日期（如“二〇一〇年六月二十二日”），signed_on留空。")
 
     tokens = tokenise(body)
     tokens, listed, list_node = take_annex_list(tokens)

@@ -14,6 +14,7 @@ def _cells(line: Line) -> list[str]:
 
 
 def build_table(block: TableBlock, caption: str) -> ParsedTable:
+    """Header from the first row; numbers become int/float and empty cells None."""
     header = _cells(block.rows[0])
     while header and header[-1] == "":
         header.pop()
@@ -22,11 +23,14 @@ def build_table(block: TableBlock, caption: str) -> ParsedTable:
     repeats = 0
     for line in block.rows[1:]:
         cells = _cells(line)
-        if cells[:width] == header and all(c == "" for c in cells[width:]):
+        if not any(cells):
+            continue
+        if cells[:width] == header and not any(cells[width:]):
             repeats += 1                    # header reprinted where the table breaks pages
             continue
-        cells = (cells + [""] * width)[:width] if all(c == "" for c in cells[width:]) \
-            else cells
+        if not any(cells[width:]):
+            # Rows end in empty cells of their own ("五华\t6337\t\t6337\t\t"); fit them.
+            cells = (cells + [""] * width)[:width]
         rows.append([cell_value(c) for c in cells])
     meta = {"printed_parts": repeats + 1} if repeats else {}
     return ParsedTable(caption=caption, header=header, rows=rows, unit=block.unit,
