@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from ..parsed import GazetteParseError, ParsedDocument
 from .annexes import parse_annexes, take_annex_list
@@ -120,6 +121,7 @@ def check_unique_docnos(documents: list[ParsedDocument]) -> None:
 
 
 def parse_document(d: _DocLines, order: int, notes: list[str]) -> ParsedDocument:
+    """Header fields, then body → nodes, annexes, cross-references (or appointments)."""
     m = _DOCNO.match(d.docno_line.text)
     docno = normalise_docno(d.docno_line.text)
     doc = ParsedDocument(
@@ -129,39 +131,47 @@ def parse_document(d: _DocLines, order: int, notes: list[str]) -> ParsedDocument
         line_start=d.line_start, line_end=d.line_end)
     if d.title == d.issuer:
         notes.append(f"{docno}：正文只印“{d.issuer}”而无标题，标题按“{d.issuer}”记录。")
-    body = list(d.lines)
-    first = next((k for k, ln in enumerate(body) if ln.text), None)
-    if first is not None:
-        text = body[first].text
-        if (text[-1:] in "：:" and len(text) >= 6 and "。" not in text):
-            doc.addressees = squeeze(text[:-1])
-            body = body[first + 1:]
-
+    doc.addressees, body = _take_addressees(d.lines)
     if is_appointment_list(body):
         doc.nodes, doc.appointments = parse_appointments(body)
-        return doc
-
-    date_at = next((k for k, ln in enumerate(body) if is_date(ln.text)), None)
-    after: list[Line] = []
-    if date_at is not None:
-        try:
-            doc.signed_on = parse_date(body[date_at].text)
-        except ValueError as exc:
-            raise GazetteParseError(
-                f"第{body[date_at].no}行成文日期无效：“{body[date_at].text}”") from exc
-        body, after = body[:date_at], body[date_at + 1:]
     else:
-        notes.append(f"{docno}：未找到成文日期（如“二〇一〇年六月二十二日”），signed_on留空。")
-
-    tokens = tokenise(body)
-    tokens, listed, list_node = take_annex_list(tokens)
-    doc.nodes = OutlineBuilder(prefix="", notes=notes, docno=docno).build(tokens)
-    if list_node:
-        doc.nodes.append(list_node)
-    doc.nodes.extend(parse_annexes(after, listed, docno, notes))
+        doc.signed_on, body, after = _split_at_signing_date(body, docno, notes)
+        tokens, listed, list_node = take_annex_list(tokenise(body))
+        doc.nodes = OutlineBuilder(prefix="", notes=notes, docno=docno).build(tokens)
+        if list_node:
+            doc.nodes.append(list_node)
+        doc.nodes.extend(parse_annexes(after, listed, docno, notes))
     _make_paths_unique(doc, notes)
     doc.crossrefs = find_crossrefs(doc)
     return doc
+
+
+def _take_addressees(lines: list[Line]) -> tuple[str, list[Line]]:
+    """The first line after the 文号 when it ends in "：" ("各县（市）、区人民政府，…：").
+
+    Short lines such as "任命：" (昆政任) are headings, not addressees.
+    """
+    first = next((k for k, ln in enumerate(lines) if ln.text), None)
+    if first is None:
+        return "", lines
+    text = lines[first].text
+    if text[-1] in "：:" and len(text) >= 6 and "。" not in text:
+        return squeeze(text[:-1]), lines[first + 1:]
+    return "", lines
+
+
+def _split_at_signing_date(body: list[Line], docno: str,
+                           notes: list[str]) -> tuple[date | None, list[Line], list[Line]]:
+    """(signing date, lines before it, lines after it: the annexes)."""
+    at = next((k for k, ln in enumerate(body) if is_date(ln.text)), None)
+    if at is None:
+        notes.append(f"{docno}：未找到成文日期（如“二〇一〇年六月二十二日”），signed_on留空。")
+        return None, body, []
+    try:
+        signed_on = parse_date(body[at].text)
+    except ValueError as exc:
+        raise GazetteParseError(f"第{body[at].no}行成文日期无效：“{body[at].text}”") from exc
+    return signed_on, body[:at], body[at + 1:]
 
 
 def _make_paths_unique(doc: ParsedDocument, notes: list[str]) -> None:
