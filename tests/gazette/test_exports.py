@@ -435,3 +435,26 @@ def test_chinese_dates():
 ])
 def test_cited_uris(docno, uri):
     assert cited_uri(docno) == uri
+
+
+def test_odd_shapes_still_validate(akn_schema):
+    """Kinds AKN has no element for, an empty node, a nested annex, an empty table, no nodes."""
+    odd = ParsedDocument(
+        docno="昆政办〔2010〕999号", docno_printed="昆政办〔2010〕999号", series="昆政办", year=2010,
+        number="999", issuer="", title="",
+        nodes=[
+            N("list item", "", "x", text="未知类型"),
+            N("section", "一、", "一"),
+            N("section", "二、", "二", children=[N("annex", "附件", "二 附件", text="嵌套附件"),
+                                                table_node("二 表", caption="", header=[], rows=[[]])]),
+            N("annex", "附件", "附件"),
+        ])
+    tree = validated(akn_schema, document_to_akn(ISSUE, odd))
+    assert x(tree, "string(//a:body/a:hcontainer[1]/@name)") == "listitem"
+    assert x(tree, "string(//a:section[@eId='sec_2']/a:hcontainer[@name='annex']/a:content/a:p)") \
+        == "嵌套附件"
+    assert x(tree, "string(//a:FRBRWork/a:FRBRauthor/@href)") == "#kmszfbgt"  # by series
+    empty = ParsedDocument(docno="昆政发〔2010〕1号", docno_printed="", series="昆政发", year=2010,
+                           number="1", issuer="昆明市人民政府", title="无正文")
+    validated(akn_schema, document_to_akn(ISSUE, empty))
+    assert document_from_json(document_to_json(ISSUE, odd)) == odd

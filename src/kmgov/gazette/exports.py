@@ -262,7 +262,7 @@ def label_number(label: str) -> int | None:
 
 def element_for(node: ParsedNode) -> tuple[str, str]:
     """(AKN element, eId prefix); hcontainer name = prefix for kinds AKN has no element for."""
-    return HIER.get(node.kind, ("hcontainer", node.kind or "hcontainer"))
+    return HIER.get(node.kind, ("hcontainer", re.sub(r"\W", "", node.kind or "") or "hcontainer"))
 
 
 def assign_eids(doc: ParsedDocument) -> dict[int, str]:
