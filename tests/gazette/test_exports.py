@@ -375,18 +375,61 @@ def test_appointments_are_structured_records(akn_schema):
     assert x(d, "string(a:meta//a:FRBRWork/a:FRBRuri/@value)") == "/akn/cn-km/doc/2010/kzr-1-8"
     assert x(d, "string(a:meta//a:FRBRWork/a:FRBRauthor/@href)") == "#kmszf"
     assert x(d, "string(a:meta//a:FRBRWork/a:FRBRdate/@date)") == "2010-08-10"
+    assert len(x(d, "a:meta/a:proprietary/*/*[local-name()='appointment']")) == 5
     appoint = x(d, "a:mainBody/a:hcontainer[@name='appoint']//a:item")
     remove = x(d, "a:mainBody/a:hcontainer[@name='remove']//a:item")
     assert (len(appoint), len(remove)) == (3, 2)
     assert x(appoint[0], "string(a:p)") == "黄云波同志兼任昆明发展投资集团有限公司董事长"
     assert x(appoint[1], "string(a:p)") == "孟光寿同志任昆明经济技术开发区管委会副主任（正县级，试用期一年）"
     assert x(remove[1], "string(a:p)") == "田文同志昆明市土地储备中心主任职务"
-    assert appoint[1].get(f"{{urn:x-kmgov:gazette:1}}probationYears") == "1"
+    assert x(appoint[1], "string(a:p/a:role/@*[local-name()='probationYears'])") == "1"
+    assert x(appoint[1], "string(a:p/a:role/@*[local-name()='action'])") == "appoint"
     person = x(appoint[1], "a:p/a:person")[0]
     tlc = x(d, f"a:meta/a:references/a:TLCPerson[@eId='{person.get('refersTo')[1:]}']")[0]
     assert tlc.get("showAs") == "孟光寿"
     role = x(d, f"a:meta/a:references/a:TLCRole[@eId='{person.get('as')[1:]}']/@showAs")
     assert role == ["副主任"]
+
+
+def test_printed_appointment_lines_are_marked_up_in_place(akn_schema):
+    """As the parser gives them: the records' lines are the text of the 任命：/免去： nodes."""
+    doc = appointments()
+    doc.appointments.append(ParsedAppointment(
+        "杨志华", "appoint", "主任", "昆明空港经济区管委会", order=6,
+        source="杨志华同志任昆明空港经济区管委会主任，免去昆明市人民政府副秘书长职务；"))
+    doc.appointments[3].source = doc.appointments[5].source  # the 免去 half of the same line
+    doc.appointments[3].order = 7  # printed after the 任 half
+    doc.appointments[4].source = "田 文同志昆明市土地储备中心主任职务；"
+    doc.appointments[2].source = "陈跃明同志任昆明市商务局副局长（挂职一年）；"
+    doc.nodes = [
+        N("section", "任命：", "任命", text="\n".join(a.source for a in doc.appointments[:3])),
+        N("section", "", "任命 续", text=doc.appointments[5].source),
+        N("section", "免去：", "免去", text=doc.appointments[4].source),
+    ]
+    tree = validated(akn_schema, document_to_akn(ISSUE, doc))
+    body = x(tree, "//a:doc/a:mainBody")[0]
+    assert not x(body, "a:hcontainer")  # nothing rendered twice
+    lines = x(body, "a:section/a:content/a:p")
+    assert [x(p, "string(.)") for p in lines] == [
+        a.source for a in doc.appointments[:3]] + [doc.appointments[5].source,
+                                                   doc.appointments[4].source]
+    both = lines[3]
+    assert x(both, "a:person/text()") == ["杨志华"]
+    assert x(both, "a:organization/text()") == ["昆明空港经济区管委会", "昆明市人民政府"]
+    assert x(both, "a:role/@*[local-name()='action']") == ["appoint", "remove"]
+    assert x(lines[4], "a:person/text()") == ["田 文"]  # printed spacing kept
+    person = x(lines[4], "string(a:person/@refersTo)")[1:]
+    assert x(tree, f"string(//a:TLCPerson[@eId='{person}']/@showAs)") == "田文"
+
+
+def test_crossref_printed_in_a_form_cell(akn_schema):
+    doc = notice_forms()
+    form = doc.nodes[1].children[2]
+    form.table.rows[0][1] = "按照《国务院办公厅关于加强基层应急队伍建设的意见》（国办发〔2009〕59号）规定"
+    doc.crossrefs[2].node_path = form.path
+    tree = validated(akn_schema, document_to_akn(ISSUE, doc))
+    assert x(tree, "string(//a:hcontainer[@eId='att_1__form_1']//a:td/a:p/a:ref/@href)") == \
+        "/akn/cn/act/2009/gbf-59"
 
 
 def test_json_shape():

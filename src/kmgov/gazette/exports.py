@@ -342,14 +342,28 @@ def format_cell(v) -> str:
     return "" if v is None else str(v)
 
 
-# ---------------------------------------------------------------------- cross-references
+# ------------------------------------------------------------------- inline marks in text
 
-class _RefIndex:
+def loose(s: str) -> re.Pattern:
+    """Match `s` whatever spaces the print put between its characters ("54 号", "陈 勇")."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in re.sub(r"\s", "", s)))
+
+
+def node_texts(node: ParsedNode) -> list[str]:
+    """The printed text of a node: its paragraphs and its table's text cells."""
+    texts = [node.text]
+    if node.table is not None:
+        texts += [c for row in [node.table.header, *node.table.rows] for c in row
+                  if isinstance(c, str)]
+    return texts
+
+
+class _CrossRefs:
     """Where each cross-reference is printed, so it can become an inline <ref>.
 
-    The parser records the node path; the citation is wrapped in that node's text, or, when the
-    text there does not contain it (path empty or pointing at a heading), in the first node whose
-    text does. Spaces inside the printed number ("54 号") are matched loosely.
+    The parser records the node path; the citation is wrapped in that node's text (or table
+    cells), or, when it is not printed there, in the first node where it is. The printed form
+    (`raw`) is looked for first, then the normalised number, both ignoring spaces.
     """
 
     def __init__(self, doc: ParsedDocument):
@@ -357,81 +371,94 @@ class _RefIndex:
         nodes = list(doc.walk())
         by_path = {n.path: n for n in nodes}
         for ref in doc.crossrefs:
-            pat = re.compile(r"\s*".join(re.escape(ch) for ch in ref.docno.replace(" ", "")))
             here = by_path.get(ref.node_path)
             candidates = ([here] if here else []) + nodes
-            target = next((n for n in candidates if pat.search(n.text)), None)
-            if target is not None:
-                self.patterns.setdefault(id(target), []).append((pat, cited_uri(ref.docno)))
+            for pat in (loose(ref.raw or ref.docno), loose(ref.docno)):
+                target = next((n for n in candidates
+                               if any(pat.search(t) for t in node_texts(n))), None)
+                if target is not None:
+                    self.patterns.setdefault(id(target), []).append((pat, cited_uri(ref.docno)))
+                    break
 
-    def for_node(self, node: ParsedNode | None) -> list[tuple[re.Pattern, str]]:
-        return self.patterns.get(id(node), []) if node is not None else []
+    def marks(self, node: ParsedNode | None, line: str) -> list:
+        pats = self.patterns.get(id(node), []) if node is not None else []
+        return [(m.start(), m.end(), "ref", {"href": href})
+                for pat, href in pats for m in pat.finditer(line)]
 
 
-def add_paragraph(parent, line: str, refs: list[tuple[re.Pattern, str]]):
-    """<p> with the citations found in `line` wrapped in <ref href>."""
-    p = sub(parent, "p")
-    hits = sorted((m.start(), m.end(), href) for pat, href in refs for m in pat.finditer(line))
+def add_marked(parent, tag: str, line: str, marks: list, **attrs):
+    """<tag> holding `line` with the marked spans as inline elements.
+
+    marks: (start, end, element, attributes); overlapping spans keep the earlier one.
+    """
+    el = sub(parent, tag, **attrs)
     pos, last = 0, None
-    for start, end, href in hits:
+    for start, end, mtag, mattrs in sorted(marks, key=lambda m: (m[0], -m[1])):
         if start < pos:
-            continue  # overlapping matches of two patterns: keep the first
-        chunk = line[pos:start]
+            continue
         if last is None:
-            p.text = clean(chunk)
+            el.text = clean(line[pos:start])
         else:
-            last.tail = clean(chunk)
-        last = sub(p, "ref", line[start:end], href=href)
+            last.tail = clean(line[pos:start])
+        last = sub(el, mtag, line[start:end], **mattrs)
         pos = end
     if last is None:
-        p.text = clean(line)
+        el.text = clean(line[pos:])
     else:
         last.tail = clean(line[pos:])
-    return p
+    return el
 
 
 # --------------------------------------------------------------------------- body mapping
 
 class _Writer:
-    """Renders one document's nodes; holds the eIds and cross-reference positions."""
+    """Renders one document's nodes; holds the eIds, cross-reference positions, TLC entries."""
 
     def __init__(self, issue: ParsedIssue, doc: ParsedDocument):
         self.issue, self.doc = issue, doc
         self.eids = assign_eids(doc)
-        self.refs = _RefIndex(doc)
+        self.xrefs = _CrossRefs(doc)
+        self.tlc = _Refs()
+        self.appointments = _Appointments(doc, self.tlc)
+
+    def marks(self, node: ParsedNode, line: str) -> list:
+        return self.xrefs.marks(node, line) + self.appointments.marks(line)
 
     # blocks: the node's own text and table, as the schema's block elements
     def blocks(self, parent, node: ParsedNode) -> None:
-        refs = self.refs.for_node(node)
         for line in node.text.split("\n"):
             if line.strip():
-                add_paragraph(parent, line.strip(), refs)
+                add_marked(parent, "p", line.strip(), self.marks(node, line.strip()))
         if node.table is not None:
-            self.table(parent, node.table, self.eids[id(node)])
+            self.table(parent, node)
 
     def has_blocks(self, node: ParsedNode) -> bool:
         return bool(node.text.strip()) or node.table is not None
 
-    def table(self, parent, t: ParsedTable, owner_eid: str) -> None:
+    def table(self, parent, node: ParsedNode) -> None:
+        """unit, form fields, <table> (caption, a th row, td rows), note — all blocks, so the
+        table sits in the node's content/intro: the schema has no table outside a block context."""
+        t = node.table
         if t.unit:
             sub(parent, "p", f"单位：{t.unit}", class_="unit")
         for key, value in t.meta.items():  # form header/footer fields printed above the grid
             for text in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
                 if isinstance(text, str) and text.strip():
                     sub(sub(parent, "p", class_="formMeta"), "inline", text, name=str(key))
-        table = sub(parent, "table", eId=f"{owner_eid}__table_1", class_=t.kind)
+        table = sub(parent, "table", eId=f"{self.eids[id(node)]}__table_1", class_=t.kind)
         if t.caption:
             sub(table, "caption", t.caption)
         if t.header:
             tr = sub(table, "tr")
             for h in t.header:
-                sub(sub(tr, "th"), "p", h)
+                add_marked(sub(tr, "th"), "p", str(h), self.xrefs.marks(node, str(h)))
         for row in t.rows:
             tr = sub(table, "tr")
             for cell in row or [None]:  # tr needs at least one cell
                 td = sub(tr, "td", class_="number" if isinstance(cell, (int, float)) else None)
                 if cell is not None:  # an empty cell stays an empty <td/> (blocksopt)
-                    sub(td, "p", format_cell(cell))
+                    text = format_cell(cell)
+                    add_marked(td, "p", text, self.xrefs.marks(node, text))
         if len(table) == (1 if t.caption else 0):  # the schema wants at least one <tr>
             sub(sub(table, "tr"), "td")
         if t.note:
@@ -497,9 +524,66 @@ class _Writer:
         return body
 
 
-def _appointment_groups(doc: ParsedDocument):
-    appoint = [a for a in doc.appointments if a.action != "remove"]
-    remove = [a for a in doc.appointments if a.action == "remove"]
+def _line_key(s: str) -> str:
+    return re.sub(r"\s", "", s).rstrip("；;。，,")
+
+
+def _km(name: str) -> str:
+    return f"{{{KMGOV_NS}}}{name}"
+
+
+class _Appointments:
+    """Appointment records anchored in the printed lines they were read from.
+
+    One printed line can hold several records (王汉…副董事长、总经理; 杨志华 任…，免去…). The
+    person is marked once; then, record by record, the organization (when printed again) and
+    the post are marked, the post's <role> carrying the record's action and terms as kmgov:
+    attributes. Records whose line no node prints are rendered apart (`_appointments`).
+    """
+
+    def __init__(self, doc: ParsedDocument, tlc: "_Refs"):
+        self.tlc = tlc
+        self.by_line: dict[str, list[ParsedAppointment]] = {}
+        for a in sorted(doc.appointments, key=lambda a: a.order):  # print order within a line
+            if a.source.strip():
+                self.by_line.setdefault(_line_key(a.source), []).append(a)
+        self.placed: set[int] = set()
+
+    def marks(self, line: str) -> list:
+        records = self.by_line.get(_line_key(line), [])
+        marks, cursor = [], 0
+        if records and records[0].person:
+            m = loose(records[0].person).search(line)
+            if m:
+                marks.append((m.start(), m.end(), "person",
+                              {"refersTo": f"#{_person_ref(self.tlc, records[0].person)}"}))
+                cursor = m.end()
+        for a in records:
+            m = loose(a.org).search(line, cursor) if a.org else None
+            if m:
+                marks.append((m.start(), m.end(), "organization",
+                              {"refersTo": f"#{_org_ref(self.tlc, a.org)}"}))
+                cursor = m.end()
+            m = loose(a.post).search(line, cursor) if a.post else None
+            if m:
+                marks.append((m.start(), m.end(), "role",
+                              {"refersTo": f"#{_role_ref(self.tlc, a.post)}", **_terms(a)}))
+                cursor = m.end()
+            self.placed.add(id(a))
+        return marks
+
+
+def _terms(a: ParsedAppointment) -> dict:
+    """A record's action and terms as kmgov: attributes (AKN has no element for them)."""
+    terms = {"action": a.action, "order": a.order, "rank": a.rank,
+             "probationYears": a.probation_years, "secondmentYears": a.secondment_years,
+             "qualifiers": "；".join(a.qualifiers)}
+    return {_km(k): str(v) for k, v in terms.items() if v not in (None, "")}
+
+
+def _appointment_groups(records: list[ParsedAppointment]):
+    appoint = [a for a in records if a.action != "remove"]
+    remove = [a for a in records if a.action == "remove"]
     return [g for g in (("appoint", "任命", appoint), ("remove", "免去", remove)) if g[2]]
 
 
@@ -513,7 +597,7 @@ class _Refs:
     def add(self, tag: str, prefix: str, href: str, show: str) -> str:
         key = (tag, href)
         if key not in self.ids:
-            eid = f"{prefix}_{sum(1 for e in self.entries if e[0] == tag) + 1}"
+            eid = f"{prefix}_{sum(1 for e in self.entries if e[1].startswith(prefix + '_')) + 1}"
             self.ids[key] = eid
             self.entries.append((tag, eid, href, show))
         return self.ids[key]
@@ -537,7 +621,15 @@ def _author(doc: ParsedDocument) -> str:
     return SERIES_ISSUER.get(doc.series, doc.issuer or "昆明市人民政府")
 
 
-def _org_ref(refs: _Refs, name: str) -> str:
+def _person_ref(refs: "_Refs", name: str) -> str:
+    return refs.add("TLCPerson", "person", _ontology("person", name), name)
+
+
+def _role_ref(refs: "_Refs", post: str) -> str:
+    return refs.add("TLCRole", "role", _ontology("role", post), post)
+
+
+def _org_ref(refs: "_Refs", name: str) -> str:
     if name in ORGANIZATIONS:
         eid, slug = ORGANIZATIONS[name]
         return refs.add_fixed("TLCOrganization", eid, f"/akn/ontology/organization/{COUNTRY}/{slug}",
@@ -550,7 +642,7 @@ def _org_ref(refs: _Refs, name: str) -> str:
 def document_to_akn(issue: ParsedIssue, doc: ParsedDocument) -> bytes:
     """The document as Akoma Ntoso 3.0 XML (UTF-8 bytes with declaration)."""
     w = _Writer(issue, doc)
-    refs = _Refs()
+    refs = w.tlc
     refs.add_fixed("TLCOrganization", PLATFORM[0], PLATFORM[1], PLATFORM[2])
     author = _org_ref(refs, _author(doc))
 
@@ -566,7 +658,7 @@ def document_to_akn(issue: ParsedIssue, doc: ParsedDocument) -> bytes:
     others = [n for n in doc.nodes if n.kind != "annex"]
     if is_appointments(doc):
         body = w.main_part(top, others, "mainBody", more=bool(doc.appointments))
-        _appointments(body, doc, refs)
+        _appointments(body, w)
         if not len(body):
             sub(body, "p")
     else:
@@ -650,9 +742,12 @@ def _identification(meta, issue, doc, work: str, component: str, author: str,
 def _preface(top, doc: ParsedDocument, author: str) -> None:
     """Title (with the issuer marked as docProponent when it opens it), number, addressees."""
     preface = sub(top, "preface")
-    title = sub(sub(sub(preface, "longTitle"), "p"), "docTitle")
     issuer = _author(doc)
-    if doc.title.startswith(issuer) and issuer != doc.title:
+    printed_issuer = doc.issuer == issuer  # 人事任免 is a heading, not who issued the list
+    if printed_issuer and not doc.title.startswith(issuer):  # printed on its own line above
+        sub(sub(preface, "p", class_="issuer"), "docProponent", issuer, refersTo=f"#{author}")
+    title = sub(sub(sub(preface, "longTitle"), "p"), "docTitle")
+    if printed_issuer and doc.title.startswith(issuer) and issuer != doc.title:
         sub(title, "docProponent", issuer, refersTo=f"#{author}").tail = clean(
             doc.title[len(issuer):])
     else:
@@ -686,33 +781,29 @@ def _attachment(atts, w: _Writer, issue, doc, annex: ParsedNode, i: int, author:
             sub(body, "p")
 
 
-def _appointments(body, doc: ParsedDocument, refs: _Refs) -> None:
-    """Records grouped as printed (任命：/免去：), each an item whose person, organization and post
-    are marked up and point at TLC entries; the rest of the record rides on kmgov: attributes."""
-    for key, heading, records in _appointment_groups(doc):
+def _appointments(body, w: _Writer) -> None:
+    """Records no node prints (a list given without its text), grouped as the gazette prints
+    them (任命：/免去：), one item each with person, organization and post marked up."""
+    unplaced = [a for a in w.doc.appointments if id(a) not in w.appointments.placed]
+    for key, heading, records in _appointment_groups(unplaced):
         group = sub(body, "hcontainer", name=key, eId=key)
         sub(group, "heading", heading)
         blist = sub(sub(group, "content"), "blockList", eId=f"{key}__list_1")
         for n, a in enumerate(records, 1):
             item = sub(blist, "item", eId=f"{key}__list_1__item_{n}", class_=a.action)
-            _kmgov(item, action=a.action, rank=a.rank, order=str(a.order),
-                   probationYears=a.probation_years, secondmentYears=a.secondment_years,
-                   qualifiers="；".join(a.qualifiers), source=a.source)
-            _appointment_line(sub(item, "p"), a, refs)
+            _appointment_line(sub(item, "p"), a, w.tlc)
 
 
 def _appointment_line(p, a: ParsedAppointment, refs: _Refs) -> None:
     """黄云波同志兼任昆明发展投资集团有限公司董事长 / 田文同志昆明市土地储备中心主任职务 (免去)."""
-    person = refs.add("TLCPerson", "person", _ontology("person", a.person), a.person)
-    role = refs.add("TLCRole", "role", _ontology("role", a.post), a.post) if a.post else None
-    el = sub(p, "person", a.person, refersTo=f"#{person}", as_=f"#{role}" if role else None)
+    role = _role_ref(refs, a.post) if a.post else None
+    el = sub(p, "person", a.person, refersTo=f"#{_person_ref(refs, a.person)}",
+             as_=f"#{role}" if role else None)
     el.tail = clean("同志" + ("" if a.action == "remove" else ACTIONS.get(a.action, "")))
     if a.org:
         el = sub(p, "organization", a.org, refersTo=f"#{_org_ref(refs, a.org)}")
-        el.tail = ""
     if role:
-        el = sub(p, "role", a.post, refersTo=f"#{role}")
-        el.tail = ""
+        el = sub(p, "role", a.post, refersTo=f"#{role}", **_terms(a))
     tail = f"（{'，'.join(a.qualifiers)}）" if a.qualifiers else ""
     el.tail = clean((el.tail or "") + tail + ("职务" if a.action == "remove" else ""))
 
@@ -733,3 +824,8 @@ def _proprietary(meta, issue: ParsedIssue, doc: ParsedDocument) -> None:
            section=doc.section, page=str(doc.page) if doc.page is not None else None,
            order=str(doc.order), tocTitle=doc.toc_title, docnoPrinted=doc.docno_printed,
            issuer=doc.issuer, lineStart=str(doc.line_start), lineEnd=str(doc.line_end))
+    for a in doc.appointments:  # every record whole, also those the text markup could not anchor
+        rec = etree.SubElement(g, _km("appointment"))
+        _kmgov(rec, person=a.person, post=a.post, org=a.org, source=a.source)
+        for k, v in _terms(a).items():
+            rec.set(k, v)
