@@ -1,4 +1,7 @@
-"""JSON and Akoma Ntoso exports of a gazette document (hand-built fixtures; the seed in test_exports_seed)."""
+"""JSON and Akoma Ntoso exports of a gazette document.
+
+Hand-built fixtures here; the parsed seed issue is exported in test_exports_seed.py.
+"""
 
 import json
 from datetime import date
@@ -142,8 +145,14 @@ def notice_forms() -> ParsedDocument:
     form = table_node("附件 表一", label="表一", kind="form", caption="安全生产“一岗双责”不落实零申报表",
                       header=["序号", "申报内容", "落实", "不落实"],
                       rows=[[1, "各级政府……签订率 100%", None, None], [2, "部门主要领导……", None, None]],
-                      meta={"header": ["申报单位： （盖章）", "申报时间： 年 月 日"],
-                            "footer": ["填表人：", "审核人：", "联系电话："], "columns": {"落实": "bool"}})
+                      meta={"title": "安全生产“一岗双责”不落实零申报表",
+                            "number_printed": "安全生产监管“市域全覆盖”零申报表一",
+                            "top_fields": ["申报单位", "申报时间"],
+                            "header_fields": ["申报单位主要负责人", "申报单位分管领导"],
+                            "column_groups": {"申报情况": ["落实", "不落实"]},
+                            "remarks_label": "申报说明",
+                            "footer_fields": ["填表人", "审核人", "联系电话"],
+                            "printed_with": "（盖章）"})
     form2 = table_node("附件 表二", label="表二", kind="form", caption="目标责任状不落实零申报表",
                        header=["序号", "申报内容"], rows=[])
     return ParsedDocument(
@@ -344,9 +353,20 @@ def test_forms_and_crossrefs_in_a_notice(akn_schema):
     assert x(inner, "string(a:mainBody/a:p[1])").startswith("为完善")  # the annex's own text
     forms = x(inner, "a:mainBody/a:hcontainer[@name='form']")
     assert [f.get("eId") for f in forms] == ["att_1__form_1", "att_1__form_2"]
-    assert x(forms[0], "string(a:content/a:table/@class)") == "form"
-    assert x(forms[0], "a:content/a:p/a:inline[@name='footer']/text()") == ["填表人：", "审核人：",
-                                                                           "联系电话："]
+    content = x(forms[0], "a:content")[0]
+    assert [p.get("class") for p in x(content, "a:p")] == [
+        "formNumber", "formField", "formField", "formField", "formField", "formField", "formMeta"]
+    assert x(content, "a:p[@class='formField']/text()")[-3:] == ["填表人：", "审核人：", "联系电话："]
+    assert len(x(content, "a:p[@class='formField']/a:fillIn")) == 5
+    assert x(content, "string(a:p[@class='formMeta']/a:inline[@name='printed_with'])") == "（盖章）"
+    table = x(content, "a:table[@class='form']")[0]
+    rows = x(table, "a:tr")
+    assert x(rows[0], "a:th/a:p/text()") == ["申报单位主要负责人", "申报单位分管领导"]
+    assert [(th.get("colspan"), th.get("rowspan"), x(th, "string(a:p)")) for th in rows[1]] == [
+        (None, "2", "序号"), (None, "2", "申报内容"), ("2", None, "申报情况")]
+    assert x(rows[2], "a:th/a:p/text()") == ["落实", "不落实"]
+    assert x(rows[-1], "string(a:th/a:p)") == "申报说明" and rows[-1][1].get("colspan") == "3"
+    assert x(forms[1], "string(a:content/a:table/a:tr/a:th[2]/a:p)") == "申报内容"  # plain header
     decree = x(inner, ".//a:point[@eId='att_1__sec_5__point_7']//a:ref")[0]
     assert decree.text == "国务院令 第 493 号" and decree.get("href") == "/akn/cn/act/gwyl-493"
     cited = x(tree, "//a:references/a:TLCReference/@href")
@@ -488,8 +508,9 @@ def test_odd_shapes_still_validate(akn_schema):
         nodes=[
             N("list item", "", "x", text="未知类型"),
             N("section", "一、", "一"),
-            N("section", "二、", "二", children=[N("annex", "附件", "二 附件", text="嵌套附件"),
-                                                table_node("二 表", caption="", header=[], rows=[[]])]),
+            N("section", "二、", "二", children=[
+                N("annex", "附件", "二 附件", text="嵌套附件"),
+                table_node("二 表", caption="", header=[], rows=[[]])]),
             N("annex", "附件", "附件"),
         ])
     tree = validated(akn_schema, document_to_akn(ISSUE, odd))

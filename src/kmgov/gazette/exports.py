@@ -13,13 +13,14 @@ Akoma Ntoso
 -----------
 URI scheme (FRBR, after the AKN naming convention, with a stable ASCII number per series)::
 
-    series code  昆政发 → kzf   昆政办 → kzb   昆政任 → kzr   (others: percent-encoded)
-    work         /akn/cn-km/{type}/{year}/{code}-{number}          e.g. /akn/cn-km/act/2010/kzf-59
-    expression   {work}/zho@{date}                                 date = signing date, else issue date
-    manifestation{expression}.akn    (FRBRthis …/zho@{date}/!main.xml)
-    attachment   FRBRthis {work}/!att_{n} (same work, component att_n)
-    cited docs   昆政发/昆政办/昆政任 → the same scheme; others → /akn/cn/act/{year}/{code}-{number}
-                 with a pinyin code for the series printed in this issue (云政发 → yzf …)
+    series code    昆政发 → kzf   昆政办 → kzb   昆政任 → kzr   (others: percent-encoded)
+    work           /akn/cn-km/{type}/{year}/{code}-{number}      e.g. /akn/cn-km/act/2010/kzf-59
+    expression     {work}/zho@{date}         date = signing date, else the issue date
+    manifestation  {expression}.akn          (FRBRthis {expression}/!main.xml)
+    attachment     FRBRthis {work}/!att_{n}  (same work, component att_n)
+    cited docs     昆政发/昆政办/昆政任 → the same scheme; others /akn/cn/act/{year}/{code}-{number}
+                   with pinyin codes for the series cited in this issue (云政发 → yzf, 国务院令 →
+                   gwyl: /akn/cn/act/gwyl-493 when no year is printed)
 
 {type} is `act` for the opinions (意见) and notices (通知) — administrative normative documents
 structured like legislation, as AKN users do for government notices — and `doc` for the
@@ -38,8 +39,12 @@ Element mapping (node.kind → element; eId prefix)::
     has children (the schema's `hierarchy` type allows either content or intro+children).
     signed_on → conclusions/p/date;  addressees → preface/container name="addressees";
     crossrefs → inline <ref href> where the citation is printed, plus a TLCReference each.
-    appointments → hcontainer name="appoint"|"remove" / blockList / item with person,
-            organization and role inlines pointing at TLCPerson/TLCOrganization/TLCRole.
+    issuer → preface docProponent (→ TLCOrganization, also the FRBRauthor);  docno → docNumber.
+    appointments → marked up in the printed line they come from: person, organization and role
+            inlines pointing at TLCPerson/TLCOrganization/TLCRole, each <role> carrying its
+            record's action and terms as kmgov: attributes; records no node prints become
+            hcontainer name="appoint"|"remove" / blockList / item. All records are also listed
+            whole under meta/proprietary.
 
 eIds follow the AKN convention (`chp_2__art_7__point_2`): each level is the element's prefix
 and the number read from its printed label (Chinese numerals converted), else its ordinal
@@ -162,12 +167,12 @@ def _copy(v):
 
 
 def _node_json(node: ParsedNode, eids: dict) -> dict:
-    return {
-        "kind": node.kind, "label": node.label, "path": node.path, "eid": eids.get(id(node)),
-        "heading": node.heading, "text": node.text, "line": node.line,
-        "table": _flat_json(node.table) if node.table else None,
-        "children": [_node_json(c, eids) for c in node.children],
-    }
+    out = {f.name: getattr(node, f.name) for f in fields(node)
+           if f.name not in ("children", "table")}  # kind, label, path, heading, text, line
+    out["eid"] = eids.get(id(node))
+    out["table"] = _flat_json(node.table) if node.table else None
+    out["children"] = [_node_json(c, eids) for c in node.children]
+    return out
 
 
 def _node_from_json(d: dict) -> ParsedNode:
@@ -221,7 +226,7 @@ _DOCNO = re.compile(r"^(?P<series>.+?)(?:〔(?P<year>\d{4})〕|第)(?P<number>[\
 
 
 def cited_uri(docno: str) -> str:
-    """AKN IRI of a cited document: our own series in the cn-km scheme, anything else under /akn/cn."""
+    """AKN IRI of a cited document: our series in the cn-km scheme, anything else under /akn/cn."""
     m = _DOCNO.match(docno.replace(" ", ""))
     if not m:
         return f"/akn/cn/act/{quote(docno, safe='')}"
@@ -332,7 +337,8 @@ def chinese_date(d: date) -> str:
 
     def small(n: int) -> str:
         tens, ones = divmod(n, 10)
-        return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+        head = ("" if tens == 1 else digits[tens]) + "十" if tens else ""
+        return head + (digits[ones] if ones else "")
 
     return "".join(digits[int(c)] for c in str(d.year)) + f"年{small(d.month)}月{small(d.day)}日"
 
@@ -340,6 +346,21 @@ def chinese_date(d: date) -> str:
 def format_cell(v) -> str:
     """Numbers as Python prints them (4579.5, 6337); a float 7.0 stays "7.0" as it was read."""
     return "" if v is None else str(v)
+
+
+def _strs(value) -> list[str]:
+    """The non-empty strings of a str-or-list meta value."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v for v in values if isinstance(v, str) and v.strip()]
+
+
+def _fill_ins(parent, fields) -> None:
+    """Blank form fields (申报单位：____) as AKN fill-ins, which the schema defines for exactly
+    this: a blank to be filled in a printed form."""
+    for field in _strs(fields):
+        p = sub(parent, "p", class_="formField")
+        p.text = clean(f"{field}：")
+        sub(p, "fillIn")
 
 
 # ------------------------------------------------------------------- inline marks in text
@@ -436,22 +457,23 @@ class _Writer:
         return bool(node.text.strip()) or node.table is not None
 
     def table(self, parent, node: ParsedNode) -> None:
-        """unit, form fields, <table> (caption, a th row, td rows), note — all blocks, so the
-        table sits in the node's content/intro: the schema has no table outside a block context."""
-        t = node.table
+        """unit, form fields, <table>, note — all blocks, so the table sits in the node's
+        content/intro (the schema has no table outside a block context)."""
+        t, meta = node.table, dict(node.table.meta)
+        if meta.get("number_printed"):  # 安全生产监管“市域全覆盖”零申报表三, printed above the title
+            sub(parent, "p", meta.pop("number_printed"), class_="formNumber")
         if t.unit:
             sub(parent, "p", f"单位：{t.unit}", class_="unit")
-        for key, value in t.meta.items():  # form header/footer fields printed above the grid
-            for text in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
-                if isinstance(text, str) and text.strip():
-                    sub(sub(parent, "p", class_="formMeta"), "inline", text, name=str(key))
+        _fill_ins(parent, meta.pop("top_fields", []))
         table = sub(parent, "table", eId=f"{self.eids[id(node)]}__table_1", class_=t.kind)
         if t.caption:
             sub(table, "caption", t.caption)
-        if t.header:
-            tr = sub(table, "tr")
-            for h in t.header:
-                add_marked(sub(tr, "th"), "p", str(h), self.xrefs.marks(node, str(h)))
+        if meta.get("header_fields"):  # the form's first grid row: 负责人 | ___ | 分管领导 | ___
+            tr = sub(table, "tr", class_="formFields")
+            for field in _strs(meta.pop("header_fields")):
+                sub(sub(tr, "th"), "p", field)
+                sub(tr, "td")
+        self.header_rows(table, node, meta.pop("column_groups", None))
         for row in t.rows:
             tr = sub(table, "tr")
             for cell in row or [None]:  # tr needs at least one cell
@@ -459,12 +481,44 @@ class _Writer:
                 if cell is not None:  # an empty cell stays an empty <td/> (blocksopt)
                     text = format_cell(cell)
                     add_marked(td, "p", text, self.xrefs.marks(node, text))
-        if len(table) == (1 if t.caption else 0):  # the schema wants at least one <tr>
+        if meta.get("remarks_label"):  # the last grid row: 申报说明 | ___
+            tr = sub(table, "tr", class_="remarks")
+            sub(sub(tr, "th"), "p", meta.pop("remarks_label"))
+            sub(tr, "td", colspan=str(max(len(t.header) - 1, 1)))
+        if not table.findall(_a("tr")):  # the schema wants at least one <tr>
             sub(sub(table, "tr"), "td")
-        if t.note:
-            for line in t.note.split("\n"):
-                if line.strip():
-                    sub(parent, "p", line.strip(), class_="note")
+        _fill_ins(parent, meta.pop("footer_fields", []))
+        for line in t.note.split("\n"):
+            if line.strip():
+                sub(parent, "p", line.strip(), class_="note")
+        if meta.get("title") == t.caption:
+            meta.pop("title")
+        for key, value in meta.items():  # anything else the parser kept, as named text
+            for text in _strs(value):
+                sub(sub(parent, "p", class_="formMeta"), "inline", text, name=str(key))
+
+    def header_rows(self, table, node: ParsedNode, groups: dict | None) -> None:
+        """th row(s); a column group (申报情况 over 落实/不落实) becomes a spanning first row."""
+        header = [h if h is not None else "" for h in node.table.header]
+        if not header:
+            return
+        member = {col: g for g, cols in (groups or {}).items() for col in cols if col in header}
+        tr = sub(table, "tr")
+        for col in header:
+            if col in member:
+                group = member[col]
+                if col == next(c for c in header if member.get(c) == group):
+                    cols = [c for c in header if member.get(c) == group]
+                    sub(sub(tr, "th", colspan=str(len(cols))), "p", group)
+            else:
+                th = sub(tr, "th", rowspan="2" if member else None)
+                if col:
+                    add_marked(th, "p", col, self.xrefs.marks(node, col))
+        if member:
+            tr = sub(table, "tr")
+            for col in header:
+                if col in member:
+                    sub(sub(tr, "th"), "p", col)
 
     def hier(self, parent, node: ParsedNode) -> None:
         """A node as a hierarchy element: num, heading, then content or intro + children."""
@@ -632,8 +686,8 @@ def _role_ref(refs: "_Refs", post: str) -> str:
 def _org_ref(refs: "_Refs", name: str) -> str:
     if name in ORGANIZATIONS:
         eid, slug = ORGANIZATIONS[name]
-        return refs.add_fixed("TLCOrganization", eid, f"/akn/ontology/organization/{COUNTRY}/{slug}",
-                              name)
+        href = f"/akn/ontology/organization/{COUNTRY}/{slug}"
+        return refs.add_fixed("TLCOrganization", eid, href, name)
     return refs.add("TLCOrganization", "org", _ontology("organization", name), name)
 
 
