@@ -384,7 +384,10 @@ def test_107_forms(docs):
         assert sum(isinstance(r[0], int) for r in t.rows) == FORM_ITEMS[f.label], f.label
         assert [r[0] for r in t.rows if isinstance(r[0], int)] == list(range(1, FORM_ITEMS[f.label] + 1))
         assert t.meta["header_fields"] == ["申报单位主要负责人", "申报单位分管领导"]
-        assert t.meta["footer_fields"] == ["填表人", "审核人", "联系电话"]
+        assert t.meta["footer_fields"] == ["填表人", "审核人", "联系电话"]   # L1141–L1145, L1161
+        assert t.meta["top_fields"] == ["申报单位", "申报时间"]               # L1130
+        assert t.meta["column_groups"] == {"申报情况": ["落实", "不落实"]}      # L1133–L1134
+        assert t.meta["remarks_label"] == "申报说明"                          # L1139
         assert t.meta["title"] == f.heading == t.caption
         assert all(r[2] is None and r[3] is None for r in t.rows)
     assert forms[0].heading == "安全生产“一岗双责”不落实零申报表"                    # L1128
@@ -532,6 +535,8 @@ def test_notes_record_interpretations(issue):
     assert "109号" in text                                 # TOC vs body
     assert "表一、表五、表七、表八、表九" in text              # forms without a number line
     assert "106号" in text and "唯一附件" in text             # 印发 notices: the annex rule
+    assert "表三中未印序号的行（1.2、1.3、1.4、3.2）" in text  # 107号 L1173–L1178
+    assert "Appointment and Removal" in text                 # L61: English entry without title
     assert all(isinstance(n, str) and n for n in issue.notes)
 
 

@@ -34,7 +34,7 @@ from .parsed import (
     ParsedTocEntry,
 )
 
-__all__ = ["parse_issue", "parse_bytes", "GazetteParseError"]
+__all__ = ["GazetteParseError", "parse_bytes", "parse_issue"]
 
 # --------------------------------------------------------------------------------------------
 # Text helpers
@@ -212,13 +212,22 @@ _TOC_PAGE = re.compile(r"[·.…\s]*[（(]\s*(\d+)\s*[)）]\s*$")
 
 
 def _parse_toc_zh(lines: list[_Line], pos: int) -> tuple[list[ParsedTocEntry], int]:
+    """Sections "〔…〕" and entries "- title·····(page)"; an entry may wrap (116号, L28–L29)."""
     start = next((i for i in range(pos, min(pos + 20, len(lines)))
                   if squeeze(lines[i].text) == "目录"), None)
     if start is None:
         return [], pos
     entries: list[ParsedTocEntry] = []
     section = ""
-    pending: list[str] | None = None   # title parts of an entry whose page is not yet printed
+    pending: list[str] = []        # title parts of an entry whose page is not printed yet
+
+    def flush(page: int | None) -> None:
+        if pending:
+            entries.append(ParsedTocEntry(lang="zh", section=section,
+                                          title=squeeze(" ".join(pending)), page=page,
+                                          order=len(entries) + 1))
+            pending.clear()
+
     i = start + 1
     while i < len(lines):
         text = lines[i].text
@@ -226,28 +235,28 @@ def _parse_toc_zh(lines: list[_Line], pos: int) -> tuple[list[ParsedTocEntry], i
             i += 1
             continue
         if m := _TOC_SECTION.match(text):
-            section, pending = squeeze(m.group(1)), None
-        elif text.startswith("-") or pending is not None:
-            part = text[1:].strip() if text.startswith("-") else text
-            if text.startswith("-") or pending is None:
-                pending = []
-            page_m = _TOC_PAGE.search(part)
-            pending.append(part[:page_m.start()] if page_m else part)
-            if page_m:
-                entries.append(ParsedTocEntry(lang="zh", section=section,
-                                              title=squeeze(" ".join(pending)),
-                                              page=int(page_m.group(1)),
-                                              order=len(entries) + 1))
-                pending = None
-            elif i + 1 < len(lines) and lines[i + 1].text.startswith("-"):
-                entries.append(ParsedTocEntry(lang="zh", section=section,
-                                              title=squeeze(" ".join(pending)), page=None,
-                                              order=len(entries) + 1))
-                pending = None
-        else:
-            break
+            flush(None)
+            section = squeeze(m.group(1))
+            i += 1
+            continue
+        dashed = text.startswith("-")
+        wraps = bool(_TOC_PAGE.search(_next_text(lines, i)))
+        if not (dashed or pending or _TOC_PAGE.search(text) or wraps):
+            break                                      # the English masthead begins
+        if dashed:
+            flush(None)
+        part = text.lstrip("-").strip()
+        page = _TOC_PAGE.search(part)
+        pending.append(part[:page.start()] if page else part)
+        if page:
+            flush(int(page.group(1)))
         i += 1
+    flush(None)
     return entries, i
+
+
+def _next_text(lines: list[_Line], i: int) -> str:
+    return next((ln.text for ln in lines[i + 1:i + 4] if ln.text), "")
 
 
 def _parse_english_front(lines: list[_Line], pos: int, issue: ParsedIssue,
@@ -259,7 +268,7 @@ def _parse_english_front(lines: list[_Line], pos: int, issue: ParsedIssue,
     if i < len(lines) and re.fullmatch(r"[A-Z][A-Z'’ ,.\-]{9,}", lines[i].text):
         issue.title_en = re.sub(r"\s+", " ", lines[i].text)
         for ln in lines[i + 1:i + 6]:
-            m = re.search(r"Issue\s*No\.?\s*(\d+).*Serial\s*No\.?\s*(\d+)", ln.text, re.I)
+            m = re.search(r"Issue\s*No\.?\s*(\d+).*Serial\s*No\.?\s*(\d+)", ln.text, re.IGNORECASE)
             if m and (int(m.group(1)), int(m.group(2))) != (issue.number, issue.serial):
                 notes.append(f"英文报头期号/总号（{m.group(1)}/{m.group(2)}）与中文报头"
                              f"（{issue.number}/{issue.serial}）不一致，以中文为准。")
@@ -308,7 +317,6 @@ class _DocLines:
     issuer: str
     title: str
     docno_line: _Line
-    header_start: int          # index into lines
     lines: list[_Line]         # from the docno line (exclusive) to the document's end
     line_start: int
     line_end: int
@@ -366,7 +374,7 @@ def _split_documents(lines: list[_Line], pos: int,
         if not title and issuer == "人事任免":
             title = issuer
         documents.append(_DocLines(issuer=issuer, title=title, docno_line=lines[i],
-                                   header_start=start, lines=lines[i + 1:end],
+                                   lines=lines[i + 1:end],
                                    line_start=lines[start].no, line_end=lines[last].no))
     return documents
 
@@ -383,7 +391,8 @@ def _refuse_documents_without_docno(lines, pos, headers, section_names) -> None:
         title = who[1]
         if who[0] in section_names:
             # A TOC section heading printed as a header ("人 事 任 免") with no 文号 under it.
-            raise GazetteParseError(f"第{lines[i].no}行的“{who[0]}”下没有文号（如“昆政任〔2010〕1-8号”）")
+            raise GazetteParseError(
+                f"第{lines[i].no}行的“{who[0]}”下没有文号（如“昆政任〔2010〕1-8号”）")
         if not title:
             nxt = next((lines[j].text for j in range(i + 1, min(i + 4, len(lines)))
                         if lines[j].text), "")
@@ -597,12 +606,11 @@ def _take_table_note(lines: list[_Line], i: int, block: _TableBlock) -> int:
 
 
 def _take_form(lines: list[_Line], i: int, tokens: list[object]) -> int:
+    # Above "申报单位： （盖章） 申报时间： 年 月 日": the form's title, and above that (not
+    # always printed) a numbering line "安全生产监管“市域全覆盖”零申报表二".
     title = _pop_para(tokens, lambda t: True)
-    number = _pop_para(tokens, lambda t: bool(_FORM_NUMBER.search(t)) and "零申报表" in t
-                       or bool(re.fullmatch(r".{0,30}表[一二三四五六七八九十\d]+", t)))
-    top = [squeeze(re.sub(r"[（(].*?[)）]", "", part)) for part in
-           re.split(r"\s+(?=\S+[：:])", lines[i].text)]
-    top_fields = [re.sub(r"[：:].*$", "", f) for f in top if f]
+    number = _pop_para(tokens, lambda t: bool(_FORM_NUMBER.search(t)))
+    top_fields = re.findall(r"(\S+?)\s*[：:]", lines[i].text)
     start = number.line.no if number else (title.line.no if title else lines[i].no)
     block = _FormBlock(line=start, title=squeeze(title.line.text) if title else "",
                        number_printed=squeeze(number.line.text) if number else "",
@@ -694,6 +702,7 @@ class _OutlineBuilder:
         self.stack: list[tuple[int, ParsedNode]] = []   # (rank, node)
         self.paras: dict[int, list[str]] = {}           # id(node) → paragraphs
         self.open_para = False              # last paragraph was cut (no sentence end)
+        self._line = 0                      # source line of the paragraph being read
         self.tables = 0
         self.forms = 0
 
@@ -726,7 +735,7 @@ class _OutlineBuilder:
         else:
             paras.append(text)
         node.text = "\n".join(paras)
-        self.open_para = _ends_open(text if not (join and paras) else paras[-1])
+        self.open_para = _ends_open(paras[-1])
 
     # -- building ------------------------------------------------------------------------------
 
@@ -811,6 +820,10 @@ class _OutlineBuilder:
             self.notes.append(f"{self.docno}：第{self.forms}张零申报表印作“{block.number_printed}”，"
                               f"按出现顺序编为{label}。")
         table = _build_form(block)
+        subs = [str(r[0]) for r in table.rows if not isinstance(r[0], int)]
+        if subs:
+            self.notes.append(f"{self.docno}：{label}中未印序号的行（{'、'.join(subs)}）作为上一项的"
+                              f"子项，序号记为“项号.行次”。")
         node = ParsedNode(kind="form", label=label, path=self.prefix + label,
                           heading=block.title, table=table, line=block.line)
         self.stack.clear()                  # a form ends the outline of the plan before it
@@ -848,61 +861,74 @@ def _build_table(block: _TableBlock, caption: str) -> ParsedTable:
 
 
 def _build_form(block: _FormBlock) -> ParsedTable:
-    """A 零申报表: header fields, a two-row column header, numbered items, 申报说明."""
+    """A 零申报表 (107号附件): header fields, a two-row column header, items, 申报说明.
+
+    Rows are [序号, 申报内容, 落实, 不落实].  A row with an empty 序号 continues the item above
+    (表三 prints item 1 as four rows): our convention numbers it "1.2", "1.3" … so that each
+    printed row stays a row and the numbered items are the rows whose 序号 is an int.
+    """
     header_fields: list[str] = []
-    head1: list[str] | None = None
+    head: list[str] = []           # first column-header row: 序号 / 申报内容 / 申报情况
     header: list[str] = []
+    groups: dict[str, list[str]] = {}
     rows: list[list[object]] = []
     remarks = ""
-    sub = 0
     for line in block.rows:
         cells = _cells(line)
-        flat = [re.sub(r"\s+", "", c) for c in cells]
-        if flat and flat[0] in ("序号",):
-            head1 = flat
-            continue
-        if head1 is not None and not header and flat and flat[0] == "" and any(flat):
-            # second header row: 落实 / 不落实 under the spanning 申报情况
-            header = [b or a for a, b in zip(head1 + [""] * len(flat), flat) if (b or a)]
-            header = [h for h in header if h != "申报情况"] if len(header) > 4 else header
-            continue
-        if head1 is None:
-            header_fields += [f for f in flat if f]
-            continue
-        if flat and flat[0] in ("申报说明", "说明"):
-            remarks = flat[0]
-            continue
-        number = _number(flat[0]) if flat else None
-        content = cells[1] if len(cells) > 1 else ""
-        marks = [_number(c) for c in cells[2:4]] + [None] * (2 - len(cells[2:4]))
-        if isinstance(number, int):
-            sub = 1
-            rows.append([number, content] + marks)
-        elif content and rows:
-            # An unnumbered row continues the item above as a sub-item (表三): "1.2", "1.3" …
-            sub += 1
+        if cells[0] == "序号":
+            head = cells
+        elif not head:
+            header_fields += [c for c in cells if c]          # 申报单位主要负责人 …
+        elif not header:
+            header, groups = _merge_header_rows(head, cells)
+        elif cells[0] in ("申报说明", "说明"):
+            remarks = cells[0]
+        elif isinstance(number := _number(cells[0]), int):
+            rows.append([number, *_form_cells(cells)])
+        elif len(cells) > 1 and cells[1] and rows:
             parent = rows[-1][0] if isinstance(rows[-1][0], int) else \
                 int(str(rows[-1][0]).split(".")[0])
-            rows.append([f"{parent}.{sub}", content] + marks)
-    if not header:
-        header = ["序号", "申报内容", "落实", "不落实"]
+            sub = sum(1 for r in rows if str(r[0]).split(".")[0] == str(parent)) + 1
+            rows.append([f"{parent}.{sub}", *_form_cells(cells)])
     meta = {"title": block.title, "header_fields": header_fields,
             "footer_fields": block.footer, "top_fields": block.top_fields,
-            "column_groups": {"申报情况": header[2:]}}
+            "column_groups": groups}
     if block.number_printed:
         meta["number_printed"] = block.number_printed
     if remarks:
         meta["remarks_label"] = remarks
-    return ParsedTable(caption=block.title, header=header, rows=rows, kind="form", meta=meta)
+    return ParsedTable(caption=block.title, header=header or ["序号", "申报内容", "落实", "不落实"],
+                       rows=rows, kind="form", meta=meta)
+
+
+def _merge_header_rows(upper: list[str], lower: list[str]) -> tuple[list[str], dict]:
+    """Two header rows → one: a lower cell ("落实") replaces the spanning upper one ("申报情况")."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    header = [below or above for above, below in zip(upper, lower) if below or above]
+    groups: dict[str, list[str]] = {}
+    spanning = ""
+    for above, below in zip(upper, lower):
+        if above and below:
+            spanning = above
+        if spanning and below:
+            groups.setdefault(spanning, []).append(below)
+    return header, groups
+
+
+def _form_cells(cells: list[str]) -> list[object]:
+    content = cells[1] if len(cells) > 1 else ""
+    marks = [_number(c) for c in cells[2:4]]
+    return [content, *marks, *[None] * (2 - len(marks))]
 
 
 def _resolve_merged_columns(annex: ParsedNode, docno: str, notes: list[str]) -> None:
-    """Fill down merged cells of an indicator table and check them against the prose.
+    """Repair an indicator table whose leading columns are merged cells (62号附件2).
 
-    The table of 62号附件2 prints 子系统 and 领域 only on their first row, the header's first
-    cell is empty, one row is shifted one column left, and the 子系统 label of the third group
-    is missing.  The prose under the table ("N. XX子系统 … 包括：领域—指标；…") says which
-    domains belong to which subsystem, so we assign subsystems by domain from it.
+    The print gives 子系统 and 领域 only on their first row, leaves the header's first cell
+    empty, shifts row 47 one column left, and omits the 子系统 label of rows 26–36 altogether.
+    The prose under the table ("N. XX子系统 … 包括：领域—指标；…") says which domains make up
+    which subsystem, so the subsystem is taken from the domain, not filled down blindly.
     """
     for node in annex.walk():
         table = node.table
@@ -911,52 +937,69 @@ def _resolve_merged_columns(annex: ParsedNode, docno: str, notes: list[str]) -> 
         k = table.header.index("序号")
         if k == 0:
             continue
-        for r, row in enumerate(table.rows):
-            if not isinstance(row[k], int) and any(isinstance(c, int) for c in row[:k]):
-                j = next(c for c in range(k) if isinstance(row[c], int))
-                rest = [c for c in row[j + 1:] if c is not None]
-                table.rows[r] = ([None] * k + [row[j]] + rest + [None] * len(row))[:len(row)]
-                notes.append(f"{docno}：指标表第{row[j]}项印刷错位（序号印在第{j + 1}列），"
-                             f"已按表头对齐。")
-        printed = [list(row[:k]) for row in table.rows]
-        for c in range(k):
-            last = None
-            for row in table.rows:
-                if row[c] is None:
-                    row[c] = last
-                last = row[c]
+        _realign_rows(table, k, docno, notes)
+        printed = [row[0] for row in table.rows]
+        _fill_down(table, k)
         groups = _subsystems_from_prose(annex)
-        if not groups:
+        if groups:
+            if table.header[0] == "":
+                table.header[0] = "子系统"
+            _assign_groups_by_domain(table, k, printed, groups, docno, notes)
+        _note_inverted_units(table, docno, notes)
+
+
+def _realign_rows(table: ParsedTable, k: int, docno: str, notes: list[str]) -> None:
+    # "47\t\t高新技术产业增加值占 GDP 比重\t%": the number sits in a merged column.
+    for r, row in enumerate(table.rows):
+        if isinstance(row[k], int) or not any(isinstance(c, int) for c in row[:k]):
             continue
-        if table.header[0] == "":
-            table.header[0] = "子系统"
-        by_domain = {dom: name for name, (_, doms) in groups.items() for dom in doms}
-        fixed: list[int] = []
-        for row, orig in zip(table.rows, printed):
-            want = by_domain.get(row[1]) if k >= 2 else None
-            if want and row[0] != want:
-                if orig[0] is not None:
-                    notes.append(f"{docno}：指标表第{row[k]}项印作“{orig[0]}”，"
-                                 f"与表后说明（{want}）不符，按表中所印。")
-                    continue
-                row[0] = want
-                fixed.append(row[k])
-        if fixed:
-            notes.append(f"{docno}：指标表第{min(fixed)}—{max(fixed)}项未印子系统名称（印刷遗漏"
-                         f"“{table.rows[table.rows.index(next(r for r in table.rows if r[k] == fixed[0]))][0]}”），"
-                         f"按表后说明的领域归属补上，而不是向下填充上一子系统。")
-        for name, (stated, _) in groups.items():
-            actual = sum(1 for row in table.rows if row[0] == name)
-            if stated is not None and stated != actual:
-                notes.append(f"{docno}：表后说明称“{name}子系统”共{stated}项指标，"
-                             f"表中实列{actual}项（合计{len(table.rows)}项）。")
-        unit_col = table.header.index("单位") if "单位" in table.header else None
-        name_col = table.header.index("指标名称") if "指标名称" in table.header else None
-        if unit_col is not None and name_col is not None:
-            for row in table.rows:
-                if str(row[name_col]).startswith("人均") and str(row[unit_col]).startswith("人/"):
-                    notes.append(f"{docno}：指标“{row[name_col]}”的单位印作“{row[unit_col]}”，"
-                                 f"疑为“{str(row[unit_col])[2:]}/人”之误，按原样保留。")
+        j = next(c for c in range(k) if isinstance(row[c], int))
+        rest = [c for c in row[j + 1:] if c is not None]
+        table.rows[r] = ([None] * k + [row[j]] + rest + [None] * len(row))[:len(row)]
+        notes.append(f"{docno}：指标表第{row[j]}项印刷错位（序号印在第{j + 1}列），已按表头对齐。")
+
+
+def _fill_down(table: ParsedTable, k: int) -> None:
+    for c in range(k):
+        last = None
+        for row in table.rows:
+            row[c] = row[c] if row[c] is not None else last
+            last = row[c]
+
+
+def _assign_groups_by_domain(table, k, printed, groups, docno, notes) -> None:
+    by_domain = {dom: name for name, (_, doms) in groups.items() for dom in doms}
+    fixed: dict[str, list[int]] = {}
+    for row, printed_group in zip(table.rows, printed):
+        want = by_domain.get(row[1]) if k >= 2 else None
+        if not want or row[0] == want:
+            continue
+        if printed_group is not None:
+            notes.append(f"{docno}：指标表第{row[k]}项印作“{printed_group}”，与表后说明"
+                         f"（{want}）不符，按表中所印。")
+            continue
+        row[0] = want
+        fixed.setdefault(want, []).append(row[k])
+    for name, numbers in fixed.items():
+        notes.append(f"{docno}：指标表第{min(numbers)}—{max(numbers)}项未印子系统名称（印刷遗漏"
+                     f"“{name}”），按表后说明的领域归属补为“{name}”，而不是向下填充上一子系统。")
+    for name, (stated, _) in groups.items():
+        actual = sum(1 for row in table.rows if row[0] == name)
+        if stated is not None and stated != actual:
+            notes.append(f"{docno}：表后说明称“{name}子系统”共{stated}项指标，表中实列{actual}项"
+                         f"（合计{len(table.rows)}项）。")
+
+
+def _note_inverted_units(table: ParsedTable, docno: str, notes: list[str]) -> None:
+    # "人均住房使用面积 … 人/平方米": a per-capita figure printed with the unit upside down.
+    if "单位" not in table.header or "指标名称" not in table.header:
+        return
+    unit_col, name_col = table.header.index("单位"), table.header.index("指标名称")
+    for row in table.rows:
+        name, unit = str(row[name_col]), str(row[unit_col])
+        if name.startswith("人均") and unit.startswith("人/"):
+            notes.append(f"{docno}：指标“{name}”的单位印作“{unit}”，疑为“{unit[2:]}/人”之误，"
+                         f"按原样保留。")
 
 
 def _subsystems_from_prose(annex: ParsedNode) -> dict[str, tuple[int | None, list[str]]]:
@@ -1131,11 +1174,15 @@ def _cited_in(text: str):
 
 _APPOINT_HEAD = re.compile(r"^(任命|免去|任免)\s*[：:]$")
 # Longest first: "常务副主任" before "副主任" before "主任".
-_POSTS = sorted("""常务副主任 常务副局长 常务副市长 常务副秘书长 副董事长 董事长 副总经理 总经理 副秘书长 秘书长
-副局长 局长 副主任 主任 副市长 市长 副区长 区长 副县长 县长 副书记 书记 副院长 院长 副处长 处长
-副厅长 厅长 副部长 部长 副校长 校长 副所长 所长 副站长 站长 副主席 主席 副总裁 总裁 总监
-副总工程师 总工程师 副理事长 理事长 副会长 会长 副经理 经理 副组长 组长 监事长 委员""".split(),
-                key=len, reverse=True)
+_POST_TITLES = (
+    "常务副主任", "常务副局长", "常务副市长", "常务副秘书长", "副董事长", "董事长", "副总经理",
+    "总经理", "副秘书长", "秘书长", "副局长", "局长", "副主任", "主任", "副市长", "市长",
+    "副区长", "区长", "副县长", "县长", "副书记", "书记", "副院长", "院长", "副处长", "处长",
+    "副厅长", "厅长", "副部长", "部长", "副校长", "校长", "副所长", "所长", "副站长", "站长",
+    "副主席", "主席", "副总裁", "总裁", "总监", "副总工程师", "总工程师", "副理事长", "理事长",
+    "副会长", "会长", "副经理", "经理", "副组长", "组长", "监事长", "委员",
+)
+_POSTS = sorted(_POST_TITLES, key=len, reverse=True)
 _QUALIFIER = re.compile(r"^(?:[正副][厅处科县局]级|试用期[一二三四五六七八九十\d]+年|"
                         r"挂职[一二三四五六七八九十\d]+年)$")
 
@@ -1310,6 +1357,9 @@ def _match_toc(toc_zh: list[ParsedTocEntry], toc_en: list[ParsedTocEntry],
             notes.append(f"英文目录“{s_en}”有{len(en)}条，中文目录“{s_zh}”有{len(zh)}条，按顺序对应。")
         for e_zh, e_en in zip(zh, en):
             e_en.docno = e_zh.docno
+            if not e_en.title:
+                notes.append(f"英文目录“{s_en}”一栏只印页码（{e_en.page}）而无标题，"
+                             f"按顺序对应{e_zh.docno}。")
             if e_en.page != e_zh.page:
                 notes.append(f"英文目录“{e_en.title}”页码{e_en.page}与中文目录页码{e_zh.page}不同。")
 
