@@ -30,7 +30,9 @@ Element mapping (node.kind → element; eId prefix)::
 
     chapter → chapter (chp)      article → article (art)     section 一、→ section (sec)
     item （一）/1. → point (point) paragraph → paragraph (para)
-    table/form → hcontainer name="table"|"form" whose content holds <table>
+    table/form → hcontainer name="table"|"form" whose content holds <table> (caption, th, td;
+               None → empty <td/>); a form's blank fields → p/fillIn, its column groups →
+               th colspan/rowspan, its 申报说明 → a last row; unit and note → p around it
     preamble → <preamble><container name="preamble"> (or an hcontainer in the body when the
                document has nothing else: body/mainBody must not be empty)
     annex → attachments/attachment(att) with a nested <act name="measures"> when it has
