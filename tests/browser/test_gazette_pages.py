@@ -35,7 +35,8 @@ def test_issue_document_and_search_pages(site, page, tmp_path):
     page.get_by_role("searchbox").fill("碳汇")
     page.get_by_role("button", name="检索").click()
     first = page.locator(".hit").first
-    assert "昆政发〔2010〕60号" in first.locator(".where").inner_text()
+    assert "昆政发〔2010〕60号" in first.locator("a").first.inner_text()
+    assert "碳汇造林" in first.locator(".where").inner_text()
     assert first.locator("mark").count() >= 1
     first.locator("a").first.click()
     assert "昆政发〔2010〕60号" in page.locator("h1").inner_text()

@@ -62,10 +62,12 @@ def node(request, docno: str):
 
 
 def _highlight(text: str, words: list[str]) -> str:
+    # One pass over the escaped text, longest words first, so marks never nest.
+    alternatives = [re.escape(escape(w)) for w in sorted(set(words), key=len, reverse=True)
+                    if w.strip()]
     html = escape(text)
-    for w in sorted(set(words), key=len, reverse=True):
-        if w.strip():
-            html = re.sub(re.escape(escape(w)), lambda m: f"<mark>{m.group(0)}</mark>", html)
+    if alternatives:
+        html = re.sub("|".join(alternatives), lambda m: f"<mark>{m.group(0)}</mark>", html)
     return mark_safe(html)
 
 
