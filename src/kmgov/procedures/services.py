@@ -9,14 +9,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -37,8 +36,6 @@ from .models import (
     Attachment, Case, Deadline, DeadlineKind, InboxItem, InboxKind, ReferenceCounter,
 )
 from .selectors import case_visible, open_items_for_case, step_allowed
-
-log = logging.getLogger(__name__)
 
 #: Sent on commit after the sweep fired a deadline: sender=Deadline, deadline=…, item=InboxItem.
 #: Channels that notify people (e-mail, SMS) connect here; the inbox item is already written.
@@ -66,6 +63,18 @@ def _not_found(case: Case):
 
 # ---------------------------------------------------------------- creating a case
 
+def _reference_counter(code: str, year: int) -> ReferenceCounter:
+    """The year's counter, locked. The first case of a year creates it; when two are first at
+    once on PostgreSQL, the loser of the insert takes the winner's row."""
+    try:
+        with transaction.atomic():
+            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+                procedure=code, year=year)
+    except IntegrityError:
+        counter = ReferenceCounter.objects.select_for_update().get(procedure=code, year=year)
+    return counter
+
+
 @transaction.atomic
 def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
                 now: dt.datetime | None = None, **fields) -> Case:
@@ -76,8 +85,7 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
     proc = model.procedure
     moment = _now(now)
     year = local(moment).year
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-        procedure=proc.code, year=year)
+    counter = _reference_counter(proc.code, year)
     counter.last += 1
     counter.save(update_fields=["last"])
     case = model(org=org, applicant=applicant if applicant is not None else actor,

@@ -61,8 +61,9 @@ class FilingWindow:
         """`yearly((3, 1), (3, 31))` or `yearly(((1, 1), (1, 10)), ((7, 1), (7, 10)))`."""
         if len(ranges) == 2 and isinstance(ranges[0][0], int):
             ranges = (ranges,)  # type: ignore[assignment]
-        periods = tuple(sorted((Period(tuple(a), tuple(b)) for a, b in ranges),  # type: ignore[misc]
-                               key=lambda p: p.start))
+        periods = tuple(sorted(
+            (Period(tuple(a), tuple(b)) for a, b in ranges),  # type: ignore[misc]
+            key=lambda p: p.start))
         if not periods:
             raise ValueError("申报期至少要有一段")
         return cls(periods=periods, citation=citation, what=what)

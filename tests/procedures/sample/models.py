@@ -6,7 +6,8 @@ from django.db import models
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
-    AT_COUNTY, Await, DeadlineRule, Procedure, Target, documents_attached, register, state_field, step,
+    AT_COUNTY, Await, DeadlineRule, Procedure, Target, documents_attached, register,
+    state_field, step,
 )
 from kmgov.procedures.models import Case
 from kmgov.procedures.windows import FilingWindow
