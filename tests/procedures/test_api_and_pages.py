@@ -116,6 +116,8 @@ def test_inbox_page(people, new_case, march):
     assert r.status_code == 200
     html = r.content.decode()
     assert "我的待办" in html and "审核申报" in html and "YL-2026-00001" in html
+    # 15 working days from 10 Mar 2026 end on 31 Mar (due at 24:00 that day).
+    assert "2026-03-31" in html and "2026-04-01" not in html
     r = client_for(people.wuhua_office).get("/inbox/")
     assert "暂无待办事项" in r.content.decode()
     assert Client().get("/inbox/").status_code == 302

@@ -3,6 +3,8 @@ attachments that any case may have (linked by content type + id)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -155,6 +157,17 @@ class InboxItem(CaseRef):
         indexes = [models.Index(fields=["content_type", "object_id"])]
         verbose_name = "待办"
         verbose_name_plural = "待办"
+
+    def due_day(self):
+        """The last day of the period (due_at is the end of that day, 24:00 Beijing time)."""
+        if self.due_at is None:
+            return None
+        from kmgov.core.calendar import local
+
+        moment = local(self.due_at)
+        if moment.time() == moment.time().min:
+            moment -= dt.timedelta(microseconds=1)
+        return moment.date()
 
     def assignee_label(self) -> str:
         if self.user_id:
