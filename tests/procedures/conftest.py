@@ -1,19 +1,11 @@
 """People and places for the procedures kernel's tests, built with the real services."""
 
-import datetime as dt
-
 import pytest
+from procedures.helpers import PDF, at, attach
 
-from kmgov.core.calendar import TZ
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.services import org_tree_load, user_create
-from kmgov.procedures.services import attachment_add, case_create
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=TZ)
+from kmgov.procedures.services import case_create
 
 
 class People:
@@ -56,9 +48,3 @@ def new_case(people):
         return case
 
     return make
-
-
-def attach(case, actor, key, name, content):
-    import io
-
-    return attachment_add(case, key=key, file=io.BytesIO(content), name=name, actor=actor)

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from conftest import PDF, at
+from procedures.helpers import PDF, at
 from django.test import Client
 from django.utils import timezone
 

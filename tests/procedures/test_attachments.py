@@ -4,7 +4,7 @@ import io
 import zipfile
 
 import pytest
-from conftest import PDF, at, attach
+from procedures.helpers import PDF, at, attach
 
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (

@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from conftest import at
+from procedures.helpers import at
 from django.db import connection
 from django_fsm.signals import pre_transition
 

@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from conftest import at
+from procedures.helpers import at
 from django.core.management import call_command
 
 from kmgov.core.models import AuditEntry

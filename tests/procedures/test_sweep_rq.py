@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from conftest import at
+from procedures.helpers import at
 
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.services import case_transition

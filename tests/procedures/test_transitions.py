@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import at
+from procedures.helpers import at
 from django.core.exceptions import ValidationError
 
 from kmgov.core.calendar import end_of_day
