@@ -6,6 +6,9 @@ from ninja import NinjaAPI
 
 from kmgov.core.api import router as core_router
 from kmgov.gazette.api import router as gazette_router
+from kmgov.procedures.api import render_error as _procedure_refusal
+from kmgov.procedures.api import router as procedures_router
+from kmgov.procedures.errors import ProcedureError
 
 api = NinjaAPI(
     title="kmgov API",
@@ -26,5 +29,11 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": detail}, status=400)
 
 
+@api.exception_handler(ProcedureError)
+def _procedure_error(request, exc):
+    return _procedure_refusal(api, request, exc)
+
+
 api.add_router("/", core_router)
+api.add_router("/", procedures_router)
 api.add_router("/gazette", gazette_router)

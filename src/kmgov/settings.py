@@ -1,6 +1,7 @@
 """Django settings. The database is chosen by DATABASE_URL, the same for server, CLI and tests."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -24,10 +25,23 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "kmgov.core",
     "kmgov.gazette",
+    "kmgov.procedures",
     "kmgov.web",
 ]
+# Apps for one run only: KMGOV_EXTRA_APPS="a,b". Under pytest (which sets PYTEST_VERSION
+# before pytest-django loads these settings) the test-only apps in tests/ are added, e.g. the
+# sample procedure the procedures kernel is tested on (tests/procedures/sample).
+_extra_apps = os.environ.get("KMGOV_EXTRA_APPS")
+if _extra_apps is None and os.environ.get("PYTEST_VERSION"):
+    _TESTS_DIR = PROJECT_DIR / "tests"
+    if (_TESTS_DIR / "procedures" / "sample" / "__init__.py").exists():
+        sys.path.insert(0, str(_TESTS_DIR))
+        _extra_apps = "procedures.sample"
+INSTALLED_APPS += [a.strip() for a in (_extra_apps or "").split(",") if a.strip()]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -91,6 +105,24 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploaded documents (procedure attachments). Not served by URL: read through views that
+# check the reader's scope.
+MEDIA_ROOT = Path(os.environ.get("KMGOV_MEDIA", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+KMGOV_ATTACHMENT_MAX_BYTES = int(os.environ.get("KMGOV_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+# The task queue (django-tasks): the database backend by default (no broker; run
+# `kmgov db_worker`), Redis/RQ when KMGOV_TASKS_BACKEND=rq (pip install 'kmgov[redis]', run
+# `kmgov rqworker default`), or "immediate" to run tasks in the caller.
+_TASKS = os.environ.get("KMGOV_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[_TASKS]}}
+if _TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("KMGOV_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "/accounts/login/"

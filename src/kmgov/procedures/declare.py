@@ -1,0 +1,272 @@
+"""How a policy module declares a procedure on the kernel (see docs/procedures.md).
+
+A procedure is a concrete model that inherits `Case`, carries a `procedure = Procedure(...)`
+attribute, and declares each step with `@step(...)`: a django-fsm-2 transition whose `custom`
+metadata says who may take it (roles, the applicant), whether the filing window must be open,
+the conditions with their messages, what is then awaited from whom (the inbox), and the
+deadlines that follow (reminder and escalation rows, swept by `kmgov procedures sweep`).
+The service `case_transition` reads these declarations; no permission `if` lives in a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django_fsm import transition
+
+from kmgov.core.calendar import DayCount
+
+from .windows import FilingWindow
+
+if TYPE_CHECKING:
+    from kmgov.core.models import OrgUnit
+
+    from .models import Case
+
+STEP_KEY = "kmgov_step"
+
+# Where an awaited party or an escalation target sits, relative to the case's org unit.
+AT_ORG = "org"  # the case's own unit (its subtree)
+AT_COUNTY = "county"  # the county, district or zone the case's unit belongs to
+AT_CITY = "city"  # the root of the tree
+
+OrgResolver = str | Callable[["Case"], "OrgUnit"]
+
+
+def resolve_org(case: "Case", at: OrgResolver) -> "OrgUnit":
+    from kmgov.core.models import OrgUnit
+
+    if callable(at):
+        return at(case)
+    if at == AT_ORG:
+        return case.org
+    if at == AT_COUNTY:
+        county = case.org.county_level()
+        if county is None:
+            raise ValueError(f"{case.org} 不属于任何县（市）区或开发（度假）区")
+        return county
+    if at == AT_CITY:
+        return OrgUnit.objects.get(parent__isnull=True, kind="city")
+    return OrgUnit.objects.get(code=at)  # an org code
+
+
+@dataclass(frozen=True)
+class Await:
+    """What the case waits for next, and from whom: the applicant, or a role at a unit."""
+
+    what: str
+    role: str | None = None
+    at: OrgResolver = AT_ORG
+    applicant: bool = False
+
+    def __post_init__(self):
+        if bool(self.role) == self.applicant:
+            raise ValueError("Await: give either role= or applicant=True")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A role at a unit, e.g. the county government the case is escalated to."""
+
+    role: str
+    at: OrgResolver = AT_COUNTY
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """The state entered must be left within `days` (calendar or working days).
+
+    `remind_before` days (same counting) before the end, the awaited party gets a reminder;
+    when the period has run out the case is escalated to `escalate_to` (and the awaited party
+    is told it is overdue). `citation` names the provision (e.g. "昆政办〔2010〕106号 第九条").
+    """
+
+    days: int
+    count: DayCount = DayCount.CALENDAR
+    remind_before: int | None = None
+    escalate_to: Target | None = None
+    what: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition of a step; `message` says, in Chinese, what is missing when it fails
+    (a string, or a function of the case returning one)."""
+
+    message: str | Callable[["Case"], str]
+    check: Callable[["Case"], bool]
+    field: str | None = None
+
+    def __call__(self, case: "Case") -> bool:
+        return bool(self.check(case))
+
+    def message_for(self, case: "Case") -> str:
+        return self.message(case) if callable(self.message) else self.message
+
+
+def documents_attached(*keys: str) -> Condition:
+    """The checklist documents `keys` are attached to the case."""
+
+    def missing(case: "Case") -> list[str]:
+        present = set(case.attachments().values_list("key", flat=True))
+        return [k for k in keys if k not in present]
+
+    def message(case: "Case") -> str:
+        labels = [case.procedure.checklist.get(k, k) for k in missing(case)]
+        return f"尚未上传必备材料：{'、'.join(labels)}"
+
+    return Condition(message=message, check=lambda case: not missing(case), field="attachments")
+
+
+def state_field(choices, default: str):
+    """The `state` field of a procedure model: protected, changed only by its steps."""
+    from django_fsm import FSMField
+
+    return FSMField("状态", default=default, choices=choices, protected=True, db_index=True)
+
+
+def condition(message: str, *, field: str | None = None):
+    """Decorator or factory: `condition("须上传营业执照", field="licence")(lambda c: ...)`."""
+
+    def wrap(check: Callable[["Case"], bool]) -> Condition:
+        return Condition(message=message, check=check, field=field)
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    label: str
+    roles: frozenset[str] = frozenset()
+    applicant: bool = False
+    window: bool = False
+    conditions: tuple[Condition, ...] = ()
+    awaits: tuple[Await, ...] = ()
+    deadlines: tuple[DeadlineRule, ...] = ()
+    reason_required: bool = False
+
+    def describe_actors(self) -> str:
+        from kmgov.core.models import Role
+
+        names = [Role(r).label for r in sorted(self.roles)]
+        if self.applicant:
+            names.insert(0, "申请人")
+        return "、".join(names) or "无人"
+
+
+def step(
+    *,
+    source: str | Iterable[str],
+    target: str,
+    label: str,
+    roles: Iterable[str] = (),
+    applicant: bool = False,
+    window: bool = False,
+    conditions: Iterable[Condition] = (),
+    awaits: Await | Iterable[Await] | None = None,
+    deadlines: DeadlineRule | Iterable[DeadlineRule] = (),
+    reason_required: bool = False,
+    field_name: str = "state",
+):
+    """Declare a step of a procedure: a django-fsm-2 transition plus the kernel's rules.
+
+    The decorated method is called by `case_transition` with `actor`, `reason` and the
+    step's data as keyword arguments; it may set the case's fields and raise
+    `django.core.exceptions.ValidationError` to refuse bad data.
+    """
+    if isinstance(awaits, Await):
+        awaits = (awaits,)
+    if isinstance(deadlines, DeadlineRule):
+        deadlines = (deadlines,)
+    conds = tuple(conditions)
+
+    def decorate(func):
+        spec = StepSpec(
+            name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
+            window=window, conditions=conds, awaits=tuple(awaits or ()),
+            deadlines=tuple(deadlines), reason_required=reason_required,
+        )
+        func.step_spec = spec
+        sources = [source] if isinstance(source, str) else list(source)
+        wrapped = transition(
+            field=field_name, source=sources, target=target,
+            # The conditions are checked by the service first (for their messages); giving
+            # them to django-fsm too keeps can_proceed() and the fsm graph truthful.
+            conditions=list(conds), custom={STEP_KEY: spec, "label": label},
+        )(func)
+        wrapped.step_spec = spec
+        return wrapped
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A procedure's identity and its kernel-level parameters."""
+
+    code: str  # stable, used in URLs and reference numbers' registry
+    name: str  # Chinese name shown to people
+    reference_prefix: str = ""
+    window: FilingWindow | None = None
+    checklist: dict[str, str] = field(default_factory=dict)  # key → 材料名称
+    required_documents: tuple[str, ...] = ()  # checklist keys that must be attached to submit
+    editable_states: tuple[str, ...] = ("draft",)  # where attachments may be added
+    attachment_max_bytes: int | None = None  # None: settings.KMGOV_ATTACHMENT_MAX_BYTES
+    attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "docx", "xlsx")
+    initial_awaits: Await | None = Await(what="填写并提交申报", applicant=True)
+    citation: str = ""
+
+    def prefix(self) -> str:
+        return self.reference_prefix or self.code.upper()
+
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(model: type) -> type:
+    """Class decorator: make the procedure known to the generic API, inbox and sweep."""
+    proc = getattr(model, "procedure", None)
+    if not isinstance(proc, Procedure):
+        raise TypeError(f"{model.__name__} has no `procedure = Procedure(...)`")
+    existing = _REGISTRY.get(proc.code)
+    if existing is not None and existing._meta.label != model._meta.label:
+        raise ValueError(f"procedure code {proc.code!r} already used by {existing}")
+    _REGISTRY[proc.code] = model
+    return model
+
+
+def registered() -> dict[str, type]:
+    return dict(_REGISTRY)
+
+
+def procedure_model(code: str) -> type:
+    from .errors import CaseNotFound
+
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise CaseNotFound(f"没有编号为“{code}”的办事程序", field="procedure") from None
+
+
+def steps_of(model: type) -> dict[str, StepSpec]:
+    """The declared steps of a procedure model, by name."""
+    out: dict[str, StepSpec] = {}
+    for name in dir(model):
+        spec = getattr(getattr(model, name, None), "step_spec", None)
+        if isinstance(spec, StepSpec):
+            out[name] = spec
+    return out
+
+
+def step_sources(model: type, name: str) -> list[str]:
+    meta = getattr(getattr(model, name), "_django_fsm", None)
+    return list(meta.transitions) if meta else []
+
+
+def step_target(model: type, name: str, source: str) -> Any:
+    meta = getattr(model, name)._django_fsm
+    return meta.next_state(source)

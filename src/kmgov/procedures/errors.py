@@ -1,0 +1,65 @@
+"""Refusals of the procedures kernel. Each channel renders them the same way: the API as
+`{"detail": message, "field": field}` with `status`, the web pages as a message, the CLI as an
+error line. Messages are Chinese and name the field or condition that failed (SPEC X-9)."""
+
+
+class ProcedureError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict:
+        return {"detail": self.message, "field": self.field, "code": self.code}
+
+
+class CaseNotFound(ProcedureError):
+    """The case does not exist, or the caller's roles do not reach it (the two look alike)."""
+
+    status = 404
+    code = "not_found"
+
+
+class TransitionDenied(ProcedureError):
+    """The caller sees the case but may not perform this step (role or scope)."""
+
+    status = 403
+    code = "denied"
+
+
+class StateChanged(ProcedureError):
+    """The case is no longer in the state the caller saw: someone else acted first."""
+
+    status = 409
+    code = "state_changed"
+
+
+class TransitionNotAvailable(ProcedureError):
+    """The step does not start from the case's current state."""
+
+    status = 409
+    code = "not_available"
+
+
+class ConditionUnmet(ProcedureError):
+    """A condition of the step is not met (e.g. a required document is missing)."""
+
+    status = 400
+    code = "condition_unmet"
+
+
+class WindowClosed(ProcedureError):
+    """Outside the filing window; the message says when it opens next."""
+
+    status = 400
+    code = "window_closed"
+
+
+class AttachmentRejected(ProcedureError):
+    """Too large, of a type not accepted, or disguised as another type."""
+
+    status = 400
+    code = "attachment_rejected"

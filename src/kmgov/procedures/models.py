@@ -1,0 +1,198 @@
+"""Rows of the procedures kernel: the abstract `Case`, and the deadlines, inbox items and
+attachments that any case may have (linked by content type + id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin
+
+
+class Case(FSMModelMixin, models.Model):
+    """One filing or application. Concrete procedures inherit it (see `declare`).
+
+    `state` is protected: it changes only through a declared step run by `case_transition`,
+    which locks the row (`select_for_update`), checks the state the caller saw, and bumps
+    `version` in the same transaction as the audit entry.
+    """
+
+    reference = models.CharField("编号", max_length=40, unique=True, editable=False)
+    title = models.CharField("事项名称", max_length=200, blank=True)
+    org = models.ForeignKey(
+        "core.OrgUnit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    state = FSMField("状态", default="draft", protected=True, db_index=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    state_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    due_at = models.DateTimeField("当前环节期限", null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    def state_label(self) -> str:
+        return self.get_state_display()  # type: ignore[attr-defined]
+
+    @property
+    def content_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(type(self))
+
+    def attachments(self):
+        return Attachment.objects.filter(content_type=self.content_type, object_id=self.pk)
+
+    def has_attachment(self, key: str) -> bool:
+        return self.attachments().filter(key=key).exists()
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a procedure's cases in a year (reference = PREFIX-YYYY-NNNNN)."""
+
+    procedure = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("procedure", "year")]
+
+
+class CaseRef(models.Model):
+    """Fields shared by rows that point at a case of any procedure."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("content_type", "object_id")
+    case_reference = models.CharField("事项编号", max_length=40, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class DeadlineKind(models.TextChoices):
+    REMINDER = "reminder", "到期提醒"
+    ESCALATION = "escalation", "逾期督办"
+
+
+class Deadline(CaseRef):
+    """A moment by which the case must have left `state`; fired once by the sweep."""
+
+    kind = models.CharField("类型", max_length=16, choices=DeadlineKind.choices)
+    state = models.CharField("所处状态", max_length=50)
+    step = models.CharField("来自环节", max_length=64, blank=True)
+    due_at = models.DateTimeField("到期时间", db_index=True)
+    period_ends_at = models.DateTimeField("期限届满")
+    days = models.PositiveIntegerField("期限天数")
+    count = models.CharField("计算方式", max_length=16)  # DayCount
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_role = models.CharField(max_length=32, blank=True)
+    target_org = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    message = models.CharField("内容", max_length=300)
+    citation = models.CharField("依据", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    fired_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["fired_at", "cancelled_at", "due_at"]),
+        ]
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+
+
+class InboxKind(models.TextChoices):
+    ACTION = "action", "待办"
+    REMINDER = "reminder", "到期提醒"
+    ESCALATION = "escalation", "逾期督办"
+
+
+class InboxItem(CaseRef):
+    """Something awaited of a user, or of whoever holds `role` at `role_org` (or above it)."""
+
+    kind = models.CharField("类型", max_length=16, choices=InboxKind.choices)
+    procedure = models.CharField("办事程序", max_length=40)
+    case_title = models.CharField("事项名称", max_length=200, blank=True)
+    case_state = models.CharField("事项状态", max_length=50)
+    org = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="事项所属单位",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(max_length=32, blank=True)
+    role_org = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    what = models.CharField("待办事项", max_length=300)
+    due_at = models.DateTimeField("期限", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = "待办"
+        verbose_name_plural = "待办"
+
+    def due_day(self):
+        """The last day of the period (due_at is the end of that day, 24:00 Beijing time)."""
+        if self.due_at is None:
+            return None
+        from kmgov.core.calendar import local
+
+        moment = local(self.due_at)
+        if moment.time() == moment.time().min:
+            moment -= dt.timedelta(microseconds=1)
+        return moment.date()
+
+    def assignee_label(self) -> str:
+        if self.user_id:
+            return self.user.first_name or self.user.username
+        from kmgov.core.models import Role
+
+        return f"{self.role_org} · {Role(self.role).label}" if self.role else ""
+
+
+class Attachment(CaseRef):
+    """A document of a case's checklist. Its type is what its bytes are, not its name."""
+
+    key = models.CharField("材料项", max_length=64)
+    file = models.FileField(upload_to="procedures/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    mime_type = models.CharField("类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"

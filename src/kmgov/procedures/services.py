@@ -1,0 +1,379 @@
+"""Writes of the procedures kernel. Each is one transaction that also writes the audit entry.
+
+- `case_create`: a new case with its reference number.
+- `case_transition`: one declared step, guarded by state, role, scope, window and conditions.
+- `attachment_add`: a checklist document, checked by size and by content.
+- `deadlines_sweep`: fire due reminders and escalations, each exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import BinaryIO
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from kmgov.core.audit import audit_record
+from kmgov.core.calendar import (
+    OFFICE_HOURS, TZ, DayCount, add_days, add_working_days, end_of_day, local,
+)
+from kmgov.core.models import OrgUnit, Role
+from kmgov.core.scope import can_change_org, has_role
+
+from .attachments import check_file
+from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
+from .errors import (
+    AttachmentRejected, ConditionUnmet, ProcedureError, StateChanged, TransitionDenied,
+    TransitionNotAvailable,
+)
+from .models import (
+    Attachment, Case, Deadline, DeadlineKind, InboxItem, InboxKind, ReferenceCounter,
+)
+from .selectors import case_visible, open_items_for_case, step_allowed
+
+#: Sent on commit after the sweep fired a deadline: sender=Deadline, deadline=…, item=InboxItem.
+#: Channels that notify people (e-mail, SMS) connect here; the inbox item is already written.
+deadline_fired = Signal()
+#: Sent on commit after a case changed state: sender=case class, case, step, from_state, to_state.
+case_transitioned = Signal()
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _state_label(model, state: str) -> str:
+    field = model._meta.get_field("state")
+    return dict(field.flatchoices).get(state, state)
+
+
+def _not_found(case: Case):
+    from .errors import CaseNotFound
+
+    return CaseNotFound(f"没有找到编号为“{case.reference}”的事项，或您无权查看", field="reference")
+
+
+# ---------------------------------------------------------------- creating a case
+
+def _reference_counter(code: str, year: int) -> ReferenceCounter:
+    """The year's counter, locked. The first case of a year creates it; when two are first at
+    once on PostgreSQL, the loser of the insert takes the winner's row."""
+    try:
+        with transaction.atomic():
+            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+                procedure=code, year=year)
+    except IntegrityError:
+        counter = ReferenceCounter.objects.select_for_update().get(procedure=code, year=year)
+    return counter
+
+
+@transaction.atomic
+def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
+                now: dt.datetime | None = None, **fields) -> Case:
+    """Open a case of `model` for `org`. The actor must be able to act for that unit (an
+    enterprise's own staff, or an official whose roles reach it)."""
+    if not can_change_org(actor, org):
+        raise TransitionDenied(f"您无权以“{org}”的名义办理{model.procedure.name}", field="org")
+    proc = model.procedure
+    moment = _now(now)
+    year = local(moment).year
+    counter = _reference_counter(proc.code, year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    case = model(org=org, applicant=applicant if applicant is not None else actor,
+                 title=title or proc.name, **fields)
+    case.reference = f"{proc.prefix()}-{year}-{counter.last:05d}"
+    case.state_changed_at = moment
+    case.full_clean(exclude=["state"])
+    case.save()
+    audit_record(actor=actor, action=f"{proc.code}.create", obj=case, org=org,
+                 to_state=case.state, extra={"reference": case.reference})
+    if proc.initial_awaits is not None:
+        _open_items(case, (proc.initial_awaits,), due_at=None)
+    return case
+
+
+# ---------------------------------------------------------------- transitions
+
+def case_transition(case: Case, name: str, *, actor, reason: str = "",
+                    expected_state: str | None = None, now: dt.datetime | None = None,
+                    **data) -> Case:
+    """Take the declared step `name` on `case`, as `actor`.
+
+    In one transaction: lock the case row; refuse if its state is not the one the caller saw
+    (`expected_state`, default the state of the `case` object passed in) with `StateChanged`;
+    refuse steps not open from that state, not allowed to the actor's roles and scope, outside
+    the filing window or with unmet conditions; run the step; write the audit entry (who, when,
+    from, to, why); close what the inbox awaited and open what the step awaits next; cancel
+    the old deadlines and schedule the new ones. Returns the updated case.
+    """
+    model = type(case)
+    specs = steps_of(model)
+    if name not in specs:
+        raise TransitionNotAvailable(f"{model.procedure.name}没有“{name}”这一操作", field="transition")
+    spec = specs[name]
+    seen = expected_state if expected_state is not None else case.state
+    moment = _now(now)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().select_related("org").get(pk=case.pk)
+        if not case_visible(locked, actor):
+            raise _not_found(locked)
+        if locked.state != seen:
+            raise StateChanged(
+                f"事项“{locked.reference}”的状态已变更为“{_state_label(model, locked.state)}”"
+                f"（您看到的是“{_state_label(model, seen)}”），请刷新后重试",
+                field="expected_state")
+        meta = getattr(model, name)._django_fsm
+        if not meta.has_transition(locked.state):
+            raise TransitionNotAvailable(
+                f"事项当前状态为“{_state_label(model, locked.state)}”，不能“{spec.label}”",
+                field="transition")
+        if not step_allowed(locked, spec, actor):
+            raise _denied(locked, spec, actor)
+        if spec.window and model.procedure.window is not None:
+            model.procedure.window.check_open(moment)
+        if spec.reason_required and not reason.strip():
+            raise ConditionUnmet(f"“{spec.label}”须填写理由", field="reason")
+        for cond in spec.conditions:
+            if not cond(locked):
+                raise ConditionUnmet(cond.message_for(locked), field=cond.field)
+        from_state = locked.state
+        getattr(locked, name)(actor=actor, reason=reason, now=moment, **data)
+        locked.version += 1
+        locked.state_changed_at = moment
+        locked.full_clean(exclude=["state"])
+        locked.save()
+        audit_record(
+            actor=actor, action=f"{model.procedure.code}.{name}", obj=locked, org=locked.org,
+            from_state=from_state, to_state=locked.state, reason=reason,
+            extra={"step": spec.label, "version": locked.version,
+                   "data": {k: _jsonable(v) for k, v in data.items()}},
+        )
+        _close_items(locked, actor=actor, now=moment)
+        _cancel_deadlines(locked, now=moment)
+        due_at = _schedule_deadlines(locked, spec, now=moment)
+        if locked.due_at != due_at:
+            locked.due_at = due_at
+            locked.save(update_fields=["due_at"])
+        _open_items(locked, spec.awaits, due_at=due_at)
+        transaction.on_commit(lambda: case_transitioned.send(
+            sender=model, case=locked, step=name, from_state=from_state, to_state=locked.state))
+    return locked
+
+
+def _jsonable(v):
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return str(v)
+
+
+def _denied(case: Case, spec: StepSpec, actor) -> TransitionDenied:
+    roles = spec.roles - {Role.PUBLIC, Role.AUDITOR}
+    if roles and has_role(actor, *roles):
+        return TransitionDenied(
+            f"“{spec.label}”须由职责范围包括“{case.org}”的{spec.describe_actors()}办理，"
+            "您的职责范围不包括该单位", field="org")
+    return TransitionDenied(f"“{spec.label}”须由{spec.describe_actors()}办理", field="role")
+
+
+# ---------------------------------------------------------------- inbox and deadlines
+
+def _case_ref(case: Case) -> dict:
+    return dict(content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk,
+                case_reference=case.reference)
+
+
+def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
+    for aw in awaits:
+        target = dict(user=case.applicant) if aw.applicant else dict(
+            role=aw.role, role_org=resolve_org(case, aw.at))
+        if aw.applicant and case.applicant_id is None:
+            continue
+        InboxItem.objects.create(
+            **_case_ref(case), kind=InboxKind.ACTION, procedure=case.procedure.code,
+            case_title=case.title, case_state=case.state, org=case.org, what=aw.what,
+            due_at=due_at, **target)
+
+
+def _close_items(case: Case, *, actor, now) -> None:
+    open_items_for_case(case).update(
+        done_at=now, done_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def _cancel_deadlines(case: Case, *, now) -> None:
+    ct = ContentType.objects.get_for_model(type(case))
+    Deadline.objects.filter(content_type=ct, object_id=case.pk, fired_at__isnull=True,
+                            cancelled_at__isnull=True).update(cancelled_at=now)
+
+
+def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
+    out = []
+    for aw in awaits:
+        if aw.applicant:
+            if case.applicant_id is not None:
+                out.append(dict(target_user=case.applicant))
+        else:
+            out.append(dict(target_role=aw.role, target_org=resolve_org(case, aw.at)))
+    return out
+
+
+def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | None:
+    """Write the deadline rows of the state just entered; return when its period ends."""
+    earliest = None
+    what = "、".join(a.what for a in spec.awaits) or "办理"
+    for rule in spec.deadlines:
+        start_day = local(now).date()
+        last_day = add_days(start_day, rule.days, rule.count)
+        ends = end_of_day(last_day)
+        earliest = ends if earliest is None or ends < earliest else earliest
+        unit = "个工作日" if DayCount(rule.count) is DayCount.WORKING else "日"
+        common = dict(
+            **_case_ref(case), state=case.state, step=spec.name, period_ends_at=ends,
+            days=rule.days, count=str(rule.count), citation=rule.citation)
+        label = f"{case.procedure.name}“{case.reference}”{rule.what or what}"
+        last = f"{last_day.year}年{last_day.month}月{last_day.day}日"
+        if rule.remind_before:
+            if DayCount(rule.count) is DayCount.WORKING:
+                remind_day = add_working_days(last_day, -rule.remind_before)
+            else:
+                remind_day = last_day - dt.timedelta(days=rule.remind_before)
+            remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
+            for target in _targets_of(case, spec.awaits):
+                Deadline.objects.create(
+                    **common, **target, kind=DeadlineKind.REMINDER, due_at=remind_at,
+                    message=f"提醒：{label}期限为{rule.days}{unit}，将于{last}届满")
+        escalate = ([dict(target_role=rule.escalate_to.role,
+                          target_org=resolve_org(case, rule.escalate_to.at))]
+                    if rule.escalate_to else _targets_of(case, spec.awaits))
+        for target in escalate:
+            Deadline.objects.create(
+                **common, **target, kind=DeadlineKind.ESCALATION, due_at=ends,
+                message=f"逾期：{label}期限{rule.days}{unit}已于{last}届满，尚未办理")
+    return earliest
+
+
+# ---------------------------------------------------------------- attachments
+
+def attachment_add(case: Case, *, key: str, file: BinaryIO, name: str, actor,
+                   now: dt.datetime | None = None) -> Attachment:
+    """Attach a checklist document to a case. Refused before anything is written when the
+    key is not on the checklist, the case is no longer editable, the file is too large, of a
+    type not accepted, or disguised (its bytes are not what its name says)."""
+    model = type(case)
+    proc = model.procedure
+    if not case_visible(case, actor):
+        raise _not_found(case)
+    if not (case.applicant_id == getattr(actor, "pk", None) or can_change_org(actor, case.org)):
+        raise TransitionDenied("您无权为该事项上传材料", field="file")
+    if key not in proc.checklist:
+        raise AttachmentRejected(
+            f"材料项“{key}”不在{proc.name}的材料清单中（可选：{'、'.join(proc.checklist)}）",
+            field="key")
+    max_bytes = proc.attachment_max_bytes or getattr(
+        settings, "KMGOV_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+    checked = check_file(file, name=name, max_bytes=max_bytes, allowed=proc.attachment_types)
+    stored_name = None
+    try:
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=case.pk)
+            if locked.state not in proc.editable_states:
+                raise TransitionNotAvailable(
+                    f"事项当前状态为“{locked.state_label()}”，不能再补充或更换材料",
+                    field="file")
+            path = (f"procedures/{proc.code}/{locked.reference}/"
+                    f"{key}-{checked.sha256[:16]}{checked.extension}")
+            stored_name = default_storage.save(path, File(file, name=name))
+            att = Attachment(
+                **_case_ref(locked), key=key, file=stored_name, original_name=name[:255],
+                mime_type=checked.type.mime, size=checked.size, sha256=checked.sha256,
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+            att.full_clean()
+            att.save()
+            audit_record(actor=actor, action=f"{proc.code}.attachment_add", obj=locked,
+                         org=locked.org, from_state=locked.state, to_state=locked.state,
+                         extra={"key": key, "name": name, "size": checked.size,
+                                "type": checked.type.key, "sha256": checked.sha256})
+    except BaseException:
+        # Nothing half-written: a file saved by a transaction that rolled back is removed.
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
+    return att
+
+
+# ---------------------------------------------------------------- the sweep
+
+def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
+                    on_fire=None) -> dict:
+    """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
+
+    Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently:
+    each row is fired in its own transaction after being locked; on PostgreSQL a row another
+    sweep holds is skipped (`SKIP LOCKED`), on SQLite transactions are serialised. A deadline
+    whose case has since left the state it was set for is cancelled, not fired.
+    """
+    moment = _now(now)
+    due = Deadline.objects.filter(
+        fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=moment,
+    ).order_by("due_at", "id").values_list("id", flat=True)
+    ids = list(due[:limit] if limit else due)
+    result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
+              "cancelled": 0, "skipped": 0}
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for pk in ids:
+        with transaction.atomic():
+            qs = Deadline.objects.select_for_update(skip_locked=skip_locked)
+            row = qs.filter(pk=pk, fired_at__isnull=True, cancelled_at__isnull=True).first()
+            if row is None:
+                result["skipped"] += 1
+                continue
+            outcome = _fire(row, now=moment)
+            result[outcome] += 1
+            if on_fire:
+                on_fire(row, outcome)
+    return result
+
+
+def _fire(row: Deadline, *, now) -> str:
+    model = row.content_type.model_class()
+    case = model.objects.select_related("org").filter(pk=row.object_id).first() if model else None
+    if case is None or case.state != row.state:
+        row.cancelled_at = now
+        row.save(update_fields=["cancelled_at"])
+        return "cancelled"
+    row.fired_at = now
+    row.save(update_fields=["fired_at"])
+    kind = InboxKind.REMINDER if row.kind == DeadlineKind.REMINDER else InboxKind.ESCALATION
+    item = InboxItem.objects.create(
+        content_type=row.content_type, object_id=row.object_id,
+        case_reference=row.case_reference, kind=kind, procedure=case.procedure.code,
+        case_title=case.title, case_state=case.state, org=case.org, what=row.message,
+        due_at=row.period_ends_at, user=row.target_user, role=row.target_role,
+        role_org=row.target_org)
+    audit_record(
+        actor=None, action=f"deadline.{row.kind}", obj=case, org=case.org,
+        from_state=case.state, to_state=case.state, reason=row.message,
+        extra={"deadline": row.pk, "due_at": row.due_at.isoformat(),
+               "period_ends_at": row.period_ends_at.isoformat(), "citation": row.citation,
+               "target": row.target_role or (row.target_user_id and f"user:{row.target_user_id}"),
+               "target_org": row.target_org.code if row.target_org_id else None})
+    transaction.on_commit(lambda: deadline_fired.send(sender=Deadline, deadline=row, item=item))
+    return "reminders" if row.kind == DeadlineKind.REMINDER else "escalations"
+
+
+__all__ = [
+    "case_create", "case_transition", "attachment_add", "deadlines_sweep", "deadline_fired",
+    "case_transitioned", "ProcedureError", "Target", "DeadlineRule",
+]

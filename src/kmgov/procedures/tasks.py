@@ -1,0 +1,21 @@
+"""The sweep as a task on Django's task queue (django-tasks backport).
+
+The same function runs from cron (`kmgov procedures sweep`) and from a worker
+(`kmgov procedures sweep --enqueue`, then `kmgov db_worker` for the database backend, or an RQ
+worker for the Redis backend; see settings.TASKS). Correctness does not depend on the queue:
+deadlines are rows and the sweep is idempotent, so a lost or doubled task changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django_tasks import task
+
+from .services import deadlines_sweep
+
+
+@task()
+def sweep_deadlines(now: str | None = None) -> dict:
+    moment = dt.datetime.fromisoformat(now) if now else None
+    return deadlines_sweep(now=moment)

@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from kmgov.core.calendar import DayCount
+from kmgov.core.models import Role
+from kmgov.procedures.declare import (
+    AT_COUNTY, Await, DeadlineRule, Procedure, Target, documents_attached, register,
+    state_field, step,
+)
+from kmgov.procedures.models import Case
+from kmgov.procedures.windows import FilingWindow
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交待审核"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "不予批准"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# In a policy module these come from its parameter files, with their citations.
+WINDOW = FilingWindow.yearly((3, 1), (3, 31), citation="昆政发〔2010〕63号 附件 第十一条")
+REVIEW_DAYS = 15
+
+
+@register
+class SampleApplication(Case):
+    state = state_field(State.choices, default=State.DRAFT)
+    amount = models.DecimalField("申请金额（万元）", max_digits=12, decimal_places=2)
+    approved_amount = models.DecimalField(
+        "核定金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    procedure = Procedure(
+        code="sample", name="样例申报", reference_prefix="YL", window=WINDOW,
+        checklist={"licence": "营业执照复印件", "statement": "上年度财务报表"},
+        required_documents=("licence",),
+        editable_states=(State.DRAFT, State.RETURNED),
+        attachment_max_bytes=64 * 1024,
+    )
+
+    @step(source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED, label="提交申报",
+          applicant=True, window=True, conditions=[documents_attached("licence")],
+          awaits=Await(what="审核申报", role=Role.COUNTY_OFFICE, at=AT_COUNTY),
+          deadlines=DeadlineRule(
+              days=REVIEW_DAYS, count=DayCount.WORKING, remind_before=3,
+              escalate_to=Target(role=Role.COUNTY_GOVERNMENT, at=AT_COUNTY),
+              what="审核", citation="样例：受理后15个工作日内审核"))
+    def submit(self, *, actor, reason, now, **data):
+        self.submitted_at = now
+
+    @step(source=State.SUBMITTED, target=State.APPROVED, label="审核通过",
+          roles=[Role.COUNTY_OFFICE])
+    def approve(self, *, actor, reason, now, approved_amount=None, **data):
+        if approved_amount is not None:
+            value = Decimal(str(approved_amount))
+            if not (Decimal(0) < value <= self.amount):
+                raise ValidationError(
+                    {"approved_amount": f"核定金额须大于0且不超过申请金额{self.amount}万元"})
+            self.approved_amount = value
+        else:
+            self.approved_amount = self.amount
+
+    @step(source=State.SUBMITTED, target=State.RETURNED, label="退回修改",
+          roles=[Role.COUNTY_OFFICE], reason_required=True,
+          awaits=Await(what="按审核意见修改后重新提交", applicant=True),
+          deadlines=DeadlineRule(days=10, count=DayCount.CALENDAR, remind_before=2))
+    def return_for_changes(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.SUBMITTED, target=State.REJECTED, label="不予批准",
+          roles=[Role.COUNTY_OFFICE], reason_required=True)
+    def reject(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=[State.DRAFT, State.SUBMITTED, State.RETURNED], target=State.WITHDRAWN,
+          label="撤回申报", applicant=True)
+    def withdraw(self, *, actor, reason, now, **data):
+        pass
+
+    class Meta:
+        verbose_name = "样例申报"

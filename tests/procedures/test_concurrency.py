@@ -1,0 +1,102 @@
+"""Two people acting on the same case at once (SPEC X-6, issue 4): on PostgreSQL with real
+threads and row locks; on SQLite the same refusal in sequence (its writers are serialised)."""
+
+import threading
+import time
+
+import pytest
+from procedures.helpers import at
+from django.db import connection
+from django_fsm.signals import pre_transition
+
+from kmgov.core.models import AuditEntry
+from kmgov.procedures.errors import StateChanged
+from kmgov.procedures.models import Deadline
+from kmgov.procedures.services import case_transition, deadlines_sweep
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MARCH = at(2026, 3, 10, 10)
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def run_together(*jobs):
+    """Run the jobs in threads released at the same moment; each closes its connection."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def runner(i, job):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = job()
+        except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, j)) for i, j in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_two_approvals_at_once_one_wins_the_other_is_told(people, new_case):
+    from procedures.sample.models import SampleApplication
+
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    # Both officials opened the case while it was awaiting review.
+    seen_by_1 = SampleApplication.objects.get(pk=case.pk)
+    seen_by_2 = SampleApplication.objects.get(pk=case.pk)
+
+    def slow_step(sender, **kwargs):
+        time.sleep(0.3)  # hold the row lock long enough for the other to queue behind it
+
+    pre_transition.connect(slow_step, sender=SampleApplication, dispatch_uid="slow")
+    try:
+        jobs = (
+            lambda: case_transition(seen_by_1, "approve", actor=people.office, now=MARCH),
+            lambda: case_transition(seen_by_2, "approve", actor=people.office2, now=MARCH),
+        )
+        if ON_POSTGRES:
+            started = time.monotonic()
+            results = run_together(*jobs)
+            # The loser waited for the winner's lock rather than failing early.
+            assert time.monotonic() - started >= 0.3
+        else:
+            results = []
+            for job in jobs:
+                try:
+                    results.append(job())
+                except StateChanged as exc:
+                    results.append(exc)
+    finally:
+        pre_transition.disconnect(dispatch_uid="slow", sender=SampleApplication)
+
+    wins = [r for r in results if isinstance(r, SampleApplication)]
+    refusals = [r for r in results if isinstance(r, StateChanged)]
+    assert len(wins) == 1 and len(refusals) == 1, results
+    assert "状态已变更为“已批准”" in str(refusals[0]) and refusals[0].status == 409
+    case.refresh_from_db()
+    assert case.state == "approved" and case.version == 2
+    assert AuditEntry.objects.filter(object_id=str(case.pk), action="sample.approve").count() == 1
+
+
+def test_two_sweeps_at_once_fire_each_deadline_once(people, new_case):
+    for _ in range(4):
+        case = new_case(when=at(2026, 3, 25, 15))
+        case_transition(case, "submit", actor=people.applicant, now=at(2026, 3, 25, 15))
+    total = Deadline.objects.count()
+    assert total == 8  # a reminder and an escalation each
+    later = at(2026, 5, 1)
+    if ON_POSTGRES:
+        results = run_together(lambda: deadlines_sweep(now=later),
+                               lambda: deadlines_sweep(now=later))
+    else:
+        results = [deadlines_sweep(now=later), deadlines_sweep(now=later)]
+    assert all(isinstance(r, dict) for r in results), results
+    assert sum(r["reminders"] + r["escalations"] for r in results) == total
+    assert AuditEntry.objects.filter(action__startswith="deadline.").count() == total
+    assert Deadline.objects.filter(fired_at__isnull=True).count() == 0
+    assert deadlines_sweep(now=later)["due"] == 0

@@ -1,0 +1,120 @@
+"""The sweep: due reminders and escalations fire exactly once; command and task."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from procedures.helpers import at
+from django.core.management import call_command
+
+from kmgov.core.models import AuditEntry
+from kmgov.procedures.models import Deadline, InboxItem
+from kmgov.procedures.selectors import inbox_for
+from kmgov.procedures.services import case_transition, deadline_fired, deadlines_sweep
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTED = at(2026, 3, 25, 15)  # due end of 16 Apr 2026; reminder 13 Apr 09:00
+
+
+@pytest.fixture
+def submitted(people, new_case):
+    return case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,
+                           now=SUBMITTED)
+
+
+def test_nothing_due_before_time(submitted):
+    assert deadlines_sweep(now=at(2026, 4, 13, 8, 59))["due"] == 0
+
+
+def test_reminder_then_escalation_each_once(people, submitted,
+                                            django_capture_on_commit_callbacks):
+    fired = []
+    deadline_fired.connect(lambda sender, deadline, item, **kw: fired.append(item.kind),
+                           weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = deadlines_sweep(now=at(2026, 4, 13, 10))
+        assert (first["reminders"], first["escalations"]) == (1, 0)
+        again = deadlines_sweep(now=at(2026, 4, 13, 10, 5))
+        assert (again["due"], again["reminders"], again["escalations"]) == (0, 0, 0)
+        reminder = inbox_for(people.office).get(kind="reminder")
+        assert "将于2026年4月16日届满" in reminder.what
+        # Not yet overdue on the last day itself (16 Apr, 23:59 Beijing time).
+        assert deadlines_sweep(now=at(2026, 4, 16, 23, 59))["escalations"] == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            late = deadlines_sweep(now=at(2026, 4, 17, 0, 0))
+        assert late["escalations"] == 1
+        assert deadlines_sweep(now=at(2026, 5, 1))["due"] == 0
+    finally:
+        deadline_fired.disconnect(dispatch_uid="t")
+    escalation = inbox_for(people.government).get()
+    assert escalation.kind == "escalation" and "已于2026年4月16日届满" in escalation.what
+    assert not inbox_for(people.wuhua_office).exists()
+    audit = AuditEntry.objects.filter(action__startswith="deadline.").order_by("id")
+    assert [e.action for e in audit] == ["deadline.reminder", "deadline.escalation"]
+    assert audit[1].extra["target"] == "county_government"
+    assert fired == ["reminder", "escalation"]
+
+
+def test_deadlines_of_a_state_left_are_cancelled(people, submitted):
+    case_transition(submitted, "approve", actor=people.office, now=at(2026, 3, 26, 10))
+    assert deadlines_sweep(now=at(2026, 6, 1))["due"] == 0
+    assert Deadline.objects.filter(cancelled_at__isnull=False).count() == 2
+    assert not AuditEntry.objects.filter(action__startswith="deadline.").exists()
+
+
+def test_return_deadline_in_calendar_days_escalates_to_the_applicant(people, submitted):
+    when = at(2026, 3, 26, 10)
+    case_transition(submitted, "return_for_changes", actor=people.office, reason="补正",
+                    now=when)
+    row = Deadline.objects.get(kind="escalation", cancelled_at__isnull=True)
+    # 10 calendar days from 26 Mar: 5 Apr is a holiday (清明), so the period ends 7 Apr.
+    assert row.period_ends_at == at(2026, 4, 8) and row.target_user == people.applicant
+    deadlines_sweep(now=at(2026, 4, 8, 1))
+    kinds = sorted(i.kind for i in inbox_for(people.applicant))
+    assert kinds == ["action", "escalation", "reminder"]
+
+
+def test_command_json_and_progress(people, submitted):
+    out = io.StringIO()
+    call_command("procedures", "sweep", "--json", "--now", "2026-04-13T10:00", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["reminders"] == 1 and result["now"].startswith("2026-04-13T10:00:00+08:00")
+    out = io.StringIO()
+    call_command("procedures", "sweep", "--now", "2026-04-20T10:00+08:00", stdout=out)
+    text = out.getvalue()
+    assert "[督办]" in text and "督办 1" in text
+    out = io.StringIO()
+    call_command("procedures", "sweep", "--now", "2026-04-20T10:00+08:00", "--json", stdout=out)
+    assert json.loads(out.getvalue())["due"] == 0
+
+
+def test_command_refuses_bad_time(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="无法识别的时间"):
+        call_command("procedures", "sweep", "--now", "next tuesday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_as_task_on_the_database_backend(people, new_case):
+    case = case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,
+                           now=SUBMITTED)
+    out = io.StringIO()
+    call_command("procedures", "sweep", "--enqueue", "--json", "--now", "2026-04-20T10:00",
+                 stdout=out)
+    queued = json.loads(out.getvalue())
+    assert queued["enqueued"] is True and queued["backend"] == "default"
+    assert InboxItem.objects.filter(kind="escalation").count() == 0
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    from kmgov.procedures.tasks import sweep_deadlines
+
+    result = sweep_deadlines.get_result(queued["task_id"])
+    assert result.status == "SUCCESSFUL", result.errors
+    assert result.return_value["escalations"] == 1 and result.return_value["reminders"] == 1
+    assert InboxItem.objects.filter(case_reference=case.reference, kind="escalation").count() == 1
+    # The task and the cron command are the same function: run again, nothing more fires.
+    assert deadlines_sweep(now=dt.datetime(2026, 4, 21, tzinfo=dt.UTC))["due"] == 0
