@@ -27,6 +27,17 @@ INSTALLED_APPS = [
     "kmgov.core",
     "kmgov.gazette",
     "kmgov.web",
+    "kmgov.rules",
+    "kmgov.policies.agriculture",
+    "kmgov.policies.carbon",
+    "kmgov.policies.forestry",
+    "kmgov.policies.buildings",
+    "kmgov.policies.headquarters",
+    "kmgov.policies.safety",
+    "kmgov.policies.mediation",
+    "kmgov.policies.geohazards",
+    "kmgov.policies.construction",
+    "kmgov.policies.hotline",
 ]
 
 MIDDLEWARE = [
