@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from kmgov.core.api import router as core_router
 from kmgov.gazette.api import router as gazette_router
+from kmgov.rules.api import router as rules_router
 
 api = NinjaAPI(
     title="kmgov API",
@@ -28,3 +29,4 @@ def _invalid(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/gazette", gazette_router)
+api.add_router("/rules", rules_router)

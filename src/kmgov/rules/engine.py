@@ -86,7 +86,7 @@ class RuleInput(BaseModel):
     """Base of every rule's input schema. `as_of` is the date the rule is applied on: the
     parameters in force on that date are used (default: today, Beijing time)."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False)
     # Other spellings a form or a file may use for an enumerated value: {field: {alias: value}}.
     ALIASES: typing.ClassVar[dict[str, dict[str, str]]] = {}
 
@@ -356,6 +356,8 @@ class Ctx:
         citation = _cite(cite)
         if citation is None and params:
             citation = params[0].citation
+        if citation is None and self.rule.citations:
+            citation = self.rule.citations[0]
         self.steps.append(
             Step(check, _py(result), _py(values or {}), citation, params, note, None if ok is None else bool(ok))
         )
@@ -496,6 +498,11 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
         out = rule.formula(c)
     except ParameterError as exc:
         raise RuleInputError([{"field": "parameters", "message": str(exc)}]) from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        # e.g. a date at the end of the calendar plus a 15-day period, or a what-if value of the
+        # wrong type: the inputs (or overrides) are outside what the rule can compute with
+        field = "set" if overrides else "__root__"
+        raise RuleInputError([{"field": field, "message": f"cannot compute with these inputs: {exc}"}]) from None
     out = dict(out)
     outcome = out.pop("outcome", None)
     details = {**c.details, **out.pop("details", {})}
