@@ -587,7 +587,8 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
     if unknown:
         raise RuleInputError([{"field": k, "message": "not an input of this rule"} for k in unknown])
     if n is None:
-        n = len(next(iter(columns.values()))) if columns else 0
+        sized = [v for v in columns.values() if not isinstance(v, Mapping)]
+        n = len(sized[0]) if sized else 0
     aliases = getattr(rule.inputs, "ALIASES", {})
     out: dict[str, np.ndarray] = {}
     for name, info in fields.items():
@@ -611,6 +612,19 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 out[name] = np.full(n, None, dtype=object)
             continue
         raw = columns[name]
+        if isinstance(raw, Mapping) and kind == "object":
+            # the wide form of a {key: value} input: one column per key
+            wide = {}
+            for key, v in raw.items():
+                arr = np.asarray(v, dtype=float)
+                if arr.shape != (n,):
+                    raise RuleInputError([{"field": f"{name}.{key}", "message": f"column has {arr.size} rows, expected {n}"}])
+                if (arr < 0).any():
+                    i = int(np.flatnonzero(arr < 0)[0])
+                    raise RuleInputError([{"field": f"{name}.{key}", "message": f"row {i + 1}: must be ≥ 0, got {arr[i]}"}])
+                wide[key] = arr
+            out[name] = wide
+            continue
         col = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object if kind in ("str", "object") else None)
         if len(col) != n:
             raise RuleInputError([{"field": name, "message": f"column has {len(col)} rows, expected {n}"}])
