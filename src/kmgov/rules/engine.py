@@ -439,7 +439,13 @@ class Ctx:
         return np.maximum(a, b) if self.vector else max(a, b)
 
     def round(self, a, digits: int = 2):
-        return np.round(a, digits) if self.vector else round(a, digits)
+        """Round half away from zero (to the fen for money), the same way in both modes."""
+        q = 10.0**digits
+        if self.vector:
+            return np.sign(a) * np.floor(np.abs(a) * q + 0.5) / q
+        if a != a:
+            return a
+        return math.copysign(math.floor(abs(a) * q + 0.5) / q, a) if a else 0.0
 
     def isnan(self, a):
         if self.vector:
