@@ -9,6 +9,7 @@ from kmgov.gazette.api import router as gazette_router
 from kmgov.procedures.api import render_error as _procedure_refusal
 from kmgov.procedures.api import router as procedures_router
 from kmgov.procedures.errors import ProcedureError
+from kmgov.rules.api import router as rules_router
 
 api = NinjaAPI(
     title="kmgov API",
@@ -37,3 +38,4 @@ def _procedure_error(request, exc):
 api.add_router("/", core_router)
 api.add_router("/", procedures_router)
 api.add_router("/gazette", gazette_router)
+api.add_router("/rules", rules_router)

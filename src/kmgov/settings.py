@@ -31,6 +31,17 @@ INSTALLED_APPS = [
     "kmgov.gazette",
     "kmgov.procedures",
     "kmgov.web",
+    "kmgov.rules",
+    "kmgov.policies.agriculture",
+    "kmgov.policies.carbon",
+    "kmgov.policies.forestry",
+    "kmgov.policies.buildings",
+    "kmgov.policies.headquarters",
+    "kmgov.policies.safety",
+    "kmgov.policies.mediation",
+    "kmgov.policies.geohazards",
+    "kmgov.policies.construction",
+    "kmgov.policies.hotline",
 ]
 # Apps for one run only: KMGOV_EXTRA_APPS="a,b". Under pytest (which sets PYTEST_VERSION
 # before pytest-django loads these settings) the test-only apps in tests/ are added, e.g. the

@@ -1,0 +1,209 @@
+"""昆政发〔2010〕62号 关于促进楼宇经济发展的指导意见 and its annexes:
+附件1《昆明市楼宇企业认定管理办法》, 附件2《昆明市楼宇经济发展指数评价体系》."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kmgov.rules import Ctx, RuleInput, rule
+
+DOC = "昆政发〔2010〕62号"
+
+
+class QualificationInput(RuleInput):
+    total_floor_area_m2: float = Field(ge=0, description="总建筑面积（平方米）")
+    commercial_floor_area_m2: float = Field(ge=0, description="商务建筑面积（平方米）")
+    purely_commercial: bool = Field(default=False, description="纯商务楼宇")
+    in_kunming: bool = Field(description="在昆明市辖区范围内")
+    pays_tax_in_kunming: bool = Field(description="在昆明市区属地纳税")
+    clean_record: bool = Field(default=True, description="当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为（第七条）")
+
+
+@rule(
+    "buildings.qualification",
+    title="商务楼宇认定",
+    inputs=QualificationInput,
+    outputs=("route",),
+    outcomes=("eligible", "ineligible"),
+    cite=[
+        (DOC, "附件1 第二条", "总建筑面积在1万平方米及以上并且商务建筑面积在5000平方米及以上的综合商务楼宇或商务建筑面积在4000平方米及以上的纯商务楼宇"),
+        (DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"),
+        (DOC, "附件1 第七条", "在当年内无重大安全生产事故……及其他违法行为的"),
+    ],
+)
+def qualification(c: Ctx):
+    """附件1 第二条：综合商务楼宇（总建筑面积1万平方米及以上且商务建筑面积5000平方米及以上）或纯商务
+    楼宇（商务建筑面积4000平方米及以上）；第三条：在昆明属地纳税；第七条：当年无违法记录。"""
+    x = c.x
+    where = c.condition("在昆明市辖区范围内", x.in_kunming, field="in_kunming", values={"in_kunming": x.in_kunming},
+                        cite=(DOC, "附件1 第二条", "在昆明市辖区范围内"))
+    tax = c.condition("在昆明市区属地纳税", x.pays_tax_in_kunming, field="pays_tax_in_kunming",
+                      values={"pays_tax_in_kunming": x.pays_tax_in_kunming},
+                      cite=(DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"))
+    clean = c.condition("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为", x.clean_record, field="clean_record",
+                        values={"clean_record": x.clean_record},
+                        cite=(DOC, "附件1 第七条", "在当年内无重大安全生产事故，产品质量达到标准、符合环保要求，无经营假冒伪劣产品，无欺诈损害消费者及其他违法行为的"))
+    c.section("comprehensive_building")
+    big = c.threshold("综合商务楼宇：总建筑面积1万平方米及以上", x.total_floor_area_m2, "min_total_floor_area", field="total_floor_area_m2")
+    com = c.threshold("综合商务楼宇：商务建筑面积5000平方米及以上", x.commercial_floor_area_m2, "min_commercial_floor_area",
+                      field="commercial_floor_area_m2")
+    route1 = c.all(big, com)
+    c.section("purely_commercial_building")
+    pure = c.condition("纯商务楼宇", x.purely_commercial, field="purely_commercial", values={"purely_commercial": x.purely_commercial},
+                       cite=(DOC, "附件1 第二条", "纯商务楼宇"))
+    pure_area = c.threshold("纯商务楼宇：商务建筑面积4000平方米及以上", x.commercial_floor_area_m2, "min_pure_commercial_floor_area",
+                            field="commercial_floor_area_m2")
+    route2 = c.all(pure, pure_area)
+    c.section(None)
+    size = c.any(route1, route2)
+    c.step("面积条件：综合商务楼宇或纯商务楼宇之一", size, values={"comprehensive_building": route1, "purely_commercial_building": route2},
+           cite=(DOC, "附件1 第二条", ""), ok=size)
+    ok = c.all(where, tax, clean, size)
+    route = c.where(route1, "comprehensive_building", c.where(route2, "purely_commercial_building", ""))
+    return {"outcome": c.where(ok, "eligible", "ineligible"), "route": route}
+
+
+class RewardCapInput(RuleInput):
+    requested_reward_yuan: float = Field(ge=0, description="拟给予的奖励（元）")
+    contribution_this_year_yuan: float = Field(ge=0, description="企业当年对县（市）区财力的贡献（元，按会计年度）")
+    contribution_last_year_yuan: float = Field(ge=0, description="企业上年对县（市）区财力的贡献（元）")
+    new_or_fast_growing: bool = Field(default=False, description="新办或成长性好的企业（可适当放宽）")
+
+
+@rule(
+    "buildings.reward_cap",
+    title="奖励资金以财力贡献同比增量为限",
+    inputs=RewardCapInput,
+    outputs=("amount_yuan", "cap_yuan", "capped", "relaxable"),
+    cite=[
+        (DOC, "附件1 第二十条", "奖励资金额度原则上以企业当年对各县（市）区财力贡献的同比增量为限，对新办和成长性好的企业可适当放宽"),
+        (DOC, "附件1 第二十二条", "楼宇和企业的对各县（市）区财力贡献以每一会计年度计算"),
+    ],
+)
+def reward_cap(c: Ctx):
+    """附件1 第二十条（BE-6）：奖励以企业当年对县区财力贡献的同比增量为限；新办、成长性好的企业
+    可适当放宽（放宽幅度未规定，解释性参数）。第二十二条：按会计年度计算。"""
+    x = c.x
+    c.p("reward_cap_basis")
+    increase = c.maximum(x.contribution_this_year_yuan - x.contribution_last_year_yuan, 0.0)
+    c.step("上限 = max(当年贡献 − 上年贡献, 0)", increase,
+           values={"this_year": x.contribution_this_year_yuan, "last_year": x.contribution_last_year_yuan})
+    automatic = c.p("reward_cap_relaxation_automatic")
+    relax = c.all(x.new_or_fast_growing, automatic)
+    c.step("新办或成长性好的企业：可适当放宽", x.new_or_fast_growing,
+           values={"new_or_fast_growing": x.new_or_fast_growing, "relaxation_automatic": automatic},
+           cite=(DOC, "附件1 第二十条", "对新办和成长性好的企业可适当放宽"))
+    amount = c.where(relax, x.requested_reward_yuan, c.minimum(x.requested_reward_yuan, increase))
+    capped = amount < x.requested_reward_yuan
+    c.step("奖励 = min(拟奖励, 上限)", amount, values={"requested": x.requested_reward_yuan, "cap": increase, "capped": capped})
+    return {"amount_yuan": amount, "cap_yuan": increase, "capped": capped, "relaxable": x.new_or_fast_growing}
+
+
+class PolicyOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    policy: str = Field(min_length=1, max_length=200, description="政策名称")
+    amount_yuan: float = Field(ge=0, description="按该政策可得金额（元）")
+
+
+class BestPolicyInput(RuleInput):
+    options: list[PolicyOption] = Field(min_length=1, max_length=100, description="同一企业同一项目可享受的各项政策")
+
+
+@rule(
+    "buildings.best_single_policy",
+    title="多项政策择优享受一项",
+    inputs=BestPolicyInput,
+    outputs=("chosen_policy", "amount_yuan", "forgone"),
+    cite=[
+        (DOC, "附件1 第二十一条", "只能择优享受一项，不得重复享受"),
+        (DOC, "附件1 第六条", "按最优惠政策享受，原则上不重复享受同类政策"),
+        ("昆政发〔2010〕63号", "附件 第十三条(三)", "按最优惠政策享受，原则上不重复享受同类政策"),
+    ],
+    vectorised=False,
+)
+def best_single_policy(c: Ctx):
+    """附件1 第二十一条（及第六条、63号附件第十三条(三)）：可享受多项政策的，只能择优享受一项。"""
+    opts = c.x.options
+    n = c.p("best_single_policy")
+    best = max(opts, key=lambda o: o["amount_yuan"])
+    c.step("择优：取金额最高的一项", best["policy"], values={"options": opts, "max_policies": n})
+    forgone = [o["policy"] for o in opts if o is not best]
+    return {"chosen_policy": best["policy"], "amount_yuan": best["amount_yuan"], "forgone": forgone}
+
+
+class IndexCheckInput(RuleInput):
+    pass
+
+
+@rule(
+    "buildings.index_check",
+    title="楼宇经济发展指数指标体系的复核",
+    inputs=IndexCheckInput,
+    outputs=("inconsistencies",),
+    outcomes=("consistent", "inconsistent"),
+    refusals=(),
+    cite=[(DOC, "附件2 一(二)", "4个子系统14个方面共47个评价指标")],
+    vectorised=False,
+)
+def index_check(c: Ctx):
+    """附件2 一(二)：4个子系统14个方面47个指标；核对各子系统说明所称指标数与表中所列数、指标11的单位
+    （SPEC §13）。"""
+    names = c.p("index_subsystem_names")
+    stated = c.p("index_stated_counts")
+    ranges = c.p("index_table_ranges")
+    listed = [b - a + 1 for a, b in ranges]
+    total = c.p("index_total_indicators")
+    domains = c.p("index_total_domains")
+    table_domains = c.p("index_table_domains")
+    issues = []
+    ok = sum(listed) == total
+    c.step("表中指标数之和 = 47", ok, values={"listed": listed, "total": total}, ok=ok)
+    if not ok:
+        issues.append({"where": "附件2 表", "printed": total, "recomputed": sum(listed)})
+    ok = sum(table_domains) == domains
+    c.step("表中方面数之和 = 14", ok, values={"listed": table_domains, "total": domains}, ok=ok)
+    if not ok:
+        issues.append({"where": "附件2 表 方面", "printed": domains, "recomputed": sum(table_domains)})
+    source = c.p("index_subsystem_count_source")
+    for i, (name, s, l) in enumerate(zip(names, stated, listed)):
+        ok = s == l
+        c.step(f"{name}子系统：说明所称指标数 = 表中所列", ok, values={"stated": s, "listed": l},
+               cite=(DOC, f"附件2 一(二){i + 1}", f"共{s}项"), ok=ok)
+        if not ok:
+            issues.append({"where": f"附件2 一(二){i + 1} {name}子系统", "kind": "indicator_count", "printed": s,
+                           "recomputed": l, "note": f"说明称{s}项，表中只列{l}项；以表为准（{source}）"})
+    printed_unit = c.p("index_housing_unit_printed")
+    unit = c.p("index_housing_unit")
+    ok = printed_unit == unit
+    c.step("指标11“人均住房使用面积”的单位", ok, values={"printed": printed_unit, "used": unit}, ok=ok)
+    if not ok:
+        issues.append({"where": "附件2 表 指标11 人均住房使用面积", "kind": "unit", "printed": printed_unit,
+                       "recomputed": unit, "note": "人均面积的单位应为平方米/人"})
+    return {"outcome": "consistent" if not issues else "inconsistent", "inconsistencies": issues}
+
+
+class WindowInput(RuleInput):
+    filed_on: dt.date = Field(description="申报日期")
+
+
+@rule(
+    "buildings.application_window",
+    title="商务楼宇奖励扶持申报期限",
+    inputs=WindowInput,
+    outputs=("window_start", "window_end"),
+    outcomes=("open", "closed"),
+    refusals=("closed",),
+    cite=[(DOC, "附件1 第九条", "商务楼宇奖励扶持的申报期限为每年3月1日至31日")],
+    vectorised=False,
+)
+def application_window(c: Ctx):
+    """附件1 第九条：每年3月1日至31日申报（含首尾两日）。"""
+    start, end = c.p("application_window")
+    d = c.x.filed_on
+    s = dt.date.fromisoformat(f"{d.year}-{start}")
+    e = dt.date.fromisoformat(f"{d.year}-{end}")
+    ok = c.condition("申报日期在每年3月1日至31日之间（含）", s <= d <= e, field="filed_on",
+                     values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()})
+    return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}

@@ -1,0 +1,78 @@
+"""昆政办〔2010〕116号 关于昆明市政务信息查询96128专线服务“三个延伸”建设的实施意见 —
+routing of a request (三(四)), service hours (三(二)), access-platform type (三(一))."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field
+
+from kmgov.rules import Ctx, RuleInput, rule
+
+DOC = "昆政办〔2010〕116号"
+
+
+class RequestType(str, enum.Enum):
+    query = "query"
+    approval = "approval"
+    complaint = "complaint"
+    report = "report"
+    suggestion = "suggestion"
+    consultation = "consultation"
+    other = "other"
+
+
+class RouteInput(RuleInput):
+    ALIASES = {"request_type": {"查询": "query", "行政审批": "approval", "投诉": "complaint", "举报": "report",
+                                "建议": "suggestion", "咨询": "consultation", "其他": "other"}}
+    request_type: RequestType = Field(description="query 查询 / approval 行政审批 / complaint 投诉 / report 举报 / suggestion 建议 / consultation 专业咨询 / other")
+    faq_authorised: bool = Field(default=False, description="有部门授权、在授权期内的FAQ答案")
+    public_utility: bool = Field(default=False, description="供水、供电、煤气、公交、医保、社保、公积金、路况、违章等公共服务信息")
+    working_hours: bool = Field(default=True, description="法定工作时间内")
+
+
+@rule(
+    "hotline.route",
+    title="96128来电的去向",
+    inputs=RouteInput,
+    outputs=("destination", "handled_now"),
+    cite=[(DOC, "三(四)1", "授权专线平台解答的查询服务"), (DOC, "三(四)2", "涉及行政审批的事项，由96128和12345平台直接转接至市各级政务服务管理局"),
+          (DOC, "三(四)3", "涉及投诉、举报和建议的事项，由96128平台直接转至12345平台"),
+          (DOC, "三(四)4", "其他未授权的查询服务和专业性较强的咨询服务等……转至相应的接入平台或者联络员"),
+          (DOC, "三(二)", "夜间、节假日等非法定工作时间由话务平台录音答录，工作时间内及时整理")],
+)
+def route(c: Ctx):
+    """三(四)：授权的查询（含公共服务信息）由平台直接答复；行政审批转政务服务管理局；投诉、举报、建议转12345；
+    其他转接入平台或联络员。三(二)：非工作时间录音，工作时间内处理。"""
+    x = c.x
+    direct = c.all(x.request_type == "query", c.any(x.faq_authorised, x.public_utility))
+    dest = c.where(direct, "answer_directly",
+                   c.where(x.request_type == "approval", "government_service_bureau",
+                           c.where(c.isin(x.request_type, ["complaint", "report", "suggestion"]), "mayors_hotline_12345",
+                                   "access_platform_or_liaison")))
+    c.step("去向", dest, values={"request_type": x.request_type, "faq_authorised": x.faq_authorised, "public_utility": x.public_utility},
+           cite=(DOC, "三(四)", "延伸服务方式"))
+    c.p("service_hours")
+    c.step("7×24：工作时间人工接听；非工作时间录音，下一工作时间处理", x.working_hours, values={"working_hours": x.working_hours})
+    return {"destination": dest, "handled_now": x.working_hours}
+
+
+class PlatformInput(RuleInput):
+    has_123_line: bool = Field(description="有123开头电话")
+    has_unified_service: bool = Field(description="已建立统一服务电话或中心（窗口）")
+
+
+@rule(
+    "hotline.platform_type",
+    title="部门接入平台类型",
+    inputs=PlatformInput,
+    outputs=("platform_type", "liaison_required"),
+    cite=[(DOC, "三(一)", "第一类平台：有123开头电话的……第二类平台：没有123开头电话，但已建立统一服务电话或中心（窗口）的……第三类平台：既没有123开头电话，又没有统一服务电话或中心（窗口）的，要坚持现有热线网络联动机制和联络员制度")],
+)
+def platform_type(c: Ctx):
+    """三(一)：有123电话为一类；无123电话但有统一服务电话或中心为二类；都没有为三类；三类均须联络员。"""
+    x = c.x
+    t = c.where(x.has_123_line, "type1", c.where(x.has_unified_service, "type2", "type3"))
+    c.step("平台类型", t, values={"has_123_line": x.has_123_line, "has_unified_service": x.has_unified_service})
+    c.step("对于第一类、第二类平台，依然要坚持并严格联络员制度", True, cite=(DOC, "三(一)", "对于第一类、第二类平台，依然要坚持并严格联络员制度"))
+    return {"platform_type": t, "liaison_required": c.full(True)}

@@ -1,0 +1,357 @@
+"""昆政办〔2010〕106号 附件《昆明市安全生产警示管理办法（试行）》 (the warning ladder) and
+昆政办〔2010〕107号 附件《安全生产监管“市域全覆盖”零申报工作实施方案》 (the checks SPEC ZR-5
+makes computable: staffing, township budget, drills, meetings, filing windows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from typing import Annotated
+
+from pydantic import Field
+
+NonNegInt = Annotated[int, Field(ge=0)]
+
+from kmgov.rules import Ctx, RuleInput, rule
+
+D6 = "昆政办〔2010〕106号"
+D7 = "昆政办〔2010〕107号"
+A = "附件 "
+
+
+class Industry(str, enum.Enum):
+    mine = "mine"
+    construction = "construction"
+    hazardous_goods = "hazardous_goods"
+    other = "other"
+
+
+class StaffingInput(RuleInput):
+    ALIASES = {"industry": {"矿山": "mine", "建筑施工": "construction", "危险物品": "hazardous_goods", "其他": "other",
+                            "mining": "mine", "hazardous": "hazardous_goods"}}
+    industry: Industry = Field(description="mine 矿山 / construction 建筑施工 / hazardous_goods 危险物品生产经营储存使用量大 / other 其他")
+    employees: int = Field(ge=0, description="从业人员数")
+    has_safety_department: bool | None = Field(default=None, description="（可选）已设专门的安全生产管理机构")
+    safety_staff: int | None = Field(default=None, ge=0, description="（可选）现有专职安全生产管理人员数")
+
+
+@rule(
+    "safety.staffing_requirement",
+    title="生产经营单位安全生产管理机构和人员配备",
+    inputs=StaffingInput,
+    outputs=("requirement", "min_staff", "max_staff"),
+    outcomes=("compliant", "non_compliant"),
+    refusals=("non_compliant",),
+    cite=[(D7, A + "五(三)1", "矿山、建筑施工单位和危险物品生产、经营、储存和使用量大的生产经营单位，从业人员在100人以上的，必须设置专门的安全生产管理机构，人员不少于3人；从业人员不足100人的，至少要配备1-2名专职安全生产管理人员。其他生产经营单位从业人员在300人以上的必须设置安全生产管理机构，人员不少于3人；从业人员不足300人的必须配备专职安全生产管理人员")],
+)
+def staffing_requirement(c: Ctx):
+    """107号 附件 五(三)1（依《云南省安全生产条例》）：矿山、建筑施工、危险物品单位100人以上设机构（不少于3人），
+    不足100人配1-2名专职；其他单位300人以上设机构（不少于3人），不足300人配专职人员。"""
+    x = c.x
+    high = c.isin(x.industry, c.p("high_risk_industries"))
+    c.step("行业：矿山、建筑施工、危险物品单位", high, values={"industry": x.industry})
+    big_high = c.threshold("高危行业：从业人员100人以上（含100人）", x.employees, "high_risk_employees", field="employees") if (c.vector or high) else False
+    big_other = c.threshold("其他单位：从业人员300人以上（含300人）", x.employees, "other_employees", field="employees") if (c.vector or not high) else False
+    if not c.vector:
+        c.unmet.clear()  # the size tests choose the requirement; they are not conditions to meet
+    big = c.where(high, big_high, big_other)
+    requirement = c.where(big, "department", "full_time_staff")
+    dept_min = c.where(high, c.p("high_risk_department_min_staff"), c.p("other_department_min_staff"))
+    small_min = c.where(high, c.p("high_risk_small_min_staff"), c.p("other_small_min_staff"))
+    min_staff = c.where(big, dept_min, small_min)
+    max_staff = c.where(c.all(high, c.not_(big)), c.p("high_risk_small_max_staff"), -1)
+    c.step("要求", requirement, values={"requirement": requirement, "min_staff": min_staff},
+           note=None if c.vector or big or high else "不足300人的其他单位：公报未写人数，按解释至少1名")
+    outcome = None
+    if not c.vector:
+        if x.safety_staff is not None or x.has_safety_department is not None:
+            conds = []
+            if big:
+                conds.append(c.condition("设置专门的安全生产管理机构", bool(x.has_safety_department), field="has_safety_department",
+                                         values={"has_safety_department": x.has_safety_department}))
+            staff = x.safety_staff if x.safety_staff is not None else 0
+            conds.append(c.condition(f"安全生产管理人员不少于{min_staff}人", staff >= min_staff, field="safety_staff",
+                                     values={"safety_staff": x.safety_staff, "min_staff": min_staff}))
+            outcome = "compliant" if all(conds) else "non_compliant"
+        return {"outcome": outcome, "requirement": requirement, "min_staff": min_staff,
+                "max_staff": None if max_staff < 0 else max_staff}
+    return {"requirement": requirement, "min_staff": min_staff, "max_staff": max_staff}
+
+
+class LadderInput(RuleInput):
+    # 第四条 提示
+    leader_dual_post_not_performed: bool = Field(default=False, description="有关领导干部未认真履行“一岗双责”（第四条(一)）")
+    safeguards_not_in_place: bool = Field(default=False, description="未落实安全监管所必须的人员、装备、经费等保障性投入（第四条(二)）")
+    duties_unclear: bool = Field(default=False, description="未理顺监管职责，存在失管漏管、脱节断档（第四条(三)）")
+    target_or_emergency_system_missing: bool = Field(default=False, description="未建立完善目标管理体系、应急救援体系（第四条(四)）")
+    other_prompt: bool = Field(default=False, description="其他需要提示的情况（第四条(五)）")
+    # 第五条 告知
+    department_duty_not_performed: bool = Field(default=False, description="职能部门履行安全生产管理职责不到位（第五条(一)）")
+    major_hazard_rectification_inadequate: bool = Field(default=False, description="重大事故隐患整改不到位（第五条(二)）")
+    major_hazard_source_monitoring_inadequate: bool = Field(default=False, description="重大危险源监控不到位（第五条(三)）")
+    zero_report_inadequate: bool = Field(default=False, description="“零申报”制度执行不到位（第五条(四)）")
+    other_notice: bool = Field(default=False, description="其他需要告知的情况（第五条(五)）")
+    # 第六条 告诫
+    larger_accidents: int = Field(default=0, ge=0, description="发生较大以上安全生产事故起数（第六条(一)）")
+    general_accidents_within_month: int = Field(default=0, ge=0, description="1个月内发生一般安全生产事故起数（第六条(二)）")
+    major_hazard_unrectified_after_supervision: bool = Field(default=False, description="重大事故隐患经督办后仍未彻底整改（第六条(三)）")
+    unsafe_enterprise_not_closed: bool = Field(default=False, description="限期整改后仍不达标的企业未依法关停（第六条(四)）")
+    criticisms_within_year: int = Field(default=0, ge=0, description="一年内被通报批评次数（第六条(五)）")
+    no_measures_after_prompt_or_notice: bool = Field(default=False, description="经提示、告知后仍不采取措施（第六条(六)）")
+    other_admonition: bool = Field(default=False, description="其他需要告诫的事项（第六条(七)）")
+    # 第七条 公开（经告诫后）
+    admonished_before: bool = Field(default=False, description="已被告诫（第七条“经告诫后”）")
+    dual_post_still_inadequate: bool = Field(default=False, description="“一岗双责”履行仍不到位（第七条(一)）")
+    gaps_remain: bool = Field(default=False, description="仍存在失管漏管、脱节断档（第七条(二)）")
+    major_hazard_measures_not_implemented: bool = Field(default=False, description="未落实重大事故隐患整改措施（第七条(三)）")
+    major_hazard_source_measures_not_implemented: bool = Field(default=False, description="未落实重大危险源监控措施（第七条(四)）")
+    zero_report_late_incomplete_or_untrue: bool = Field(default=False, description="“零申报”不及时、不全或不符合事实（第七条(五)）")
+    other_disclosure: bool = Field(default=False, description="其他需要公开的情况（第七条(六)）")
+    # 第八条 专报
+    no_effective_measures_after_all_warnings: bool = Field(default=False, description="经提示、告知、告诫后仍未采取有效措施（第八条(一)）")
+    needs_principal_leader: bool = Field(default=False, description="重大隐患或其他问题需要政府主要领导解决（第八条(二)）")
+    other_important_matter: bool = Field(default=False, description="其他重要情况需要向主要领导汇报（第八条(三)）")
+
+
+ACTIONS = ("prompt", "notice", "admonition", "disclosure", "special_report")
+
+
+@rule(
+    "safety.warning_ladder",
+    title="安全生产警示：提示、告知、告诫、公开、专报",
+    inputs=LadderInput,
+    outputs=("actions", "highest_action", "report_due_days", "grounds"),
+    cite=[(D6, A + "第二条", "实行安全生产提示、告知、告诫、公开、专报等警示管理办法"),
+          (D6, A + "第九条", "被告诫的有关单位……于15日内将采取的措施和落实情况报发出告诫通知的单位备案")],
+    list_outputs={"actions": ACTIONS},
+)
+def warning_ladder(c: Ctx):
+    """106号 附件 第四条至第八条：按事实确定应采取的警示措施；第九条：被告诫单位15日内报送措施。"""
+    x = c.x
+    grounds = {}
+
+    def art(action, article, items):
+        hits = []
+        for path, label, ok in items:
+            if not c.vector:
+                if ok:
+                    c.step(f"{article}{path}：{label}", True, cite=(D6, A + article + path, label), ok=True)
+                    hits.append(f"{article}{path}")
+        grounds[action] = hits
+        return c.any(*[ok for _, _, ok in items])
+
+    prompt = art("prompt", "第四条", [
+        ("(一)", "有关领导干部未认真履行安全生产“一岗双责”规定", x.leader_dual_post_not_performed),
+        ("(二)", "未落实安全监管所必须的人员、装备、经费等保障性投入", x.safeguards_not_in_place),
+        ("(三)", "未理顺安全生产监管职责，存在失管漏管、脱节断档情况", x.duties_unclear),
+        ("(四)", "未建立完善安全生产目标管理体系、安全生产应急救援体系", x.target_or_emergency_system_missing),
+        ("(五)", "其他需要提示的情况", x.other_prompt)])
+    notice = art("notice", "第五条", [
+        ("(一)", "发现有关职能部门履行安全生产管理职责不到位", x.department_duty_not_performed),
+        ("(二)", "辖区或者行业领域内重大安全生产事故隐患整改不到位", x.major_hazard_rectification_inadequate),
+        ("(三)", "辖区或者行业领域内重大危险源监控不到位", x.major_hazard_source_monitoring_inadequate),
+        ("(四)", "安全生产“零申报”制度执行不到位", x.zero_report_inadequate),
+        ("(五)", "其他需要告知的情况", x.other_notice)])
+    larger = c.threshold("第六条(一)：发生1起较大以上安全生产事故", x.larger_accidents, "admonition_larger_accidents", field="larger_accidents")
+    general = c.threshold("第六条(二)：1个月内发生2起以上一般安全生产事故", x.general_accidents_within_month, "admonition_general_accidents_month",
+                          field="general_accidents_within_month")
+    criticised = c.threshold("第六条(五)：一年内被通报批评两次以上", x.criticisms_within_year, "admonition_criticisms_year",
+                             field="criticisms_within_year")
+    if not c.vector:
+        c.unmet.clear()
+    admonition = art("admonition", "第六条", [
+        ("(一)", "发生1起较大以上安全生产事故", larger),
+        ("(二)", "1个月内发生2起以上一般安全生产事故", general),
+        ("(三)", "存在重大事故隐患，经督办后仍未采取有效措施彻底整改", x.major_hazard_unrectified_after_supervision),
+        ("(四)", "对限期整改后仍达不到基本安全生产条件的企业未依法关停而继续生产经营", x.unsafe_enterprise_not_closed),
+        ("(五)", "因不认真落实上级人民政府安全生产工作部署，一年内被通报批评两次以上", criticised),
+        ("(六)", "经提示、告知后，仍不采取措施落实安全生产工作要求", x.no_measures_after_prompt_or_notice),
+        ("(七)", "其他需要告诫的事项", x.other_admonition)])
+    disclosure_facts = art("disclosure", "第七条", [
+        ("(一)", "有关领导干部履行安全生产“一岗双责”不到位", x.dual_post_still_inadequate),
+        ("(二)", "仍存在失管漏管、脱节断档情况", x.gaps_remain),
+        ("(三)", "未落实重大安全生产事故隐患整改措施", x.major_hazard_measures_not_implemented),
+        ("(四)", "未落实重大危险源监控措施", x.major_hazard_source_measures_not_implemented),
+        ("(五)", "安全生产“零申报”不及时、申报情况不全或者不符合事实", x.zero_report_late_incomplete_or_untrue),
+        ("(六)", "其他需要公开的情况", x.other_disclosure)])
+    disclosure = c.all(disclosure_facts, x.admonished_before)
+    if not c.vector and disclosure_facts and not x.admonished_before:
+        c.step("第七条须“经告诫后”：尚未告诫，不予公开（先行告诫）", False, ok=False,
+               cite=(D6, A + "第七条", "经告诫后，有下列情况之一的"))
+        grounds["disclosure"] = []
+    special = art("special_report", "第八条", [
+        ("(一)", "下级人民政府或者有关职能部门不落实安全生产工作部署和要求，经提示、告知、告诫后仍未采取有效措施", x.no_effective_measures_after_all_warnings),
+        ("(二)", "发现重大安全生产事故隐患或者其他安全生产问题，需要政府主要领导解决", x.needs_principal_leader),
+        ("(三)", "其他安全生产重要情况，需要向政府主要领导汇报", x.other_important_matter)])
+    # a disclosure fact before any admonition calls for an admonition first (第七条 "经告诫后")
+    admonition = c.any(admonition, c.all(disclosure_facts, c.not_(x.admonished_before)))
+    actions = {"prompt": prompt, "notice": notice, "admonition": admonition, "disclosure": disclosure, "special_report": special}
+    highest = c.full("")
+    for a in ACTIONS:
+        highest = c.where(actions[a], a, highest)
+    due = c.where(admonition, c.p("admonished_answer_days"), 0)
+    if not c.vector:
+        c.step("被告诫单位报送措施的期限（日）", due, cite=(D6, A + "第九条", "于15日内将采取的措施和落实情况报发出告诫通知的单位备案"))
+        if not disclosure and grounds.get("disclosure") is None:
+            grounds["disclosure"] = []
+        return {"actions": actions, "highest_action": highest or None, "report_due_days": due or None,
+                "grounds": {k: v for k, v in grounds.items() if v}}
+    return {"actions": actions, "highest_action": highest, "report_due_days": due}
+
+
+class AnswerDeadlineInput(RuleInput):
+    issued_on: dt.date = Field(description="告诫通知发出日期")
+    answered_on: dt.date | None = Field(default=None, description="报送措施和落实情况的日期（未报送则空）")
+    today: dt.date | None = Field(default=None, description="核查日期（默认 as_of）")
+
+
+@rule(
+    "safety.admonition_answer_deadline",
+    title="被告诫单位15日内报送措施",
+    inputs=AnswerDeadlineInput,
+    outputs=("due_on", "days_late"),
+    outcomes=("on_time", "late", "pending", "overdue"),
+    refusals=("late", "overdue"),
+    cite=[(D6, A + "第九条", "被告诫的有关单位应当及时采取切实有效的措施加强安全生产工作，并于15日内将采取的措施和落实情况报发出告诫通知的单位备案")],
+    vectorised=False,
+)
+def admonition_answer_deadline(c: Ctx):
+    """第九条：被告诫单位于15日内报送（期限自次日起算，含第15日；逾期的升级见第六条(六)、第八条(一)）。"""
+    x = c.x
+    days = c.p("admonished_answer_days")
+    counting = c.p("answer_day_counting")
+    due = x.issued_on + dt.timedelta(days=days)
+    c.step("期满日 = 发出日 + 15日（开始当日不算入）", due.isoformat(), values={"issued_on": x.issued_on.isoformat(), "days": days, "counting": counting})
+    check = x.today or x.as_of
+    if x.answered_on is not None:
+        late = (x.answered_on - due).days
+        ok = c.condition("在期满日之前（含）报送", late <= 0, field="answered_on", values={"answered_on": x.answered_on.isoformat(), "due_on": due.isoformat()})
+        return {"outcome": "on_time" if ok else "late", "due_on": due.isoformat(), "days_late": max(late, 0)}
+    late = (check - due).days
+    outcome = "overdue" if late > 0 else "pending"
+    c.condition("尚未报送，核查日未过期满日", late <= 0, field="answered_on", values={"checked_on": check.isoformat(), "due_on": due.isoformat()})
+    return {"outcome": outcome, "due_on": due.isoformat(), "days_late": max(late, 0)}
+
+
+class TownshipBudgetInput(RuleInput):
+    budget_yuan: float = Field(ge=0, description="乡镇（街道）当年安全生产监管业务经费（元）")
+    previous_year_budget_yuan: float | None = Field(default=None, ge=0, description="上年经费（元，可选）")
+
+
+@rule(
+    "safety.township_budget",
+    title="乡镇（街道）安全生产监管经费",
+    inputs=TownshipBudgetInput,
+    outputs=("required_yuan",),
+    outcomes=("compliant", "non_compliant"),
+    refusals=("non_compliant",),
+    cite=[(D7, A + "五(三)2", "乡镇（街道办事处）不低于3万元，每年在上年基础上增加10%")],
+)
+def township_budget(c: Ctx):
+    """107号 附件 五(三)2：乡镇（街道）经费不低于3万元，每年在上年基础上增加10%（要求 = max(3万, 上年×1.1)）。"""
+    x = c.x
+    floor = c.p("township_budget_min")
+    growth = c.p("township_budget_growth")
+    prev = c.num(x.previous_year_budget_yuan)
+    grown = c.where(c.isnan(prev), 0.0, prev * (1 + growth))
+    required = c.maximum(float(floor), grown)
+    c.step("要求 = max(3万元, 上年 × 1.1)", required, values={"previous_year_budget_yuan": x.previous_year_budget_yuan, "growth": growth, "floor": floor})
+    ok = c.all(
+        c.threshold("不低于3万元", x.budget_yuan, "township_budget_min", field="budget_yuan"),
+        c.condition("在上年基础上增加10%（不低于上年×1.1）", x.budget_yuan >= grown - 1e-6, field="budget_yuan",
+                    values={"budget_yuan": x.budget_yuan, "required": grown}),
+    )
+    return {"outcome": c.where(ok, "compliant", "non_compliant"), "required_yuan": required}
+
+
+class Level(str, enum.Enum):
+    government = "government"
+    department = "department"
+    enterprise = "enterprise"
+
+
+class DrillsInput(RuleInput):
+    level: Level = Field(description="government 各级政府 / department 政府相关部门 / enterprise 生产经营单位")
+    drills_per_year: int = Field(ge=0, description="本年组织的演练次数")
+
+
+@rule(
+    "safety.drills",
+    title="应急预案演练次数",
+    inputs=DrillsInput,
+    outputs=("min_drills",),
+    outcomes=("compliant", "non_compliant"),
+    refusals=("non_compliant",),
+    cite=[(D7, A + "五(九)1(2)", "各级政府和政府相关部门每年至少组织1次综合性的预案演练；生产经营单位每年至少组织2次应急预案演练")],
+)
+def drills(c: Ctx):
+    """107号 附件 五(九)1(2)：政府和部门每年至少1次综合性演练；生产经营单位每年至少2次。"""
+    x = c.x
+    ent = x.level == "enterprise"
+    need = c.where(ent, c.p("drills_enterprise_min"), c.p("drills_government_min"))
+    ok = x.drills_per_year >= need
+    c.condition(f"每年至少演练{need}次（至少，含本数）" if not c.vector else "", ok, field="drills_per_year",
+                values={"level": x.level, "drills_per_year": x.drills_per_year, "min": need, "comparison": ">=", "word": "至少"})
+    return {"outcome": c.where(ok, "compliant", "non_compliant"), "min_drills": need}
+
+
+class MeetingsInput(RuleInput):
+    executive_meetings_per_year: int = Field(ge=0, description="本年常务会（主任办公会）专题研究安全生产次数")
+    safety_meetings_by_quarter: list[NonNegInt] = Field(min_length=1, max_length=4, description="分管领导各季度安全生产例会次数")
+    analysis_meetings_by_quarter: list[NonNegInt] | None = Field(default=None, min_length=1, max_length=4, description="其他副职各季度分析会次数（可选）")
+
+
+@rule(
+    "safety.meetings",
+    title="安全生产会议",
+    inputs=MeetingsInput,
+    outputs=("short_quarters",),
+    outcomes=("compliant", "non_compliant"),
+    refusals=("non_compliant",),
+    cite=[(D7, A + "五(一)4", "各级政府每年至少召开常务会（主任办公会）2次、分管安全生产领导每季度至少召开安全生产例会1次、其他行政领导副职每季度至少召开分析会1次")],
+    vectorised=False,
+)
+def meetings(c: Ctx):
+    """107号 附件 五(一)4：常务会每年至少2次；分管领导每季度至少1次例会；其他副职每季度至少1次分析会。"""
+    x = c.x
+    conds = [c.threshold("常务会每年至少2次", x.executive_meetings_per_year, "executive_meetings_min", field="executive_meetings_per_year")]
+    short = []
+    for i, n in enumerate(x.safety_meetings_by_quarter):
+        ok = c.threshold(f"第{i + 1}季度安全生产例会至少1次", n, "safety_meetings_quarter_min", field="safety_meetings_by_quarter")
+        conds.append(ok)
+        if not ok:
+            short.append(f"safety.q{i + 1}")
+    for i, n in enumerate(x.analysis_meetings_by_quarter or []):
+        ok = c.threshold(f"第{i + 1}季度分析会至少1次", n, "analysis_meetings_quarter_min", field="analysis_meetings_by_quarter")
+        conds.append(ok)
+        if not ok:
+            short.append(f"analysis.q{i + 1}")
+    return {"outcome": "compliant" if all(conds) else "non_compliant", "short_quarters": short}
+
+
+class WindowInput(RuleInput):
+    on: dt.date = Field(description="日期")
+
+
+@rule(
+    "safety.zero_report_window",
+    title="零申报时间",
+    inputs=WindowInput,
+    outputs=("period", "window_start", "window_end"),
+    outcomes=("open", "closed"),
+    refusals=(),
+    cite=[(D7, A + "四(一)", "每年申报两次，即1月1日-10日（上一年度情况）和7月1日-10日（半年情况）")],
+    vectorised=False,
+)
+def zero_report_window(c: Ctx):
+    """107号 附件 四(一)：1月1日—10日申报上一年度情况，7月1日—10日申报半年情况（含首尾）。"""
+    d = c.x.on
+    for s, e, period in c.p("zero_report_windows"):
+        start = dt.date.fromisoformat(f"{d.year}-{s}")
+        end = dt.date.fromisoformat(f"{d.year}-{e}")
+        if start <= d <= end:
+            c.step("在申报时间内", period, values={"on": d.isoformat(), "start": start.isoformat(), "end": end.isoformat()})
+            return {"outcome": "open", "period": period, "window_start": start.isoformat(), "window_end": end.isoformat()}
+    c.step("不在申报时间内", None, values={"on": d.isoformat()})
+    return {"outcome": "closed", "period": None, "window_start": None, "window_end": None}

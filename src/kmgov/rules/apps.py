@@ -1,0 +1,35 @@
+import importlib
+import importlib.util
+from pathlib import Path
+
+from django.apps import AppConfig, apps
+
+
+class RulesConfig(AppConfig):
+    name = "kmgov.rules"
+    label = "rules"
+    verbose_name = "规则：参数与决定"
+
+    def ready(self):
+        autodiscover()
+
+
+def autodiscover() -> None:
+    """Every installed app with a `parameters/` folder contributes its parameters (named
+    `<label>.…`) and every app with a `rules` module registers its rules. The kernel names no
+    policy: adding a gazette document means adding an app."""
+    from .parameters import PARAMETERS
+
+    for cfg in apps.get_app_configs():
+        pdir = Path(cfg.path) / "parameters"
+        if pdir.is_dir() and cfg.label not in PARAMETERS.directories:
+            PARAMETERS.register_directory(cfg.label, pdir)
+        if cfg.name == __package__:
+            continue
+        modname = f"{cfg.name}.rules"
+        try:
+            spec = importlib.util.find_spec(modname)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None:
+            importlib.import_module(modname)

@@ -1,0 +1,57 @@
+"""Citations of gazette provisions: document number + node path + a short quote.
+
+The node path follows the gazette parser's convention (`四(二)`, `附件 第七条(二)`,
+`附件1 第二条`, `附件1 表`), so that every citation links to `/gazette/doc/<docno>/?node=<path>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+_DOCNO = re.compile(r"^(\S+?〔\d{4}〕\s*\d+(?:[-—]\d+)?\s*号)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Citation:
+    docno: str
+    path: str
+    quote: str = ""
+
+    @property
+    def reference(self) -> str:
+        text = f"{self.docno} {self.path}".strip()
+        return f"{text}：{self.quote}" if self.quote else text
+
+    @property
+    def url(self) -> str:
+        return f"/gazette/doc/{quote(self.docno, safe='')}/?node={quote(self.path, safe='')}"
+
+    def to_dict(self) -> dict:
+        return {
+            "docno": self.docno,
+            "path": self.path,
+            "quote": self.quote,
+            "reference": self.reference,
+            "url": self.url,
+        }
+
+    @classmethod
+    def parse(cls, reference: str) -> "Citation":
+        """Read `昆政发〔2010〕59号 四(二)：quote` back into its parts."""
+        head, _, quote_text = reference.partition("：")
+        m = _DOCNO.match(head.strip())
+        if not m:
+            return cls(docno="", path=head.strip(), quote=quote_text.strip())
+        return cls(docno=re.sub(r"\s+", "", m.group(1)), path=m.group(2).strip(), quote=quote_text.strip())
+
+    @classmethod
+    def from_value(cls, value) -> "Citation | None":
+        if value is None:
+            return None
+        if isinstance(value, Citation):
+            return value
+        if isinstance(value, dict):
+            return cls(docno=value.get("docno", ""), path=value.get("path", ""), quote=value.get("quote", ""))
+        return cls.parse(str(value))

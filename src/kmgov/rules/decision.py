@@ -1,0 +1,82 @@
+"""What a rule returns: a Decision with its outcome, amounts, details and a trace of Steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .citation import Citation
+
+
+@dataclass
+class ParamUse:
+    """A parameter a step used: its value and the date that value took effect."""
+
+    name: str
+    value: Any
+    effective: str  # ISO date the value took effect
+    citation: Citation | None
+    interpretation: bool = False
+    source: str = "gazette"
+    comparison: str | None = None
+    word: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "effective": self.effective,
+            "interpretation": self.interpretation,
+            "source": self.source,
+            "comparison": self.comparison,
+            "word": self.word,
+            "reference": self.citation.reference if self.citation else None,
+            "citation": self.citation.to_dict() if self.citation else None,
+        }
+
+
+@dataclass
+class Step:
+    check: str
+    result: Any
+    values: dict = field(default_factory=dict)
+    citation: Citation | None = None
+    parameters: list[ParamUse] = field(default_factory=list)
+    note: str | None = None
+    ok: bool | None = None  # for conditions: met or not
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "values": self.values,
+            "result": self.result,
+            "ok": self.ok,
+            "citation": self.citation.to_dict() if self.citation else None,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "note": self.note,
+        }
+
+
+@dataclass
+class Decision:
+    rule: str
+    outcome: str | None
+    outputs: dict
+    details: dict
+    steps: list[Step]
+    unmet: list[dict]
+    as_of: str
+    interpretations: list[dict]
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"rule": self.rule}
+        if self.outcome is not None:
+            out["outcome"] = self.outcome
+        out.update(self.outputs)
+        out["as_of"] = self.as_of
+        out["details"] = self.details
+        if self.unmet:
+            out["unmet"] = self.unmet
+        out["interpretations"] = self.interpretations
+        out["trace"] = [s.to_dict() for s in self.steps]
+        return out

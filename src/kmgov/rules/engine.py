@@ -1,0 +1,786 @@
+"""The rule registry and the two ways of evaluating one rule: one case (with its full trace)
+and a table of cases (numpy columns, no trace). A rule is written once, as a function of a
+`Ctx`; the same function runs in both modes, so the batch result equals the one-case result.
+
+Inside a rule:
+- `c.x.<input>` reads an input (a Python value, or a numpy column in batch mode);
+- `c.p(name)` reads a parameter at the decision date (recorded with value, effective date and
+  reference, and attached to the next step);
+- `c.threshold(label, value, param)` compares with a threshold parameter whose metadata gives
+  the comparison and the word it comes from (counting convention, SPEC §13);
+- `c.condition(label, ok, cite=…)` records a yes/no condition; failed conditions are listed
+  as unmet in a refusal;
+- `c.step(check, result, …)` records any other step;
+- `c.all`, `c.any`, `c.not_`, `c.where`, `c.isin`, `c.minimum`, `c.maximum` work in both modes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import threading
+import time
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .citation import Citation
+from .decision import Decision, ParamUse, Step
+from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterError, ParameterNotInForce, ValueAt
+
+_TOL = 1e-9
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors every channel renders the same way: each names the field.
+
+
+class RuleError(Exception):
+    status = 422
+
+
+class UnknownRule(RuleError):
+    status = 404
+
+    def __init__(self, rule_id: str):
+        self.rule_id = rule_id
+        super().__init__(f"unknown rule: {rule_id}")
+
+    def errors(self) -> list[dict]:
+        return [{"field": "rule", "message": str(self)}]
+
+
+class RuleInputError(RuleError):
+    def __init__(self, errors: list[dict]):
+        self._errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    def errors(self) -> list[dict]:
+        return self._errors
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> "RuleInputError":
+        errs = []
+        for e in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in e.get("loc", ())) or "__root__"
+            errs.append({"field": loc, "message": e.get("msg", ""), "type": e.get("type", "")})
+        return cls(errs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+def today() -> dt.date:
+    # Asia/Shanghai, whatever the server's zone: the gazette's dates are Beijing dates.
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
+
+
+class RuleInput(BaseModel):
+    """Base of every rule's input schema. `as_of` is the date the rule is applied on: the
+    parameters in force on that date are used (default: today, Beijing time)."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False)
+    # Other spellings a form or a file may use for an enumerated value: {field: {alias: value}}.
+    ALIASES: typing.ClassVar[dict[str, dict[str, str]]] = {}
+
+    as_of: dt.date | None = Field(default=None, description="适用日期（默认今天）")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data):
+        if isinstance(data, dict) and cls.ALIASES:
+            data = dict(data)
+            for name, amap in cls.ALIASES.items():
+                v = data.get(name)
+                if isinstance(v, str) and v.strip() in amap:
+                    data[name] = amap[v.strip()]
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    formula: Callable
+    inputs: type[RuleInput]
+    outputs: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    refusals: tuple[str, ...] = ("ineligible",)
+    citations: tuple[Citation, ...] = ()
+    vectorised: bool = True
+    prepare_vector: Callable | None = None
+    list_outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    doc: str = ""
+
+    @property
+    def policy(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def schema(self) -> dict:
+        return self.inputs.model_json_schema()
+
+    def parameter_names(self) -> list[str]:
+        prefix = self.policy + "."
+        return [n for n in PARAMETERS.names() if n.startswith(prefix)]
+
+    def describe(self, when: dt.date | None = None) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "doc": self.doc,
+            "outputs": list(self.outputs),
+            "outcomes": list(self.outcomes),
+            "vectorised": self.vectorised,
+            "citations": [c.to_dict() for c in self.citations],
+            "inputs_schema": self.schema(),
+        }
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    title: str,
+    inputs: type[RuleInput],
+    outputs: Iterable[str] = (),
+    outcomes: Iterable[str] = (),
+    refusals: Iterable[str] = ("ineligible",),
+    cite: Iterable[tuple] = (),
+    vectorised: bool = True,
+    prepare_vector: Callable | None = None,
+    list_outputs: Mapping[str, Iterable[str]] | None = None,
+):
+    """Register a rule. `cite` lists (docno, path, quote) of the provisions it implements."""
+
+    def deco(fn):
+        RULES[rule_id] = Rule(
+            id=rule_id,
+            title=title,
+            formula=fn,
+            inputs=inputs,
+            outputs=tuple(outputs),
+            outcomes=tuple(outcomes),
+            refusals=tuple(refusals),
+            citations=tuple(Citation(*c) for c in cite),
+            vectorised=vectorised,
+            prepare_vector=prepare_vector,
+            list_outputs={k: tuple(v) for k, v in (list_outputs or {}).items()},
+            doc=(fn.__doc__ or "").strip(),
+        )
+        return fn
+
+    return deco
+
+
+def get_rule(rule_id: str) -> Rule:
+    try:
+        return RULES[rule_id]
+    except KeyError:
+        raise UnknownRule(rule_id) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameter resolution: gazette values, administrators' dated overrides of interpretations,
+# and what-if overrides (`--set NAME=VALUE`, never stored).
+
+_db_cache: dict[str, Any] = {"at": 0.0, "data": None}
+_db_lock = threading.Lock()
+DB_CACHE_SECONDS = 5.0
+
+
+def invalidate_overrides() -> None:
+    _db_cache["data"] = None
+
+
+def _db_overrides() -> dict[str, list[tuple[dt.date, Any, str]]]:
+    now = time.monotonic()
+    data = _db_cache["data"]
+    if data is not None and now - _db_cache["at"] < DB_CACHE_SECONDS:
+        return data
+    with _db_lock:
+        data = {}
+        try:
+            from .models import ParameterOverride
+
+            for o in ParameterOverride.objects.order_by("effective_from", "id"):
+                data.setdefault(o.parameter, []).append((o.effective_from, o.value, f"override:{o.pk}"))
+        except Exception:  # no table yet (before migrate), or no database at all
+            data = {}
+        _db_cache.update(at=now, data=data)
+    return data
+
+
+def check_overrides(overrides: Mapping[str, Any] | None) -> None:
+    errs = []
+    for name in overrides or {}:
+        base = name.split("[", 1)[0]
+        if base not in PARAMETERS:
+            errs.append({"field": f"set.{name}", "message": f"unknown parameter: {name}"})
+    if errs:
+        raise RuleInputError(errs)
+
+
+def resolve(name: str, when: dt.date, overrides: Mapping[str, Any] | None = None) -> ValueAt:
+    par = PARAMETERS[name]
+    va = par.at(when)
+    if par.interpretation:
+        db = _db_overrides().get(name)
+        if db:
+            for start, value, src in db:
+                if start <= when and start >= va.start:
+                    va = ValueAt(value, start, va.citation, src)
+    if overrides:
+        if name in overrides:
+            va = ValueAt(overrides[name], va.start, va.citation, "what-if")
+        elif par.is_scale:
+            pairs = [list(p) for p in va.value]
+            changed = False
+            for i, pair in enumerate(pairs):
+                for j, key in enumerate(("threshold", "amount")):
+                    k = f"{name}[{i}].{key}"
+                    if k in overrides:
+                        pair[j] = overrides[k]
+                        changed = True
+            if changed:
+                va = ValueAt(pairs, va.start, va.citation, "what-if")
+    return va
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation context
+
+
+class _NS(dict):
+    __slots__ = ()
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _op(value, op: str, thr):
+    tol = _TOL * max(1.0, abs(float(thr))) if isinstance(thr, (int, float)) else 0.0
+    if op == ">=":
+        return value >= thr - tol
+    if op == ">":
+        return value > thr + tol
+    if op == "<=":
+        return value <= thr + tol
+    if op == "<":
+        return value < thr - tol
+    if op == "==":
+        return value == thr
+    raise ValueError(f"unknown comparison {op}")
+
+
+def _py(v):
+    if isinstance(v, np.ndarray):
+        return v.item() if v.ndim == 0 else v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, float) and v != v:  # NaN: "not applicable" in a column, None in JSON
+        return None
+    if isinstance(v, dict):
+        return {k: _py(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_py(x) for x in v]
+    return v
+
+
+class Ctx:
+    def __init__(self, rule: Rule, inputs: dict, when: dt.date, overrides=None, vector: bool = False, n: int = 1):
+        self.rule = rule
+        self.x = _NS(inputs)
+        self.when = when
+        self.overrides = overrides
+        self.vector = vector
+        self.n = n
+        self.steps: list[Step] = []
+        self.unmet: list[dict] = []
+        self.details: dict = {}
+        self.interpretations: dict[str, dict] = {}
+        self._pending: list[ParamUse] = []
+        self.group: str | None = None
+
+    # -- parameters
+    def param(self, name: str) -> Parameter:
+        full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
+        return PARAMETERS[full]
+
+    def p(self, name: str):
+        par = self.param(name)
+        try:
+            va = resolve(par.name, self.when, self.overrides)
+        except ParameterNotInForce as exc:
+            raise RuleInputError(
+                [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
+            ) from None
+        if not self.vector:
+            use = ParamUse(
+                par.name, va.value, va.start.isoformat(), va.citation or par.citation,
+                par.interpretation, va.source, par.comparison, par.word,
+            )
+            self._pending.append(use)
+            if par.interpretation:
+                self.interpretations[par.name] = {
+                    "name": par.name,
+                    "value": va.value,
+                    "effective": va.start.isoformat(),
+                    "source": va.source,
+                    "description": par.description,
+                    "note": par.metadata.get("note"),
+                }
+        return va.value
+
+    # -- trace
+    def step(self, check: str, result=None, *, values: dict | None = None, cite=None, note: str | None = None, ok=None):
+        if self.vector:
+            self._pending = []
+            return
+        params, self._pending = self._pending, []
+        citation = _cite(cite)
+        if citation is None and params:
+            citation = params[0].citation
+        if citation is None and self.rule.citations:
+            citation = self.rule.citations[0]
+        self.steps.append(
+            Step(check, _py(result), _py(values or {}), citation, params, note, None if ok is None else bool(ok))
+        )
+
+    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
+        """Compare `value` with threshold parameter `name` using its declared comparison."""
+        par = self.param(name)
+        thr = self.p(name)
+        op = par.comparison or ">="
+        res = _op(value, op, thr)
+        if not self.vector:
+            word = par.word
+            conv = CONVENTION.get(word or "", "")
+            self.step(
+                label,
+                bool(res),
+                values={"value": value, "comparison": op, "threshold": thr, "word": word, "convention": conv},
+                cite=cite,
+                note=note,
+                ok=bool(res),
+            )
+            if not res:
+                self.unmet.append(
+                    {"group": self.group, "condition": label, "field": field, "value": _py(value),
+                     "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
+                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
+                )
+        return res
+
+    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
+        if not self.vector:
+            self.step(label, bool(ok), values=values, cite=cite, note=note, ok=bool(ok))
+            if not ok:
+                self.unmet.append(
+                    {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
+                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
+                )
+        return ok
+
+    def section(self, name: str | None):
+        self.group = name
+        return self
+
+    # -- operations valid on scalars and on columns
+    def all(self, *conds):
+        if self.vector:
+            out = np.ones(self.n, dtype=bool)
+            for c in conds:
+                out = out & c
+            return out
+        return all(bool(c) for c in conds)
+
+    def any(self, *conds):
+        if self.vector:
+            out = np.zeros(self.n, dtype=bool)
+            for c in conds:
+                out = out | c
+            return out
+        return any(bool(c) for c in conds)
+
+    def not_(self, c):
+        return np.logical_not(c) if self.vector else not c
+
+    def where(self, cond, a, b):
+        if self.vector:
+            return np.where(cond, a, b)
+        return a if cond else b
+
+    def isin(self, x, values):
+        values = list(values)
+        if self.vector:
+            return np.isin(x, values)
+        return x in values
+
+    def minimum(self, a, b):
+        return np.minimum(a, b) if self.vector else min(a, b)
+
+    def maximum(self, a, b):
+        return np.maximum(a, b) if self.vector else max(a, b)
+
+    def round(self, a, digits: int = 2):
+        """Round half away from zero (to the fen for money), the same way in both modes."""
+        q = 10.0**digits
+        if self.vector:
+            return np.sign(a) * np.floor(np.abs(a) * q + 0.5) / q
+        if a != a:
+            return a
+        return math.copysign(math.floor(abs(a) * q + 0.5) / q, a) if a else 0.0
+
+    def isnan(self, a):
+        if self.vector:
+            return np.isnan(a)
+        return a is None or (isinstance(a, float) and a != a)
+
+    def num(self, a):
+        """A number, or NaN where the input was not given (so both modes compute alike)."""
+        if self.vector:
+            return a
+        return float("nan") if a is None else a
+
+    def ceil(self, a):
+        return np.ceil(a) if self.vector else (a if a != a else float(math.ceil(a)))
+
+    def full(self, value):
+        if self.vector:
+            return np.full(self.n, value)
+        return value
+
+
+def _cite(cite) -> Citation | None:
+    if cite is None:
+        return None
+    if isinstance(cite, Citation):
+        return cite
+    if isinstance(cite, tuple):
+        return Citation(*cite)
+    if isinstance(cite, str) and cite in PARAMETERS:
+        return PARAMETERS[cite].citation
+    return Citation.from_value(cite)
+
+
+# ---------------------------------------------------------------------------------------------
+# One case
+
+
+def validate_inputs(rule: Rule, inputs: Any) -> RuleInput:
+    if not isinstance(inputs, Mapping):
+        raise RuleInputError([{"field": "__root__", "message": "inputs must be a JSON object"}])
+    try:
+        return rule.inputs.model_validate(dict(inputs))
+    except ValidationError as exc:
+        raise RuleInputError.from_validation(exc) from None
+
+
+def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = None) -> Decision:
+    rule = get_rule(rule_id)
+    model = validate_inputs(rule, inputs)
+    check_overrides(overrides)
+    data = model.model_dump()
+    when = data.get("as_of") or today()
+    data["as_of"] = when
+    c = Ctx(rule, data, when, overrides)
+    try:
+        out = rule.formula(c)
+    except ParameterError as exc:
+        raise RuleInputError([{"field": "parameters", "message": str(exc)}]) from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        # e.g. a date at the end of the calendar plus a 15-day period, or a what-if value of the
+        # wrong type: the inputs (or overrides) are outside what the rule can compute with
+        field = "set" if overrides else "__root__"
+        raise RuleInputError([{"field": field, "message": f"cannot compute with these inputs: {exc}"}]) from None
+    out = dict(out)
+    outcome = out.pop("outcome", None)
+    details = {**c.details, **out.pop("details", {})}
+    outputs = {}
+    for key, value in out.items():
+        if key in rule.list_outputs and isinstance(value, dict):
+            value = [k for k in rule.list_outputs[key] if bool(value.get(k))]
+        outputs[key] = _py(value)
+    outcome = _py(outcome)
+    unmet = c.unmet if outcome in rule.refusals else []
+    return Decision(
+        rule=rule.id,
+        outcome=outcome,
+        outputs=outputs,
+        details=_py(details),
+        steps=c.steps,
+        unmet=unmet,
+        as_of=when.isoformat(),
+        interpretations=list(c.interpretations.values()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A table of cases
+
+
+def _field_kind(annotation) -> tuple[str, tuple | None]:
+    """Reduce a field annotation to a column kind: float, int, bool, str, date, object."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _field_kind(args[0])
+        return "object", None
+    if origin is typing.Literal:
+        return "str", tuple(typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "str", tuple(m.value for m in annotation)
+    if annotation is bool:
+        return "bool", None
+    if annotation is int:
+        return "int", None
+    if annotation is float:
+        return "float", None
+    if annotation is str:
+        return "str", None
+    if annotation is dt.date:
+        return "date", None
+    return "object", None
+
+
+_TRUE = {"true", "1", "yes", "y", "t", "是"}
+_FALSE = {"false", "0", "no", "n", "f", "否", ""}
+
+
+def _to_bool(col: np.ndarray, name: str) -> np.ndarray:
+    if col.dtype == bool:
+        return col
+    if col.dtype.kind in "iuf":
+        return col != 0
+    low = np.char.lower(np.char.strip(col.astype(str)))
+    bad = ~(np.isin(low, list(_TRUE)) | np.isin(low, list(_FALSE)))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise RuleInputError([{"field": name, "message": f"row {i + 1}: not a boolean: {col[i]!r}"}])
+    return np.isin(low, list(_TRUE))
+
+
+def _constraints(field_info) -> dict:
+    out = {}
+    for m in field_info.metadata:
+        for key in ("ge", "gt", "le", "lt"):
+            v = getattr(m, key, None)
+            if v is not None:
+                out[key] = v
+    return out
+
+
+def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None, at: dt.date | None = None) -> tuple[dict, int]:
+    fields = rule.inputs.model_fields
+    unknown = [k for k in columns if k not in fields]
+    if unknown:
+        raise RuleInputError([{"field": k, "message": "not an input of this rule"} for k in unknown])
+    if n is None:
+        sized = [v for v in columns.values() if not isinstance(v, Mapping)]
+        n = len(sized[0]) if sized else 0
+    aliases = getattr(rule.inputs, "ALIASES", {})
+    out: dict[str, np.ndarray] = {}
+    for name, info in fields.items():
+        kind, choices = _field_kind(info.annotation)
+        if name not in columns:
+            if name == "as_of":
+                out[name] = np.full(n, np.datetime64(at or today(), "D"))
+                continue
+            if info.is_required():
+                raise RuleInputError([{"field": name, "message": "Field required"}])
+            default = info.get_default(call_default_factory=True)
+            if kind == "float":
+                out[name] = np.full(n, np.nan if default is None else float(default))
+            elif kind == "int":
+                out[name] = np.full(n, 0 if default is None else int(default), dtype=np.int64)
+            elif kind == "bool":
+                out[name] = np.full(n, bool(default))
+            elif kind == "str":
+                out[name] = np.full(n, "" if default is None else str(getattr(default, "value", default)), dtype=object)
+            else:
+                out[name] = np.full(n, None, dtype=object)
+            continue
+        raw = columns[name]
+        if isinstance(raw, Mapping) and kind == "object":
+            # the wide form of a {key: value} input: one column per key
+            wide = {}
+            for key, v in raw.items():
+                arr = np.asarray(v, dtype=float)
+                if arr.shape != (n,):
+                    raise RuleInputError([{"field": f"{name}.{key}", "message": f"column has {arr.size} rows, expected {n}"}])
+                if (arr < 0).any():
+                    i = int(np.flatnonzero(arr < 0)[0])
+                    raise RuleInputError([{"field": f"{name}.{key}", "message": f"row {i + 1}: must be ≥ 0, got {arr[i]}"}])
+                wide[key] = arr
+            out[name] = wide
+            continue
+        col = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object if kind in ("str", "object") else None)
+        if len(col) != n:
+            raise RuleInputError([{"field": name, "message": f"column has {len(col)} rows, expected {n}"}])
+        try:
+            if kind == "float":
+                col = col.astype(np.float64)
+                if np.isnan(col).any() and info.is_required():
+                    i = int(np.flatnonzero(np.isnan(col))[0])
+                    raise RuleInputError([{"field": name, "message": f"row {i + 1}: missing number"}])
+            elif kind == "int":
+                f = col.astype(np.float64)
+                if (f != np.floor(f)).any():
+                    i = int(np.flatnonzero(f != np.floor(f))[0])
+                    raise RuleInputError([{"field": name, "message": f"row {i + 1}: not an integer: {col[i]!r}"}])
+                col = f.astype(np.int64)
+            elif kind == "bool":
+                col = _to_bool(col, name)
+            elif kind == "str":
+                col = col.astype(object)
+                for alias, canonical in aliases.get(name, {}).items():
+                    col[col == alias] = canonical
+                if choices is not None:
+                    bad = ~np.isin(col, list(choices))
+                    if bad.any():
+                        i = int(np.flatnonzero(bad)[0])
+                        raise RuleInputError([{"field": name, "message": f"row {i + 1}: {col[i]!r} is not one of {list(choices)}"}])
+            elif kind == "date":
+                col = col.astype("datetime64[D]")
+        except RuleInputError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise RuleInputError([{"field": name, "message": f"wrong type: {exc}"}]) from None
+        for key, bound in _constraints(info).items():
+            if kind not in ("float", "int"):
+                continue
+            bad = {"ge": col < bound, "gt": col <= bound, "le": col > bound, "lt": col >= bound}[key]
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                word = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}[key]
+                raise RuleInputError([{"field": name, "message": f"row {i + 1}: must be {word} {bound}, got {col[i]}"}])
+        out[name] = col
+    return out, n
+
+
+def run_batch(
+    rule_id: str,
+    columns: Mapping[str, Any],
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    at: dt.date | None = None,
+) -> dict[str, np.ndarray]:
+    """Evaluate a rule over a table (dict of equal-length columns); return output columns."""
+    rule = get_rule(rule_id)
+    check_overrides(overrides)
+    cols, n = prepare_columns(rule, columns, at=at)
+    if not rule.vectorised:
+        return _batch_rowwise(rule, cols, n, overrides)
+    if rule.prepare_vector is not None:
+        cols = rule.prepare_vector(cols)
+    as_of = cols["as_of"]
+    # Parameters change only on their dates: evaluate each run of rows between two such dates
+    # at once (usually the whole table is one run).
+    points = PARAMETERS.breakpoints()
+    for lst in _db_overrides().values():
+        points += [d for d, _, _ in lst]
+    bp = np.array(sorted(set(points)), dtype="datetime64[D]")
+    epoch = np.searchsorted(bp, as_of, side="right")
+    uniq = np.unique(epoch)
+    if len(uniq) == 1:
+        return _vector_eval(rule, cols, n, as_of[0].astype(dt.date), overrides)
+    result: dict[str, np.ndarray] = {}
+    for e in uniq:
+        idx = np.flatnonzero(epoch == e)
+        part = {k: v[idx] for k, v in cols.items()}
+        res = _vector_eval(rule, part, len(idx), as_of[idx[0]].astype(dt.date), overrides)
+        for k, v in res.items():
+            if k not in result:
+                result[k] = np.empty(n, dtype=v.dtype if v.dtype != object else object)
+                if v.dtype.kind == "U":
+                    result[k] = result[k].astype(object)
+            result[k][idx] = v
+    return result
+
+
+def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
+    c = Ctx(rule, cols, when, overrides, vector=True, n=n)
+    try:
+        out = rule.formula(c)
+    except ParameterError as exc:
+        raise RuleInputError([{"field": "parameters", "message": str(exc)}]) from None
+    out = dict(out)
+    out.pop("details", None)
+    result: dict[str, np.ndarray] = {}
+    for key, value in out.items():
+        if isinstance(value, dict):
+            for sub, col in value.items():
+                result[f"{key}.{sub}"] = _column(col, n)
+        else:
+            result[key] = _column(value, n)
+    return result
+
+
+def _column(value, n: int) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = np.full(n, arr.item() if arr.dtype != object else value, dtype=arr.dtype if arr.dtype.kind != "U" else object)
+    return arr
+
+
+def _batch_rowwise(rule: Rule, cols: dict, n: int, overrides) -> dict[str, np.ndarray]:
+    rows: list[dict] = []
+    for i in range(n):
+        inputs = {}
+        for k, v in cols.items():
+            x = v[i]
+            if isinstance(x, np.datetime64):
+                x = x.astype(dt.date)
+            elif isinstance(x, np.generic):
+                x = x.item()
+            if x is None or (isinstance(x, float) and np.isnan(x)):
+                continue
+            inputs[k] = x
+        d = decide(rule.id, inputs, overrides=overrides).to_dict()
+        rows.append(d)
+    keys = (["outcome"] if rule.outcomes else []) + list(rule.outputs)
+    out = {}
+    for k in keys:
+        out[k] = np.array([r.get(k) for r in rows], dtype=object)
+    return out
+
+
+def batch_rows(rule: Rule, result: Mapping[str, np.ndarray]) -> tuple[list[str], Iterable[list]]:
+    """Output columns for CSV: list outputs (e.g. qualifies_for) joined with ';'."""
+    keys = list(result)
+    header = []
+    for k in keys:
+        header.append(k)
+    lists = {name: [f"{name}.{s}" for s in subs] for name, subs in rule.list_outputs.items()}
+    for name, subkeys in lists.items():
+        if all(s in result for s in subkeys):
+            header.append(name)
+
+    def rows():
+        n = len(next(iter(result.values()))) if result else 0
+        cols = [result[k] for k in keys]
+        list_cols = {name: [(s.split(".", 1)[1], result[s]) for s in subkeys] for name, subkeys in lists.items() if all(s in result for s in subkeys)}
+        for i in range(n):
+            row = [_py(c[i]) for c in cols]
+            for name, parts in list_cols.items():
+                row.append(";".join(label for label, col in parts if col[i]))
+            yield row
+
+    return header, rows()
