@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kmgov.web.urls")),
     path("", include("kmgov.gazette.urls")),
     path("", include("kmgov.procedures.urls")),
+    path("", include("kmgov.rules.urls")),
 ]

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 _DOCNO = re.compile(r"^(\S+?〔\d{4}〕\s*\d+(?:[-—]\d+)?\s*号)\s*(.*)$")
+
+
+@lru_cache(maxsize=4096)
+def _url(docno: str, path: str) -> str:
+    return f"/gazette/doc/{quote(docno, safe='')}/?node={quote(path, safe='')}"
+
+
+@lru_cache(maxsize=4096)
+def _as_dict(c: "Citation") -> dict:
+    return {"docno": c.docno, "path": c.path, "quote": c.quote, "reference": c.reference, "url": c.url}
 
 
 @dataclass(frozen=True)
@@ -26,16 +37,11 @@ class Citation:
 
     @property
     def url(self) -> str:
-        return f"/gazette/doc/{quote(self.docno, safe='')}/?node={quote(self.path, safe='')}"
+        return _url(self.docno, self.path)
 
     def to_dict(self) -> dict:
-        return {
-            "docno": self.docno,
-            "path": self.path,
-            "quote": self.quote,
-            "reference": self.reference,
-            "url": self.url,
-        }
+        """The citation as JSON (cached: one dict per distinct citation; do not mutate it)."""
+        return _as_dict(self)
 
     @classmethod
     def parse(cls, reference: str) -> "Citation":

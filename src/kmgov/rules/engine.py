@@ -288,17 +288,26 @@ def _op(value, op: str, thr):
     raise ValueError(f"unknown comparison {op}")
 
 
+_SIMPLE = (bool, int, str, type(None))
+
+
 def _py(v):
+    """A JSON-ready Python value: numpy scalars and 0-d arrays unwrapped, NaN → None."""
+    t = type(v)
+    if t in _SIMPLE:
+        return v
+    if t is float:
+        return None if v != v else v  # NaN: "not applicable" in a column, None in JSON
+    if t is dict:
+        return {k: _py(x) for k, x in v.items()}
+    if t is list or t is tuple:
+        return [_py(x) for x in v]
     if isinstance(v, np.ndarray):
-        return v.item() if v.ndim == 0 else v.tolist()
+        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
     if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, float) and v != v:  # NaN: "not applicable" in a column, None in JSON
-        return None
+        return _py(v.item())
     if isinstance(v, dict):
         return {k: _py(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_py(x) for x in v]
     return v
 
 
