@@ -17,3 +17,9 @@ def test_openapi_served_and_printed_agree():
     assert printed["paths"].keys() == served.json()["paths"].keys()
     assert "/api/v1/gazette/search" in printed["paths"]
     assert "/api/v1/gazette/documents/{docno}/node" in printed["paths"]
+
+
+def test_api_docs_page_loads_no_asset_from_outside():
+    html = Client().get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "https://" not in html.replace("https://swagger.io", "")
