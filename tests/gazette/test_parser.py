@@ -312,7 +312,8 @@ def test_59_annex1_table(docs):
                                       "度假区", "经开区", "高新区", "合计"]         # L194–L203
     assert t.rows[0] == ["五华", 6337, None, 6337, None, None]                 # L194
     assert t.rows[4][1] == 4579.5 and isinstance(t.rows[4][1], float)         # L198
-    assert t.note == "此表依据5月21日各县区农业局,经开区、高新区、度假区上报情况统计。"  # L205–L206
+    # L205–L206: the note wraps onto a second line; joined, spacing as printed.
+    assert t.note == "此表依据 5 月 21 日各县区农业局, 经开区、高新区、度假区上报情况统计。"
     total = t.rows[-1]
     assert total == ["合计", 342473.6, 18579.5, 82237, 165028.1, 76629]         # L203
     districts = t.rows[:-1]
@@ -327,8 +328,8 @@ def test_59_annex2_table(docs):
     assert t.header == ["年份", "调整面积", "结构调整补助资金", "劳动力培训转移资金", "合计"]
     assert t.rows[0] == [2010, 1.9, 1900, 800, 2700]                          # L215
     assert t.rows[-1] == ["合计", 34.3, 34300, 8000, 42300]                    # L219
-    assert t.note.split("\n")[0] == "1.滇池流域农业结构调整按1000元/亩补助。"       # L221
-    assert t.note.split("\n")[1].startswith("2.技能培训经费")                     # L223
+    assert t.note.split("\n")[0] == "1. 滇池流域农业结构调整按 1000 元/亩补助。"    # L221
+    assert t.note.split("\n")[1].startswith("2. 技能培训经费")                    # L223
 
 
 def test_62_indicator_table(issue, docs):
@@ -585,7 +586,8 @@ def test_refuses_truncated_issue(seed_text):
     assert "昆政任〔2010〕1—8号" in message
 
 
-@pytest.mark.parametrize("docno_line", ["昆政发〔2010〕60号", "昆政办〔2010〕108号",
+@pytest.mark.parametrize("docno_line", ["昆政发〔2010〕59号", "昆政发〔2010〕60号",
+                                        "昆政办〔2010〕108号",
                                         "昆政办〔2010〕109 号", "昆政任〔2010〕1-8号"])
 def test_refuses_document_without_docno(seed_text, docno_line):
     text = seed_text.replace(docno_line + "\n", "")

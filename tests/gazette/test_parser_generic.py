@@ -190,3 +190,14 @@ def test_colliding_paths_get_a_suffix():
     paths = [n.path for n in doc.walk()]
     assert paths == ["序言", "一", "一#2", "一(一)", "一(二)", "一(二)1"]
     assert any("一#2" in note for note in parse_issue(text).notes)
+
+
+def test_invalid_signing_date_is_refused():
+    with pytest.raises(GazetteParseError, match="成文日期无效"):
+        parse_issue(MINI.replace("二○一一年二月二十八日", "二○一一年二月三十日"))
+
+
+def test_missing_signing_date_is_noted():
+    issue = parse_issue(MINI.replace("二○一一年二月二十八日\n", ""))
+    assert issue.documents[0].signed_on is None
+    assert any("昆政发〔2011〕12号：未找到成文日期" in n for n in issue.notes)
