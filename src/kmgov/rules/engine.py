@@ -379,6 +379,7 @@ class Ctx:
         self.interpretations: dict[str, dict] = {}
         self._pending: list[ParamUse] = []
         self.group: str | None = None
+        self._cmp_cache: dict = {}
 
     # -- parameters
     def param(self, name: str) -> Parameter:
@@ -430,6 +431,15 @@ class Ctx:
         par = self.param(name)
         thr = self.p(name)
         op = par.comparison or ">="
+        if self.vector:
+            # the same column against the same threshold (e.g. 5000万 for each growth type): once
+            key = (id(value), op, repr(thr))
+            hit = self._cmp_cache.get(key)
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            res = _op(value, op, thr)
+            self._cmp_cache[key] = (value, res)
+            return res
         res = _op(value, op, thr)
         if not self.vector:
             word = par.word
@@ -724,7 +734,10 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         try:
             if kind == "float":
                 col = np.asarray(col, dtype=np.float64)
-                if np.isnan(col).any() and info.is_required():
+                bounds = _constraints(info)
+                if info.is_required() and "ge" in bounds and (col >= bounds["ge"]).all():
+                    pass  # one pass proves both: no NaN, no value below the bound
+                elif np.isnan(col).any() and info.is_required():
                     i = int(np.flatnonzero(np.isnan(col))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: missing number"}])
             elif kind == "int" and col.dtype.kind in "iu":
@@ -806,7 +819,26 @@ def run_batch(
     return result
 
 
+CHUNK_ROWS = 1 << 20  # rows per pass: bounds the memory of the temporaries on very large tables
+
+
+def _take(col, lo: int, hi: int):
+    if isinstance(col, Mapping):
+        return {k: v[lo:hi] for k, v in col.items()}
+    return col[lo:hi]
+
+
 def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
+    if n <= CHUNK_ROWS:
+        return _vector_eval_chunk(rule, cols, n, when, overrides)
+    parts = []
+    for lo in range(0, n, CHUNK_ROWS):
+        hi = min(n, lo + CHUNK_ROWS)
+        parts.append(_vector_eval_chunk(rule, {k: _take(v, lo, hi) for k, v in cols.items()}, hi - lo, when, overrides))
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
     c = Ctx(rule, cols, when, overrides, vector=True, n=n)
     try:
         out = rule.formula(c)
