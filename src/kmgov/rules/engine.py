@@ -122,6 +122,7 @@ class Rule:
     prepare_vector: Callable | None = None
     list_outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
+    _params: dict = field(default_factory=dict, repr=False)
 
     @property
     def policy(self) -> str:
@@ -203,6 +204,26 @@ DB_CACHE_SECONDS = 5.0
 
 def invalidate_overrides() -> None:
     _db_cache["data"] = None
+    _use_cache.clear()
+
+
+# (parameter, date) → ParamUse, valid while the administrators' overrides are unchanged
+_use_cache: dict = {}
+_use_cache_owner: list = [None]
+
+
+def _use_cache_get(key):
+    data = _db_overrides()
+    if _use_cache_owner[0] is not data:
+        _use_cache.clear()
+        _use_cache_owner[0] = data
+    return _use_cache.get(key)
+
+
+def _use_cache_put(key, use) -> None:
+    if len(_use_cache) > 100_000:
+        _use_cache.clear()
+    _use_cache[key] = use
 
 
 def _db_overrides() -> dict[str, list[tuple[dt.date, Any, str]]]:
@@ -383,33 +404,46 @@ class Ctx:
 
     # -- parameters
     def param(self, name: str) -> Parameter:
-        full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
-        return PARAMETERS[full]
+        cache = self.rule._params
+        par = cache.get(name)
+        if par is None:
+            full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
+            par = cache[name] = PARAMETERS[full]
+        return par
 
     def p(self, name: str):
         par = self.param(name)
-        try:
-            va = resolve(par.name, self.when, self.overrides)
-        except ParameterNotInForce as exc:
-            raise RuleInputError(
-                [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
-            ) from None
-        if not self.vector:
+        if self.vector:
+            try:
+                return resolve(par.name, self.when, self.overrides).value
+            except ParameterNotInForce as exc:
+                raise RuleInputError([{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]) from None
+        key = (par.name, self.when)
+        use = None if self.overrides else _use_cache_get(key)
+        if use is None:
+            try:
+                va = resolve(par.name, self.when, self.overrides)
+            except ParameterNotInForce as exc:
+                raise RuleInputError(
+                    [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
+                ) from None
             use = ParamUse(
                 par.name, va.value, va.start.isoformat(), va.citation or par.citation,
                 par.interpretation, va.source, par.comparison, par.word,
             )
-            self._pending.append(use)
-            if par.interpretation:
-                self.interpretations[par.name] = {
-                    "name": par.name,
-                    "value": va.value,
-                    "effective": va.start.isoformat(),
-                    "source": va.source,
-                    "description": par.description,
-                    "note": par.metadata.get("note"),
-                }
-        return va.value
+            if not self.overrides:
+                _use_cache_put(key, use)
+        self._pending.append(use)
+        if par.interpretation:
+            self.interpretations[par.name] = {
+                "name": par.name,
+                "value": use.value,
+                "effective": use.effective,
+                "source": use.source,
+                "description": par.description,
+                "note": par.metadata.get("note"),
+            }
+        return use.value
 
     # -- trace
     def step(self, check: str, result=None, *, values: dict | None = None, cite=None, note: str | None = None, ok=None):
@@ -561,13 +595,19 @@ class Ctx:
         return value
 
 
+_CITE_CACHE: dict = {}
+
+
 def _cite(cite) -> Citation | None:
     if cite is None:
         return None
     if isinstance(cite, Citation):
         return cite
     if isinstance(cite, tuple):
-        return Citation(*cite)
+        c = _CITE_CACHE.get(cite)
+        if c is None:
+            c = _CITE_CACHE[cite] = Citation(*cite)
+        return c
     if isinstance(cite, str) and cite in PARAMETERS:
         return PARAMETERS[cite].citation
     return Citation.from_value(cite)
