@@ -130,3 +130,20 @@ def test_matches_independent_source_every_day():
             differences.append(day)
         day += dt.timedelta(days=1)
     assert differences == []
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=D(2010, 1, 10), max_value=D(2025, 6, 30)),
+       n=st.integers(min_value=1, max_value=120))
+def test_working_day_arithmetic_is_consistent(start, n):
+    end = add_working_days(start, n)
+    assert is_working_day(end)
+    assert working_days_between(start, end) == n
+    # Counting back lands on the start, or on the last working day before it.
+    back = add_working_days(end, -n)
+    assert back <= start and is_working_day(back) and working_days_between(back, start) == 0
+    # A period in working days is never shorter than the same number of calendar days.
+    assert end >= start + dt.timedelta(days=n)

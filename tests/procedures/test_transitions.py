@@ -200,3 +200,34 @@ def test_deadline_counted_in_working_days_across_qingming(people, new_case):
     assert rows["reminder"].due_at == at(2026, 4, 13, 9, 0)
     assert rows["reminder"].target_role == "county_office"
     assert "15个工作日" in rows["reminder"].message and "2026年4月16日" in rows["reminder"].message
+
+
+def test_a_failure_after_the_step_rolls_back_state_and_audit(people, new_case, monkeypatch):
+    """One transaction: if the inbox cannot be written, neither is the state nor the audit."""
+    import kmgov.procedures.services as services
+
+    case = new_case()
+    entries = AuditEntry.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("inbox store down")
+
+    monkeypatch.setattr(services, "_open_items", broken)
+    with pytest.raises(RuntimeError):
+        case_transition(case, "submit", actor=people.applicant, now=MARCH)
+    case.refresh_from_db()
+    assert case.state == "draft" and case.version == 0 and case.submitted_at is None
+    assert AuditEntry.objects.count() == entries
+    assert not Deadline.objects.exists()
+    assert InboxItem.objects.filter(done_at__isnull=True).count() == 1  # still awaiting submit
+
+
+def test_audit_entry_is_written_in_the_same_transaction(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, reason="首次申报",
+                           now=MARCH)
+    entry = AuditEntry.objects.get(action="sample.submit")
+    assert (entry.object_type, entry.object_id, entry.org.code) == (
+        "sample.sampleapplication", str(case.pk), "ent-dianchi")
+    assert (entry.from_state, entry.to_state, entry.reason, entry.actor) == (
+        "draft", "submitted", "首次申报", people.applicant)
+    assert entry.extra["step"] == "提交申报" and entry.extra["version"] == 1
