@@ -107,8 +107,9 @@ def test_scope_refusal_other_county_is_not_found(people, new_case):
         case_transition(case, "approve", actor=people.wuhua_office, now=MARCH)
     with pytest.raises(CaseNotFound):
         case_transition(case, "withdraw", actor=people.other_enterprise, now=MARCH)
-    # A city department's role reaches its own department only.
-    with pytest.raises(CaseNotFound):
+    # A city department's role reaches its own department only, but the procedure lets it
+    # record filings wherever the case is (SCOPE_ANY): it sees the case, may not approve it.
+    with pytest.raises(TransitionDenied, match="须由县级领导小组办公室办理"):
         case_transition(case, "approve", actor=people.city_department, now=MARCH)
     assert {s.name for s in steps_available(case, people.office)} == {
         "approve", "reject", "return_for_changes"}
@@ -231,3 +232,18 @@ def test_audit_entry_is_written_in_the_same_transaction(people, new_case):
     assert (entry.from_state, entry.to_state, entry.reason, entry.actor) == (
         "draft", "submitted", "首次申报", people.applicant)
     assert entry.extra["step"] == "提交申报" and entry.extra["version"] == 1
+
+
+def test_unscoped_step_city_department_records_any_countys_filing(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    with pytest.raises(TransitionNotAvailable):
+        case_transition(case, "record_filing", actor=people.city_department, now=MARCH)
+    case = case_transition(case, "approve", actor=people.office, now=MARCH)
+    [item] = inbox_for(people.city_department)
+    assert (item.what, item.role_org.code) == ("备案", "city-commerce")
+    # The county office cannot record the filing; the city department can.
+    with pytest.raises(TransitionDenied, match="须由市级部门办理"):
+        case_transition(case, "record_filing", actor=people.office, now=MARCH)
+    case = case_transition(case, "record_filing", actor=people.city_department, now=MARCH)
+    assert case.state == "filed"
+    assert not inbox_for(people.city_department).exists()
