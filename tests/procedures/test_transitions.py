@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from kmgov.core.calendar import end_of_day
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (
-    CaseNotFound, ConditionUnmet, StateChanged, TransitionDenied, TransitionNotAvailable,
-    WindowClosed,
+    CaseNotFound, ConditionUnmet, DeadlineUncountable, StateChanged, TransitionDenied,
+    TransitionNotAvailable, WindowClosed,
 )
 from kmgov.procedures.models import Deadline, InboxItem
 from kmgov.procedures.selectors import case_history, inbox_for, steps_available
@@ -247,3 +247,15 @@ def test_unscoped_step_city_department_records_any_countys_filing(people, new_ca
     case = case_transition(case, "record_filing", actor=people.city_department, now=MARCH)
     assert case.state == "filed"
     assert not inbox_for(people.city_department).exists()
+
+
+def test_deadline_beyond_the_calendar_is_refused_and_nothing_written(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    entries = AuditEntry.objects.count()
+    # 10 calendar days from 25 Dec 2026 end in 2027, whose holidays are not yet published.
+    with pytest.raises(DeadlineUncountable, match="超出节假日数据范围（2010—2026年）") as exc:
+        case_transition(case, "return_for_changes", actor=people.office, reason="补正",
+                        now=at(2026, 12, 25, 10))
+    assert exc.value.status == 409
+    case.refresh_from_db()
+    assert case.state == "submitted" and AuditEntry.objects.count() == entries
