@@ -6,7 +6,7 @@ import pytest
 
 from kmgov.core.calendar import (
     TZ, CalendarRangeError, DayCount, add_days, add_working_days, deadline_after,
-    holiday_data, holiday_name, is_business_hours, is_make_up_day, is_working_day,
+    holiday_data, holiday_name, is_business_hours, last_day_of, is_make_up_day, is_working_day,
     next_working_moment, working_days_between,
 )
 
@@ -54,6 +54,8 @@ def test_fifteen_days_calendar_vs_working_across_national_day_2010():
     assert working_days_between(start, D(2010, 10, 25)) == 15
     # Due at the end of the last day, Beijing time.
     assert deadline_after(at(2010, 9, 28, 10), 15, "working") == at(2010, 10, 26, 0, 0)
+    assert last_day_of(at(2010, 10, 26, 0, 0)) == D(2010, 10, 25)
+    assert last_day_of(at(2010, 10, 26, 12, 0)) == D(2010, 10, 26)
 
 
 def test_calendar_period_ending_on_a_holiday_rolls_to_next_working_day():
