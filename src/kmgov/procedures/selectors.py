@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from kmgov.core.models import AuditEntry, Role
 from kmgov.core.scope import can_see_org, has_role, user_assignments
 
-from .declare import StepSpec, procedure_model, steps_of
+from .declare import SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles
 from .errors import CaseNotFound
 from .models import Case, InboxItem
 
@@ -21,7 +21,11 @@ def case_visible(case: Case, user) -> bool:
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
-    return can_see_org(user, case.org, roles=set(CASE_READER_ROLES))
+    if can_see_org(user, case.org, roles=set(CASE_READER_ROLES)):
+        return True
+    # Those who act on the procedure's cases wherever they are (a step with SCOPE_ANY).
+    roles = unscoped_roles(type(case)) - {Role.PUBLIC}
+    return bool(roles) and has_role(user, *roles)
 
 
 def case_get(*, procedure: str, reference: str, user) -> Case:
@@ -40,7 +44,8 @@ def step_allowed(case: Case, spec: StepSpec, user) -> bool:
     if spec.applicant and case.applicant_id is not None and case.applicant_id == user.pk:
         return True
     roles = spec.roles - {Role.PUBLIC, Role.AUDITOR}
-    return bool(roles) and has_role(user, *roles, within=case.org)
+    within = None if spec.scope == SCOPE_ANY else case.org
+    return bool(roles) and has_role(user, *roles, within=within)
 
 
 def steps_available(case: Case, user) -> list[StepSpec]:

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import (
-    OFFICE_HOURS, TZ, DayCount, add_days, add_working_days, end_of_day, local,
+    OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day,
+    local,
 )
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
@@ -29,8 +30,8 @@ from kmgov.core.scope import can_change_org, has_role
 from .attachments import check_file
 from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
 from .errors import (
-    AttachmentRejected, ConditionUnmet, ProcedureError, StateChanged, TransitionDenied,
-    TransitionNotAvailable,
+    AttachmentRejected, ConditionUnmet, DeadlineUncountable, ProcedureError, StateChanged,
+    TransitionDenied, TransitionNotAvailable,
 )
 from .models import (
     Attachment, Case, Deadline, DeadlineKind, InboxItem, InboxKind, ReferenceCounter,
@@ -159,7 +160,11 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         )
         _close_items(locked, actor=actor, now=moment)
         _cancel_deadlines(locked, now=moment)
-        due_at = _schedule_deadlines(locked, spec, now=moment)
+        try:
+            due_at = _schedule_deadlines(locked, spec, now=moment)
+        except CalendarRangeError as exc:
+            raise DeadlineUncountable(
+                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
         if locked.due_at != due_at:
             locked.due_at = due_at
             locked.save(update_fields=["due_at"])
