@@ -153,3 +153,15 @@ def test_case_page_upload_refusal(people, new_case, settings, march):
     r = client_for(people.applicant).post(url, {"key": "statement", "file": exe}, follow=True)
     assert "Windows可执行程序" in r.content.decode()
     assert not case.attachments().exists()
+
+
+def test_admin_lists_kernel_rows_read_only(people, new_case, march):
+    from kmgov.core.services import user_create
+
+    case_transition(new_case(), "submit", actor=people.applicant, now=march)
+    admin_user = user_create(username="root", is_superuser=True)
+    c = client_for(admin_user)
+    for page in ("deadline", "inboxitem", "attachment"):
+        r = c.get(f"/admin/procedures/{page}/")
+        assert r.status_code == 200 and "YL-2026-00001" in r.content.decode(), page
+    assert c.get("/admin/procedures/deadline/add/").status_code == 403
