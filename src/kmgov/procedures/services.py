@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import (
-    OFFICE_HOURS, TZ, DayCount, add_days, add_working_days, end_of_day, local,
+    OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day, local,
 )
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
@@ -235,7 +235,15 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
-        last_day = add_days(start_day, rule.days, rule.count)
+        try:
+            last_day = add_days(start_day, rule.days, rule.count)
+        except CalendarRangeError:
+            # A calendar-day period ending in a year whose holidays are not yet published (e.g.
+            # a yearly report due next year): the last day is not moved off a rest day. Working
+            # days cannot be counted without the data and still refuse.
+            if DayCount(rule.count) is not DayCount.CALENDAR:
+                raise
+            last_day = add_days(start_day, rule.days, rule.count, roll_forward=False)
         ends = end_of_day(last_day)
         earliest = ends if earliest is None or ends < earliest else earliest
         unit = "个工作日" if DayCount(rule.count) is DayCount.WORKING else "日"
