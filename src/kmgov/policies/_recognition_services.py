@@ -17,7 +17,7 @@ from django.utils import timezone
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgKind, OrgUnit, Role
-from kmgov.core.scope import scoped, user_assignments
+from kmgov.core.scope import can_change_org, scoped, user_assignments
 from kmgov.procedures.errors import TransitionDenied, TransitionNotAvailable
 from kmgov.procedures.selectors import CASE_READER_ROLES, case_visible
 from kmgov.procedures.services import case_create
@@ -48,6 +48,8 @@ def application_create(model: type[RecognitionCase], *, actor, org: OrgUnit | No
     org = org or enterprise_of(actor)
     if org is None:
         raise TransitionDenied("只有企业（申报人）账号可以申报；请以企业账号登录", field="org")
+    if not can_change_org(actor, org):
+        raise TransitionDenied(f"您无权以“{org}”的名义办理{model.procedure.name}", field="org")
     if org.kind != OrgKind.ENTERPRISE or org.county_level() is None:
         raise ValidationError({"org": f"申报单位须为某县（市）区下的企业，“{org}”不是"})
     year = local(moment).year

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from kmgov.core.scope import can_change_org
 from kmgov.policies._recognition_services import application_create, enterprise_of
 
 from .models import Building, BuildingApplication
@@ -32,11 +33,14 @@ def building_get_or_create(data, *, county) -> Building:
         return Building.objects.get(property_certificate_no=cert)
 
 
+@transaction.atomic
 def building_application_create(*, actor, org=None, data: dict, now=None) -> BuildingApplication:
+    """The building (registered on first application) and the draft, in one transaction: a
+    refused application leaves no building behind."""
     data = dict(data)
     org = org or enterprise_of(actor)
     building_data = data.pop("building", None)
-    if org is None or org.county_level() is None:
+    if org is None or org.county_level() is None or not can_change_org(actor, org):
         # application_create gives the message for these
         return application_create(BuildingApplication, actor=actor, org=org, data=data, now=now)
     building = building_get_or_create(building_data, county=org.county_level())
