@@ -207,3 +207,22 @@ def test_revoke_with_clawback_recorded_in_the_credit_file(people, march):
     assert not GreenChannelCard.objects.get().is_valid(dt.date(2026, 6, 1))
     assert open_items(ref) == []  # no more statistics report is awaited
     assert AuditEntry.objects.filter(action="hq.revoke", reason="营业收入证明系伪造").exists()
+
+
+def test_statistics_report_reminder_and_escalation_by_the_sweep(people, march):
+    from kmgov.procedures.services import deadlines_sweep
+
+    ref = submitted(people)
+    step(client_for(people.office), "hq", ref, "pass_to_meeting")
+    step(client_for(people.secretary), "hq", ref, "meeting_pass", data=MEETING)
+    step(client_for(people.government), "hq", ref, "approve")
+    step(client_for(people.city_office), "hq", ref, "file")
+    # 第十九条 (interpretation: within 365 days of filing on 2026-03-10 → last day 2027-03-10;
+    # the 2027 holidays are not published, so the day is not moved).
+    assert deadlines_sweep(now=at(2027, 2, 7, 10))["reminders"] == 0
+    assert deadlines_sweep(now=at(2027, 2, 8, 9, 0))["reminders"] == 1  # 30 days before, 09:00
+    assert deadlines_sweep(now=at(2027, 3, 10, 23, 59))["escalations"] == 0
+    assert deadlines_sweep(now=at(2027, 3, 11, 0, 0))["escalations"] == 1
+    esc = InboxItem.objects.get(case_reference=ref, kind="escalation")
+    assert esc.role == "city_department" and esc.role_org.code == "city-commerce"
+    assert [i["case_reference"] for i in client_for(people.city_commerce).get("/api/v1/inbox").json()] == [ref]
