@@ -70,7 +70,7 @@ def make_router(model, *, tags: list[str], create: Callable[..., Any]) -> Router
     code = model.procedure.code
 
     @router.get("/applications", response=list[ListItemOut], auth=LOGIN_REQUIRED,
-                summary="申报列表（按角色与权限范围）")
+                summary="申报列表（按角色与权限范围）", operation_id=f"{code}_list_applications")
     def list_applications(request, state: str | None = None, year: int | None = None,
                           county: str | None = None, limit: int = 200):
         qs = cases_for(model, request.user, state=state, year=year, county=county)
@@ -85,7 +85,8 @@ def make_router(model, *, tags: list[str], create: Callable[..., Any]) -> Router
 
     @router.post("/applications", response={201: dict, 400: ErrorOut, 403: ErrorOut,
                                             409: ErrorOut},
-                 auth=LOGIN_REQUIRED, summary="新建申报草稿（即时给出规则判定与计算过程）")
+                 auth=LOGIN_REQUIRED, summary="新建申报草稿（即时给出规则判定与计算过程）",
+                 operation_id=f"{code}_create_application")
     def create_application(request):
         data = _body(request)
         org = None
@@ -97,7 +98,8 @@ def make_router(model, *, tags: list[str], create: Callable[..., Any]) -> Router
         return 201, detail_out(case, request.user)
 
     @router.get("/applications/{reference}", response={200: dict, 404: ErrorOut},
-                auth=LOGIN_REQUIRED, summary="一件申报：状态、判定与计算过程、材料、记录")
+                auth=LOGIN_REQUIRED, summary="一件申报：状态、判定与计算过程、材料、记录",
+                operation_id=f"{code}_get_application")
     def get_application(request, reference: str):
         case = case_get(procedure=code, reference=reference, user=request.user)
         return detail_out(case, request.user)
@@ -105,7 +107,8 @@ def make_router(model, *, tags: list[str], create: Callable[..., Any]) -> Router
     @router.patch("/applications/{reference}",
                   response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                             409: ErrorOut},
-                  auth=LOGIN_REQUIRED, summary="修改申报草稿（或退回补正中的申报）")
+                  auth=LOGIN_REQUIRED, summary="修改申报草稿（或退回补正中的申报）",
+                  operation_id=f"{code}_update_application")
     def update_application(request, reference: str):
         case = case_get(procedure=code, reference=reference, user=request.user)
         case = application_update(case, actor=request.user, data=_body(request))
