@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kmgov.core.calendar import local
 from kmgov.core.models import Role
 from kmgov.procedures.errors import ProcedureError
 from kmgov.procedures.declare import (
@@ -236,12 +237,13 @@ class RecognitionCase(Case):
 
     def _record_meeting(self, outcome: str, *, date, members, minutes, now) -> None:
         day = _parse_date(date, "meeting_date")
-        today = now.date()
+        today = local(now).date()
         if day > today:
             raise ValidationError({"meeting_date": f"联审会议日期（{day}）不能晚于今天（{today}）"})
-        if self.submitted_at and day < self.submitted_at.date():
+        submitted = local(self.submitted_at).date() if self.submitted_at else None
+        if submitted and day < submitted:
             raise ValidationError(
-                {"meeting_date": f"联审会议日期（{day}）不能早于申报提交日（{self.submitted_at.date()}）"})
+                {"meeting_date": f"联审会议日期（{day}）不能早于申报提交日（{submitted}）"})
         if not isinstance(members, list) or not members or not all(
                 isinstance(m, str) and m.strip() and len(m) <= 100 for m in members):
             raise ValidationError(
@@ -264,7 +266,7 @@ class RecognitionCase(Case):
         if data:
             raise ValidationError({k: f"提交申报不接受字段“{k}”，请先保存草稿" for k in data})
         self.check_submission()
-        self.evaluate(as_of=now.date())
+        self.evaluate(as_of=local(now).date())
         if self.decision_errors():
             raise ValidationError({"inputs": "申报数据不完整或有误：" + "；".join(
                 f"{e['field']}：{e['message']}" for e in self.decision_errors())})
@@ -278,7 +280,7 @@ class RecognitionCase(Case):
         if data:
             raise ValidationError({k: f"重新提交不接受字段“{k}”，请先保存草稿" for k in data})
         self.check_submission()
-        self.evaluate(as_of=self.submitted_at.date() if self.submitted_at else now.date())
+        self.evaluate(as_of=local(self.submitted_at or now).date())
         if self.decision_errors():
             raise ValidationError({"inputs": "申报数据不完整或有误"})
 

@@ -180,3 +180,13 @@ def test_attachment_stored_by_content_not_name(people, march):
     att = Attachment.objects.filter(object_id=case.pk, key="application").get()
     assert att.mime_type == "application/pdf" and att.size > 0
     assert io.BytesIO(att.file.read()).read(4) == b"%PDF"
+
+
+def test_first_minutes_of_the_window_in_beijing_time(people):
+    import datetime as dt
+
+    case = draft(people, when=at(2026, 2, 20, 10))
+    # 00:30 on 3月1日 in Beijing is still 2月28日 in UTC: the window and the decision use Beijing.
+    utc = at(2026, 3, 1, 0, 30).astimezone(dt.timezone.utc)
+    case = case_transition(case, "submit", actor=people.applicant, now=utc)
+    assert case.state == "submitted" and case.decision["as_of"] == "2026-03-01"

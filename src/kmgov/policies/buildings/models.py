@@ -19,6 +19,7 @@ from django.db.models import Q
 from kmgov.policies._recognition import (
     ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount, window_from_parameters,
 )
+from kmgov.core.calendar import local
 from kmgov.procedures.declare import Procedure, register
 from kmgov.rules import decide
 
@@ -179,7 +180,7 @@ class BuildingApplication(RecognitionCase):
             "contribution_this_year_yuan": float(self.contribution_this_year_yuan),
             "contribution_last_year_yuan": float(self.contribution_last_year_yuan),
             "new_or_fast_growing": self.new_or_fast_growing,
-            "as_of": self.submitted_at.date().isoformat() if self.submitted_at else None,
+            "as_of": local(self.submitted_at).date().isoformat() if self.submitted_at else None,
         }).to_dict()
         cap_yuan = yuan(cap["cap_yuan"])
         if relax:
