@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from kmgov.core.api import router as core_router
 from kmgov.gazette.api import router as gazette_router
+from kmgov.policies.buildings.api import router as buildings_router
+from kmgov.policies.headquarters.api import router as headquarters_router
 from kmgov.procedures.api import render_error as _procedure_refusal
 from kmgov.procedures.api import router as procedures_router
 from kmgov.procedures.errors import ProcedureError
@@ -39,3 +41,5 @@ api.add_router("/", core_router)
 api.add_router("/", procedures_router)
 api.add_router("/gazette", gazette_router)
 api.add_router("/rules", rules_router)
+api.add_router("/headquarters", headquarters_router)
+api.add_router("/buildings", buildings_router)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("kmgov.gazette.urls")),
     path("", include("kmgov.procedures.urls")),
     path("", include("kmgov.rules.urls")),
+    path("", include("kmgov.policies.headquarters.urls")),
+    path("", include("kmgov.policies.buildings.urls")),
 ]

@@ -242,7 +242,15 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
-        last_day = add_days(start_day, rule.days, rule.count)
+        try:
+            last_day = add_days(start_day, rule.days, rule.count)
+        except CalendarRangeError:
+            # A calendar-day period ending in a year whose holidays are not yet published (e.g.
+            # a yearly report due next year): the last day is not moved off a rest day. Working
+            # days cannot be counted without the data and still refuse.
+            if DayCount(rule.count) is not DayCount.CALENDAR:
+                raise
+            last_day = add_days(start_day, rule.days, rule.count, roll_forward=False)
         ends = end_of_day(last_day)
         earliest = ends if earliest is None or ends < earliest else earliest
         unit = "个工作日" if DayCount(rule.count) is DayCount.WORKING else "日"

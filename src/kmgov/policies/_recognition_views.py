@@ -1,0 +1,272 @@
+"""Web pages of a recognition procedure, for every role: list, apply/edit (the rule's form),
+detail with the decision trace, attachments and the steps the viewer may take.
+
+A county official sees only their county's cases, the city office and the auditor all; a case
+out of reach is a 404 (never another county's data); a step not allowed is a 403. The pages
+call the same services as the API; no permission `if` lives here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from kmgov.procedures import selectors as psel
+from kmgov.procedures.errors import CaseNotFound, ProcedureError
+from kmgov.procedures.services import attachment_add, case_transition
+from kmgov.rules import get_rule
+from kmgov.rules.forms import FormField, fields_from_schema, parse_form
+
+from ._recognition import MEETING_OUTCOMES, State
+from ._recognition_services import application_update, cases_for, enterprise_of
+
+#: Extra form fields of steps (name → (label, widget)).
+STEP_FIELDS = {
+    "meeting_pass": ["meeting_date", "meeting_members", "meeting_minutes"],
+    "meeting_fail": ["meeting_date", "meeting_members", "meeting_minutes"],
+    "file": ["filing_number"],
+    "revoke": ["clawback_amount_yuan"],
+    "report_statistics": ["report_year"],
+}
+FIELD_LABELS = {
+    "meeting_date": ("联审会议日期", "date"),
+    "meeting_members": ("参会单位及人员（每行一项）", "lines"),
+    "meeting_minutes": ("会议纪要", "textarea"),
+    "filing_number": ("备案号（可空，自动编号）", "text"),
+    "clawback_amount_yuan": ("责令退回的补助和奖励（元）", "number"),
+    "report_year": ("统计资料所属年度", "integer"),
+    "proposed_reward_yuan": ("联审会议拟奖励（元）", "number"),
+    "relax_cap": ("放宽上限（新办或成长性好的企业）", "checkbox"),
+    "relax_reason": ("放宽理由", "textarea"),
+}
+
+
+@dataclass
+class PageSpec:
+    model: Any
+    app: str  # URL namespace, e.g. "headquarters"
+    title: str
+    # Form fields of the application besides the rule's inputs: (name, label, widget, choices)
+    extra_fields: list[tuple] = field(default_factory=list)
+    # Build the service's data dict from parsed extras and the rule inputs.
+    to_data: Callable[[dict, dict], dict] = lambda extras, inputs: {"inputs": inputs}
+    create: Callable[..., Any] = None  # create(user, data) -> case
+    from_case: Callable[[Any], dict] = lambda case: {}
+    step_fields: dict = field(default_factory=dict)  # additional step fields per procedure
+    templates: dict = field(default_factory=dict)
+
+
+def _rule_fields(spec: PageSpec) -> list[FormField]:
+    schema = get_rule(spec.model.RULE_ID).schema()
+    return [f for f in fields_from_schema(schema) if f.name != "as_of"]
+
+
+def _extra_fields(spec: PageSpec) -> list[FormField]:
+    out = []
+    for name, label, widget, *rest in spec.extra_fields:
+        out.append(FormField(name=name, label=label, widget=widget, required=False,
+                             choices=rest[0] if rest else []))
+    return out
+
+
+def _fill(fields: list[FormField], values: dict) -> None:
+    for f in fields:
+        if f.name in values:
+            v = values[f.name]
+            f.value = json.dumps(v, ensure_ascii=False) if f.widget == "json" else (
+                v if f.widget == "checkbox" else ("true" if v is True else "false" if v is False
+                                                  else v))
+
+
+def _parse_extras(fields: list[FormField], data) -> dict:
+    out = {}
+    for f in fields:
+        if f.widget == "checkbox":
+            f.value = data.get(f.name) in ("on", "true", "1")
+            out[f.name] = f.value
+            continue
+        raw = (data.get(f.name) or "").strip()
+        f.value = raw
+        if f.widget == "json" and raw:
+            try:
+                out[f.name] = json.loads(raw)
+            except ValueError:
+                raise ValidationError({f.name: f"{f.label}：不是有效的JSON"}) from None
+        elif raw != "":
+            out[f.name] = raw
+    return out
+
+
+def _errors_of(exc: Exception) -> tuple[list[str], dict]:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        errs = {k: "；".join(v) for k, v in exc.message_dict.items()}
+        return [f"{k}：{v}" for k, v in errs.items()], errs
+    if isinstance(exc, ProcedureError):
+        return [exc.message], {exc.field or "__all__": exc.message}
+    return ["；".join(getattr(exc, "messages", [str(exc)]))], {}
+
+
+def _step_data(name: str, post) -> dict:
+    data: dict[str, Any] = {}
+    for f in STEP_FIELDS.get(name, []):
+        label, widget = FIELD_LABELS[f]
+        raw = post.get(f, "")
+        if widget == "checkbox":
+            data[f] = raw in ("on", "true", "1")
+        elif widget == "lines":
+            data[f] = [x.strip() for x in raw.splitlines() if x.strip()]
+        elif widget == "integer":
+            try:
+                data[f] = int(raw)
+            except ValueError:
+                raise ValidationError({f: f"{label}（{f}）须为整数"}) from None
+        elif widget == "number":
+            data[f] = raw.strip()
+        elif raw != "" or widget == "textarea":
+            data[f] = raw
+    return data
+
+
+def make_pages(spec: PageSpec):
+    model = spec.model
+    code = model.procedure.code
+    ns = spec.app
+
+    def _get(request, reference):
+        try:
+            return psel.case_get(procedure=code, reference=reference, user=request.user)
+        except CaseNotFound:
+            raise Http404("没有找到该事项，或您无权查看") from None
+
+    @login_required
+    def list_view(request):
+        state = request.GET.get("state") or None
+        year = request.GET.get("year")
+        cases = cases_for(model, request.user, state=state,
+                          year=int(year) if year and year.isdigit() else None,
+                          county=request.GET.get("county") or None)[:500]
+        return render(request, "recognition/list.html", {
+            "spec": spec, "ns": ns, "cases": cases, "states": State.choices, "state": state,
+            "can_apply": enterprise_of(request.user) is not None})
+
+    def _form(request, case=None):
+        rule_fields = _rule_fields(spec)
+        extras = _extra_fields(spec)
+        errors: list[str] = []
+        status = 200
+        if request.method == "POST":
+            inputs, ferrs = parse_form(rule_fields, request.POST)
+            try:
+                if ferrs:
+                    raise ValidationError({k: v for k, v in ferrs.items()})
+                extra_values = _parse_extras(extras, request.POST)
+                data = spec.to_data(extra_values, inputs)
+                if case is None:
+                    case = spec.create(request.user, data)
+                else:
+                    case = application_update(case, actor=request.user, data=data)
+                return redirect(f"{ns}:detail", reference=case.reference)
+            except (ValidationError, ProcedureError) as exc:
+                errors, by_field = _errors_of(exc)
+                for f in rule_fields + extras:
+                    f.error = by_field.get(f.name) or by_field.get(f"inputs.{f.name}", "")
+                status = getattr(exc, "status", 400)
+        elif case is not None:
+            _fill(rule_fields, case.inputs)
+            _fill(extras, spec.from_case(case))
+        return render(request, "recognition/form.html", {
+            "spec": spec, "ns": ns, "case": case, "rule_fields": rule_fields,
+            "extra_fields": extras, "errors": errors}, status=status)
+
+    @login_required
+    def new_view(request):
+        return _form(request)
+
+    @login_required
+    def edit_view(request, reference):
+        case = _get(request, reference)
+        return _form(request, case)
+
+    def _detail(request, case, *, errors=(), status=200):
+        steps = psel.steps_available(case, request.user)
+        step_forms = []
+        for s in steps:
+            fields = [(f, *FIELD_LABELS[f]) for f in STEP_FIELDS.get(s.name, [])]
+            if s.name == "meeting_pass":
+                fields += [(f, *FIELD_LABELS[f]) for f in spec.step_fields.get("meeting_pass", [])]
+            step_forms.append({"spec": s, "fields": fields})
+        editable = (case.state in model.procedure.editable_states
+                    and case.applicant_id == request.user.pk)
+        return render(request, spec.templates.get("detail", "recognition/detail.html"), {
+            "spec": spec, "ns": ns, "case": case, "decision": case.decision,
+            "steps": step_forms, "editable": editable,
+            "checklist": [(k, v, k in model.procedure.required_documents,
+                           [a for a in case.attachments() if a.key == k])
+                          for k, v in model.procedure.checklist.items()],
+            "history": psel.case_history(case), "errors": errors,
+            "meeting_outcomes": MEETING_OUTCOMES, "extra": case.extra_out(),
+            "has_reward": "meeting_pass" in spec.step_fields,
+        }, status=status)
+
+    @login_required
+    def detail_view(request, reference):
+        return _detail(request, _get(request, reference))
+
+    @login_required
+    @require_POST
+    def step_view(request, reference, name):
+        case = _get(request, reference)
+        try:
+            data = _step_data(name, request.POST)
+            if name == "meeting_pass" and "meeting_pass" in spec.step_fields:
+                data.update({k: v for k, v in _step_data_reward(request.POST).items()})
+            case = case_transition(case, name, actor=request.user,
+                                   reason=request.POST.get("reason", ""),
+                                   expected_state=request.POST.get("expected_state") or case.state,
+                                   **data)
+        except (ValidationError, ProcedureError) as exc:
+            case.refresh_from_db()
+            return _detail(request, case, errors=_errors_of(exc)[0],
+                           status=getattr(exc, "status", 400))
+        return redirect(f"{ns}:detail", reference=case.reference)
+
+    @login_required
+    @require_POST
+    def attach_view(request, reference):
+        case = _get(request, reference)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError({"file": "请选择要上传的文件"})
+            attachment_add(case, key=request.POST.get("key", ""), file=upload,
+                           name=upload.name or "", actor=request.user)
+        except (ValidationError, ProcedureError) as exc:
+            return _detail(request, case, errors=_errors_of(exc)[0],
+                           status=getattr(exc, "status", 400))
+        return redirect(f"{ns}:detail", reference=case.reference)
+
+    urlpatterns = [
+        path("", list_view, name="list"),
+        path("new/", new_view, name="new"),
+        path("<str:reference>/", detail_view, name="detail"),
+        path("<str:reference>/edit/", edit_view, name="edit"),
+        path("<str:reference>/attach/", attach_view, name="attach"),
+        path("<str:reference>/step/<str:name>/", step_view, name="step"),
+    ]
+    return urlpatterns, _get
+
+
+def _step_data_reward(post) -> dict:
+    data: dict[str, Any] = {"proposed_reward_yuan": post.get("proposed_reward_yuan", "").strip(),
+                            "relax_cap": post.get("relax_cap") in ("on", "true", "1")}
+    if post.get("relax_reason", "").strip():
+        data["relax_reason"] = post["relax_reason"]
+    return data

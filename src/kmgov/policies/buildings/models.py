@@ -1,0 +1,218 @@
+"""商务楼宇奖励扶持的认定 (昆政发〔2010〕62号 附件1《昆明市楼宇企业认定管理办法》).
+
+The route is the shared `RecognitionCase` (第十条–第十一条). Here: the building and its one
+applicant (第十条(一): 一幢商务楼宇只能有一个申报主体, a partial unique constraint), the checklist
+(第八条), the qualification rule (第二条、第三条、第七条), and the reward the joint review meeting
+proposes, capped by the year-on-year increase of the enterprise's contribution to county
+finances (第二十条, relaxable with a recorded reason for new and fast-growing firms) and
+reduced to the one best policy (第二十一条).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from kmgov.policies._recognition import (
+    ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount, window_from_parameters,
+)
+from kmgov.core.calendar import local
+from kmgov.procedures.declare import Procedure, register
+from kmgov.rules import decide
+
+DOC = "昆政发〔2010〕62号"
+THIS_POLICY = "商务楼宇奖励扶持（本项）"
+
+WINDOW = window_from_parameters("buildings.application_window", citation=f"{DOC} 附件1 第九条")
+
+#: The rule's inputs the applicant fills in (buildings.qualification).
+RULE_FIELDS = ("total_floor_area_m2", "commercial_floor_area_m2", "purely_commercial",
+               "in_kunming", "pays_tax_in_kunming", "clean_record")
+
+
+class Building(models.Model):
+    """A commercial building, known by its property certificate (产权证号)."""
+
+    name = models.CharField("楼宇名称", max_length=200)
+    property_certificate_no = models.CharField("产权证号", max_length=100, unique=True)
+    address = models.CharField("地址", max_length=300, blank=True)
+    county = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="所在县（市）区")
+
+    class Meta:
+        verbose_name = "商务楼宇"
+        verbose_name_plural = "商务楼宇"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.property_certificate_no}）"
+
+
+def yuan(v) -> Decimal:
+    return Decimal(str(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@register
+class BuildingApplication(RecognitionCase):
+    RULE_ID = "buildings.qualification"
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="applications",
+                                 verbose_name="商务楼宇")
+    contribution_this_year_yuan = models.DecimalField(
+        "企业当年对县（市）区财力的贡献（元）", max_digits=16, decimal_places=2, default=0)
+    contribution_last_year_yuan = models.DecimalField(
+        "企业上年对县（市）区财力的贡献（元）", max_digits=16, decimal_places=2, default=0)
+    new_or_fast_growing = models.BooleanField("新办或成长性好的企业", default=False)
+    other_policies = models.JSONField("同一项目可享受的其他政策", default=list, blank=True)
+    proposed_reward_yuan = models.DecimalField("联审会议拟奖励（元）", max_digits=16,
+                                               decimal_places=2, null=True, blank=True)
+    reward_cap_yuan = models.DecimalField("奖励上限：财力贡献同比增量（元）", max_digits=16,
+                                          decimal_places=2, null=True, blank=True)
+    reward_relaxed = models.BooleanField("放宽上限", default=False)
+    relax_reason = models.TextField("放宽理由", blank=True)
+    chosen_policy = models.CharField("择优享受的政策", max_length=200, blank=True)
+    reward_amount_yuan = models.DecimalField("本项奖励金额（元）", max_digits=16,
+                                             decimal_places=2, null=True, blank=True)
+    reward_decision = models.JSONField("奖励计算过程", default=dict, blank=True)
+
+    procedure = Procedure(
+        code="building", name="商务楼宇奖励扶持认定", reference_prefix="LY", window=WINDOW,
+        # 第八条 (一)–(五); (五) “要求的其它材料” is optional.
+        checklist={
+            "application": "商务楼宇认定申请（《商务楼宇政策扶持项目申请表》）",
+            "land_property": "商务楼宇的土地证、产权证复印件",
+            "licences": "组织机构代码证、工商营业执照、税务登记证等复印件",
+            "tax_certificate": "税务部门出具的上年度缴税情况证明",
+            "other": "县（市）区促进楼宇经济发展工作领导小组要求的其它材料",
+        },
+        required_documents=("application", "land_property", "licences", "tax_certificate"),
+        editable_states=(State.DRAFT, State.RETURNED),
+        citation=f"{DOC} 附件1 第八条至第十一条",
+    )
+
+    class Meta:
+        verbose_name = "商务楼宇奖励扶持认定申报"
+        verbose_name_plural = "商务楼宇奖励扶持认定申报"
+        constraints = [
+            # 第十条(一): 一幢商务楼宇只能有一个申报主体 — one active application a building a year.
+            models.UniqueConstraint(
+                fields=["building", "year"],
+                condition=Q(state__in=[s.value for s in ACTIVE_STATES]),
+                name="building_one_active_application_per_year"),
+        ]
+
+    UNIQUE_PLACE = ("building",)
+
+    @classmethod
+    def place_taken_message(cls, existing) -> str:
+        # 第十条(一): say who holds the building.
+        return (f"商务楼宇“{existing.building.name}”（产权证号{existing.building.property_certificate_no}）"
+                f"{existing.year}年度已由“{existing.org}”申报（编号{existing.reference}，"
+                f"{existing.state_label()}）；一幢商务楼宇只能有一个申报主体"
+                f"（{DOC} 附件1 第十条(一)）")
+
+    def summary(self) -> str:
+        return self.building.name
+
+    def extra_out(self) -> dict:
+        b = self.building
+        def d(v):
+            return None if v is None else str(v)
+        return {
+            "building": {"name": b.name, "property_certificate_no": b.property_certificate_no,
+                         "address": b.address, "county": b.county.code},
+            "contribution_this_year_yuan": d(self.contribution_this_year_yuan),
+            "contribution_last_year_yuan": d(self.contribution_last_year_yuan),
+            "new_or_fast_growing": self.new_or_fast_growing,
+            "other_policies": self.other_policies,
+            "reward": {"proposed_yuan": d(self.proposed_reward_yuan),
+                       "cap_yuan": d(self.reward_cap_yuan), "relaxed": self.reward_relaxed,
+                       "relax_reason": self.relax_reason, "chosen_policy": self.chosen_policy,
+                       "amount_yuan": d(self.reward_amount_yuan),
+                       "decision": self.reward_decision},
+        }
+
+    def rule_inputs(self) -> dict:
+        return {k: v for k, v in self.inputs.items() if k in RULE_FIELDS}
+
+    def set_data(self, data: dict) -> None:
+        allowed = {"inputs", "contribution_this_year_yuan", "contribution_last_year_yuan",
+                   "new_or_fast_growing", "other_policies"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValidationError({k: f"不认识的字段“{k}”（可填：{'、'.join(sorted(allowed))}）"
+                                   for k in unknown})
+        if "inputs" in data:
+            if not isinstance(data["inputs"], dict):
+                raise ValidationError({"inputs": "申报数据（inputs）须为对象"})
+            self.inputs = {k: v for k, v in data["inputs"].items() if k != "as_of"}
+        for f, label in (("contribution_this_year_yuan", "企业当年对县（市）区财力的贡献"),
+                         ("contribution_last_year_yuan", "企业上年对县（市）区财力的贡献")):
+            if f in data:
+                setattr(self, f, parse_amount(data[f], f, label))
+        if "new_or_fast_growing" in data:
+            if not isinstance(data["new_or_fast_growing"], bool):
+                raise ValidationError({"new_or_fast_growing": "新办或成长性好（new_or_fast_growing）须为true或false"})
+            self.new_or_fast_growing = data["new_or_fast_growing"]
+        if "other_policies" in data:
+            opts = data["other_policies"]
+            if not isinstance(opts, list) or len(opts) > 20:
+                raise ValidationError({"other_policies": "其他政策（other_policies）须为不超过20项的列表"})
+            clean = []
+            for i, o in enumerate(opts):
+                if not isinstance(o, dict) or set(o) != {"policy", "amount_yuan"} or not (
+                        isinstance(o["policy"], str) and 0 < len(o["policy"].strip()) <= 200):
+                    raise ValidationError({"other_policies": f"其他政策第{i + 1}项须为"
+                                                             "{policy: 名称, amount_yuan: 金额}"})
+                amt = parse_amount(o["amount_yuan"], "other_policies", f"其他政策第{i + 1}项金额")
+                clean.append({"policy": o["policy"].strip(), "amount_yuan": str(amt)})
+            self.other_policies = clean
+
+    # -------------------------------------------------------------- the reward (BE-6)
+
+    def compute_reward(self, proposed: Decimal, *, relax: bool, relax_reason: str) -> None:
+        """第二十条: cap by the contribution's year-on-year increase (relaxable, with a reason,
+        for new and fast-growing firms); 第二十一条: the one best policy only."""
+        cap = decide("buildings.reward_cap", {
+            "requested_reward_yuan": float(proposed),
+            "contribution_this_year_yuan": float(self.contribution_this_year_yuan),
+            "contribution_last_year_yuan": float(self.contribution_last_year_yuan),
+            "new_or_fast_growing": self.new_or_fast_growing,
+            "as_of": local(self.submitted_at).date().isoformat() if self.submitted_at else None,
+        }).to_dict()
+        cap_yuan = yuan(cap["cap_yuan"])
+        if relax:
+            if not self.new_or_fast_growing:
+                raise ValidationError({"relax_cap": "只有新办和成长性好的企业可以放宽上限（第二十条）"})
+            if not relax_reason.strip():
+                raise ValidationError({"relax_reason": "放宽上限须记录理由（relax_reason）"})
+            this_amount = proposed
+        else:
+            this_amount = min(proposed, cap_yuan)
+        options = [{"policy": THIS_POLICY, "amount_yuan": float(this_amount)}] + [
+            {"policy": o["policy"], "amount_yuan": float(o["amount_yuan"])}
+            for o in self.other_policies]
+        best = decide("buildings.best_single_policy", {"options": options}).to_dict()
+        self.proposed_reward_yuan = proposed
+        self.reward_cap_yuan = cap_yuan
+        self.reward_relaxed = relax
+        self.relax_reason = relax_reason.strip() if relax else ""
+        # max() keeps the first of equal amounts: this policy when it is as good as another.
+        self.chosen_policy = best["chosen_policy"]
+        self.reward_amount_yuan = this_amount if best["chosen_policy"] == THIS_POLICY else yuan(0)
+        self.reward_decision = jsonable({"cap": cap, "best": best})
+
+    def on_meeting_passed(self, *, actor, now, proposed_reward_yuan=None, relax_cap=False,
+                          relax_reason="", **data) -> None:
+        if data:
+            raise ValidationError({k: f"联审会议记录不接受字段“{k}”" for k in data})
+        if not isinstance(relax_cap, bool):
+            raise ValidationError({"relax_cap": "放宽上限（relax_cap）须为true或false"})
+        if not isinstance(relax_reason, str) or len(relax_reason) > 2000:
+            raise ValidationError({"relax_reason": "放宽理由（relax_reason）须为不超过2000字的文字"})
+        proposed = parse_amount(proposed_reward_yuan, "proposed_reward_yuan", "联审会议拟奖励")
+        self.compute_reward(proposed, relax=relax_cap, relax_reason=relax_reason)
+
+    file = filing_step()

@@ -1,0 +1,51 @@
+"""商务楼宇奖励扶持认定 pages: /buildings/ (list, apply, detail with the decision trace, steps)."""
+
+from kmgov.policies._recognition_views import PageSpec, make_pages
+
+from .models import BuildingApplication
+from .services import building_application_create
+
+
+def _create(user, data):
+    return building_application_create(actor=user, data=data)
+
+
+def _to_data(extras, inputs):
+    data = {"inputs": inputs,
+            "building": {"name": extras.get("building_name", ""),
+                         "property_certificate_no": extras.get("property_certificate_no", ""),
+                         "address": extras.get("address", "")},
+            "new_or_fast_growing": bool(extras.get("new_or_fast_growing"))}
+    for f in ("contribution_this_year_yuan", "contribution_last_year_yuan", "other_policies"):
+        if f in extras:
+            data[f] = extras[f]
+    return data
+
+
+def _from_case(case):
+    return {"building_name": case.building.name,
+            "property_certificate_no": case.building.property_certificate_no,
+            "address": case.building.address,
+            "contribution_this_year_yuan": str(case.contribution_this_year_yuan),
+            "contribution_last_year_yuan": str(case.contribution_last_year_yuan),
+            "new_or_fast_growing": case.new_or_fast_growing,
+            "other_policies": case.other_policies}
+
+
+SPEC = PageSpec(
+    model=BuildingApplication, app="buildings", title="商务楼宇奖励扶持认定",
+    extra_fields=[
+        ("building_name", "楼宇名称", "text"),
+        ("property_certificate_no", "产权证号", "text"),
+        ("address", "地址", "text"),
+        ("contribution_this_year_yuan", "企业当年对县（市）区财力的贡献（元）", "number"),
+        ("contribution_last_year_yuan", "企业上年对县（市）区财力的贡献（元）", "number"),
+        ("new_or_fast_growing", "新办或成长性好的企业", "checkbox"),
+        ("other_policies", "同一项目可享受的其他政策（JSON列表）", "json"),
+    ],
+    to_data=_to_data, create=_create, from_case=_from_case,
+    step_fields={"meeting_pass": ["proposed_reward_yuan", "relax_cap", "relax_reason"]},
+    templates={"detail": "buildings/detail.html"},
+)
+
+pages, get_case = make_pages(SPEC)

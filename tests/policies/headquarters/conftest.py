@@ -1,0 +1,1 @@
+from policies.recognition_fixtures import march, people  # noqa: F401
