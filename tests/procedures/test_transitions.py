@@ -7,7 +7,7 @@ import pytest
 from procedures.helpers import at
 from django.core.exceptions import ValidationError
 
-from kmgov.core.calendar import end_of_day
+from kmgov.core.calendar import end_of_day, last_day_of
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (
     CaseNotFound, ConditionUnmet, DeadlineUncountable, StateChanged, TransitionDenied,
@@ -249,14 +249,12 @@ def test_unscoped_step_city_department_records_any_countys_filing(people, new_ca
     assert not inbox_for(people.city_department).exists()
 
 
-def test_deadline_beyond_the_calendar_is_refused_and_nothing_written(people, new_case):
+def test_calendar_deadline_beyond_the_holiday_data_is_not_moved(people, new_case):
     case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
-    entries = AuditEntry.objects.count()
-    # 10 calendar days from 25 Dec 2029 end in 2030: past the three years after the last
-    # notice on file (2026) that are counted provisionally.
-    with pytest.raises(DeadlineUncountable, match="超出节假日数据范围（2010—2026年") as exc:
-        case_transition(case, "return_for_changes", actor=people.office, reason="补正",
-                        now=at(2029, 12, 25, 10))
-    assert exc.value.status == 409
-    case.refresh_from_db()
-    assert case.state == "submitted" and AuditEntry.objects.count() == entries
+    # 10 calendar days from Wed 26 Dec 2029 end on Sat 5 Jan 2030: past the three years after
+    # the last notice on file (2026) that are counted provisionally, so the rest days of 2030
+    # are unknown and the last day is left where it falls instead of being moved to Monday.
+    case = case_transition(case, "return_for_changes", actor=people.office, reason="补正",
+                           now=at(2029, 12, 26, 10))
+    assert case.state == "returned"
+    assert last_day_of(case.due_at) == dt.date(2030, 1, 5)
