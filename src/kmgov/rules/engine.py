@@ -123,6 +123,9 @@ class Rule:
     list_outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
     _params: dict = field(default_factory=dict, repr=False)
+    # when the inputs do not give `as_of`: a date derived from the inputs (one case: a dict
+    # → date | None; a table: columns → datetime64 column | None), else today
+    default_as_of: Callable | None = None
 
     @property
     def policy(self) -> str:
@@ -163,6 +166,7 @@ def rule(
     vectorised: bool = True,
     prepare_vector: Callable | None = None,
     list_outputs: Mapping[str, Iterable[str]] | None = None,
+    default_as_of: Callable | None = None,
 ):
     """Register a rule. `cite` lists (docno, path, quote) of the provisions it implements."""
 
@@ -180,6 +184,7 @@ def rule(
             prepare_vector=prepare_vector,
             list_outputs={k: tuple(v) for k, v in (list_outputs or {}).items()},
             doc=(fn.__doc__ or "").strip(),
+            default_as_of=default_as_of,
         )
         return fn
 
@@ -631,7 +636,13 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
     model = validate_inputs(rule, inputs)
     check_overrides(overrides)
     data = model.model_dump()
-    when = data.get("as_of") or today()
+    when = data.get("as_of")
+    if when is None and rule.default_as_of is not None:
+        when = rule.default_as_of(data)
+        if when is not None:
+            c_note = f"as_of not given: {when.isoformat()} derived from the inputs"
+            data["_as_of_note"] = c_note
+    when = when or today()
     data["as_of"] = when
     c = Ctx(rule, data, when, overrides)
     try:
@@ -735,7 +746,8 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         kind, choices = _field_kind(info.annotation)
         if name not in columns:
             if name == "as_of":
-                out[name] = np.full(n, np.datetime64(at or today(), "D"))
+                derived = rule.default_as_of(columns) if (rule.default_as_of is not None and at is None) else None
+                out[name] = derived if derived is not None else np.full(n, np.datetime64(at or today(), "D"))
                 continue
             if info.is_required():
                 raise RuleInputError([{"field": name, "message": "Field required"}])
