@@ -179,6 +179,7 @@ def warning_ladder(c: Ctx):
     if not c.vector and disclosure_facts and not x.admonished_before:
         c.step("第七条须“经告诫后”：尚未告诫，不予公开（先行告诫）", False, ok=False,
                cite=(D6, A + "第七条", "经告诫后，有下列情况之一的"))
+        grounds["admonition"] = grounds.get("admonition", []) + [f"{g}（尚未告诫：先行告诫）" for g in grounds["disclosure"]]
         grounds["disclosure"] = []
     special = art("special_report", "第八条", [
         ("(一)", "下级人民政府或者有关职能部门不落实安全生产工作部署和要求，经提示、告知、告诫后仍未采取有效措施", x.no_effective_measures_after_all_warnings),
