@@ -77,13 +77,14 @@ def test_cli_bad_json_and_bad_set(tmp_path):
 
 def test_cli_batch_roundtrip(tmp_path):
     src = tmp_path / "cases.csv"
-    src.write_text("area_mu\n500\n1000\n2000\n3000\n", encoding="utf-8")
+    src.write_text("id,area_mu\nA,500\nB,1000\nC,2000\nD,3000\n", encoding="utf-8")
     dst = tmp_path / "out.csv"
     out, _ = run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(dst), "--json", "--at", "2011-01-01")
     summary = json.loads(out)
     assert summary["rows"] == 4 and summary["outcomes"] == {"eligible": 3, "ineligible": 1}
     rows = list(csv.DictReader(dst.open(encoding="utf-8")))
     assert [float(r["amount_yuan"]) for r in rows] == [0, 100_000, 300_000, 600_000]
+    assert [r["id"] for r in rows] == ["A", "B", "C", "D"]  # row identifiers pass through
     run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(dst), "--json", "--at", "2011-01-01",
         "--set", "agriculture.land_transfer_reward[2].amount=250")
     rows = list(csv.DictReader(dst.open(encoding="utf-8")))

@@ -139,6 +139,7 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         with (sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")) as fh:
             cols, n = read_csv(rule, fh)
+        ids = cols.pop("__id", None)
         t1 = time.perf_counter()
         if not json:
             self.stderr.write(f"读入 {n} 行（{t1 - t0:.2f} 秒）")
@@ -147,7 +148,7 @@ class Command(BaseCommand):
         if not json:
             self.stderr.write(f"计算完成（{t2 - t1:.3f} 秒）")
         with (sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")) as fh:
-            written = write_csv(rule, result, fh)
+            written = write_csv(rule, result, fh, ids=ids)
         t3 = time.perf_counter()
         summary = {"rule": rule.id, "rows": n, "written": written, "output": output,
                    "seconds": {"read": round(t1 - t0, 4), "evaluate": round(t2 - t1, 4), "write": round(t3 - t2, 4)},
