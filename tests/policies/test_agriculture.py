@@ -95,6 +95,7 @@ def test_land_transfer_what_if_lower_boundary():
     ("盘龙区", "阿子营镇", 800_000, 200_000),
     ("盘龙区", "松华坝", 200_000, 800_000),   # other townships: the district's ratio
     ("晋宁", None, 700_000, 300_000),         # short name accepted
+    ("滇源镇", None, 800_000, 200_000),       # the township written where the district goes
 ])
 def test_cost_share(district, township, city, county):
     r = d("agriculture.cost_share", district=district, township=township, amount_yuan=1_000_000)

@@ -109,7 +109,7 @@ def write_csv(rule: Rule, result: dict, fh: IO[str], ids: list | None = None) ->
     w.writerow(([PASSTHROUGH] if ids is not None else []) + header)
     n = 0
     for row in rows:
-        cells = ["" if v is None else v for v in row]
+        cells = ["" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for v in row]
         w.writerow(([ids[n]] if ids is not None else []) + cells)
         n += 1
     return n

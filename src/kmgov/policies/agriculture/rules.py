@@ -270,7 +270,9 @@ def cost_share(c: Ctx):
     town_district = c.p("cost_share_township_district")
     in_basin = c.isin(district, basin)
     in_jinning = c.isin(district, jinning)
-    in_town = c.all(c.isin(township, towns), c.any(district == town_district, district == ""))
+    # a township overrides its district; a township written in the district field counts too
+    in_town = c.any(c.all(c.isin(township, towns), c.any(district == town_district, district == "")),
+                    c.isin(district, towns))
     s_basin = c.p("cost_share_basin_city_share")
     s_jin = c.p("cost_share_jinning_city_share")
     s_town = c.p("cost_share_township_city_share")

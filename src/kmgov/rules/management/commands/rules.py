@@ -137,8 +137,12 @@ class Command(BaseCommand):
     def _batch(self, rule_id, input, output, set=None, at=None, json: bool = False, **_):
         rule = get_rule(rule_id)
         t0 = time.perf_counter()
-        with (sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")) as fh:
+        fh = sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")
+        try:
             cols, n = read_csv(rule, fh)
+        finally:
+            if fh is not sys.stdin:
+                fh.close()
         ids = cols.pop("__id", None)
         t1 = time.perf_counter()
         if not json:
@@ -147,8 +151,12 @@ class Command(BaseCommand):
         t2 = time.perf_counter()
         if not json:
             self.stderr.write(f"计算完成（{t2 - t1:.3f} 秒）")
-        with (sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")) as fh:
+        fh = self.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+        try:
             written = write_csv(rule, result, fh, ids=ids)
+        finally:
+            if output != "-":
+                fh.close()
         t3 = time.perf_counter()
         summary = {"rule": rule.id, "rows": n, "written": written, "output": output,
                    "seconds": {"read": round(t1 - t0, 4), "evaluate": round(t2 - t1, 4), "write": round(t3 - t2, 4)},
