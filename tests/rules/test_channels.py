@@ -43,6 +43,8 @@ def test_cli_decide_json(tmp_path):
                  "--set", "agriculture.land_transfer_reward[1].amount=160")
     assert json.loads(out)["amount_yuan"] == 320_000
     out, _ = run("decide", "agriculture.land_transfer_reward", "--input", str(f))
+    assert json.loads(out)["amount_yuan"] == 300_000  # JSON without --json too
+    out, _ = run("decide", "agriculture.land_transfer_reward", "--input", str(f), "--text")
     assert "300000" in out and "四(五)" in out
 
 

@@ -1,6 +1,7 @@
 """`kmgov rules list | show ID | decide ID --input FILE|- | batch ID --input CSV --output CSV`.
 
-Every subcommand takes `--json` for machine output. `decide` and `batch` take
+Every subcommand takes `--json` for machine output; `decide` prints one JSON object in any
+case (`--text` for a readable account of the trace instead). `decide` and `batch` take
 `--set PARAM=VALUE` (what-if: the value is read as YAML, never stored). Bad input exits with
 status 2 and a message naming the field.
 """
@@ -44,11 +45,12 @@ class Command(BaseCommand):
         p.add_argument("rule_id")
         p.add_argument("--at", help="显示参数在该日期的取值（YYYY-MM-DD）")
         p.add_argument("--json", action="store_true")
-        p = sub.add_parser("decide", help="对一个案例作出决定（输入为 JSON 文件，- 表示标准输入）")
+        p = sub.add_parser("decide", help="对一个案例作出决定（输入为 JSON 文件，- 表示标准输入）；输出一个 JSON 对象")
         p.add_argument("rule_id")
         p.add_argument("--input", required=True)
         p.add_argument("--set", action="append", metavar="PARAM=VALUE")
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--json", action="store_true", help="输出 JSON（默认即是）")
+        p.add_argument("--text", action="store_true", help="输出便于阅读的过程说明，而不是 JSON")
         p = sub.add_parser("batch", help="对 CSV 中的每一行作出决定，写出 CSV")
         p.add_argument("rule_id")
         p.add_argument("--input", required=True)
@@ -104,7 +106,7 @@ class Command(BaseCommand):
             flag = " [解释]" if p["interpretation"] else ""
             self._out(f"  {p['name']} = {val!r}{flag}  {p['citation']['reference'] if p['citation'] else ''}")
 
-    def _decide(self, rule_id, input, set=None, json: bool = False, **_):
+    def _decide(self, rule_id, input, set=None, json: bool = False, text: bool = False, **_):
         rule = get_rule(rule_id)
         text = sys.stdin.read() if input == "-" else open(input, encoding="utf-8").read()
         try:
@@ -112,7 +114,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--input: not JSON: {exc}", returncode=2) from None
         decision = decide(rule.id, data, overrides=_overrides(set)).to_dict()
-        if json:
+        if json or not text:  # one JSON object, unless a reader asked for --text
             self._out(_dump(decision))
             return
         head = [f"{rule.id}（{rule.title}）"]
