@@ -108,9 +108,13 @@ class Command(BaseCommand):
 
     def _decide(self, rule_id, input, set=None, json: bool = False, text: bool = False, **_):
         rule = get_rule(rule_id)
-        text = sys.stdin.read() if input == "-" else open(input, encoding="utf-8").read()
+        if input == "-":
+            raw = sys.stdin.read()
+        else:
+            with open(input, encoding="utf-8") as fh:
+                raw = fh.read()
         try:
-            data = __import__("json").loads(text)
+            data = __import__("json").loads(raw)
         except ValueError as exc:
             raise CommandError(f"--input: not JSON: {exc}", returncode=2) from None
         decision = decide(rule.id, data, overrides=_overrides(set)).to_dict()
