@@ -385,6 +385,20 @@ class Categorical:
         table[:] = self.categories
         return table[self.codes]
 
+    def astype(self, dtype):
+        return self.to_array().astype(dtype)
+
+    def tolist(self) -> list:
+        return self.to_array().tolist()
+
+    def __iter__(self):
+        cats = self.categories
+        return (cats[i] for i in self.codes.tolist())
+
+    @property
+    def dtype(self):
+        return np.dtype(object)
+
     def __getitem__(self, idx):
         if isinstance(idx, (int, np.integer)):
             return self.categories[self.codes[idx]]
@@ -545,10 +559,29 @@ class Ctx:
 
     def where(self, cond, a, b):
         if self.vector:
-            if isinstance(a, str) and isinstance(b, str) and isinstance(cond, np.ndarray):
-                table = np.empty(2, dtype=object)
-                table[:] = [b, a]
-                return table[cond.astype(np.intp)]
+            if isinstance(a, (str, Categorical)) and isinstance(b, (str, Categorical)) and isinstance(cond, np.ndarray):
+                if isinstance(a, str) and isinstance(b, str):
+                    # a labelled outcome: the boolean column itself is the code (no copy)
+                    return Categorical(cond.view(np.uint8), [b, a])
+                cats: list = []
+                index: dict = {}
+
+                def codes(v):
+                    if isinstance(v, str):
+                        if v not in index:
+                            index[v] = len(cats)
+                            cats.append(v)
+                        return index[v]
+                    remap = np.empty(len(v.categories), dtype=np.intp)
+                    for i, cat in enumerate(v.categories):
+                        if cat not in index:
+                            index[cat] = len(cats)
+                            cats.append(cat)
+                        remap[i] = index[cat]
+                    return remap[v.codes]
+
+                ca, cb = codes(a), codes(b)
+                return Categorical(np.where(cond, ca, cb), cats)
             return np.where(cond, a, b)
         return a if cond else b
 
@@ -596,6 +629,8 @@ class Ctx:
 
     def full(self, value):
         if self.vector:
+            if isinstance(value, str):
+                return Categorical(np.zeros(self.n, dtype=np.uint8), [value])
             return np.full(self.n, value)
         return value
 
@@ -787,8 +822,9 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             if kind == "float":
                 col = np.asarray(col, dtype=np.float64)
                 bounds = _constraints(info)
-                if info.is_required() and "ge" in bounds and (col >= bounds["ge"]).all():
-                    pass  # one pass proves both: no NaN, no value below the bound
+                lo = col.min() if n else 0.0  # one pass, no temporary: NaN shows up as NaN
+                if info.is_required() and "ge" in bounds and lo == lo and lo >= bounds["ge"]:
+                    pass  # no NaN, no value below the bound
                 elif np.isnan(col).any() and info.is_required():
                     i = int(np.flatnonzero(np.isnan(col))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: missing number"}])
@@ -820,7 +856,12 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         except (ValueError, TypeError) as exc:
             raise RuleInputError([{"field": name, "message": f"wrong type: {exc}"}]) from None
         for key, bound in _constraints(info).items():
-            if kind not in ("float", "int"):
+            if kind not in ("float", "int") or not n:
+                continue
+            edge = col.min() if key in ("ge", "gt") else col.max()
+            if edge != edge:  # NaN in an optional column: compare without it
+                edge = np.nanmin(col) if key in ("ge", "gt") else np.nanmax(col)
+            if edge != edge or {"ge": edge >= bound, "gt": edge > bound, "le": edge <= bound, "lt": edge < bound}[key]:
                 continue
             bad = {"ge": col < bound, "gt": col <= bound, "le": col > bound, "lt": col >= bound}[key]
             if bad.any():
@@ -862,6 +903,7 @@ def run_batch(
         idx = np.flatnonzero(epoch == e)
         part = {k: v[idx] for k, v in cols.items()}
         res = _vector_eval(rule, part, len(idx), as_of[idx[0]].astype(dt.date), overrides)
+        res = {k: (v.to_array() if isinstance(v, Categorical) else v) for k, v in res.items()}
         for k, v in res.items():
             if k not in result:
                 result[k] = np.empty(n, dtype=v.dtype if v.dtype != object else object)
@@ -887,7 +929,13 @@ def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> di
     for lo in range(0, n, CHUNK_ROWS):
         hi = min(n, lo + CHUNK_ROWS)
         parts.append(_vector_eval_chunk(rule, {k: _take(v, lo, hi) for k, v in cols.items()}, hi - lo, when, overrides))
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {k: _concat([p[k] for p in parts]) for k in parts[0]}
+
+
+def _concat(parts):
+    if any(isinstance(p, Categorical) for p in parts):
+        return np.concatenate([p.to_array() if isinstance(p, Categorical) else p for p in parts])
+    return np.concatenate(parts)
 
 
 def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
@@ -908,9 +956,9 @@ def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides)
     return result
 
 
-def _column(value, n: int) -> np.ndarray:
+def _column(value, n: int):
     if isinstance(value, Categorical):
-        return value.to_array()
+        return value  # labels stay codes + categories until written out
     arr = np.asarray(value)
     if arr.ndim == 0:
         arr = np.full(n, arr.item() if arr.dtype != object else value, dtype=arr.dtype if arr.dtype.kind != "U" else object)

@@ -118,10 +118,18 @@ def write_csv(rule: Rule, result: dict, fh: IO[str], ids: list | None = None) ->
 def summarise(result: dict) -> dict:
     out = {}
     if "outcome" in result:
-        vals, counts = np.unique(result["outcome"].astype(str), return_counts=True)
-        out["outcomes"] = {str(v): int(c) for v, c in zip(vals, counts)}
+        o = result["outcome"]
+        if hasattr(o, "codes"):
+            counts = np.bincount(o.codes, minlength=len(o.categories))
+            out["outcomes"] = {}
+            for cat, cnt in zip(o.categories, counts):
+                if cnt:
+                    out["outcomes"][str(cat)] = out["outcomes"].get(str(cat), 0) + int(cnt)
+        else:
+            vals, counts = np.unique(o.astype(str), return_counts=True)
+            out["outcomes"] = {str(v): int(c) for v, c in zip(vals, counts)}
     for k, v in result.items():
-        if k.endswith("_yuan") and v.dtype.kind in "fi":
+        if k.endswith("_yuan") and not hasattr(v, "codes") and v.dtype.kind in "fi":
             out[f"sum_{k}"] = float(np.nansum(v))
     return out
 
