@@ -741,7 +741,7 @@ def _field_kind(annotation) -> tuple[str, tuple | None]:
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
-_FALSE = {"false", "0", "no", "n", "f", "否", ""}
+_FALSE = {"false", "0", "no", "n", "f", "否", "", "none", "nan"}
 
 
 def _to_bool(col: np.ndarray, name: str) -> np.ndarray:
@@ -790,7 +790,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             if kind == "float":
                 out[name] = np.full(n, np.nan if default is None else float(default))
             elif kind == "int":
-                out[name] = np.full(n, 0 if default is None else int(default), dtype=np.int64)
+                out[name] = np.full(n, np.nan) if default is None else np.full(n, int(default), dtype=np.int64)
             elif kind == "bool":
                 out[name] = np.full(n, bool(default))
             elif kind == "str":
@@ -832,10 +832,17 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 col = col.astype(np.int64, copy=False)
             elif kind == "int":
                 f = col.astype(np.float64)
-                if (f != np.floor(f)).any():
+                if not info.is_required() and np.isnan(f).any():
+                    col = f  # an optional count: NaN where not given
+                    f = np.where(np.isnan(f), 0.0, f)
+                    if (f != np.floor(f)).any():
+                        i = int(np.flatnonzero(f != np.floor(f))[0])
+                        raise RuleInputError([{"field": name, "message": f"row {i + 1}: not an integer: {col[i]!r}"}])
+                elif (f != np.floor(f)).any():
                     i = int(np.flatnonzero(f != np.floor(f))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: not an integer: {col[i]!r}"}])
-                col = f.astype(np.int64)
+                else:
+                    col = f.astype(np.int64)
             elif kind == "bool":
                 col = _to_bool(col, name)
             elif kind == "str":
@@ -851,6 +858,11 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 col = cat
             elif kind == "date":
                 col = np.asarray(col, dtype="datetime64[D]")
+                if name == "as_of" and n and np.isnat(col).any():
+                    # rows without a date: as if the column were absent (derived, or today)
+                    derived = rule.default_as_of(columns) if (rule.default_as_of is not None and at is None) else None
+                    fill = derived if derived is not None else np.full(n, np.datetime64(at or today(), "D"))
+                    col = np.where(np.isnat(col), fill, col)
         except RuleInputError:
             raise
         except (ValueError, TypeError) as exc:

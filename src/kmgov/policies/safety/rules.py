@@ -60,7 +60,7 @@ def staffing_requirement(c: Ctx):
     dept_min = c.where(high, c.p("high_risk_department_min_staff"), c.p("other_department_min_staff"))
     small_min = c.where(high, c.p("high_risk_small_min_staff"), c.p("other_small_min_staff"))
     min_staff = c.where(big, dept_min, small_min)
-    max_staff = c.where(c.all(high, c.not_(big)), c.p("high_risk_small_max_staff"), -1)
+    max_staff = c.where(c.all(high, c.not_(big)), float(c.p("high_risk_small_max_staff")), float("nan"))
     c.step("要求", requirement, values={"requirement": requirement, "min_staff": min_staff},
            note=None if c.vector or big or high else "不足300人的其他单位：公报未写人数，按解释至少1名")
     outcome = None
@@ -74,8 +74,7 @@ def staffing_requirement(c: Ctx):
             conds.append(c.condition(f"安全生产管理人员不少于{min_staff}人", staff >= min_staff, field="safety_staff",
                                      values={"safety_staff": x.safety_staff, "min_staff": min_staff}))
             outcome = "compliant" if all(conds) else "non_compliant"
-        return {"outcome": outcome, "requirement": requirement, "min_staff": min_staff,
-                "max_staff": None if max_staff < 0 else max_staff}
+        return {"outcome": outcome, "requirement": requirement, "min_staff": min_staff, "max_staff": max_staff}
     return {"requirement": requirement, "min_staff": min_staff, "max_staff": max_staff}
 
 
@@ -188,15 +187,13 @@ def warning_ladder(c: Ctx):
     # a disclosure fact before any admonition calls for an admonition first (第七条 "经告诫后")
     admonition = c.any(admonition, c.all(disclosure_facts, c.not_(x.admonished_before)))
     actions = {"prompt": prompt, "notice": notice, "admonition": admonition, "disclosure": disclosure, "special_report": special}
-    highest = c.full("")
+    highest = c.full(None)
     for a in ACTIONS:
         highest = c.where(actions[a], a, highest)
-    due = c.where(admonition, c.p("admonished_answer_days"), 0)
+    due = c.where(admonition, float(c.p("admonished_answer_days")), float("nan"))
     if not c.vector:
         c.step("被告诫单位报送措施的期限（日）", due, cite=(D6, A + "第九条", "于15日内将采取的措施和落实情况报发出告诫通知的单位备案"))
-        if not disclosure and grounds.get("disclosure") is None:
-            grounds["disclosure"] = []
-        return {"actions": actions, "highest_action": highest or None, "report_due_days": due or None,
+        return {"actions": actions, "highest_action": highest, "report_due_days": due,
                 "grounds": {k: v for k, v in grounds.items() if v}}
     return {"actions": actions, "highest_action": highest, "report_due_days": due}
 
