@@ -218,3 +218,13 @@ def test_every_rule_has_a_schema_and_citations():
         assert r.schema()["type"] == "object"
         assert r.doc, r.id
     assert len(PARAMETERS.names()) > 150
+
+
+def test_show_lists_the_parameters_the_rule_reads():
+    from kmgov.rules import RULES
+
+    names = RULES["headquarters.certification"].parameter_names()
+    assert "headquarters.growth_needs_year_before" in names and "headquarters.growth_finance_min_revenue" in names
+    assert "headquarters.application_window" not in names
+    assert RULES["agriculture.land_transfer_reward"].parameter_names() == [
+        "agriculture.land_transfer_below_minimum_rate", "agriculture.land_transfer_reward", "agriculture.land_transfer_shared_boundary"]

@@ -135,8 +135,34 @@ class Rule:
         return self.inputs.model_json_schema()
 
     def parameter_names(self) -> list[str]:
+        """The parameters the rule reads: the names its formula mentions (string literals and
+        f-string patterns), else every parameter of its policy."""
+        cached = self.__dict__.get("_param_names")
+        if cached is not None:
+            return cached
+        import ast
+        import inspect
+        import re
+        import textwrap
+
         prefix = self.policy + "."
-        return [n for n in PARAMETERS.names() if n.startswith(prefix)]
+        names = [n for n in PARAMETERS.names() if n.startswith(prefix)]
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(self.formula)))
+        except (OSError, TypeError, SyntaxError):
+            tree = None
+        pats = []
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                pats.append(re.escape(node.value))
+            elif isinstance(node, ast.JoinedStr):
+                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else "[^.]+" for v in node.values]
+                if any(isinstance(v, ast.Constant) for v in node.values):
+                    pats.append("".join(parts))
+        rx = [re.compile(p) for p in pats if p]
+        used = [n for n in names if any(r.fullmatch(n) or r.fullmatch(n[len(prefix):]) for r in rx)]
+        self.__dict__["_param_names"] = used or names
+        return self.__dict__["_param_names"]
 
     def describe(self, when: dt.date | None = None) -> dict:
         return {
