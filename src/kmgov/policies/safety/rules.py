@@ -29,7 +29,8 @@ class Industry(str, enum.Enum):
 
 class StaffingInput(RuleInput):
     ALIASES = {"industry": {"矿山": "mine", "建筑施工": "construction", "危险物品": "hazardous_goods", "其他": "other",
-                            "mining": "mine", "hazardous": "hazardous_goods"}}
+                            "mining": "mine", "mines": "mine", "hazardous": "hazardous_goods",
+                            "危险化学品": "hazardous_goods", "hazardous_chemicals": "hazardous_goods", "非煤矿山": "mine", "煤矿": "mine"}}
     industry: Industry = Field(description="mine 矿山 / construction 建筑施工 / hazardous_goods 危险物品生产经营储存使用量大 / other 其他")
     employees: int = Field(ge=0, description="从业人员数")
     has_safety_department: bool | None = Field(default=None, description="（可选）已设专门的安全生产管理机构")
