@@ -406,6 +406,10 @@ def main(argv=None) -> int:
     except ImportError:  # pragma: no cover
         pass
 
+    out_dir = ROOT / "benchmarks" / "out"
+    out_dir.mkdir(exist_ok=True)
+    results["date"] = dt.date.today().isoformat()
+    (out_dir / "rules.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:

@@ -95,6 +95,7 @@ def test_land_transfer_what_if_lower_boundary():
     ("盘龙区", "阿子营镇", 800_000, 200_000),
     ("盘龙区", "松华坝", 200_000, 800_000),   # other townships: the district's ratio
     ("晋宁", None, 700_000, 300_000),         # short name accepted
+    ("滇源镇", None, 800_000, 200_000),       # the township written where the district goes
 ])
 def test_cost_share(district, township, city, county):
     r = d("agriculture.cost_share", district=district, township=township, amount_yuan=1_000_000)
@@ -150,3 +151,12 @@ def test_validation_names_the_field():
     with pytest.raises(RuleInputError) as e:
         decide("agriculture.land_transfer_reward", {"area_mu": 1, "as_of": "2009-01-01"})
     assert e.value.errors()[0]["field"] == "as_of"  # before 59号 took effect
+
+
+def test_annex1_and_annex2_checks_separately():
+    a1 = d("agriculture.annex1_check")
+    assert a1["annex1_recomputed"]["total"]["farmland_mu"] == 342473.6
+    assert {i.get("kind") for i in a1["inconsistencies"]} == {"yearly_percentages", "total_area"}
+    a2 = d("agriculture.annex2_check")
+    assert a2["annex2_recomputed"]["total"]["total_wan_yuan"] == 42300
+    assert any(i["where"] == "附件2 2013 结构调整补助资金" and i["recomputed"] == 7662.9 for i in a2["inconsistencies"])

@@ -74,3 +74,12 @@ def test_index_check_reports_section13():
 def test_application_window():
     assert d("buildings.application_window", filed_on="2012-02-29")["outcome"] == "closed"
     assert d("buildings.application_window", filed_on="2012-03-01")["outcome"] == "open"
+
+
+def test_development_targets():
+    # 二(三)：2012年 60栋 / 10栋 / 5个聚集区 / 35%以上 / 90%以上；2015年 100 / 15 / 10
+    r = d("buildings.development_targets", period_end=2012, buildings_tax_over_10m=60, buildings_tax_over_100m=10, clusters=5,
+          building_tax_share=0.35, occupancy_rate=0.9)
+    assert r["outcome"] == "met"
+    r = d("buildings.development_targets", period_end=2015, buildings_tax_over_10m=99, buildings_tax_over_100m=15, clusters=10)
+    assert r["not_met"] == ["buildings_tax_over_10m"] and r["unmet"][0]["threshold"] == 100

@@ -56,3 +56,10 @@ def test_forest_growth():
 def test_greening_targets():
     r = d("carbon.greening_targets", forest_cover_rate=0.47, tree_cover_rate=0.5699)
     assert r["met"] == ["forest_cover_rate"] and r["not_met"] == ["tree_cover_rate"]
+
+
+def test_funding_progress():
+    # 三(一)1：2010—2012年每年1000万元
+    assert d("carbon.funding_progress", year=2011, city_funds_yuan=10_000_000)["outcome"] == "met"
+    assert d("carbon.funding_progress", year=2012, city_funds_yuan=9_999_999)["outcome"] == "not_met"
+    assert d("carbon.funding_progress", year=2013, city_funds_yuan=0)["outcome"] == "not_applicable"

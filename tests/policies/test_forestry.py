@@ -62,3 +62,8 @@ def test_pilot_and_tasks():
     assert d("forestry.pilot_requirement", pilot_area_mu=999)["outcome"] == "non_compliant"
     r = d("forestry.county_tasks_check")
     assert (r["outcome"], r["sum_wan_mu"]) == ("consistent", 200)
+
+
+def test_gazette_words_accepted():
+    assert d("forestry.low_yield_classification", excluded_area="自然保护区", growth_shortfall_ratio=0.5)["outcome"] == "excluded"
+    assert d("forestry.low_yield_classification", canopy_density=0.2, age_class="中龄林")["outcome"] == "low_yield"

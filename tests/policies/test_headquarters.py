@@ -179,3 +179,17 @@ def test_application_window():
     assert decide("headquarters.application_window", {"filed_on": "2011-03-01"}).outcome == "open"
     assert decide("headquarters.application_window", {"filed_on": "2011-03-31"}).outcome == "open"
     assert decide("headquarters.application_window", {"filed_on": "2011-04-01"}).outcome == "closed"
+
+
+def test_as_of_omitted_is_derived_from_the_years_given():
+    # no as_of: 1 March (第十一条, first day of the window) of the year after the latest year given
+    case = {k: v for k, v in BASIC.items() if k != "as_of"}
+    r = decide("headquarters.certification", {**case, "capital_or_net_assets_yuan": 1e8, "revenue_last_year_yuan": 5e8,
+                                               "local_tax_share_by_year_yuan": {"2009": 1, "2010": 25_000_000}}).to_dict()
+    assert r["as_of"] == "2011-03-01" and "comprehensive" in r["qualifies_for"]
+    from kmgov.rules import run_batch
+
+    res = run_batch("headquarters.certification", {
+        **{k: [v] for k, v in case.items()}, "capital_or_net_assets_yuan": [1e8], "revenue_last_year_yuan": [5e8],
+        "local_tax_share_by_year_yuan": [{"2009": 1, "2010": 25_000_000}]})
+    assert res["qualifies_for.comprehensive"][0]

@@ -45,7 +45,7 @@ def test_warning_ladder():
     assert r["actions"] == ["prompt"] and r["report_due_days"] is None
     # 第七条 only after an admonition
     r = d("safety.warning_ladder", zero_report_late_incomplete_or_untrue=True)
-    assert r["actions"] == ["admonition"]
+    assert r["actions"] == ["admonition"] and r["grounds"]["admonition"] == ["第七条(五)（尚未告诫：先行告诫）"]
     r = d("safety.warning_ladder", zero_report_late_incomplete_or_untrue=True, admonished_before=True)
     assert r["actions"] == ["disclosure"] and r["highest_action"] == "disclosure"
     r = d("safety.warning_ladder", no_effective_measures_after_all_warnings=True)

@@ -43,6 +43,8 @@ def test_cli_decide_json(tmp_path):
                  "--set", "agriculture.land_transfer_reward[1].amount=160")
     assert json.loads(out)["amount_yuan"] == 320_000
     out, _ = run("decide", "agriculture.land_transfer_reward", "--input", str(f))
+    assert json.loads(out)["amount_yuan"] == 300_000  # JSON without --json too
+    out, _ = run("decide", "agriculture.land_transfer_reward", "--input", str(f), "--text")
     assert "300000" in out and "四(五)" in out
 
 
@@ -77,13 +79,14 @@ def test_cli_bad_json_and_bad_set(tmp_path):
 
 def test_cli_batch_roundtrip(tmp_path):
     src = tmp_path / "cases.csv"
-    src.write_text("area_mu\n500\n1000\n2000\n3000\n", encoding="utf-8")
+    src.write_text("id,area_mu\nA,500\nB,1000\nC,2000\nD,3000\n", encoding="utf-8")
     dst = tmp_path / "out.csv"
     out, _ = run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(dst), "--json", "--at", "2011-01-01")
     summary = json.loads(out)
     assert summary["rows"] == 4 and summary["outcomes"] == {"eligible": 3, "ineligible": 1}
     rows = list(csv.DictReader(dst.open(encoding="utf-8")))
     assert [float(r["amount_yuan"]) for r in rows] == [0, 100_000, 300_000, 600_000]
+    assert [r["id"] for r in rows] == ["A", "B", "C", "D"]  # row identifiers pass through
     run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(dst), "--json", "--at", "2011-01-01",
         "--set", "agriculture.land_transfer_reward[2].amount=250")
     rows = list(csv.DictReader(dst.open(encoding="utf-8")))
@@ -215,3 +218,13 @@ def test_every_rule_has_a_schema_and_citations():
         assert r.schema()["type"] == "object"
         assert r.doc, r.id
     assert len(PARAMETERS.names()) > 150
+
+
+def test_show_lists_the_parameters_the_rule_reads():
+    from kmgov.rules import RULES
+
+    names = RULES["headquarters.certification"].parameter_names()
+    assert "headquarters.growth_needs_year_before" in names and "headquarters.growth_finance_min_revenue" in names
+    assert "headquarters.application_window" not in names
+    assert RULES["agriculture.land_transfer_reward"].parameter_names() == [
+        "agriculture.land_transfer_below_minimum_rate", "agriculture.land_transfer_reward", "agriculture.land_transfer_shared_boundary"]

@@ -123,6 +123,9 @@ class Rule:
     list_outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
     _params: dict = field(default_factory=dict, repr=False)
+    # when the inputs do not give `as_of`: a date derived from the inputs (one case: a dict
+    # → date | None; a table: columns → datetime64 column | None), else today
+    default_as_of: Callable | None = None
 
     @property
     def policy(self) -> str:
@@ -132,8 +135,34 @@ class Rule:
         return self.inputs.model_json_schema()
 
     def parameter_names(self) -> list[str]:
+        """The parameters the rule reads: the names its formula mentions (string literals and
+        f-string patterns), else every parameter of its policy."""
+        cached = self.__dict__.get("_param_names")
+        if cached is not None:
+            return cached
+        import ast
+        import inspect
+        import re
+        import textwrap
+
         prefix = self.policy + "."
-        return [n for n in PARAMETERS.names() if n.startswith(prefix)]
+        names = [n for n in PARAMETERS.names() if n.startswith(prefix)]
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(self.formula)))
+        except (OSError, TypeError, SyntaxError):
+            tree = None
+        pats = []
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                pats.append(re.escape(node.value))
+            elif isinstance(node, ast.JoinedStr):
+                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else "[^.]+" for v in node.values]
+                if any(isinstance(v, ast.Constant) for v in node.values):
+                    pats.append("".join(parts))
+        rx = [re.compile(p) for p in pats if p]
+        used = [n for n in names if any(r.fullmatch(n) or r.fullmatch(n[len(prefix):]) for r in rx)]
+        self.__dict__["_param_names"] = used or names
+        return self.__dict__["_param_names"]
 
     def describe(self, when: dt.date | None = None) -> dict:
         return {
@@ -163,6 +192,7 @@ def rule(
     vectorised: bool = True,
     prepare_vector: Callable | None = None,
     list_outputs: Mapping[str, Iterable[str]] | None = None,
+    default_as_of: Callable | None = None,
 ):
     """Register a rule. `cite` lists (docno, path, quote) of the provisions it implements."""
 
@@ -180,6 +210,7 @@ def rule(
             prepare_vector=prepare_vector,
             list_outputs={k: tuple(v) for k, v in (list_outputs or {}).items()},
             doc=(fn.__doc__ or "").strip(),
+            default_as_of=default_as_of,
         )
         return fn
 
@@ -380,6 +411,20 @@ class Categorical:
         table[:] = self.categories
         return table[self.codes]
 
+    def astype(self, dtype):
+        return self.to_array().astype(dtype)
+
+    def tolist(self) -> list:
+        return self.to_array().tolist()
+
+    def __iter__(self):
+        cats = self.categories
+        return (cats[i] for i in self.codes.tolist())
+
+    @property
+    def dtype(self):
+        return np.dtype(object)
+
     def __getitem__(self, idx):
         if isinstance(idx, (int, np.integer)):
             return self.categories[self.codes[idx]]
@@ -540,10 +585,29 @@ class Ctx:
 
     def where(self, cond, a, b):
         if self.vector:
-            if isinstance(a, str) and isinstance(b, str) and isinstance(cond, np.ndarray):
-                table = np.empty(2, dtype=object)
-                table[:] = [b, a]
-                return table[cond.astype(np.intp)]
+            if isinstance(a, (str, Categorical)) and isinstance(b, (str, Categorical)) and isinstance(cond, np.ndarray):
+                if isinstance(a, str) and isinstance(b, str):
+                    # a labelled outcome: the boolean column itself is the code (no copy)
+                    return Categorical(cond.view(np.uint8), [b, a])
+                cats: list = []
+                index: dict = {}
+
+                def codes(v):
+                    if isinstance(v, str):
+                        if v not in index:
+                            index[v] = len(cats)
+                            cats.append(v)
+                        return index[v]
+                    remap = np.empty(len(v.categories), dtype=np.intp)
+                    for i, cat in enumerate(v.categories):
+                        if cat not in index:
+                            index[cat] = len(cats)
+                            cats.append(cat)
+                        remap[i] = index[cat]
+                    return remap[v.codes]
+
+                ca, cb = codes(a), codes(b)
+                return Categorical(np.where(cond, ca, cb), cats)
             return np.where(cond, a, b)
         return a if cond else b
 
@@ -591,6 +655,8 @@ class Ctx:
 
     def full(self, value):
         if self.vector:
+            if isinstance(value, str):
+                return Categorical(np.zeros(self.n, dtype=np.uint8), [value])
             return np.full(self.n, value)
         return value
 
@@ -631,7 +697,13 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
     model = validate_inputs(rule, inputs)
     check_overrides(overrides)
     data = model.model_dump()
-    when = data.get("as_of") or today()
+    when = data.get("as_of")
+    if when is None and rule.default_as_of is not None:
+        when = rule.default_as_of(data)
+        if when is not None:
+            c_note = f"as_of not given: {when.isoformat()} derived from the inputs"
+            data["_as_of_note"] = c_note
+    when = when or today()
     data["as_of"] = when
     c = Ctx(rule, data, when, overrides)
     try:
@@ -695,7 +767,7 @@ def _field_kind(annotation) -> tuple[str, tuple | None]:
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
-_FALSE = {"false", "0", "no", "n", "f", "否", ""}
+_FALSE = {"false", "0", "no", "n", "f", "否", "", "none", "nan"}
 
 
 def _to_bool(col: np.ndarray, name: str) -> np.ndarray:
@@ -735,7 +807,8 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         kind, choices = _field_kind(info.annotation)
         if name not in columns:
             if name == "as_of":
-                out[name] = np.full(n, np.datetime64(at or today(), "D"))
+                derived = rule.default_as_of(columns) if (rule.default_as_of is not None and at is None) else None
+                out[name] = derived if derived is not None else np.full(n, np.datetime64(at or today(), "D"))
                 continue
             if info.is_required():
                 raise RuleInputError([{"field": name, "message": "Field required"}])
@@ -743,7 +816,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             if kind == "float":
                 out[name] = np.full(n, np.nan if default is None else float(default))
             elif kind == "int":
-                out[name] = np.full(n, 0 if default is None else int(default), dtype=np.int64)
+                out[name] = np.full(n, np.nan) if default is None else np.full(n, int(default), dtype=np.int64)
             elif kind == "bool":
                 out[name] = np.full(n, bool(default))
             elif kind == "str":
@@ -775,8 +848,9 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             if kind == "float":
                 col = np.asarray(col, dtype=np.float64)
                 bounds = _constraints(info)
-                if info.is_required() and "ge" in bounds and (col >= bounds["ge"]).all():
-                    pass  # one pass proves both: no NaN, no value below the bound
+                lo = col.min() if n else 0.0  # one pass, no temporary: NaN shows up as NaN
+                if info.is_required() and "ge" in bounds and lo == lo and lo >= bounds["ge"]:
+                    pass  # no NaN, no value below the bound
                 elif np.isnan(col).any() and info.is_required():
                     i = int(np.flatnonzero(np.isnan(col))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: missing number"}])
@@ -784,10 +858,17 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 col = col.astype(np.int64, copy=False)
             elif kind == "int":
                 f = col.astype(np.float64)
-                if (f != np.floor(f)).any():
+                if not info.is_required() and np.isnan(f).any():
+                    col = f  # an optional count: NaN where not given
+                    f = np.where(np.isnan(f), 0.0, f)
+                    if (f != np.floor(f)).any():
+                        i = int(np.flatnonzero(f != np.floor(f))[0])
+                        raise RuleInputError([{"field": name, "message": f"row {i + 1}: not an integer: {col[i]!r}"}])
+                elif (f != np.floor(f)).any():
                     i = int(np.flatnonzero(f != np.floor(f))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: not an integer: {col[i]!r}"}])
-                col = f.astype(np.int64)
+                else:
+                    col = f.astype(np.int64)
             elif kind == "bool":
                 col = _to_bool(col, name)
             elif kind == "str":
@@ -803,12 +884,22 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 col = cat
             elif kind == "date":
                 col = np.asarray(col, dtype="datetime64[D]")
+                if name == "as_of" and n and np.isnat(col).any():
+                    # rows without a date: as if the column were absent (derived, or today)
+                    derived = rule.default_as_of(columns) if (rule.default_as_of is not None and at is None) else None
+                    fill = derived if derived is not None else np.full(n, np.datetime64(at or today(), "D"))
+                    col = np.where(np.isnat(col), fill, col)
         except RuleInputError:
             raise
         except (ValueError, TypeError) as exc:
             raise RuleInputError([{"field": name, "message": f"wrong type: {exc}"}]) from None
         for key, bound in _constraints(info).items():
-            if kind not in ("float", "int"):
+            if kind not in ("float", "int") or not n:
+                continue
+            edge = col.min() if key in ("ge", "gt") else col.max()
+            if edge != edge:  # NaN in an optional column: compare without it
+                edge = np.nanmin(col) if key in ("ge", "gt") else np.nanmax(col)
+            if edge != edge or {"ge": edge >= bound, "gt": edge > bound, "le": edge <= bound, "lt": edge < bound}[key]:
                 continue
             bad = {"ge": col < bound, "gt": col <= bound, "le": col > bound, "lt": col >= bound}[key]
             if bad.any():
@@ -850,6 +941,7 @@ def run_batch(
         idx = np.flatnonzero(epoch == e)
         part = {k: v[idx] for k, v in cols.items()}
         res = _vector_eval(rule, part, len(idx), as_of[idx[0]].astype(dt.date), overrides)
+        res = {k: (v.to_array() if isinstance(v, Categorical) else v) for k, v in res.items()}
         for k, v in res.items():
             if k not in result:
                 result[k] = np.empty(n, dtype=v.dtype if v.dtype != object else object)
@@ -875,7 +967,13 @@ def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> di
     for lo in range(0, n, CHUNK_ROWS):
         hi = min(n, lo + CHUNK_ROWS)
         parts.append(_vector_eval_chunk(rule, {k: _take(v, lo, hi) for k, v in cols.items()}, hi - lo, when, overrides))
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {k: _concat([p[k] for p in parts]) for k in parts[0]}
+
+
+def _concat(parts):
+    if any(isinstance(p, Categorical) for p in parts):
+        return np.concatenate([p.to_array() if isinstance(p, Categorical) else p for p in parts])
+    return np.concatenate(parts)
 
 
 def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
@@ -896,9 +994,9 @@ def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides)
     return result
 
 
-def _column(value, n: int) -> np.ndarray:
+def _column(value, n: int):
     if isinstance(value, Categorical):
-        return value.to_array()
+        return value  # labels stay codes + categories until written out
     arr = np.asarray(value)
     if arr.ndim == 0:
         arr = np.full(n, arr.item() if arr.dtype != object else value, dtype=arr.dtype if arr.dtype.kind != "U" else object)

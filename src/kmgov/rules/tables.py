@@ -13,6 +13,9 @@ import numpy as np
 from .engine import Rule, RuleInputError, _field_kind, batch_rows
 
 
+PASSTHROUGH = "id"  # a column of row identifiers, copied to the output as it is
+
+
 def read_csv(rule: Rule, fh: IO[str]) -> tuple[dict, int]:
     reader = csv.reader(fh)
     try:
@@ -30,7 +33,12 @@ def read_csv(rule: Rule, fh: IO[str]) -> tuple[dict, int]:
         for i, cell in enumerate(row):
             raw[i].append(cell.strip())
         n += 1
-    return columns_from_strings(rule, dict(zip(header, raw)), n), n
+    cols = dict(zip(header, raw))
+    ids = cols.pop(PASSTHROUGH, None) if PASSTHROUGH not in rule.inputs.model_fields else None
+    out = columns_from_strings(rule, cols, n)
+    if ids is not None:
+        out[f"__{PASSTHROUGH}"] = ids
+    return out, n
 
 
 def columns_from_strings(rule: Rule, raw: dict[str, list[str]], n: int) -> dict:
@@ -95,13 +103,14 @@ def _float(cell: str, name: str, i: int) -> float:
         raise RuleInputError([{"field": name, "message": f"row {i + 1}: not a number: {cell!r}"}]) from None
 
 
-def write_csv(rule: Rule, result: dict, fh: IO[str], inputs: dict | None = None) -> int:
+def write_csv(rule: Rule, result: dict, fh: IO[str], ids: list | None = None) -> int:
     header, rows = batch_rows(rule, result)
     w = csv.writer(fh)
-    w.writerow(header)
+    w.writerow(([PASSTHROUGH] if ids is not None else []) + header)
     n = 0
     for row in rows:
-        w.writerow(["" if v is None else v for v in row])
+        cells = ["" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for v in row]
+        w.writerow(([ids[n]] if ids is not None else []) + cells)
         n += 1
     return n
 
@@ -109,10 +118,18 @@ def write_csv(rule: Rule, result: dict, fh: IO[str], inputs: dict | None = None)
 def summarise(result: dict) -> dict:
     out = {}
     if "outcome" in result:
-        vals, counts = np.unique(result["outcome"].astype(str), return_counts=True)
-        out["outcomes"] = {str(v): int(c) for v, c in zip(vals, counts)}
+        o = result["outcome"]
+        if hasattr(o, "codes"):
+            counts = np.bincount(o.codes, minlength=len(o.categories))
+            out["outcomes"] = {}
+            for cat, cnt in zip(o.categories, counts):
+                if cnt:
+                    out["outcomes"][str(cat)] = out["outcomes"].get(str(cat), 0) + int(cnt)
+        else:
+            vals, counts = np.unique(o.astype(str), return_counts=True)
+            out["outcomes"] = {str(v): int(c) for v, c in zip(vals, counts)}
     for k, v in result.items():
-        if k.endswith("_yuan") and v.dtype.kind in "fi":
+        if k.endswith("_yuan") and not hasattr(v, "codes") and v.dtype.kind in "fi":
             out[f"sum_{k}"] = float(np.nansum(v))
     return out
 

@@ -270,7 +270,9 @@ def cost_share(c: Ctx):
     town_district = c.p("cost_share_township_district")
     in_basin = c.isin(district, basin)
     in_jinning = c.isin(district, jinning)
-    in_town = c.all(c.isin(township, towns), c.any(district == town_district, district == ""))
+    # a township overrides its district; a township written in the district field counts too
+    in_town = c.any(c.all(c.isin(township, towns), c.any(district == town_district, district == "")),
+                    c.isin(district, towns))
     s_basin = c.p("cost_share_basin_city_share")
     s_jin = c.p("cost_share_jinning_city_share")
     s_town = c.p("cost_share_township_city_share")
@@ -468,3 +470,39 @@ def annex_check(c: Ctx):
         "annex2_recomputed": annex2,
         "inconsistencies": issues,
     }
+
+
+@rule(
+    "agriculture.annex1_check",
+    title="附件1计划表的复核（AG-1）",
+    inputs=AnnexCheckInput,
+    outputs=("annex1_recomputed", "inconsistencies"),
+    outcomes=("consistent", "inconsistent"),
+    refusals=(),
+    cite=[(DOC, "附件1 表", "滇池流域各县区耕地面积及年度调整计划表"), (DOC, "二(二)", "按年度分别调减现有耕地面积10%、20%、40%和30%")],
+    vectorised=False,
+)
+def annex1_check(c: Ctx):
+    """AG-1：附件1 的分县分年数字重算合计行，并与正文的年度比例和面积比较（SPEC §13）。"""
+    out = annex_check(c)
+    issues = [i for i in out["inconsistencies"] if not i["where"].startswith("附件2")]
+    return {"outcome": "consistent" if not issues else "inconsistent",
+            "annex1_recomputed": out["annex1_recomputed"], "inconsistencies": issues}
+
+
+@rule(
+    "agriculture.annex2_check",
+    title="附件2经费测算表的复核（AG-9）",
+    inputs=AnnexCheckInput,
+    outputs=("annex2_recomputed", "inconsistencies"),
+    outcomes=("consistent", "inconsistent"),
+    refusals=(),
+    cite=[(DOC, "附件2 表", "经费测算表"), (DOC, "四(二)", "每亩一次性给予补助1000元"), (DOC, "四(四)", "800元/人")],
+    vectorised=False,
+)
+def annex2_check(c: Ctx):
+    """AG-9：由附件1面积与补助标准重算附件2（按年预算），并报告取整造成的差额（SPEC §13）。"""
+    out = annex_check(c)
+    issues = [i for i in out["inconsistencies"] if i["where"].startswith("附件2") or i.get("kind") == "total_area"]
+    return {"outcome": "consistent" if not issues else "inconsistent",
+            "annex2_recomputed": out["annex2_recomputed"], "inconsistencies": issues}

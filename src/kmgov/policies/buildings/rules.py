@@ -207,3 +207,54 @@ def application_window(c: Ctx):
     ok = c.condition("申报日期在每年3月1日至31日之间（含）", s <= d <= e, field="filed_on",
                      values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()})
     return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}
+
+
+class TargetsInput(RuleInput):
+    period_end: int = Field(description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）", ge=2012, le=2015)
+    buildings_tax_over_10m: int = Field(ge=0, description="税收过千万元的商务楼宇（栋）")
+    buildings_tax_over_100m: int = Field(ge=0, description="税收亿元楼（栋）")
+    clusters: int = Field(ge=0, description="特色楼宇经济聚集区（个）")
+    building_tax_share: float | None = Field(default=None, ge=0, le=1, description="楼宇税收占市区税收总额的比重（0—1，2012年目标）")
+    occupancy_rate: float | None = Field(default=None, ge=0, le=1, description="市区主要楼宇入驻率（0—1，2012年目标）")
+
+
+@rule(
+    "buildings.development_targets",
+    title="楼宇经济发展目标的达成（BE-5）",
+    inputs=TargetsInput,
+    outputs=("met", "not_met"),
+    outcomes=("met", "not_met"),
+    refusals=("not_met",),
+    cite=[(DOC, "二(三)", "2009年—2012年，建成5个特色楼宇经济聚集区；培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上。2013—2015年……税收过千万的商务楼宇达到100栋，税收亿元楼达到15栋，形成10个特色楼宇经济聚集区")],
+    vectorised=False,
+)
+def development_targets(c: Ctx):
+    """二(三)：2012年：千万元楼60栋、亿元楼10栋、5个聚集区、楼宇税收占35%以上、入驻率90%以上；
+    2015年：100栋、15栋、10个聚集区（栋数、个数为“达到”的下限，含本数）。"""
+    x = c.x
+    met, not_met = [], []
+
+    def check(key, label, value, target, cite_quote):
+        ok = value >= target
+        c.step(label, ok, values={"value": value, "target": target, "comparison": ">=", "word": "达到/以上"},
+               cite=(DOC, "二(三)", cite_quote), ok=ok)
+        (met if ok else not_met).append(key)
+        if not ok:
+            c.unmet.append({"group": None, "condition": label, "field": key, "value": value, "comparison": ">=",
+                            "threshold": target, "word": "达到/以上", "reference": f"{DOC} 二(三)"})
+
+    if x.period_end <= 2012:
+        n10m, n100m, share, occ, clusters = c.p("targets_2012")
+        check("buildings_tax_over_10m", "税收过千万元的商务楼宇60栋", x.buildings_tax_over_10m, n10m, "培育税收过千万元的商务楼宇60栋")
+        check("buildings_tax_over_100m", "税收亿元楼10栋", x.buildings_tax_over_100m, n100m, "税收亿元楼10栋")
+        check("clusters", "建成5个特色楼宇经济聚集区", x.clusters, clusters, "建成5个特色楼宇经济聚集区")
+        if x.building_tax_share is not None:
+            check("building_tax_share", "楼宇税收占市区税收总额35%以上", x.building_tax_share, share, "楼宇税收占市区税收总额35%以上")
+        if x.occupancy_rate is not None:
+            check("occupancy_rate", "市区主要楼宇入驻率90%以上", x.occupancy_rate, occ, "市区主要楼宇入驻率提高到90%以上")
+    else:
+        n10m, n100m, clusters = c.p("targets_2015")
+        check("buildings_tax_over_10m", "税收过千万的商务楼宇达到100栋", x.buildings_tax_over_10m, n10m, "税收过千万的商务楼宇达到100栋")
+        check("buildings_tax_over_100m", "税收亿元楼达到15栋", x.buildings_tax_over_100m, n100m, "税收亿元楼达到15栋")
+        check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, clusters, "形成10个特色楼宇经济聚集区")
+    return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met}

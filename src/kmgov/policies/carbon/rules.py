@@ -165,3 +165,39 @@ def greening_targets(c: Ctx):
             continue
         (met if c.threshold(f"2015年目标 {key}", v, f"target_2015_{key}", field=key) else not_met).append(key)
     return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met, "not_reported": missing}
+
+
+class FundingInput(RuleInput):
+    year: int = Field(ge=2000, le=2100, description="年度")
+    city_funds_yuan: float = Field(ge=0, description="当年市级财政安排的碳汇造林资金（元）")
+    enterprise_startup_donations_yuan: float | None = Field(default=None, ge=0, description="专项成立前募集的企业捐赠启动资金（元，可选）")
+
+
+@rule(
+    "carbon.funding_progress",
+    title="碳汇专项资金安排的达成（CS-3）",
+    inputs=FundingInput,
+    outputs=("city_funds_required_yuan", "startup_target_met"),
+    outcomes=("met", "not_met", "not_applicable"),
+    refusals=("not_met",),
+    cite=[(DOC, "三(一)1", "市级财政每年安排资金1000万元，从2010年起连续安排3年"),
+          (DOC, "三(一)2", "力争在专项正式成立之前募集企业捐赠启动资金1000万元")],
+)
+def funding_progress(c: Ctx):
+    """三(一)1：市级财政2010—2012年每年1000万元；三(一)2：企业捐赠启动资金力争1000万元。"""
+    x = c.x
+    years = c.p("city_budget_years")
+    per_year = c.p("city_budget_per_year")
+    applies = c.isin(x.year, years)
+    required = c.where(applies, float(per_year), 0.0)
+    c.step("当年应安排的市级资金（2010—2012年每年1000万元）", required, values={"year": x.year, "years": years})
+    ok = x.city_funds_yuan >= required
+    c.condition("市级财政安排不低于1000万元", c.any(ok, c.not_(applies)), field="city_funds_yuan",
+                values={"city_funds_yuan": x.city_funds_yuan, "required": required})
+    target = c.p("enterprise_startup_target")
+    donations = c.num(x.enterprise_startup_donations_yuan)
+    startup = c.where(c.isnan(donations), float("nan"), c.where(donations >= target, 1.0, 0.0))
+    c.step("企业捐赠启动资金达到1000万元（力争）", startup, values={"donations": x.enterprise_startup_donations_yuan, "target": target})
+    outcome = c.where(applies, c.where(ok, "met", "not_met"), "not_applicable")
+    return {"outcome": outcome, "city_funds_required_yuan": required,
+            "startup_target_met": c.where(c.isnan(startup), float("nan"), startup)}

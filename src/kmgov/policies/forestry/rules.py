@@ -70,8 +70,16 @@ class Exclusion(str, enum.Enum):
 
 
 class LowYieldInput(RuleInput):
-    ALIASES = {"age_class": {"中龄": "middle", "幼龄": "young", "近熟": "near_mature", "成熟": "mature", "过熟": "overmature",
-                             "near-mature": "near_mature", "over_mature": "overmature", "over-mature": "overmature"}}
+    ALIASES = {
+        "age_class": {"中龄": "middle", "幼龄": "young", "近熟": "near_mature", "成熟": "mature", "过熟": "overmature",
+                      "中龄林": "middle", "幼龄林": "young", "近熟林": "near_mature", "成熟林": "mature", "过熟林": "overmature",
+                      "near-mature": "near_mature", "over_mature": "overmature", "over-mature": "overmature"},
+        "excluded_area": {"自然保护区": "nature_reserve", "自然保护区林木": "nature_reserve", "原始天然林": "primitive_natural_forest",
+                          "特殊灌木林": "special_shrub", "国家和省级重点保护的野生植物": "protected_wild_plants",
+                          "重点保护野生植物": "protected_wild_plants", "生物多样性典型区域": "biodiversity_typical_area",
+                          "生态环境脆弱地的公益林地": "fragile_public_welfare_land", "权属不清或有争议的林地": "disputed_ownership",
+                          "权属不清": "disputed_ownership", "有争议": "disputed_ownership"},
+    }
     growth_shortfall_ratio: float = Field(default=0, ge=0, le=1, description="生长量（树高、蓄积）较同类立地条件平均水平低的比例（0—1）")
     canopy_density: float | None = Field(default=None, ge=0, le=1, description="郁闭度（0—1）")
     age_class: AgeClass = Field(default=AgeClass.unknown, description="龄组：young/middle/near_mature/mature/overmature")

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, NonNegativeFloat
 
 from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules.engine import today
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "
@@ -112,6 +113,26 @@ def _taxes(c: Ctx):
     return vals, has
 
 
+def _default_as_of(inputs):
+    """No `as_of`: the application is taken as made on 1 March (第十一条, the filing window
+    opens) of the year after the latest year of local tax given (interpretation)."""
+    raw = inputs.get("local_tax_share_by_year_yuan")
+    if isinstance(raw, Mapping) and raw and not isinstance(next(iter(raw.values())), (list, np.ndarray)):
+        years = [int(y) for y in raw]
+        return dt.date(max(years) + 1, 3, 1) if max(years) < 9999 else None
+    if isinstance(raw, Mapping) and raw:  # a table in the wide form
+        years = [int(y) for y in raw]
+        n = len(np.asarray(next(iter(raw.values()))))
+        return np.full(n, np.datetime64(dt.date(max(years) + 1, 3, 1), "D"))
+    if raw is not None and not isinstance(raw, Mapping):  # a column of dicts
+        out = []
+        for d in raw:
+            ys = [int(y) for y in (d or {})]
+            out.append(np.datetime64(dt.date(max(ys) + 1, 3, 1) if ys else today(), "D"))
+        return np.array(out, dtype="datetime64[D]")
+    return None
+
+
 @rule(
     "headquarters.certification",
     title="总部企业认定",
@@ -127,6 +148,7 @@ def _taxes(c: Ctx):
     ],
     prepare_vector=_prepare,
     list_outputs={"qualifies_for": CATEGORIES},
+    default_as_of=_default_as_of,
 )
 def certification(c: Ctx):
     """第五条至第九条：基本条件（昆明注册并属地纳税、符合产业政策、来自下属企业收入≥30%、
@@ -140,10 +162,13 @@ def certification(c: Ctx):
         c.details["local_tax_share_by_relative_year"] = {
             str(y - k): (taxes[k - 1] if has[k - 1] else None) for k in range(1, 5)
         }
+        note = x.get("_as_of_note")
         c.step("上一年度", y - 1, values={"as_of": x.as_of.isoformat(), "last_year": y - 1,
                                            "local_tax_share_last_year_yuan": last_tax if has[0] else None},
                cite=(DOC, A + "第六条(三)", "上一年度在本市纳税……的地方分成部分"),
-               note=None if has[0] else f"未提供{y - 1}年的地方分成数据，按0计")
+               note="; ".join(filter(None, [
+                   ("未给出适用日期：按所给地方分成最后一年的次年3月1日（申报期首日）计" if note else None),
+                   (None if has[0] else f"未提供{y - 1}年的地方分成数据，按0计")])) or None)
 
     # 第五条 基本条件（第九条 当年无违法记录 适用于所有类型）
     c.section("basic")

@@ -29,7 +29,8 @@ class Industry(str, enum.Enum):
 
 class StaffingInput(RuleInput):
     ALIASES = {"industry": {"矿山": "mine", "建筑施工": "construction", "危险物品": "hazardous_goods", "其他": "other",
-                            "mining": "mine", "hazardous": "hazardous_goods"}}
+                            "mining": "mine", "mines": "mine", "hazardous": "hazardous_goods",
+                            "危险化学品": "hazardous_goods", "hazardous_chemicals": "hazardous_goods", "非煤矿山": "mine", "煤矿": "mine"}}
     industry: Industry = Field(description="mine 矿山 / construction 建筑施工 / hazardous_goods 危险物品生产经营储存使用量大 / other 其他")
     employees: int = Field(ge=0, description="从业人员数")
     has_safety_department: bool | None = Field(default=None, description="（可选）已设专门的安全生产管理机构")
@@ -60,7 +61,7 @@ def staffing_requirement(c: Ctx):
     dept_min = c.where(high, c.p("high_risk_department_min_staff"), c.p("other_department_min_staff"))
     small_min = c.where(high, c.p("high_risk_small_min_staff"), c.p("other_small_min_staff"))
     min_staff = c.where(big, dept_min, small_min)
-    max_staff = c.where(c.all(high, c.not_(big)), c.p("high_risk_small_max_staff"), -1)
+    max_staff = c.where(c.all(high, c.not_(big)), float(c.p("high_risk_small_max_staff")), float("nan"))
     c.step("要求", requirement, values={"requirement": requirement, "min_staff": min_staff},
            note=None if c.vector or big or high else "不足300人的其他单位：公报未写人数，按解释至少1名")
     outcome = None
@@ -74,8 +75,7 @@ def staffing_requirement(c: Ctx):
             conds.append(c.condition(f"安全生产管理人员不少于{min_staff}人", staff >= min_staff, field="safety_staff",
                                      values={"safety_staff": x.safety_staff, "min_staff": min_staff}))
             outcome = "compliant" if all(conds) else "non_compliant"
-        return {"outcome": outcome, "requirement": requirement, "min_staff": min_staff,
-                "max_staff": None if max_staff < 0 else max_staff}
+        return {"outcome": outcome, "requirement": requirement, "min_staff": min_staff, "max_staff": max_staff}
     return {"requirement": requirement, "min_staff": min_staff, "max_staff": max_staff}
 
 
@@ -179,6 +179,7 @@ def warning_ladder(c: Ctx):
     if not c.vector and disclosure_facts and not x.admonished_before:
         c.step("第七条须“经告诫后”：尚未告诫，不予公开（先行告诫）", False, ok=False,
                cite=(D6, A + "第七条", "经告诫后，有下列情况之一的"))
+        grounds["admonition"] = grounds.get("admonition", []) + [f"{g}（尚未告诫：先行告诫）" for g in grounds["disclosure"]]
         grounds["disclosure"] = []
     special = art("special_report", "第八条", [
         ("(一)", "下级人民政府或者有关职能部门不落实安全生产工作部署和要求，经提示、告知、告诫后仍未采取有效措施", x.no_effective_measures_after_all_warnings),
@@ -187,15 +188,13 @@ def warning_ladder(c: Ctx):
     # a disclosure fact before any admonition calls for an admonition first (第七条 "经告诫后")
     admonition = c.any(admonition, c.all(disclosure_facts, c.not_(x.admonished_before)))
     actions = {"prompt": prompt, "notice": notice, "admonition": admonition, "disclosure": disclosure, "special_report": special}
-    highest = c.full("")
+    highest = c.full(None)
     for a in ACTIONS:
         highest = c.where(actions[a], a, highest)
-    due = c.where(admonition, c.p("admonished_answer_days"), 0)
+    due = c.where(admonition, float(c.p("admonished_answer_days")), float("nan"))
     if not c.vector:
         c.step("被告诫单位报送措施的期限（日）", due, cite=(D6, A + "第九条", "于15日内将采取的措施和落实情况报发出告诫通知的单位备案"))
-        if not disclosure and grounds.get("disclosure") is None:
-            grounds["disclosure"] = []
-        return {"actions": actions, "highest_action": highest or None, "report_due_days": due or None,
+        return {"actions": actions, "highest_action": highest, "report_due_days": due,
                 "grounds": {k: v for k, v in grounds.items() if v}}
     return {"actions": actions, "highest_action": highest, "report_due_days": due}
 

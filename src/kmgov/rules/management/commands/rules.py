@@ -1,6 +1,7 @@
 """`kmgov rules list | show ID | decide ID --input FILE|- | batch ID --input CSV --output CSV`.
 
-Every subcommand takes `--json` for machine output. `decide` and `batch` take
+Every subcommand takes `--json` for machine output; `decide` prints one JSON object in any
+case (`--text` for a readable account of the trace instead). `decide` and `batch` take
 `--set PARAM=VALUE` (what-if: the value is read as YAML, never stored). Bad input exits with
 status 2 and a message naming the field.
 """
@@ -44,11 +45,12 @@ class Command(BaseCommand):
         p.add_argument("rule_id")
         p.add_argument("--at", help="显示参数在该日期的取值（YYYY-MM-DD）")
         p.add_argument("--json", action="store_true")
-        p = sub.add_parser("decide", help="对一个案例作出决定（输入为 JSON 文件，- 表示标准输入）")
+        p = sub.add_parser("decide", help="对一个案例作出决定（输入为 JSON 文件，- 表示标准输入）；输出一个 JSON 对象")
         p.add_argument("rule_id")
         p.add_argument("--input", required=True)
         p.add_argument("--set", action="append", metavar="PARAM=VALUE")
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--json", action="store_true", help="输出 JSON（默认即是）")
+        p.add_argument("--text", action="store_true", help="输出便于阅读的过程说明，而不是 JSON")
         p = sub.add_parser("batch", help="对 CSV 中的每一行作出决定，写出 CSV")
         p.add_argument("rule_id")
         p.add_argument("--input", required=True)
@@ -104,15 +106,19 @@ class Command(BaseCommand):
             flag = " [解释]" if p["interpretation"] else ""
             self._out(f"  {p['name']} = {val!r}{flag}  {p['citation']['reference'] if p['citation'] else ''}")
 
-    def _decide(self, rule_id, input, set=None, json: bool = False, **_):
+    def _decide(self, rule_id, input, set=None, json: bool = False, text: bool = False, **_):
         rule = get_rule(rule_id)
-        text = sys.stdin.read() if input == "-" else open(input, encoding="utf-8").read()
+        if input == "-":
+            raw = sys.stdin.read()
+        else:
+            with open(input, encoding="utf-8") as fh:
+                raw = fh.read()
         try:
-            data = __import__("json").loads(text)
+            data = __import__("json").loads(raw)
         except ValueError as exc:
             raise CommandError(f"--input: not JSON: {exc}", returncode=2) from None
         decision = decide(rule.id, data, overrides=_overrides(set)).to_dict()
-        if json:
+        if json or not text:  # one JSON object, unless a reader asked for --text
             self._out(_dump(decision))
             return
         head = [f"{rule.id}（{rule.title}）"]
@@ -137,8 +143,13 @@ class Command(BaseCommand):
     def _batch(self, rule_id, input, output, set=None, at=None, json: bool = False, **_):
         rule = get_rule(rule_id)
         t0 = time.perf_counter()
-        with (sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")) as fh:
+        fh = sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")
+        try:
             cols, n = read_csv(rule, fh)
+        finally:
+            if fh is not sys.stdin:
+                fh.close()
+        ids = cols.pop("__id", None)
         t1 = time.perf_counter()
         if not json:
             self.stderr.write(f"读入 {n} 行（{t1 - t0:.2f} 秒）")
@@ -146,8 +157,12 @@ class Command(BaseCommand):
         t2 = time.perf_counter()
         if not json:
             self.stderr.write(f"计算完成（{t2 - t1:.3f} 秒）")
-        with (sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")) as fh:
-            written = write_csv(rule, result, fh)
+        fh = self.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+        try:
+            written = write_csv(rule, result, fh, ids=ids)
+        finally:
+            if output != "-":
+                fh.close()
         t3 = time.perf_counter()
         summary = {"rule": rule.id, "rows": n, "written": written, "output": output,
                    "seconds": {"read": round(t1 - t0, 4), "evaluate": round(t2 - t1, 4), "write": round(t3 - t2, 4)},
