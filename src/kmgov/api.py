@@ -39,3 +39,11 @@ api.add_router("/", core_router)
 api.add_router("/", procedures_router)
 api.add_router("/gazette", gazette_router)
 api.add_router("/rules", rules_router)
+
+from kmgov.policies.agriculture.api import router as agriculture_router  # noqa: E402
+from kmgov.policies.forestry.api import router as forestry_router  # noqa: E402
+from kmgov.policies.mediation.api import router as mediation_router  # noqa: E402
+
+api.add_router("/forestry", forestry_router)
+api.add_router("/agriculture", agriculture_router)
+api.add_router("/mediation", mediation_router)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("kmgov.gazette.urls")),
     path("", include("kmgov.procedures.urls")),
     path("", include("kmgov.rules.urls")),
+    path("", include("kmgov.policies.forestry.urls")),
+    path("", include("kmgov.policies.agriculture.urls")),
+    path("", include("kmgov.policies.mediation.urls")),
 ]
