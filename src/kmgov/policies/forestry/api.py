@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.procedures.api import CaseOut, ErrorOut, case_out
@@ -35,4 +35,4 @@ def project_create(request, payload: ProjectIn):
     data = payload.dict()
     org = data.pop("org")
     case = services.project_create(actor=request.user, org=org, **data)
-    return 201, case_out(case, request.user)
+    return Status(201, case_out(case, request.user))
