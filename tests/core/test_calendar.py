@@ -6,7 +6,7 @@ import pytest
 
 from kmgov.core.calendar import (
     TZ, CalendarRangeError, DayCount, add_days, add_working_days, deadline_after,
-    holiday_data, holiday_name, is_business_hours, is_make_up_day, is_working_day,
+    holiday_data, holiday_name, is_business_hours, last_day_of, is_make_up_day, is_working_day,
     next_working_moment, working_days_between,
 )
 
@@ -54,6 +54,8 @@ def test_fifteen_days_calendar_vs_working_across_national_day_2010():
     assert working_days_between(start, D(2010, 10, 25)) == 15
     # Due at the end of the last day, Beijing time.
     assert deadline_after(at(2010, 9, 28, 10), 15, "working") == at(2010, 10, 26, 0, 0)
+    assert last_day_of(at(2010, 10, 26, 0, 0)) == D(2010, 10, 25)
+    assert last_day_of(at(2010, 10, 26, 12, 0)) == D(2010, 10, 26)
 
 
 def test_calendar_period_ending_on_a_holiday_rolls_to_next_working_day():
@@ -130,3 +132,20 @@ def test_matches_independent_source_every_day():
             differences.append(day)
         day += dt.timedelta(days=1)
     assert differences == []
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=D(2010, 1, 10), max_value=D(2025, 6, 30)),
+       n=st.integers(min_value=1, max_value=120))
+def test_working_day_arithmetic_is_consistent(start, n):
+    end = add_working_days(start, n)
+    assert is_working_day(end)
+    assert working_days_between(start, end) == n
+    # Counting back lands on the start, or on the last working day before it.
+    back = add_working_days(end, -n)
+    assert back <= start and is_working_day(back) and working_days_between(back, start) == 0
+    # A period in working days is never shorter than the same number of calendar days.
+    assert end >= start + dt.timedelta(days=n)

@@ -121,3 +121,47 @@ def test_inbox_page(people, new_case, march):
     r = client_for(people.wuhua_office).get("/inbox/")
     assert "暂无待办事项" in r.content.decode()
     assert Client().get("/inbox/").status_code == 302
+
+
+def test_case_page_steps_and_refusals(people, new_case, march):
+    case = new_case()
+    url = f"/cases/sample/{case.reference}/"
+    applicant = client_for(people.applicant)
+    html = applicant.get(url).content.decode()
+    assert "样例申报 · YL-2026-00001" in html and "草稿" in html and "提交申报" in html
+    r = applicant.post(url + "steps/submit/", {"expected_state": "draft"}, follow=True)
+    assert "已办理：已提交待审核" in r.content.decode()
+    # A second click on the stale page is refused with the reason, nothing changes.
+    r = applicant.post(url + "steps/submit/", {"expected_state": "draft"}, follow=True)
+    assert "状态已变更" in r.content.decode()
+    office = client_for(people.office)
+    html = office.get(url).content.decode()
+    assert "审核通过" in html and "退回修改" in html and "草稿 → 已提交待审核" in html
+    assert "营业执照复印件" in html and "提交申报" in html
+    assert "2026-03-31（含当日）" in html  # 15 working days from 10 Mar 2026
+    r = office.post(url + "steps/reject/", {"expected_state": "submitted"}, follow=True)
+    assert "“不予批准”须填写理由" in r.content.decode()
+    assert client_for(people.wuhua_office).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_case_page_upload_refusal(people, new_case, settings, march):
+    case = new_case(with_licence=False)
+    url = f"/cases/sample/{case.reference}/attachments/"
+    exe = io.BytesIO(b"MZ" + b"\x00" * 64)
+    exe.name = "statement.pdf"
+    r = client_for(people.applicant).post(url, {"key": "statement", "file": exe}, follow=True)
+    assert "Windows可执行程序" in r.content.decode()
+    assert not case.attachments().exists()
+
+
+def test_admin_lists_kernel_rows_read_only(people, new_case, march):
+    from kmgov.core.services import user_create
+
+    case_transition(new_case(), "submit", actor=people.applicant, now=march)
+    admin_user = user_create(username="root", is_superuser=True)
+    c = client_for(admin_user)
+    for page in ("deadline", "inboxitem", "attachment"):
+        r = c.get(f"/admin/procedures/{page}/")
+        assert r.status_code == 200 and "YL-2026-00001" in r.content.decode(), page
+    assert c.get("/admin/procedures/deadline/add/").status_code == 403

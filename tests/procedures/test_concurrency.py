@@ -100,3 +100,41 @@ def test_two_sweeps_at_once_fire_each_deadline_once(people, new_case):
     assert AuditEntry.objects.filter(action__startswith="deadline.").count() == total
     assert Deadline.objects.filter(fired_at__isnull=True).count() == 0
     assert deadlines_sweep(now=later)["due"] == 0
+
+
+def test_sweep_leaves_a_case_being_changed_to_whoever_holds_it(people, new_case):
+    """A sweep never fires a deadline of a case a transition is changing: on PostgreSQL it
+    skips the locked case (the next sweep settles it); in sequence, the deadline of a state
+    the case has left is cancelled."""
+    from django.db import transaction
+
+    from procedures.sample.models import SampleApplication
+
+    case = case_transition(new_case(when=at(2026, 3, 25, 15)), "submit",
+                           actor=people.applicant, now=at(2026, 3, 25, 15))
+    later = at(2026, 5, 1)
+    if ON_POSTGRES:
+        locked, release = threading.Event(), threading.Event()
+
+        def hold():
+            with transaction.atomic():
+                SampleApplication.objects.select_for_update().get(pk=case.pk)
+                locked.set()
+                release.wait(timeout=10)
+            connection.close()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert locked.wait(timeout=10)
+        try:
+            busy = deadlines_sweep(now=later)
+        finally:
+            release.set()
+            holder.join(timeout=10)
+        assert (busy["due"], busy["skipped"], busy["reminders"] + busy["escalations"]) == (2, 2, 0)
+        settled = deadlines_sweep(now=later)
+        assert settled["reminders"] + settled["escalations"] == 2
+    else:
+        case_transition(case, "approve", actor=people.office, now=at(2026, 4, 30))
+        assert deadlines_sweep(now=later)["cancelled"] == 0  # cancelled by the transition
+        assert not AuditEntry.objects.filter(action__startswith="deadline.").exists()

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from kmgov.core.calendar import end_of_day
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (
-    CaseNotFound, ConditionUnmet, StateChanged, TransitionDenied, TransitionNotAvailable,
-    WindowClosed,
+    CaseNotFound, ConditionUnmet, DeadlineUncountable, StateChanged, TransitionDenied,
+    TransitionNotAvailable, WindowClosed,
 )
 from kmgov.procedures.models import Deadline, InboxItem
 from kmgov.procedures.selectors import case_history, inbox_for, steps_available
@@ -107,8 +107,9 @@ def test_scope_refusal_other_county_is_not_found(people, new_case):
         case_transition(case, "approve", actor=people.wuhua_office, now=MARCH)
     with pytest.raises(CaseNotFound):
         case_transition(case, "withdraw", actor=people.other_enterprise, now=MARCH)
-    # A city department's role reaches its own department only.
-    with pytest.raises(CaseNotFound):
+    # A city department's role reaches its own department only, but the procedure lets it
+    # record filings wherever the case is (SCOPE_ANY): it sees the case, may not approve it.
+    with pytest.raises(TransitionDenied, match="须由县级领导小组办公室办理"):
         case_transition(case, "approve", actor=people.city_department, now=MARCH)
     assert {s.name for s in steps_available(case, people.office)} == {
         "approve", "reject", "return_for_changes"}
@@ -200,3 +201,61 @@ def test_deadline_counted_in_working_days_across_qingming(people, new_case):
     assert rows["reminder"].due_at == at(2026, 4, 13, 9, 0)
     assert rows["reminder"].target_role == "county_office"
     assert "15个工作日" in rows["reminder"].message and "2026年4月16日" in rows["reminder"].message
+
+
+def test_a_failure_after_the_step_rolls_back_state_and_audit(people, new_case, monkeypatch):
+    """One transaction: if the inbox cannot be written, neither is the state nor the audit."""
+    import kmgov.procedures.services as services
+
+    case = new_case()
+    entries = AuditEntry.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("inbox store down")
+
+    monkeypatch.setattr(services, "_open_items", broken)
+    with pytest.raises(RuntimeError):
+        case_transition(case, "submit", actor=people.applicant, now=MARCH)
+    case.refresh_from_db()
+    assert case.state == "draft" and case.version == 0 and case.submitted_at is None
+    assert AuditEntry.objects.count() == entries
+    assert not Deadline.objects.exists()
+    assert InboxItem.objects.filter(done_at__isnull=True).count() == 1  # still awaiting submit
+
+
+def test_audit_entry_is_written_in_the_same_transaction(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, reason="首次申报",
+                           now=MARCH)
+    entry = AuditEntry.objects.get(action="sample.submit")
+    assert (entry.object_type, entry.object_id, entry.org.code) == (
+        "sample.sampleapplication", str(case.pk), "ent-dianchi")
+    assert (entry.from_state, entry.to_state, entry.reason, entry.actor) == (
+        "draft", "submitted", "首次申报", people.applicant)
+    assert entry.extra["step"] == "提交申报" and entry.extra["version"] == 1
+
+
+def test_unscoped_step_city_department_records_any_countys_filing(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    with pytest.raises(TransitionNotAvailable):
+        case_transition(case, "record_filing", actor=people.city_department, now=MARCH)
+    case = case_transition(case, "approve", actor=people.office, now=MARCH)
+    [item] = inbox_for(people.city_department)
+    assert (item.what, item.role_org.code) == ("备案", "city-commerce")
+    # The county office cannot record the filing; the city department can.
+    with pytest.raises(TransitionDenied, match="须由市级部门办理"):
+        case_transition(case, "record_filing", actor=people.office, now=MARCH)
+    case = case_transition(case, "record_filing", actor=people.city_department, now=MARCH)
+    assert case.state == "filed"
+    assert not inbox_for(people.city_department).exists()
+
+
+def test_deadline_beyond_the_calendar_is_refused_and_nothing_written(people, new_case):
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    entries = AuditEntry.objects.count()
+    # 10 calendar days from 25 Dec 2026 end in 2027, whose holidays are not yet published.
+    with pytest.raises(DeadlineUncountable, match="超出节假日数据范围（2010—2026年）") as exc:
+        case_transition(case, "return_for_changes", actor=people.office, reason="补正",
+                        now=at(2026, 12, 25, 10))
+    assert exc.value.status == 409
+    case.refresh_from_db()
+    assert case.state == "submitted" and AuditEntry.objects.count() == entries

@@ -183,6 +183,14 @@ def end_of_day(d: dt.date) -> dt.datetime:
     return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
 
 
+def last_day_of(due_at: dt.datetime) -> dt.date:
+    """The last day of a period that ends at `due_at` (24:00 of that day, Beijing time)."""
+    m = local(due_at)
+    if m.timetz().replace(tzinfo=None) == dt.time(0):
+        m -= dt.timedelta(microseconds=1)
+    return m.date()
+
+
 def deadline_after(
     start: dt.datetime, n: int, count: DayCount | str = DayCount.CALENDAR
 ) -> dt.datetime:
@@ -230,6 +238,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 __all__ = [
     "TZ", "OFFICE_HOURS", "DayCount", "CalendarRangeError", "holiday_data", "holiday_name",
     "is_make_up_day", "is_working_day", "next_working_day", "add_working_days", "add_days",
-    "end_of_day", "deadline_after", "is_business_hours", "next_working_moment",
+    "end_of_day", "last_day_of", "deadline_after", "is_business_hours", "next_working_moment",
     "working_days_between", "local",
 ]

@@ -1,7 +1,7 @@
 """The shape a parsed gazette issue takes before it is stored (and after it is read back).
 
 The parser (`parser.py`) produces these from text; the store (`services.py`) writes them;
-`selectors.document_parsed()` rebuilds them from the database; the exports (`akn.py`, JSON)
+`selectors.document_parsed()` rebuilds them from the database; the exports (`exports.py`: JSON, Akoma Ntoso)
 read them. One shape for all four, so each can be tested alone.
 """
 

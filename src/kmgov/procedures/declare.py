@@ -32,6 +32,10 @@ AT_ORG = "org"  # the case's own unit (its subtree)
 AT_COUNTY = "county"  # the county, district or zone the case's unit belongs to
 AT_CITY = "city"  # the root of the tree
 
+# Whether a step's roles must reach the case's unit through the tree.
+SCOPE_ORG = "org"  # the role is held at the case's unit or above it (the default)
+SCOPE_ANY = "any"  # the role anywhere, e.g. a city department recording every county's filings
+
 OrgResolver = str | Callable[["Case"], "OrgUnit"]
 
 
@@ -161,6 +165,7 @@ class StepSpec:
     awaits: tuple[Await, ...] = ()
     deadlines: tuple[DeadlineRule, ...] = ()
     reason_required: bool = False
+    scope: str = "org"  # SCOPE_ORG or SCOPE_ANY
     # Where the roles must be held (a unit resolved from the case, e.g. the county forestry
     # bureau or the city finance bureau); None: at a unit whose subtree contains the case.
     at: OrgResolver | None = None
@@ -186,6 +191,7 @@ def step(
     awaits: Await | Iterable[Await] | None = None,
     deadlines: DeadlineRule | Iterable[DeadlineRule] = (),
     reason_required: bool = False,
+    scope: str = SCOPE_ORG,
     field_name: str = "state",
     at: OrgResolver | None = None,
 ):
@@ -195,6 +201,8 @@ def step(
     step's data as keyword arguments; it may set the case's fields and raise
     `django.core.exceptions.ValidationError` to refuse bad data.
     """
+    if scope not in (SCOPE_ORG, SCOPE_ANY):
+        raise ValueError(f"step scope must be {SCOPE_ORG!r} or {SCOPE_ANY!r}")
     if isinstance(awaits, Await):
         awaits = (awaits,)
     if isinstance(deadlines, DeadlineRule):
@@ -205,7 +213,7 @@ def step(
         spec = StepSpec(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
-            deadlines=tuple(deadlines), reason_required=reason_required, at=at,
+            deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)
@@ -277,6 +285,15 @@ def steps_of(model: type) -> dict[str, StepSpec]:
         if isinstance(spec, StepSpec):
             out[name] = spec
     return out
+
+
+def unscoped_roles(model: type) -> frozenset[str]:
+    """Roles that act on this procedure's cases wherever the case is (steps with SCOPE_ANY)."""
+    roles: set[str] = set()
+    for spec in steps_of(model).values():
+        if spec.scope == SCOPE_ANY:
+            roles |= spec.roles
+    return frozenset(roles)
 
 
 def step_sources(model: type, name: str) -> list[str]:

@@ -63,3 +63,10 @@ class AttachmentRejected(ProcedureError):
 
     status = 400
     code = "attachment_rejected"
+
+
+class DeadlineUncountable(ProcedureError):
+    """A deadline would fall in a year whose public holidays are not yet in the calendar."""
+
+    status = 409
+    code = "calendar_range"

@@ -3,13 +3,13 @@ attachments that any case may have (linked by content type + id)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin
+
+from kmgov.core.calendar import last_day_of
 
 
 class Case(FSMModelMixin, models.Model):
@@ -42,6 +42,10 @@ class Case(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}".strip()
+
+    def due_day(self):
+        """The last day of the current step's period (due_at is 24:00 of it, Beijing time)."""
+        return last_day_of(self.due_at) if self.due_at else None
 
     def state_label(self) -> str:
         return self.get_state_display()  # type: ignore[attr-defined]
@@ -160,14 +164,7 @@ class InboxItem(CaseRef):
 
     def due_day(self):
         """The last day of the period (due_at is the end of that day, 24:00 Beijing time)."""
-        if self.due_at is None:
-            return None
-        from kmgov.core.calendar import local
-
-        moment = local(self.due_at)
-        if moment.time() == moment.time().min:
-            moment -= dt.timedelta(microseconds=1)
-        return moment.date()
+        return last_day_of(self.due_at) if self.due_at else None
 
     def assignee_label(self) -> str:
         if self.user_id:

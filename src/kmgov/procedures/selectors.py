@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from kmgov.core.models import AuditEntry, Role
 from kmgov.core.scope import can_see_org, has_role, user_assignments
 
-from .declare import StepSpec, procedure_model, steps_of
+from .declare import SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles
 from .errors import CaseNotFound
 from .models import Case, InboxItem
 
@@ -21,13 +21,17 @@ def case_visible(case: Case, user) -> bool:
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
-    roles = set(CASE_READER_ROLES)
-    if can_see_org(user, case.org, roles=roles):
+    readers = set(CASE_READER_ROLES)
+    if can_see_org(user, case.org, roles=readers):
         return True
     # Units that take part in the case's route without containing it (e.g. the county
-    # forestry bureau for a township's project): their holders read it too.
+    # forestry bureau for a township's project, step(at=...)): their holders read it too.
     units = getattr(case, "participant_units", None)
-    return bool(units) and any(can_see_org(user, u, roles=roles) for u in units())
+    if units and any(can_see_org(user, u, roles=readers) for u in units()):
+        return True
+    # Those who act on the procedure's cases wherever they are (a step with SCOPE_ANY).
+    roles = unscoped_roles(type(case)) - {Role.PUBLIC}
+    return bool(roles) and has_role(user, *roles)
 
 
 def case_get(*, procedure: str, reference: str, user) -> Case:
@@ -52,7 +56,8 @@ def step_allowed(case: Case, spec: StepSpec, user) -> bool:
         from .declare import resolve_org
 
         return has_role(user, *roles, within=resolve_org(case, spec.at))
-    return has_role(user, *roles, within=case.org)
+    within = None if spec.scope == SCOPE_ANY else case.org
+    return has_role(user, *roles, within=within)
 
 
 def steps_available(case: Case, user) -> list[StepSpec]:

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import (
-    OFFICE_HOURS, TZ, DayCount, add_days, add_working_days, end_of_day, local,
+    OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day,
+    local,
 )
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
@@ -29,8 +30,8 @@ from kmgov.core.scope import can_change_org, has_role
 from .attachments import check_file
 from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
 from .errors import (
-    AttachmentRejected, ConditionUnmet, ProcedureError, StateChanged, TransitionDenied,
-    TransitionNotAvailable,
+    AttachmentRejected, ConditionUnmet, DeadlineUncountable, ProcedureError, StateChanged,
+    TransitionDenied, TransitionNotAvailable,
 )
 from .models import (
     Attachment, Case, Deadline, DeadlineKind, InboxItem, InboxKind, ReferenceCounter,
@@ -123,7 +124,9 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
     with transaction.atomic():
-        locked = model.objects.select_for_update().select_related("org").get(pk=case.pk)
+        # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
+        locked = (model.objects.select_for_update(of=("self",)).select_related("org")
+                  .get(pk=case.pk))
         if not case_visible(locked, actor):
             raise _not_found(locked)
         if locked.state != seen:
@@ -159,7 +162,11 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         )
         _close_items(locked, actor=actor, now=moment)
         _cancel_deadlines(locked, now=moment)
-        due_at = _schedule_deadlines(locked, spec, now=moment)
+        try:
+            due_at = _schedule_deadlines(locked, spec, now=moment)
+        except CalendarRangeError as exc:
+            raise DeadlineUncountable(
+                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
         if locked.due_at != due_at:
             locked.due_at = due_at
             locked.save(update_fields=["due_at"])
@@ -332,23 +339,36 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
               "cancelled": 0, "skipped": 0}
     skip_locked = connection.features.has_select_for_update_skip_locked
+    unfired = dict(fired_at__isnull=True, cancelled_at__isnull=True)
     for pk in ids:
         with transaction.atomic():
-            qs = Deadline.objects.select_for_update(skip_locked=skip_locked)
-            row = qs.filter(pk=pk, fired_at__isnull=True, cancelled_at__isnull=True).first()
+            # Lock in the order transitions do, case row first, then the deadline row; a row
+            # another sweep or a transition holds is skipped: whoever holds it settles it.
+            peek = Deadline.objects.select_related("content_type").filter(pk=pk, **unfired).first()
+            if peek is None:
+                result["skipped"] += 1
+                continue
+            model = peek.content_type.model_class()
+            case = None
+            if model is not None:
+                case = (model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                        .select_related("org").filter(pk=peek.object_id).first())
+                if case is None and model.objects.filter(pk=peek.object_id).exists():
+                    result["skipped"] += 1  # the case is locked by someone else right now
+                    continue
+            row = (Deadline.objects.select_for_update(skip_locked=skip_locked)
+                   .filter(pk=pk, **unfired).first())
             if row is None:
                 result["skipped"] += 1
                 continue
-            outcome = _fire(row, now=moment)
+            outcome = _fire(row, case, now=moment)
             result[outcome] += 1
             if on_fire:
                 on_fire(row, outcome)
     return result
 
 
-def _fire(row: Deadline, *, now) -> str:
-    model = row.content_type.model_class()
-    case = model.objects.select_related("org").filter(pk=row.object_id).first() if model else None
+def _fire(row: Deadline, case: Case | None, *, now) -> str:
     if case is None or case.state != row.state:
         row.cancelled_at = now
         row.save(update_fields=["cancelled_at"])

@@ -1,9 +1,15 @@
-"""Web pages of the procedures kernel: the inbox."""
+"""Web pages of the procedures kernel: the inbox, and a generic page for any case of any
+registered procedure (its state, documents, history, and the steps the reader may take)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import selectors, services
+from .errors import CaseNotFound, ProcedureError
 
 
 @login_required
@@ -12,3 +18,93 @@ def inbox(request):
     items = selectors.inbox_for(request.user, include_done=include_done)[:500]
     return render(request, "procedures/inbox.html",
                   {"items": items, "include_done": include_done})
+
+
+def _case_or_404(request, procedure: str, reference: str):
+    try:
+        return selectors.case_get(procedure=procedure, reference=reference, user=request.user)
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+_ACTION_LABELS = {"create": "创建", "attachment_add": "上传材料", "reminder": "到期提醒",
+                  "escalation": "逾期督办"}
+
+
+def case_context(request, case) -> dict:
+    """What the case page shows; policy pages extending procedures/case.html reuse it."""
+    from .ledger import payments_of
+
+    labels = dict(type(case)._meta.get_field("state").flatchoices)
+    history = [
+        {"entry": e, "what": e.extra.get("step") or _ACTION_LABELS.get(
+            e.action.rsplit(".", 1)[-1], e.action),
+         "from": labels.get(e.from_state, e.from_state), "to": labels.get(e.to_state, e.to_state)}
+        for e in selectors.case_history(case)
+    ]
+    checklist = case.procedure.checklist
+    attachments = [{"label": checklist.get(a.key, a.key), "a": a} for a in case.attachments()]
+    return {
+        "case": case,
+        "proc": case.procedure,
+        "steps": selectors.steps_available(case, request.user),
+        "attachments": attachments,
+        "history": history,
+        "open_items": selectors.open_items_for_case(case),
+        "can_attach": case.state in case.procedure.editable_states and bool(
+            case.procedure.checklist),
+        "payments": payments_of(case),
+    }
+
+
+@login_required
+def case_detail(request, procedure: str, reference: str):
+    case = _case_or_404(request, procedure, reference)
+    return render(request, "procedures/case.html", case_context(request, case))
+
+
+def _back(request, procedure: str, reference: str):
+    """Back to the page the form was on (a policy's own case page), else the generic one."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("procedures:case", procedure=procedure, reference=reference)
+
+
+@login_required
+@require_POST
+def case_step(request, procedure: str, reference: str, name: str):
+    case = _case_or_404(request, procedure, reference)
+    try:
+        case = services.case_transition(
+            case, name, actor=request.user, reason=request.POST.get("reason", ""),
+            expected_state=request.POST.get("expected_state") or case.state)
+    except ProcedureError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:  # bad data refused by the step itself; nothing written
+        messages.error(request, "；".join(
+            f"{k}：{'、'.join(v)}" for k, v in exc.message_dict.items())
+            if hasattr(exc, "error_dict") else "；".join(exc.messages))
+    else:
+        messages.success(request, f"已办理：{case.state_label()}")
+    return _back(request, procedure, reference)
+
+
+@login_required
+@require_POST
+def case_attach(request, procedure: str, reference: str):
+    case = _case_or_404(request, procedure, reference)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件")
+    else:
+        try:
+            services.attachment_add(case, key=request.POST.get("key", ""), file=upload,
+                                    name=upload.name, actor=request.user)
+        except ProcedureError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已上传：{upload.name}")
+    return _back(request, procedure, reference)

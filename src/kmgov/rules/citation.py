@@ -40,8 +40,12 @@ class Citation:
         return _url(self.docno, self.path)
 
     def to_dict(self) -> dict:
-        """The citation as JSON (cached: one dict per distinct citation; do not mutate it)."""
-        return _as_dict(self)
+        """The citation as JSON (cached on the citation; do not mutate it)."""
+        d = self.__dict__.get("_json")
+        if d is None:
+            d = {"docno": self.docno, "path": self.path, "quote": self.quote, "reference": self.reference, "url": self.url}
+            object.__setattr__(self, "_json", d)
+        return d
 
     @classmethod
     def parse(cls, reference: str) -> "Citation":

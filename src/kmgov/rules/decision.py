@@ -22,6 +22,12 @@ class ParamUse:
     word: str | None = None
 
     def to_dict(self) -> dict:
+        d = self.__dict__.get("_json")
+        if d is None:
+            d = self._json = self._to_dict()
+        return d
+
+    def _to_dict(self) -> dict:
         return {
             "name": self.name,
             "value": self.value,

@@ -122,6 +122,7 @@ class Rule:
     prepare_vector: Callable | None = None
     list_outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
+    _params: dict = field(default_factory=dict, repr=False)
 
     @property
     def policy(self) -> str:
@@ -203,6 +204,26 @@ DB_CACHE_SECONDS = 5.0
 
 def invalidate_overrides() -> None:
     _db_cache["data"] = None
+    _use_cache.clear()
+
+
+# (parameter, date) → ParamUse, valid while the administrators' overrides are unchanged
+_use_cache: dict = {}
+_use_cache_owner: list = [None]
+
+
+def _use_cache_get(key):
+    data = _db_overrides()
+    if _use_cache_owner[0] is not data:
+        _use_cache.clear()
+        _use_cache_owner[0] = data
+    return _use_cache.get(key)
+
+
+def _use_cache_put(key, use) -> None:
+    if len(_use_cache) > 100_000:
+        _use_cache.clear()
+    _use_cache[key] = use
 
 
 def _db_overrides() -> dict[str, list[tuple[dt.date, Any, str]]]:
@@ -311,6 +332,60 @@ def _py(v):
     return v
 
 
+class Categorical:
+    """A column of strings kept as small integer codes into a list of categories: comparing
+    with a string, membership and relabelling cost one pass over integers, not over strings."""
+
+    __slots__ = ("codes", "categories")
+
+    def __init__(self, codes: np.ndarray, categories: list):
+        self.codes = codes
+        self.categories = categories
+
+    @classmethod
+    def from_array(cls, col, known=()) -> "Categorical":
+        cats = list(known)
+        lut = {v: i for i, v in enumerate(cats)}
+        for v in set(col.tolist()) if isinstance(col, np.ndarray) else set(col):
+            if v not in lut:
+                lut[v] = len(cats)
+                cats.append(v)
+        codes = np.fromiter(map(lut.__getitem__, col), dtype=np.intp, count=len(col))
+        return cls(codes, cats)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _mask(self, pred) -> np.ndarray:
+        m = np.fromiter((bool(pred(c)) for c in self.categories), dtype=bool, count=len(self.categories))
+        return m[self.codes] if len(m) else np.zeros(len(self.codes), dtype=bool)
+
+    def __eq__(self, other):  # type: ignore[override]
+        return self._mask(lambda c: c == other)
+
+    def __ne__(self, other):  # type: ignore[override]
+        return ~self._mask(lambda c: c == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def isin(self, values) -> np.ndarray:
+        vals = set(values)
+        return self._mask(lambda c: c in vals)
+
+    def relabel(self, fn) -> "Categorical":
+        return Categorical(self.codes, [fn(c) for c in self.categories])
+
+    def to_array(self) -> np.ndarray:
+        table = np.empty(len(self.categories), dtype=object)
+        table[:] = self.categories
+        return table[self.codes]
+
+    def __getitem__(self, idx):
+        if isinstance(idx, (int, np.integer)):
+            return self.categories[self.codes[idx]]
+        return Categorical(self.codes[idx], self.categories)
+
+
 class Ctx:
     def __init__(self, rule: Rule, inputs: dict, when: dt.date, overrides=None, vector: bool = False, n: int = 1):
         self.rule = rule
@@ -325,36 +400,50 @@ class Ctx:
         self.interpretations: dict[str, dict] = {}
         self._pending: list[ParamUse] = []
         self.group: str | None = None
+        self._cmp_cache: dict = {}
 
     # -- parameters
     def param(self, name: str) -> Parameter:
-        full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
-        return PARAMETERS[full]
+        cache = self.rule._params
+        par = cache.get(name)
+        if par is None:
+            full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
+            par = cache[name] = PARAMETERS[full]
+        return par
 
     def p(self, name: str):
         par = self.param(name)
-        try:
-            va = resolve(par.name, self.when, self.overrides)
-        except ParameterNotInForce as exc:
-            raise RuleInputError(
-                [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
-            ) from None
-        if not self.vector:
+        if self.vector:
+            try:
+                return resolve(par.name, self.when, self.overrides).value
+            except ParameterNotInForce as exc:
+                raise RuleInputError([{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]) from None
+        key = (par.name, self.when)
+        use = None if self.overrides else _use_cache_get(key)
+        if use is None:
+            try:
+                va = resolve(par.name, self.when, self.overrides)
+            except ParameterNotInForce as exc:
+                raise RuleInputError(
+                    [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
+                ) from None
             use = ParamUse(
                 par.name, va.value, va.start.isoformat(), va.citation or par.citation,
                 par.interpretation, va.source, par.comparison, par.word,
             )
-            self._pending.append(use)
-            if par.interpretation:
-                self.interpretations[par.name] = {
-                    "name": par.name,
-                    "value": va.value,
-                    "effective": va.start.isoformat(),
-                    "source": va.source,
-                    "description": par.description,
-                    "note": par.metadata.get("note"),
-                }
-        return va.value
+            if not self.overrides:
+                _use_cache_put(key, use)
+        self._pending.append(use)
+        if par.interpretation:
+            self.interpretations[par.name] = {
+                "name": par.name,
+                "value": use.value,
+                "effective": use.effective,
+                "source": use.source,
+                "description": par.description,
+                "note": par.metadata.get("note"),
+            }
+        return use.value
 
     # -- trace
     def step(self, check: str, result=None, *, values: dict | None = None, cite=None, note: str | None = None, ok=None):
@@ -376,6 +465,15 @@ class Ctx:
         par = self.param(name)
         thr = self.p(name)
         op = par.comparison or ">="
+        if self.vector:
+            # the same column against the same threshold (e.g. 5000万 for each growth type): once
+            key = (id(value), op, repr(thr))
+            hit = self._cmp_cache.get(key)
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            res = _op(value, op, thr)
+            self._cmp_cache[key] = (value, res)
+            return res
         res = _op(value, op, thr)
         if not self.vector:
             word = par.word
@@ -413,17 +511,27 @@ class Ctx:
     # -- operations valid on scalars and on columns
     def all(self, *conds):
         if self.vector:
-            out = np.ones(self.n, dtype=bool)
-            for c in conds:
-                out = out & c
+            arrays = [c for c in conds if isinstance(c, np.ndarray) and c.ndim]
+            if any(not c for c in conds if not (isinstance(c, np.ndarray) and c.ndim)):
+                return np.zeros(self.n, dtype=bool)
+            if not arrays:
+                return np.ones(self.n, dtype=bool)
+            out = arrays[0].copy() if len(arrays) == 1 else np.logical_and(arrays[0], arrays[1])
+            for c in arrays[2:]:
+                np.logical_and(out, c, out=out)
             return out
         return all(bool(c) for c in conds)
 
     def any(self, *conds):
         if self.vector:
-            out = np.zeros(self.n, dtype=bool)
-            for c in conds:
-                out = out | c
+            arrays = [c for c in conds if isinstance(c, np.ndarray) and c.ndim]
+            if any(bool(c) for c in conds if not (isinstance(c, np.ndarray) and c.ndim)):
+                return np.ones(self.n, dtype=bool)
+            if not arrays:
+                return np.zeros(self.n, dtype=bool)
+            out = arrays[0].copy() if len(arrays) == 1 else np.logical_or(arrays[0], arrays[1])
+            for c in arrays[2:]:
+                np.logical_or(out, c, out=out)
             return out
         return any(bool(c) for c in conds)
 
@@ -432,12 +540,18 @@ class Ctx:
 
     def where(self, cond, a, b):
         if self.vector:
+            if isinstance(a, str) and isinstance(b, str) and isinstance(cond, np.ndarray):
+                table = np.empty(2, dtype=object)
+                table[:] = [b, a]
+                return table[cond.astype(np.intp)]
             return np.where(cond, a, b)
         return a if cond else b
 
     def isin(self, x, values):
         values = list(values)
         if self.vector:
+            if isinstance(x, Categorical):
+                return x.isin(values)
             return np.isin(x, values)
         return x in values
 
@@ -451,7 +565,12 @@ class Ctx:
         """Round half away from zero (to the fen for money), the same way in both modes."""
         q = 10.0**digits
         if self.vector:
-            return np.sign(a) * np.floor(np.abs(a) * q + 0.5) / q
+            r = np.abs(a)
+            r *= q
+            r += 0.5
+            np.floor(r, out=r)
+            r /= q
+            return np.copysign(r, a, out=r)
         if a != a:
             return a
         return math.copysign(math.floor(abs(a) * q + 0.5) / q, a) if a else 0.0
@@ -476,13 +595,19 @@ class Ctx:
         return value
 
 
+_CITE_CACHE: dict = {}
+
+
 def _cite(cite) -> Citation | None:
     if cite is None:
         return None
     if isinstance(cite, Citation):
         return cite
     if isinstance(cite, tuple):
-        return Citation(*cite)
+        c = _CITE_CACHE.get(cite)
+        if c is None:
+            c = _CITE_CACHE[cite] = Citation(*cite)
+        return c
     if isinstance(cite, str) and cite in PARAMETERS:
         return PARAMETERS[cite].citation
     return Citation.from_value(cite)
@@ -622,7 +747,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             elif kind == "bool":
                 out[name] = np.full(n, bool(default))
             elif kind == "str":
-                out[name] = np.full(n, "" if default is None else str(getattr(default, "value", default)), dtype=object)
+                out[name] = Categorical(np.zeros(n, dtype=np.intp), ["" if default is None else str(getattr(default, "value", default))])
             else:
                 out[name] = np.full(n, None, dtype=object)
             continue
@@ -640,15 +765,23 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 wide[key] = arr
             out[name] = wide
             continue
-        col = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object if kind in ("str", "object") else None)
+        if isinstance(raw, Categorical):
+            col = raw
+        else:
+            col = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object if kind in ("str", "object") else None)
         if len(col) != n:
             raise RuleInputError([{"field": name, "message": f"column has {len(col)} rows, expected {n}"}])
         try:
             if kind == "float":
-                col = col.astype(np.float64)
-                if np.isnan(col).any() and info.is_required():
+                col = np.asarray(col, dtype=np.float64)
+                bounds = _constraints(info)
+                if info.is_required() and "ge" in bounds and (col >= bounds["ge"]).all():
+                    pass  # one pass proves both: no NaN, no value below the bound
+                elif np.isnan(col).any() and info.is_required():
                     i = int(np.flatnonzero(np.isnan(col))[0])
                     raise RuleInputError([{"field": name, "message": f"row {i + 1}: missing number"}])
+            elif kind == "int" and col.dtype.kind in "iu":
+                col = col.astype(np.int64, copy=False)
             elif kind == "int":
                 f = col.astype(np.float64)
                 if (f != np.floor(f)).any():
@@ -658,16 +791,18 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             elif kind == "bool":
                 col = _to_bool(col, name)
             elif kind == "str":
-                col = col.astype(object)
-                for alias, canonical in aliases.get(name, {}).items():
-                    col[col == alias] = canonical
+                cat = raw if isinstance(raw, Categorical) else Categorical.from_array(col, choices or ())
+                amap = aliases.get(name)
+                if amap:
+                    cat = cat.relabel(lambda v: amap.get(v, v))
                 if choices is not None:
-                    bad = ~np.isin(col, list(choices))
+                    bad = ~cat.isin(choices)
                     if bad.any():
                         i = int(np.flatnonzero(bad)[0])
-                        raise RuleInputError([{"field": name, "message": f"row {i + 1}: {col[i]!r} is not one of {list(choices)}"}])
+                        raise RuleInputError([{"field": name, "message": f"row {i + 1}: {cat[i]!r} is not one of {list(choices)}"}])
+                col = cat
             elif kind == "date":
-                col = col.astype("datetime64[D]")
+                col = np.asarray(col, dtype="datetime64[D]")
         except RuleInputError:
             raise
         except (ValueError, TypeError) as exc:
@@ -707,9 +842,9 @@ def run_batch(
         points += [d for d, _, _ in lst]
     bp = np.array(sorted(set(points)), dtype="datetime64[D]")
     epoch = np.searchsorted(bp, as_of, side="right")
-    uniq = np.unique(epoch)
-    if len(uniq) == 1:
-        return _vector_eval(rule, cols, n, as_of[0].astype(dt.date), overrides)
+    uniq = [epoch[0]] if n and epoch.min() == epoch.max() else np.unique(epoch)
+    if n == 0 or len(uniq) == 1:
+        return _vector_eval(rule, cols, n, as_of[0].astype(dt.date) if n else (at or today()), overrides)
     result: dict[str, np.ndarray] = {}
     for e in uniq:
         idx = np.flatnonzero(epoch == e)
@@ -724,7 +859,26 @@ def run_batch(
     return result
 
 
+CHUNK_ROWS = 1 << 20  # rows per pass: bounds the memory of the temporaries on very large tables
+
+
+def _take(col, lo: int, hi: int):
+    if isinstance(col, Mapping):
+        return {k: v[lo:hi] for k, v in col.items()}
+    return col[lo:hi]
+
+
 def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
+    if n <= CHUNK_ROWS:
+        return _vector_eval_chunk(rule, cols, n, when, overrides)
+    parts = []
+    for lo in range(0, n, CHUNK_ROWS):
+        hi = min(n, lo + CHUNK_ROWS)
+        parts.append(_vector_eval_chunk(rule, {k: _take(v, lo, hi) for k, v in cols.items()}, hi - lo, when, overrides))
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _vector_eval_chunk(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> dict[str, np.ndarray]:
     c = Ctx(rule, cols, when, overrides, vector=True, n=n)
     try:
         out = rule.formula(c)
@@ -743,6 +897,8 @@ def _vector_eval(rule: Rule, cols: dict, n: int, when: dt.date, overrides) -> di
 
 
 def _column(value, n: int) -> np.ndarray:
+    if isinstance(value, Categorical):
+        return value.to_array()
     arr = np.asarray(value)
     if arr.ndim == 0:
         arr = np.full(n, arr.item() if arr.dtype != object else value, dtype=arr.dtype if arr.dtype.kind != "U" else object)

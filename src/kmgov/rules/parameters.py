@@ -85,21 +85,11 @@ class Parameter:
     brackets: list[dict] | None = None  # scales: [{"threshold": [ValueAt], "amount": [ValueAt]}]
     file_path: str = ""
 
-    @property
-    def citation(self) -> Citation | None:
-        return Citation.from_value(self.metadata.get("citation") or self.metadata.get("reference"))
-
-    @property
-    def interpretation(self) -> bool:
-        return bool(self.metadata.get("interpretation"))
-
-    @property
-    def comparison(self) -> str | None:
-        return self.metadata.get("comparison")
-
-    @property
-    def word(self) -> str | None:
-        return self.metadata.get("word")
+    def __post_init__(self) -> None:
+        self.citation: Citation | None = Citation.from_value(self.metadata.get("citation") or self.metadata.get("reference"))
+        self.interpretation: bool = bool(self.metadata.get("interpretation"))
+        self.comparison: str | None = self.metadata.get("comparison")
+        self.word: str | None = self.metadata.get("word")
 
     @property
     def is_scale(self) -> bool:

@@ -238,3 +238,23 @@ def test_two_payments_at_once_pay_once(folk):
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], StateChanged), results
     assert Payment.objects.filter(case_reference=ref).count() == 1
+
+
+@pytest.mark.django_db
+def test_pages_take_steps_and_come_back(folk):
+    station = client_for(folk.station)
+    ref = create(station, method="clear_cutting").json()["reference"]
+    page = station.get(f"/forestry/projects/{ref}/").content.decode()
+    assert "提交乡（镇）林业站审核" in page and "改造面积（亩）" in page
+    # the step refuses bad data: the page shows the message, nothing is written
+    r = station.post(f"/cases/forest/{ref}/steps/submit_to_station/",
+                     {"expected_state": "draft", "next": f"/forestry/projects/{ref}/"}, follow=True)
+    assert r.redirect_chain[-1][0] == f"/forestry/projects/{ref}/"
+    assert "method" in r.content.decode() and ForestProject.objects.get(reference=ref).state == "draft"
+    # another county's bureau cannot take the step through the page either
+    r = client_for(folk.wuhua_forestry).post(f"/cases/forest/{ref}/steps/withdraw/", {})
+    assert r.status_code == 404
+    r = station.post(f"/cases/forest/{ref}/steps/withdraw/",
+                     {"expected_state": "draft", "next": f"/forestry/projects/{ref}/"}, follow=True)
+    assert ForestProject.objects.get(reference=ref).state == "withdrawn"
+    assert "已撤回" in r.content.decode()

@@ -6,8 +6,8 @@ from django.db import models
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
-    AT_COUNTY, Await, DeadlineRule, Procedure, Target, documents_attached, register,
-    state_field, step,
+    AT_COUNTY, SCOPE_ANY, Await, DeadlineRule, Procedure, Target, documents_attached,
+    register, state_field, step,
 )
 from kmgov.procedures.models import Case
 from kmgov.procedures.windows import FilingWindow
@@ -18,6 +18,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", "已提交待审核"
     RETURNED = "returned", "退回修改"
     APPROVED = "approved", "已批准"
+    FILED = "filed", "已备案"
     REJECTED = "rejected", "不予批准"
     WITHDRAWN = "withdrawn", "已撤回"
 
@@ -53,7 +54,8 @@ class SampleApplication(Case):
         self.submitted_at = now
 
     @step(source=State.SUBMITTED, target=State.APPROVED, label="审核通过",
-          roles=[Role.COUNTY_OFFICE])
+          roles=[Role.COUNTY_OFFICE],
+          awaits=Await(what="备案", role=Role.CITY_DEPARTMENT, at="city-commerce"))
     def approve(self, *, actor, reason, now, approved_amount=None, **data):
         if approved_amount is not None:
             value = Decimal(str(approved_amount))
@@ -63,6 +65,13 @@ class SampleApplication(Case):
             self.approved_amount = value
         else:
             self.approved_amount = self.amount
+
+    # Filing with a city department (备案): its staff hold their role at the department, not at
+    # the city, so the step is not scoped by the tree (SCOPE_ANY): they record every county's.
+    @step(source=State.APPROVED, target=State.FILED, label="备案", roles=[Role.CITY_DEPARTMENT],
+          scope=SCOPE_ANY)
+    def record_filing(self, *, actor, reason, now, **data):
+        pass
 
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回修改",
           roles=[Role.COUNTY_OFFICE], reason_required=True,

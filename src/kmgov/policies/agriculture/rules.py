@@ -219,6 +219,7 @@ def land_transfer_reward(c: Ctx):
 
 
 class CostShareInput(RuleInput):
+    ALIASES = {"district": {}, "township": {}}  # filled below
     district: str = Field(min_length=1, max_length=40, description="县区，按公报写法，如 晋宁县、盘龙区、经开区")
     township: str | None = Field(default=None, max_length=40, description="乡镇（可选），如 滇源镇")
     amount_yuan: float = Field(ge=0, description="应分担的资金（元）")
@@ -231,6 +232,7 @@ _DISTRICT_ALIASES = {
     "滇池国家旅游度假区": "度假区", "滇池度假区": "度假区", "度假": "度假区",
 }
 _TOWNSHIP_ALIASES = {"滇源": "滇源镇", "阿子营": "阿子营镇"}
+CostShareInput.ALIASES = {"district": _DISTRICT_ALIASES, "township": _TOWNSHIP_ALIASES}
 
 
 def _canon_district(name):
@@ -239,15 +241,7 @@ def _canon_district(name):
 
 def _prepare_cost_share(cols):
     cols = dict(cols)
-    d = cols["district"].astype(object)
-    for k, v in _DISTRICT_ALIASES.items():
-        d[d == k] = v
-    cols["district"] = d
-    t = cols["township"].astype(object)
-    t[t == None] = ""  # noqa: E711 — numpy elementwise comparison
-    for k, v in _TOWNSHIP_ALIASES.items():
-        t[t == k] = v
-    cols["township"] = t
+    cols["township"] = cols["township"].relabel(lambda v: v or "")
     return cols
 
 

@@ -16,5 +16,4 @@ urlpatterns = [
     path("agriculture/claims/", caseviews.case_list, M, name="claims"),
     path("agriculture/claims/<str:reference>/", caseviews.case_detail,
          {**M, "template": "agriculture/claim_detail.html", "extra": _extra}, name="claim"),
-    path("agriculture/claims/<str:reference>/steps/<str:name>/", caseviews.case_step, M),
 ]

@@ -10,6 +10,4 @@ M = {"model": ForestProject}
 urlpatterns = [
     path("forestry/projects/", caseviews.case_list, M, name="projects"),
     path("forestry/projects/<str:reference>/", caseviews.case_detail, M, name="project"),
-    path("forestry/projects/<str:reference>/steps/<str:name>/", caseviews.case_step, M,
-         name="project_step"),
 ]

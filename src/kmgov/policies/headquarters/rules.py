@@ -65,7 +65,9 @@ def _prepare(cols: dict) -> dict:
     (tax_1 = last year, tax_2 = the year before …), with a has_k mask for missing years."""
     cols = dict(cols)
     n = len(cols["as_of"])
-    year = _as_year(cols["as_of"])
+    as_of = cols["as_of"]
+    same_year = n > 0 and as_of.min().astype("datetime64[Y]") == as_of.max().astype("datetime64[Y]")
+    year = _as_year(as_of[:1]) if same_year else _as_year(as_of)
     raw = cols.pop("local_tax_share_by_year_yuan")
     if isinstance(raw, Mapping):  # wide form {year: column}
         wide = {int(y): np.asarray(v, dtype=float) for y, v in raw.items()}
@@ -75,6 +77,17 @@ def _prepare(cols: dict) -> dict:
         for i, d in enumerate(raw):
             for y, v in (d or {}).items():
                 wide[int(y)][i] = float(v)
+    if same_year:  # the usual table: every row applies in the same year
+        y0 = int(year[0])
+        for k in range(1, 5):
+            col = wide.get(y0 - k)
+            if col is None:
+                cols[f"tax_{k}"], cols[f"has_{k}"] = np.zeros(n), np.zeros(n, dtype=bool)
+            else:
+                has = ~np.isnan(col)
+                cols[f"tax_{k}"] = np.where(has, col, 0.0) if not has.all() else col
+                cols[f"has_{k}"] = has
+        return cols
     for k in range(1, 5):
         target = year - k
         val = np.zeros(n)
@@ -235,8 +248,9 @@ def certification(c: Ctx):
         if k < window or needs_before:
             prev, cur = taxes[k], taxes[k - 1]
             if c.vector:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    rate = np.where(prev > 0, (cur - prev) / np.where(prev > 0, prev, 1.0), np.where(cur > 0, np.inf, 0.0))
+                pos = prev > 0
+                rate = np.where(cur > 0, np.inf, 0.0)
+                np.divide(cur - prev, prev, out=rate, where=pos)
             else:
                 rate = (cur - prev) / prev if prev > 0 else (float("inf") if cur > 0 else 0.0)
                 conds.append(c.condition(f"有{label_year - 1}年的地方分成数据（计算{label_year}年增长率）", has[k],

@@ -14,8 +14,6 @@ urlpatterns = [
     path("mediation/claims/", caseviews.case_list, C, name="claims"),
     path("mediation/claims/<str:reference>/", caseviews.case_detail,
          {**C, "template": "mediation/claim_detail.html", "extra": views.claim_extra}, name="claim"),
-    path("mediation/claims/<str:reference>/steps/<str:name>/", caseviews.case_step, C),
     path("mediation/reports/", caseviews.case_list, R, name="reports"),
     path("mediation/reports/<str:reference>/", caseviews.case_detail, R, name="report"),
-    path("mediation/reports/<str:reference>/steps/<str:name>/", caseviews.case_step, R),
 ]

@@ -1,0 +1,430 @@
+"""Benchmark of the rules kernel against the same rules written as an OpenFisca model.
+
+    python benchmarks/rules.py [--n 1000000] [--json]
+
+Generates N cases, runs `headquarters.certification` and `agriculture.land_transfer_reward` +
+`agriculture.cost_share` (the reward shared between city and county) with kmgov's vectorised
+evaluation and with an OpenFisca tax-benefit system built from the *same parameter files*, in
+the same run; checks that both give the same answer on every row; prints the time ratio; then
+measures a single decision with its full trace (median over many calls). Needs the `bench`
+extra (openfisca-core). Results: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmgov.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from kmgov.policies.headquarters.rules import CATEGORIES  # noqa: E402
+from kmgov.rules import decide, run_batch  # noqa: E402
+
+POLICIES = ROOT / "src" / "kmgov" / "policies"
+TOL = 1e-9
+AS_OF = dt.date(2011, 3, 15)
+DISTRICTS = ["五华区", "盘龙区", "官渡区", "西山区", "呈贡县", "晋宁县", "经开区", "高新区", "度假区", "宜良县", "东川区"]
+TOWNSHIPS = ["", "滇源镇", "阿子营镇", "松华坝"]
+
+
+# ------------------------------------------------------------------------------------------
+# Cases
+
+
+def generate(n: int, seed: int = 20100810) -> dict:
+    rng = np.random.default_rng(seed)
+
+    def money(lo, hi):
+        # log-uniform, with a share of cases exactly on the thresholds of 63号
+        x = np.exp(rng.uniform(np.log(lo), np.log(hi), n))
+        on = rng.random(n) < 0.1
+        x[on] = rng.choice([1e7, 2e7, 2.5e7, 4e7, 5e7, 1e8, 2e8, 5e8, 1e9, 1.5e6, 2.5e6, 3e6, 4e6], on.sum())
+        return np.round(x, 0)
+
+    hq = {
+        "registered_in_kunming": rng.random(n) < 0.95,
+        "pays_tax_in_kunming": rng.random(n) < 0.95,
+        "fits_industrial_policy": rng.random(n) < 0.95,
+        "clean_record": rng.random(n) < 0.95,
+        "revenue_share_from_subsidiaries": rng.choice([0.1, 0.29, 0.3, 0.31, 0.5, 0.9], n),
+        "subsidiaries": rng.integers(0, 8, n),
+        "capital_or_net_assets_yuan": money(1e6, 5e8),
+        "revenue_last_year_yuan": money(1e7, 3e9),
+        "years_operating_in_kunming": rng.choice([1.0, 2.9, 3.0, 5.0, 12.0], n),
+        "modern_services_field": rng.random(n) < 0.2,
+        "main_business_trade_circulation": rng.random(n) < 0.2,
+        "mofcom_recognised_investment_company": rng.random(n) < 0.1,
+        "financial_institution": rng.random(n) < 0.2,
+        "high_tech_certified": rng.random(n) < 0.2,
+        "high_tech_output_yuan": money(1e6, 2e8),
+        "key_logistics_enterprise": rng.random(n) < 0.2,
+        "qualified_cultural_enterprise": rng.random(n) < 0.1,
+        "traditional_advantage_industry": rng.random(n) < 0.2,
+        "as_of": np.full(n, np.datetime64(AS_OF, "D")),
+    }
+    base = np.minimum(money(5e5, 5e7), 5e7)  # keeps four years of +50 % within OpenFisca's int32
+    growth = rng.choice([1.1, 1.2, 1.21, 1.3, 1.5], (4, n))
+    t4 = base
+    t3 = np.round(t4 * growth[0])
+    t2 = np.round(t3 * growth[1])
+    t1 = np.round(t2 * growth[2])
+    years = {AS_OF.year - 1: t1, AS_OF.year - 2: t2, AS_OF.year - 3: t3, AS_OF.year - 4: t4}
+    hq["local_tax_share_by_year_yuan"] = years  # the wide form: one column per year
+    land = {
+        "area_mu": np.where(rng.random(n) < 0.1, rng.choice([999.0, 1000.0, 2000.0, 3000.0], n),
+                            np.round(rng.uniform(0, 5000, n))),
+        "district": rng.choice(np.array(DISTRICTS, dtype=object), n),
+        "township": np.where(rng.random(n) < 0.3, rng.choice(np.array(TOWNSHIPS, dtype=object), n), ""),
+    }
+    land["township"] = land["township"].astype(object)
+    land["district"] = np.where(land["township"] != "", "盘龙区", land["district"]).astype(object)
+    return {"hq": hq, "land": land}
+
+
+# ------------------------------------------------------------------------------------------
+# kmgov
+
+
+def kmgov_hq(cases: dict) -> dict:
+    return run_batch("headquarters.certification", cases)
+
+
+def kmgov_land(cases: dict) -> dict:
+    n = len(cases["area_mu"])
+    reward = run_batch("agriculture.land_transfer_reward", {"area_mu": cases["area_mu"]}, at=AS_OF)
+    share = run_batch("agriculture.cost_share", {"district": cases["district"], "township": cases["township"],
+                                                 "amount_yuan": reward["amount_yuan"]}, at=AS_OF)
+    assert len(share["city_yuan"]) == n
+    return {"amount_yuan": reward["amount_yuan"], "city_yuan": share["city_yuan"], "county_yuan": share["county_yuan"]}
+
+
+# ------------------------------------------------------------------------------------------
+# The same rules as an OpenFisca model, reading the same parameter files
+
+
+def openfisca_system():
+    from openfisca_core.entities import build_entity
+    from openfisca_core.indexed_enums import Enum
+    from openfisca_core.parameters import ParameterNode
+    from openfisca_core.periods import DateUnit
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+    from openfisca_core.variables import Variable
+
+    Enterprise = build_entity(key="enterprise", plural="enterprises", label="企业", is_person=True)
+    tbs = TaxBenefitSystem([Enterprise])
+    root = ParameterNode("", data={})
+    for name in ("headquarters", "agriculture"):
+        root.add_child(name, ParameterNode(name, directory_path=str(POLICIES / name / "parameters")))
+    tbs.parameters = root
+    YEAR = DateUnit.YEAR
+
+    def var(name, vtype, default=None):
+        attrs = {"value_type": vtype, "entity": Enterprise, "definition_period": YEAR}
+        if default is not None:
+            attrs["default_value"] = default
+        tbs.add_variable(type(name, (Variable,), attrs))
+
+    for b in ("registered_in_kunming", "pays_tax_in_kunming", "fits_industrial_policy", "clean_record", "modern_services_field",
+              "main_business_trade_circulation", "mofcom_recognised_investment_company", "financial_institution",
+              "high_tech_certified", "key_logistics_enterprise", "qualified_cultural_enterprise", "traditional_advantage_industry",
+              "has_1", "has_2", "has_3", "has_4"):
+        var(b, bool)
+    for f in ("revenue_share_from_subsidiaries", "capital_or_net_assets_yuan", "revenue_last_year_yuan", "years_operating_in_kunming",
+              "high_tech_output_yuan"):
+        var(f, float)
+    # OpenFisca keeps `float` variables as float32; whole-yuan taxes and whole-mu areas are
+    # given as integers so that both models compare exactly the same numbers at the thresholds
+    for f in ("subsidiaries", "tax_1", "tax_2", "tax_3", "tax_4", "area_mu"):
+        var(f, int)
+
+    def ge(x, t):
+        return x >= t - TOL * max(1.0, abs(t))
+
+    def gt(x, t):
+        return x > t + TOL * max(1.0, abs(t))
+
+    def formula_var(name, vtype, fn):
+        tbs.add_variable(type(name, (Variable,), {"value_type": vtype, "entity": Enterprise, "definition_period": YEAR,
+                                                   "formula": fn}))
+
+    def basic3(e, period, parameters):
+        p = parameters(period).headquarters
+        return (e("registered_in_kunming", period) & e("pays_tax_in_kunming", period) & e("fits_industrial_policy", period)
+                & ge(e("revenue_share_from_subsidiaries", period), p.basic_min_revenue_share_from_subsidiaries)
+                & e("clean_record", period))
+
+    def basic(e, period, parameters):
+        p = parameters(period).headquarters
+        return e("basic3", period) & ge(e("subsidiaries", period), p.basic_min_subsidiaries)
+
+    formula_var("basic3", bool, basic3)
+    formula_var("basic", bool, basic)
+
+    def comprehensive(e, period, parameters):
+        p = parameters(period).headquarters
+        return (e("basic", period) & ge(e("capital_or_net_assets_yuan", period), p.comprehensive_min_capital)
+                & ge(e("revenue_last_year_yuan", period), p.comprehensive_min_revenue)
+                & ge(e("tax_1", period), p.comprehensive_min_local_tax))
+
+    formula_var("comprehensive", bool, comprehensive)
+
+    def functional(kind, flag=None, revenue=True):
+        def f(e, period, parameters):
+            p = parameters(period).headquarters
+            ok = e("basic", period) & ge(e("capital_or_net_assets_yuan", period), p[f"functional_{kind}_min_capital"])
+            if revenue:
+                ok = ok & ge(e("revenue_last_year_yuan", period), p[f"functional_{kind}_min_revenue"])
+            ok = ok & ge(e("tax_1", period), p[f"functional_{kind}_min_local_tax"])
+            if flag:
+                ok = ok & e(flag, period)
+            return ok
+        return f
+
+    formula_var("functional_general", bool, functional("general"))
+    formula_var("functional_modern_services", bool, functional("modern_services", "modern_services_field"))
+    formula_var("functional_trade_circulation", bool, functional("trade_circulation", "main_business_trade_circulation"))
+    formula_var("functional_foreign_investment", bool, functional("foreign_investment", "mofcom_recognised_investment_company", False))
+
+    def growth_common(e, period, parameters):
+        p = parameters(period).headquarters
+        other = (e("comprehensive", period) | e("functional_general", period) | e("functional_modern_services", period)
+                 | e("functional_trade_circulation", period) | e("functional_foreign_investment", period))
+        ok = e("basic3", period) & ge(e("years_operating_in_kunming", period), p.growth_min_years_operating)
+        if p.growth_only_if_not_other_types:
+            ok = ok & ~other
+        window = int(p.growth_window_years)
+        for k in range(1, window + 1):
+            cur = e(f"tax_{k}", period)
+            ok = ok & e(f"has_{k}", period) & ge(cur, p.growth_min_local_tax_each_year)
+            if k < window or p.growth_needs_year_before:
+                prev = e(f"tax_{k + 1}", period)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rate = np.where(prev > 0, (cur - prev) / np.where(prev > 0, prev, 1.0), np.where(cur > 0, np.inf, 0.0))
+                ok = ok & e(f"has_{k + 1}", period) & gt(rate, p.growth_min_rate)
+        return ok
+
+    formula_var("growth_common", bool, growth_common)
+
+    def growth(kind, flag, measure="revenue_last_year_yuan"):
+        def f(e, period, parameters):
+            p = parameters(period).headquarters
+            return e("growth_common", period) & e(flag, period) & ge(e(measure, period), p[f"growth_{kind}_min_revenue"])
+        return f
+
+    formula_var("growth_finance", bool, growth("finance", "financial_institution"))
+    formula_var("growth_high_tech", bool, growth("high_tech", "high_tech_certified", "high_tech_output_yuan"))
+    formula_var("growth_logistics", bool, growth("logistics", "key_logistics_enterprise"))
+    formula_var("growth_culture", bool, growth("culture", "qualified_cultural_enterprise"))
+    formula_var("growth_traditional", bool, growth("traditional", "traditional_advantage_industry"))
+
+    def eligible(e, period, parameters):
+        return (e("comprehensive", period) | e("functional_general", period) | e("functional_modern_services", period)
+                | e("functional_trade_circulation", period) | e("functional_foreign_investment", period)
+                | e("growth_finance", period) | e("growth_high_tech", period) | e("growth_logistics", period)
+                | e("growth_culture", period) | e("growth_traditional", period))
+
+    formula_var("hq_eligible", bool, eligible)
+
+    # 59号 四(五) and 四(七)
+    def land_transfer_reward(e, period, parameters):
+        scale = parameters(period).agriculture.land_transfer_reward  # a single-amount scale
+        area = e("area_mu", period)
+        return area * scale.calc(area)
+
+    formula_var("land_transfer_reward", float, land_transfer_reward)
+
+    District = Enum("District", {f"d{i}": name for i, name in enumerate(DISTRICTS)})
+    Township = Enum("Township", {f"t{i}": name or "（无）" for i, name in enumerate(TOWNSHIPS)})
+    tbs.add_variable(type("district", (Variable,), {"value_type": Enum, "possible_values": District, "default_value": District.d0,
+                                                     "entity": Enterprise, "definition_period": YEAR}))
+    tbs.add_variable(type("township", (Variable,), {"value_type": Enum, "possible_values": Township, "default_value": Township.t0,
+                                                     "entity": Enterprise, "definition_period": YEAR}))
+
+    def city_share(e, period, parameters):
+        p = parameters(period).agriculture
+        dist = _decode(e("district", period).decode_to_str(), District)
+        town = _decode(e("township", period).decode_to_str(), Township)
+        in_town = np.isin(town, p.cost_share_townships) & (dist == p.cost_share_township_district)
+        return np.select([in_town, np.isin(dist, p.cost_share_jinning_counties), np.isin(dist, p.cost_share_basin_counties)],
+                         [p.cost_share_township_city_share, p.cost_share_jinning_city_share, p.cost_share_basin_city_share], 0.0)
+
+    def _decode(names, enum):
+        lut = {k: enum[k].value for k in enum.__members__}
+        keys = np.array(list(lut))
+        vals = np.array(list(lut.values()), dtype=object)
+        idx = np.searchsorted(keys, names, sorter=np.argsort(keys))
+        return vals[np.argsort(keys)[idx]]
+
+    formula_var("city_share", float, city_share)
+
+    def half_up(a):
+        return np.sign(a) * np.floor(np.abs(a) * 100.0 + 0.5) / 100.0
+
+    def city_yuan(e, period, parameters):
+        return half_up(e("land_transfer_reward", period) * e("city_share", period))
+
+    def county_yuan(e, period, parameters):
+        amount = e("land_transfer_reward", period)
+        return np.where(e("city_share", period) > 0, half_up(amount - e("city_yuan", period)), 0.0)
+
+    formula_var("city_yuan", float, city_yuan)
+    formula_var("county_yuan", float, county_yuan)
+    return tbs, District, Township
+
+
+def openfisca_run(tbs, inputs: dict, outputs: list[str]) -> dict:
+    from openfisca_core.simulations import SimulationBuilder
+
+    n = len(next(iter(inputs.values())))
+    sim = SimulationBuilder().build_default_simulation(tbs, n)
+    period = str(AS_OF.year)
+    for k, v in inputs.items():
+        sim.set_input(k, period, v)
+    return {k: sim.calculate(k, period) for k in outputs}
+
+
+def of_hq_inputs(c: dict) -> dict:
+    years = c["local_tax_share_by_year_yuan"]
+    out = {k: v for k, v in c.items() if k not in ("as_of", "local_tax_share_by_year_yuan")}
+    for k in range(1, 5):
+        out[f"tax_{k}"] = years[AS_OF.year - k].astype(np.int64)
+        out[f"has_{k}"] = np.ones(len(out["subsidiaries"]), dtype=bool)
+    return out
+
+
+def of_land_inputs(c: dict, District, Township) -> dict:
+    dmap = {v.value: v.name for v in District}
+    tmap = {(v.value if v.value != "（无）" else ""): v.name for v in Township}
+    d = np.array([dmap[x] for x in c["district"]])
+    t = np.array([tmap[x] for x in c["township"]])
+    return {"area_mu": c["area_mu"].astype(np.int64), "district": d, "township": t}
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def timed(fn, *args, repeat: int = 1):
+    best, out = None, None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn(*args)
+        s = time.perf_counter() - t
+        best = s if best is None else min(best, s)
+    return best, out
+
+
+def single_latency(samples: int = 2000) -> dict:
+    hq_case = {
+        "registered_in_kunming": True, "pays_tax_in_kunming": True, "fits_industrial_policy": True, "clean_record": True,
+        "revenue_share_from_subsidiaries": 0.3, "subsidiaries": 3, "capital_or_net_assets_yuan": 1e8,
+        "revenue_last_year_yuan": 5e8, "local_tax_share_by_year_yuan": {"2010": 2.5e7, "2009": 2e7, "2008": 1.5e7, "2007": 1e7},
+        "years_operating_in_kunming": 5, "as_of": "2011-03-15",
+    }
+    cases = {
+        "headquarters.certification": hq_case,
+        "agriculture.land_transfer_reward": {"area_mu": 2500, "as_of": "2011-03-15"},
+        "agriculture.cost_share": {"district": "盘龙区", "township": "滇源镇", "amount_yuan": 375000, "as_of": "2011-03-15"},
+    }
+    out = {}
+    for rule_id, case in cases.items():
+        for _ in range(100):
+            decide(rule_id, case).to_dict()
+        ts = []
+        for _ in range(samples):
+            t = time.perf_counter()
+            d = decide(rule_id, case).to_dict()
+            ts.append(time.perf_counter() - t)
+        out[rule_id] = {"median_ms": statistics.median(ts) * 1000, "p95_ms": sorted(ts)[int(0.95 * len(ts))] * 1000,
+                        "trace_steps": len(d["trace"])}
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args(argv)
+    log = (lambda *a: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
+
+    log(f"generating {args.n:,} cases …")
+    cases = generate(args.n)
+    tbs, District, Township = openfisca_system()
+
+    results = {"n": args.n, "rules": {}}
+    # headquarters.certification
+    log("kmgov: headquarters.certification …")
+    t_k, k = timed(kmgov_hq, cases["hq"], repeat=args.repeat)
+    log("openfisca: headquarters.certification …")
+    of_outputs = ["hq_eligible", "comprehensive", "functional_general", "functional_modern_services", "functional_trade_circulation",
+                  "functional_foreign_investment", "growth_finance", "growth_high_tech", "growth_logistics", "growth_culture",
+                  "growth_traditional"]
+    t_o, o = timed(lambda c: openfisca_run(tbs, of_hq_inputs(c), of_outputs), cases["hq"], repeat=args.repeat)
+    same = bool(np.array_equal(k["outcome"] == "eligible", o["hq_eligible"]))
+    for cat in CATEGORIES:
+        same &= bool(np.array_equal(k[f"qualifies_for.{cat}"], o[cat.replace(".", "_")]))
+    counts = {cat: int(k[f"qualifies_for.{cat}"].sum()) for cat in CATEGORIES}
+    results["rules"]["headquarters.certification"] = {
+        "kmgov_s": t_k, "openfisca_s": t_o, "ratio": t_o / t_k, "same_answers": same,
+        "eligible": int((k["outcome"] == "eligible").sum()), "by_category": counts}
+
+    # agriculture.land_transfer_reward + agriculture.cost_share
+    log("kmgov: agriculture.land_transfer_reward + agriculture.cost_share …")
+    t_k, k = timed(kmgov_land, cases["land"], repeat=args.repeat)
+    log("openfisca: the same …")
+    t_o, o = timed(lambda c: openfisca_run(tbs, of_land_inputs(c, District, Township),
+                                           ["land_transfer_reward", "city_yuan", "county_yuan"]), cases["land"], repeat=args.repeat)
+    # amounts up to 10^6 元: OpenFisca's float32 results differ from float64 by at most a few fen
+    same = (np.allclose(k["amount_yuan"], o["land_transfer_reward"], rtol=0, atol=0.1)
+            and np.allclose(k["city_yuan"], o["city_yuan"], rtol=0, atol=0.1)
+            and np.allclose(k["county_yuan"], o["county_yuan"], rtol=0, atol=0.1))
+    results["rules"]["agriculture.land_transfer_reward+agriculture.cost_share"] = {
+        "kmgov_s": t_k, "openfisca_s": t_o, "ratio": t_o / t_k, "same_answers": bool(same),
+        "sum_reward_yuan": float(k["amount_yuan"].sum()), "sum_city_yuan": float(k["city_yuan"].sum())}
+
+    log("single decisions with their full trace …")
+    results["single_decision"] = single_latency()
+    results["environment"] = {"python": sys.version.split()[0], "numpy": np.__version__}
+    try:
+        import openfisca_core
+
+        results["environment"]["openfisca_core"] = getattr(openfisca_core, "__version__", None) or _dist_version("openfisca-core")
+    except ImportError:  # pragma: no cover
+        pass
+
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        print(f"\n{args.n:,} cases")
+        print(f"{'rule':<58} {'kmgov s':>9} {'OpenFisca s':>12} {'ratio':>7}  same")
+        for rid, r in results["rules"].items():
+            print(f"{rid:<58} {r['kmgov_s']:>9.3f} {r['openfisca_s']:>12.3f} {r['ratio']:>6.1f}×  {r['same_answers']}")
+        print("\nsingle decision with full trace (median / p95, ms)")
+        for rid, r in results["single_decision"].items():
+            print(f"  {rid:<40} {r['median_ms']:.3f} / {r['p95_ms']:.3f}  ({r['trace_steps']} steps)")
+    ok = all(r["same_answers"] for r in results["rules"].values())
+    return 0 if ok else 1
+
+
+def _dist_version(name):
+    from importlib.metadata import version
+
+    return version(name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
