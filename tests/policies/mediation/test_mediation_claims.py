@@ -172,7 +172,9 @@ def test_scope_pages_and_auditor(folk):
     assert aud.get(f"/mediation/claims/{ref}/").status_code == 200
     assert step(aud, "mediation-claim", ref, "submit").status_code == 403
     assert len(aud.get("/api/v1/mediation/records").json()) == 4
-    assert client_for(folk.panlong_justice).get("/mediation/claims/").status_code == 200
+    page = client_for(folk.panlong_justice).get("/mediation/claims/")
+    assert page.status_code == 200 and ref in page.content.decode() and "/mediation/records/" in page.content.decode()
+    assert ref not in client_for(folk.wuhua_justice).get("/mediation/claims/").content.decode()
 
 
 @pytest.mark.django_db

@@ -166,11 +166,12 @@ class MediationClaim(Case):
         when = local(now).date()
         records = list(self.claimable_records().select_for_update())
         total = city = Decimal("0")
-        share = param("city_share_of_rewards", when)
         for r in records:
             d = reward_for(r.grade, self.county, when)
             r.reward_yuan = money(d.outputs["amount_yuan"])
-            r.city_yuan = money(r.reward_yuan * Decimal(str(share)))
+            split = decide("mediation.reward_split", {"amount_yuan": float(r.reward_yuan),
+                                                      "as_of": when.isoformat()})
+            r.city_yuan = money(split.outputs["city_yuan"])
             r.claim = self
             r.save(update_fields=["reward_yuan", "city_yuan", "claim"])
             total += r.reward_yuan

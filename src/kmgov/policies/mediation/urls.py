@@ -11,7 +11,8 @@ R = {"model": MediationReport}
 
 urlpatterns = [
     path("mediation/records/", views.records, name="records"),
-    path("mediation/claims/", caseviews.case_list, C, name="claims"),
+    path("mediation/claims/", caseviews.case_list, {**C, "template": "mediation/claims.html"},
+         name="claims"),
     path("mediation/claims/<str:reference>/", caseviews.case_detail,
          {**C, "template": "mediation/claim_detail.html", "extra": views.claim_extra}, name="claim"),
     path("mediation/reports/", caseviews.case_list, R, name="reports"),
