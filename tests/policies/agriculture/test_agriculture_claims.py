@@ -295,3 +295,55 @@ def test_two_county_approvals_at_once(folk):
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], StateChanged), results
     assert AuditEntry.objects.filter(action="ag-claim.county_approve").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_claims_at_once_never_pass_the_plan(folk):
+    # 晋宁 2011 plan 18900亩 (附件1): 10000 + 10000 = 20000亩 would pass it
+    from kmgov.procedures.ledger import budget_ensure
+
+    # the plan's lock row exists already (as after the county's first claim of the year)
+    budget_ensure("agriculture.plan.jinning.2011", label="晋宁县2011年调整面积计划（亩）", cap=18900)
+    refs = [new_claim(folk.jinning_agri) for _ in range(2)]
+    for ref in refs:
+        add(folk.jinning_agri, ref, "conversion", 10000000, area_mu=10000, from_use="grain",
+            to_use="nursery")
+    seen = [AgricultureClaim.objects.get(reference=r) for r in refs]
+    jobs = [lambda c=c: case_transition(c, "submit", actor=folk.jinning_agri) for c in seen]
+    results = [None, None]
+    import time
+
+    from django_fsm.signals import pre_transition
+
+    def slow(sender, **kwargs):
+        time.sleep(0.3)  # both hold their own case row and reach the plan check together
+
+    pre_transition.connect(slow, sender=AgricultureClaim, dispatch_uid="slow-plan")
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(2)
+
+        def run(i):
+            try:
+                barrier.wait(5)
+                results[i] = jobs[i]()
+            except Exception as exc:  # noqa: BLE001
+                results[i] = exc
+            finally:
+                connection.close()
+
+        ts = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        [t.start() for t in ts]
+        [t.join(30) for t in ts]
+    else:
+        for i, job in enumerate(jobs):
+            try:
+                results[i] = job()
+            except Exception as exc:  # noqa: BLE001
+                results[i] = exc
+    pre_transition.disconnect(dispatch_uid="slow-plan", sender=AgricultureClaim)
+    from django.core.exceptions import ValidationError
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), results
+    assert "plan" in errors[0].message_dict
+    assert AgricultureClaim.objects.filter(state="county_review").count() == 1

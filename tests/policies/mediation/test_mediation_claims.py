@@ -221,6 +221,14 @@ def test_concurrent_claims_never_pass_the_cap(folk):
     jobs = [lambda: case_transition(c1, "submit", actor=folk.panlong_justice),
             lambda: case_transition(c2, "submit", actor=folk.wuhua_justice)]
     results = [None, None]
+    import time
+
+    from django_fsm.signals import pre_transition
+
+    def slow(sender, **kwargs):
+        time.sleep(0.3)  # both hold their own claim row and reach the budget together
+
+    pre_transition.connect(slow, sender=MediationClaim, dispatch_uid="slow-budget")
     if connection.vendor == "postgresql":
         barrier = threading.Barrier(2)
 
@@ -242,6 +250,7 @@ def test_concurrent_claims_never_pass_the_cap(folk):
                 results[i] = job()
             except Exception as exc:  # noqa: BLE001
                 results[i] = exc
+    pre_transition.disconnect(dispatch_uid="slow-budget", sender=MediationClaim)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], BudgetExceeded), results
     total = Budget.objects.get(key="mediation.total")

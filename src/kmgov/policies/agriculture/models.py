@@ -21,7 +21,7 @@ from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
     AT_COUNTY, Await, Procedure, condition, register, state_field, step,
 )
-from kmgov.procedures.ledger import money, payment_record
+from kmgov.procedures.ledger import Budget, budget_ensure, money, payment_record
 from kmgov.procedures.models import Case
 from kmgov.rules import PARAMETERS, decide
 
@@ -137,6 +137,14 @@ class AgricultureClaim(Case):
                 "over": over, "overridden": bool(self.plan_override_reason)}
 
     def _check_plan(self, now) -> None:
+        # One county-year at a time: claims submitted at the same moment queue on this row
+        # (each step already holds its own case row, so the order case → plan row is the same
+        # for all and cannot deadlock); the second then counts the first.
+        key = f"agriculture.plan.{self.county.code}.{self.year}"
+        budget_ensure(key, label=f"{self.county}{self.year}年调整面积计划（亩）",
+                      cap=plan_mu(self.county, self.year, now.date()) or 0,
+                      citation=f"{DOC} 附件1")
+        Budget.objects.select_for_update().get(key=key)
         st = self.plan_status(now.date())
         if st["plan_mu"] is None and st["this_claim_mu"] and not self.plan_override_reason:
             raise ValidationError({"plan": f"{self.county}不在附件1调整计划表中，报账须经市领导小组办公室确认"})
