@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from kmgov.core.calendar import (
-    TZ, CalendarRangeError, DayCount, add_days, add_working_days, deadline_after,
+    TZ, CalendarRangeError,
+    is_provisional, DayCount, add_days, add_working_days, deadline_after,
     holiday_data, holiday_name, is_business_hours, last_day_of, is_make_up_day, is_working_day,
     next_working_moment, working_days_between,
 )
@@ -93,12 +94,19 @@ def test_next_working_moment():
     assert next_working_moment(at(2010, 10, 8, 18, 0)) == at(2010, 10, 9, 9, 0)
 
 
-def test_data_covers_2010_to_2026_and_refuses_beyond():
+def test_data_covers_2010_to_2026_then_counts_provisionally_then_refuses():
     data = holiday_data()
     assert (data.first_year, data.last_year) == (2010, 2026)
     assert set(data.notices) == set(range(2010, 2027))
+    # 2027's notice is not on file: weekdays work, except the holidays whose solar dates
+    # 《全国年节及纪念日放假办法》 fixes (元旦 1 Jan, 劳动节 1–2 May, 国庆节 1–3 Oct).
+    assert is_provisional(D(2027, 1, 4)) and not is_provisional(D(2026, 12, 31))
+    assert is_working_day(D(2027, 1, 4))          # a Monday
+    assert not is_working_day(D(2027, 1, 1))      # 元旦, a Friday
+    assert not is_working_day(D(2027, 10, 1))     # 国庆节
+    assert not is_working_day(D(2027, 1, 9))      # a Saturday
     with pytest.raises(CalendarRangeError, match="超出节假日数据范围"):
-        is_working_day(D(2027, 1, 4))
+        is_working_day(D(2030, 1, 7))
     with pytest.raises(CalendarRangeError):
         is_working_day(D(2009, 12, 31))
 

@@ -252,10 +252,11 @@ def test_unscoped_step_city_department_records_any_countys_filing(people, new_ca
 def test_deadline_beyond_the_calendar_is_refused_and_nothing_written(people, new_case):
     case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
     entries = AuditEntry.objects.count()
-    # 10 calendar days from 25 Dec 2026 end in 2027, whose holidays are not yet published.
-    with pytest.raises(DeadlineUncountable, match="超出节假日数据范围（2010—2026年）") as exc:
+    # 10 calendar days from 25 Dec 2029 end in 2030: past the three years after the last
+    # notice on file (2026) that are counted provisionally.
+    with pytest.raises(DeadlineUncountable, match="超出节假日数据范围（2010—2026年") as exc:
         case_transition(case, "return_for_changes", actor=people.office, reason="补正",
-                        now=at(2026, 12, 25, 10))
+                        now=at(2029, 12, 25, 10))
     assert exc.value.status == 409
     case.refresh_from_db()
     assert case.state == "submitted" and AuditEntry.objects.count() == entries

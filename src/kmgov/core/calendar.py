@@ -3,8 +3,12 @@
 A day is a working day when it is Monday to Friday and not inside a public-holiday period, or
 when it is a Saturday or Sunday the State Council made a make-up working day (调休上班). The
 holiday periods and make-up days of each year are data (`data/holidays.yaml`), copied from the
-State Council General Office's yearly notice; counting outside the years listed there raises
-`CalendarRangeError` instead of silently treating unknown holidays as working days.
+State Council General Office's yearly notice. Counting before the first year listed raises
+`CalendarRangeError`. For the few years after the last one listed (the next notice is
+published late in the year before), days are counted *provisionally*: Monday to Friday, less
+the holidays whose dates are fixed by 《全国年节及纪念日放假办法》 (元旦 1 Jan, 劳动节 1–2 May,
+国庆节 1–3 Oct); `is_provisional()` tells, and the trace of a deadline should say so. Add the
+year's notice to `data/holidays.yaml` as soon as it is published.
 
 Counting follows the convention of Chinese law on periods (民法通则 第一百五十四条, in force in
 2010; now 民法典 第二百零一条、第二百零三条): the day on which a period starts is not counted,
@@ -90,14 +94,28 @@ def holiday_data() -> HolidayData:
     return HolidayData(int(raw["first_year"]), int(raw["last_year"]), off, make_up, notices)
 
 
+#: Years after the last notice on file that are still counted, provisionally.
+PROVISIONAL_YEARS = 3
+
+#: Holidays whose solar dates the law fixes (《全国年节及纪念日放假办法》, 2024 revision): the
+#: only ones known before a year's notice. Lunar holidays and make-up days are not.
+FIXED_HOLIDAYS: dict[tuple[int, int], str] = {
+    (1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节",
+    (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节",
+}
+
+
+def is_provisional(d: dt.date | dt.datetime) -> bool:
+    """True for a day of a year whose holiday notice is not on file yet."""
+    return _as_date(d).year > holiday_data().last_year
+
+
 def _check_range(d: dt.date) -> None:
     data = holiday_data()
-    # The last days of December may be make-up days of the next year's notice; the year
-    # after the last known one is unknown (its New Year holiday may start on 30 Dec).
-    if not (data.first_year <= d.year <= data.last_year):
+    if not (data.first_year <= d.year <= data.last_year + PROVISIONAL_YEARS):
         raise CalendarRangeError(
-            f"日期 {d.isoformat()} 超出节假日数据范围（{data.first_year}—{data.last_year}年），"
-            "请先补充该年度国务院办公厅节假日安排"
+            f"日期 {d.isoformat()} 超出节假日数据范围（{data.first_year}—{data.last_year}年，"
+            f"其后{PROVISIONAL_YEARS}年暂按法定固定节日计算），请先补充该年度国务院办公厅节假日安排"
         )
 
 
@@ -118,6 +136,8 @@ def holiday_name(d: dt.date | dt.datetime) -> str | None:
     """The public holiday the day belongs to, or None."""
     d = _as_date(d)
     _check_range(d)
+    if is_provisional(d):
+        return FIXED_HOLIDAYS.get((d.month, d.day))
     return holiday_data().off_days.get(d)
 
 
@@ -130,6 +150,8 @@ def is_make_up_day(d: dt.date | dt.datetime) -> bool:
 def is_working_day(d: dt.date | dt.datetime) -> bool:
     d = _as_date(d)
     _check_range(d)
+    if is_provisional(d):
+        return d.weekday() < 5 and (d.month, d.day) not in FIXED_HOLIDAYS
     data = holiday_data()
     if d in data.make_up_days:
         return True
@@ -236,7 +258,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 
 __all__ = [
-    "TZ", "OFFICE_HOURS", "DayCount", "CalendarRangeError", "holiday_data", "holiday_name",
+    "TZ", "OFFICE_HOURS", "DayCount", "CalendarRangeError", "is_provisional", "holiday_data", "holiday_name",
     "is_make_up_day", "is_working_day", "next_working_day", "add_working_days", "add_days",
     "end_of_day", "last_day_of", "deadline_after", "is_business_hours", "next_working_moment",
     "working_days_between", "local",

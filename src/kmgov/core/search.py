@@ -2,8 +2,8 @@
 
 Text is segmented once when indexed (`segmented` holds space-separated words); a query is
 segmented the same way. SQLite ranks with FTS5's bm25; PostgreSQL with ts_rank_cd over
-`to_tsvector('simple', segmented)` (the 'simple' configuration keeps the words as jieba cut
-them). Candidates whose raw text contains the query as typed get a bonus, so a phrase that
+a stored `to_tsvector('simple', segmented)` column (the 'simple' configuration keeps the words
+as jieba cut them). Candidates whose raw text contains the query as typed get a bonus, so a phrase that
 appears in one place only comes first. Both databases answer the same questions.
 """
 
@@ -148,12 +148,12 @@ def _candidates(qwords: list[str], sources, op: str, limit: int) -> list[tuple[i
         params: list = [match]
     else:
         tsq = f" {'&' if op == 'AND' else '|'} ".join(_pg_quote(w) for w in qwords)
+        # `tsv` is a stored generated column (migration 0004) with a GIN index.
         sql = (
-            "SELECT e.id, ts_rank_cd(to_tsvector('simple', e.segmented), "
-            "to_tsquery('simple', %s)) AS score FROM core_searchentry e "
-            "WHERE to_tsvector('simple', e.segmented) @@ to_tsquery('simple', %s)"
+            "SELECT e.id, ts_rank_cd(e.tsv, q) AS score "
+            "FROM core_searchentry e, to_tsquery('simple', %s) q WHERE e.tsv @@ q"
         )
-        params = [tsq, tsq]
+        params = [tsq]
     if sources:
         sql += f" AND e.source IN ({','.join(['%s'] * len(sources))})"
         params += list(sources)
