@@ -1,13 +1,16 @@
-"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json). Kernel routers are mounted
-here; policy modules add theirs through `kmgov.registry`."""
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json): the kernel's routers and
+each policy module's, mounted here (this channel module may name policies; the kernel never does)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
 from kmgov.core.api import router as core_router
 from kmgov.gazette.api import router as gazette_router
+from kmgov.policies.agriculture.api import router as agriculture_router
 from kmgov.policies.buildings.api import router as buildings_router
+from kmgov.policies.forestry.api import router as forestry_router
 from kmgov.policies.headquarters.api import router as headquarters_router
+from kmgov.policies.mediation.api import router as mediation_router
 from kmgov.procedures.api import render_error as _procedure_refusal
 from kmgov.procedures.api import router as procedures_router
 from kmgov.procedures.errors import ProcedureError
@@ -43,3 +46,7 @@ api.add_router("/gazette", gazette_router)
 api.add_router("/rules", rules_router)
 api.add_router("/headquarters", headquarters_router)
 api.add_router("/buildings", buildings_router)
+
+api.add_router("/forestry", forestry_router)
+api.add_router("/agriculture", agriculture_router)
+api.add_router("/mediation", mediation_router)

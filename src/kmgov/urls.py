@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("kmgov.rules.urls")),
     path("", include("kmgov.policies.headquarters.urls")),
     path("", include("kmgov.policies.buildings.urls")),
+    path("", include("kmgov.policies.forestry.urls")),
+    path("", include("kmgov.policies.agriculture.urls")),
+    path("", include("kmgov.policies.mediation.urls")),
 ]

@@ -146,3 +146,30 @@ def case_attach(request, procedure: str, reference: str, key: Form[str],
     case = selectors.case_get(procedure=procedure, reference=reference, user=request.user)
     services.attachment_add(case, key=key, file=file, name=file.name or "", actor=request.user)
     return case_out(case, request.user)
+
+
+class PaymentOut(Schema):
+    case_reference: str
+    tranche: str
+    label: str
+    amount: str
+    payer: str
+    payee: str
+    paid_at: str
+    paid_by: str | None
+    citation: str
+    note: str
+
+
+def payment_out(p) -> dict:
+    return dict(case_reference=p.case_reference, tranche=p.tranche, label=p.label,
+                amount=str(p.amount), payer=p.payer.code, payee=p.payee.code,
+                paid_at=p.paid_at.isoformat(),
+                paid_by=p.paid_by.username if p.paid_by_id else None, citation=p.citation,
+                note=p.note)
+
+
+@router.get("/ledger/{procedure}", response={200: list[PaymentOut], 404: ErrorOut},
+            auth=LOGIN_REQUIRED, summary="一项办事程序的支付台账（按权限范围）")
+def ledger(request, procedure: str):
+    return [payment_out(p) for p in selectors.payments_visible(procedure, request.user)]

@@ -56,6 +56,19 @@ def resolve_org(case: "Case", at: OrgResolver) -> "OrgUnit":
     return OrgUnit.objects.get(code=at)  # an org code
 
 
+def county_department(suffix: str) -> Callable[["Case"], "OrgUnit"]:
+    """A resolver: the department `<county code>-<suffix>` of the case's county (e.g.
+    "forestry" → 盘龙区林业局 for a case under 盘龙区)."""
+    from kmgov.core.models import OrgUnit
+
+    def resolve(case: "Case") -> "OrgUnit":
+        county = resolve_org(case, AT_COUNTY)
+        return OrgUnit.objects.get(code=f"{county.code}-{suffix}")
+
+    resolve.__name__ = f"county_department_{suffix}"
+    return resolve
+
+
 @dataclass(frozen=True)
 class Await:
     """What the case waits for next, and from whom: the applicant, or a role at a unit."""
@@ -153,6 +166,9 @@ class StepSpec:
     deadlines: tuple[DeadlineRule, ...] = ()
     reason_required: bool = False
     scope: str = "org"  # SCOPE_ORG or SCOPE_ANY
+    # Where the roles must be held (a unit resolved from the case, e.g. the county forestry
+    # bureau or the city finance bureau); None: at a unit whose subtree contains the case.
+    at: OrgResolver | None = None
 
     def describe_actors(self) -> str:
         from kmgov.core.models import Role
@@ -177,6 +193,7 @@ def step(
     reason_required: bool = False,
     scope: str = SCOPE_ORG,
     field_name: str = "state",
+    at: OrgResolver | None = None,
 ):
     """Declare a step of a procedure: a django-fsm-2 transition plus the kernel's rules.
 
@@ -196,7 +213,7 @@ def step(
         spec = StepSpec(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
-            deadlines=tuple(deadlines), reason_required=reason_required, scope=scope,
+            deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)

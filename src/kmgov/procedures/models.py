@@ -193,3 +193,6 @@ class Attachment(CaseRef):
         indexes = [models.Index(fields=["content_type", "object_id"])]
         verbose_name = "附件"
         verbose_name_plural = "附件"
+
+
+from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)

@@ -21,7 +21,13 @@ def case_visible(case: Case, user) -> bool:
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
-    if can_see_org(user, case.org, roles=set(CASE_READER_ROLES)):
+    readers = set(CASE_READER_ROLES)
+    if can_see_org(user, case.org, roles=readers):
+        return True
+    # Units that take part in the case's route without containing it (e.g. the county
+    # forestry bureau for a township's project, step(at=...)): their holders read it too.
+    units = getattr(case, "participant_units", None)
+    if units and any(can_see_org(user, u, roles=readers) for u in units()):
         return True
     # Those who act on the procedure's cases wherever they are (a step with SCOPE_ANY).
     roles = unscoped_roles(type(case)) - {Role.PUBLIC}
@@ -44,8 +50,14 @@ def step_allowed(case: Case, spec: StepSpec, user) -> bool:
     if spec.applicant and case.applicant_id is not None and case.applicant_id == user.pk:
         return True
     roles = spec.roles - {Role.PUBLIC, Role.AUDITOR}
+    if not roles:
+        return False
+    if spec.at is not None:
+        from .declare import resolve_org
+
+        return has_role(user, *roles, within=resolve_org(case, spec.at))
     within = None if spec.scope == SCOPE_ANY else case.org
-    return bool(roles) and has_role(user, *roles, within=within)
+    return has_role(user, *roles, within=within)
 
 
 def steps_available(case: Case, user) -> list[StepSpec]:
@@ -86,3 +98,24 @@ def inbox_for(user, *, include_done: bool = False) -> QuerySet[InboxItem]:
 def open_items_for_case(case: Case) -> QuerySet[InboxItem]:
     ct = ContentType.objects.get_for_model(type(case))
     return InboxItem.objects.filter(content_type=ct, object_id=case.pk, done_at__isnull=True)
+
+
+def cases_visible(model, user, *, limit: int = 2000) -> list[Case]:
+    """The cases of a procedure the user may read (newest first): through the org tree, as
+    applicant, or as a participant unit of the route (see `case_visible`)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = model.objects.select_related("org", "applicant").order_by("-created_at", "-id")
+    return [c for c in qs[:limit] if case_visible(c, user)]
+
+
+def payments_visible(procedure: str, user):
+    """The payments ledger of a procedure, restricted to cases the user may read."""
+    from .ledger import Payment
+
+    model = procedure_model(procedure)
+    rows = list(Payment.objects.filter(procedure=procedure).select_related(
+        "payer", "payee", "paid_by").order_by("paid_at", "id"))
+    cases = {c.pk: c for c in model.objects.filter(pk__in={r.object_id for r in rows})
+             .select_related("org")}
+    return [r for r in rows if r.object_id in cases and case_visible(cases[r.object_id], user)]

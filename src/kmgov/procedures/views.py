@@ -3,6 +3,7 @@ registered procedure (its state, documents, history, and the steps the reader ma
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -30,9 +31,10 @@ _ACTION_LABELS = {"create": "创建", "attachment_add": "上传材料", "reminde
                   "escalation": "逾期督办"}
 
 
-@login_required
-def case_detail(request, procedure: str, reference: str):
-    case = _case_or_404(request, procedure, reference)
+def case_context(request, case) -> dict:
+    """What the case page shows; policy pages extending procedures/case.html reuse it."""
+    from .ledger import payments_of
+
     labels = dict(type(case)._meta.get_field("state").flatchoices)
     history = [
         {"entry": e, "what": e.extra.get("step") or _ACTION_LABELS.get(
@@ -42,7 +44,7 @@ def case_detail(request, procedure: str, reference: str):
     ]
     checklist = case.procedure.checklist
     attachments = [{"label": checklist.get(a.key, a.key), "a": a} for a in case.attachments()]
-    return render(request, "procedures/case.html", {
+    return {
         "case": case,
         "proc": case.procedure,
         "steps": selectors.steps_available(case, request.user),
@@ -51,7 +53,24 @@ def case_detail(request, procedure: str, reference: str):
         "open_items": selectors.open_items_for_case(case),
         "can_attach": case.state in case.procedure.editable_states and bool(
             case.procedure.checklist),
-    })
+        "payments": payments_of(case),
+    }
+
+
+@login_required
+def case_detail(request, procedure: str, reference: str):
+    case = _case_or_404(request, procedure, reference)
+    return render(request, "procedures/case.html", case_context(request, case))
+
+
+def _back(request, procedure: str, reference: str):
+    """Back to the page the form was on (a policy's own case page), else the generic one."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("procedures:case", procedure=procedure, reference=reference)
 
 
 @login_required
@@ -64,9 +83,13 @@ def case_step(request, procedure: str, reference: str, name: str):
             expected_state=request.POST.get("expected_state") or case.state)
     except ProcedureError as exc:
         messages.error(request, exc.message)
+    except ValidationError as exc:  # bad data refused by the step itself; nothing written
+        messages.error(request, "；".join(
+            f"{k}：{'、'.join(v)}" for k, v in exc.message_dict.items())
+            if hasattr(exc, "error_dict") else "；".join(exc.messages))
     else:
         messages.success(request, f"已办理：{case.state_label()}")
-    return redirect("procedures:case", procedure=procedure, reference=reference)
+    return _back(request, procedure, reference)
 
 
 @login_required
@@ -84,4 +107,4 @@ def case_attach(request, procedure: str, reference: str):
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已上传：{upload.name}")
-    return redirect("procedures:case", procedure=procedure, reference=reference)
+    return _back(request, procedure, reference)

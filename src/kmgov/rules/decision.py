@@ -74,6 +74,18 @@ class Decision:
     as_of: str
     interpretations: list[dict]
 
+    def reasons(self) -> list[str]:
+        """The unmet conditions in Chinese, each with its provision (for refusal messages)."""
+        out = []
+        for u in self.unmet:
+            text = u.get("condition", "")
+            if u.get("threshold") is not None:
+                text += f"（{u.get('field')} = {u.get('value')}，{u.get('comparison')} {u.get('threshold')}）"
+            if u.get("reference"):
+                text += f"〔{u['reference'].split('：')[0]}〕"
+            out.append(text)
+        return out
+
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"rule": self.rule}
         if self.outcome is not None:

@@ -305,3 +305,29 @@ def county_tasks_check(c: Ctx):
         issues.append({"where": "61号 四(二)", "printed": pt, "recomputed": a + b})
     return {"outcome": "consistent" if not issues else "inconsistent", "sum_wan_mu": s, "plan_wan_mu": total,
             "inconsistencies": issues}
+
+
+class VillageDecisionInput(RuleInput):
+    attendance: int = Field(ge=1, description="到会人数（村民会议或村民代表会议）")
+    votes_for: int = Field(ge=0, description="同意人数")
+
+
+@rule(
+    "forestry.village_decision",
+    title="集体林地改造的村民民主决策",
+    inputs=VillageDecisionInput,
+    outputs=("share_for",),
+    outcomes=("agreed", "not_agreed"),
+    refusals=("not_agreed",),
+    cite=[(DOC, "五(五)", "属集体经营的林地，须按村民委员会组织法的有关规定，经民主决策同意，并报县级林业行政主管部门审批")],
+    vectorised=False,
+)
+def village_decision(c: Ctx):
+    """五(五)：集体经营的林地须经民主决策同意；按村民委员会组织法取到会人员过半数（解释性参数）。"""
+    x = c.x
+    share = x.votes_for / x.attendance
+    ok = c.threshold("同意人数超过到会人数的半数", share, "village_decision_majority", field="votes_for")
+    c.condition("同意人数不超过到会人数", x.votes_for <= x.attendance, field="votes_for",
+                values={"votes_for": x.votes_for, "attendance": x.attendance})
+    ok = ok and x.votes_for <= x.attendance
+    return {"outcome": "agreed" if ok else "not_agreed", "share_for": share}

@@ -116,3 +116,25 @@ def phase(c: Ctx):
             found = (name, s, e)
     c.step("所处阶段", found[0], values={"on": d.isoformat()})
     return {"phase": found[0], "phase_start": found[1], "phase_end": found[2]}
+
+
+class SplitInput(RuleInput):
+    amount_yuan: float = Field(ge=0, description="奖励金额（元）")
+
+
+@rule(
+    "mediation.reward_split",
+    title="奖励经费的市、县分担",
+    inputs=SplitInput,
+    outputs=("city_yuan", "county_yuan", "city_share"),
+    cite=[(DOC, A + "三(二)4", "奖励经费总额为600万元，由市、县两级财政分担……市级财政安排人民调解“以奖代补”工作试行经费300万元")],
+)
+def reward_split(c: Ctx):
+    """三(二)4：600万元由市、县两级分担，市级300万元；每笔的市级比例为解释性参数（300/600）。"""
+    x = c.x
+    share = c.p("city_share_of_rewards")
+    city = c.round(x.amount_yuan * share, 2)
+    county = c.round(x.amount_yuan - city, 2)
+    c.step("市级 = 奖励 × 市级比例；县级 = 奖励 − 市级", city,
+           values={"amount_yuan": x.amount_yuan, "city_share": share, "county_yuan": county})
+    return {"city_yuan": city, "county_yuan": county, "city_share": share}

@@ -1,0 +1,292 @@
+"""昆政发〔2010〕61号: the forest transformation project (FO-4, FO-5) as a procedure.
+
+Route by ownership (五(五)): household / transferred land → township forestry station review →
+county forestry approval; collective land → village democratic decision → county; enterprise
+or state land → county. Money (四(三), 五(四)): 50 % of the subsidy when the design is
+approved, the rest after acceptance (county self-check, then city spot-check, 五(七)).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from kmgov.core.calendar import local
+from kmgov.core.models import OrgUnit, Role
+from kmgov.procedures.declare import (
+    Await, Procedure, condition, county_department, register, state_field, step,
+)
+from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
+from kmgov.procedures.models import Case
+from kmgov.rules import decide
+
+DOC = "昆政发〔2010〕61号"
+CITY_FORESTRY = "city-forestry"
+CITY_FINANCE = "city-finance"
+
+
+class Ownership(models.TextChoices):
+    HOUSEHOLD = "household", "分包到户的林地"
+    TRANSFERRED = "transferred", "流转到户的林地"
+    COLLECTIVE = "collective", "集体经营的林地"
+    ENTERPRISE = "enterprise", "企业的林地"
+    STATE = "state", "国有林地"
+
+
+STATION_ROUTE = (Ownership.HOUSEHOLD, Ownership.TRANSFERRED)
+
+
+class Method(models.TextChoices):
+    HARVEST_REGENERATION = "harvest_regeneration", "采伐更新"
+    SPECIES_REPLACEMENT = "species_replacement", "树种更替"
+    TENDING = "tending", "森林抚育"
+    REJUVENATION = "rejuvenation", "复壮改造"
+    COMPREHENSIVE = "comprehensive", "综合改造"
+    REPLANTING = "replanting", "补植补造"
+    CLOSURE = "closure", "封山育林"
+    STRUCTURE_IMPROVEMENT = "structure_improvement", "改善林分结构"
+    CLEAR_CUTTING = "clear_cutting", "皆伐性改造"
+
+
+# The site categories of 三(三) (inputs of the rule forestry.allowed_methods).
+SITE_FLAGS = {
+    "public_welfare_forest": "公益林", "key_water_conservation": "重点水源涵养区的森林",
+    "key_water_source": "重点水源区", "city_facing_mountain": "城镇面山",
+    "road_facing_mountain": "主要交通沿线面山", "dianchi_basin": "滇池流域",
+}
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    STATION_REVIEW = "station_review", "乡（镇）林业站审核中"
+    COUNTY_REVIEW = "county_review", "县级林业主管部门审批中"
+    RETURNED = "returned", "退回补正"
+    DESIGN_APPROVED = "design_approved", "设计已批准，待拨付首期补助"
+    IN_PROGRESS = "in_progress", "首期补助已拨付，实施中"
+    SELF_CHECKED = "self_checked", "县级自查合格，待市级抽检"
+    ACCEPTED = "accepted", "验收合格，待拨付余款"
+    COMPLETED = "completed", "补助已全部拨付"
+    REJECTED = "rejected", "不予批准"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REVOKED = "revoked", "已撤销（补助追回）"
+
+
+def township_of(case) -> OrgUnit:
+    """The township (乡镇) whose forestry station reviews a household's application."""
+    node = case.org
+    while node is not None:
+        if node.kind == "township":
+            return node
+        node = node.parent
+    raise ValidationError({"org": "分包到户或流转到户的林地须属于某一乡（镇），由乡（镇）林业站审核"})
+
+
+def _method_check(case) -> list[str]:
+    inputs = {k: bool(case.site_flags.get(k)) for k in SITE_FLAGS}
+    inputs["method"] = case.method
+    d = decide("forestry.allowed_methods", inputs)
+    return d.reasons() if d.outcome == "forbidden" else []
+
+
+def _decision_check(case) -> list[str]:
+    if case.ownership != Ownership.COLLECTIVE:
+        return []
+    if not (case.decision_date and case.decision_attendance and case.decision_votes_for is not None):
+        return ["集体经营的林地须录入村民民主决策（日期、到会人数、同意人数）〔昆政发〔2010〕61号 五(五)〕"]
+    d = decide("forestry.village_decision", {"attendance": case.decision_attendance,
+                                             "votes_for": case.decision_votes_for})
+    return d.reasons() if d.outcome == "not_agreed" else []
+
+
+EDITABLE = ("holder_name", "area_mu", "pilot", "method", "site_flags", "subcompartment",
+            "decision_date", "decision_attendance", "decision_votes_for")
+
+
+def _apply_edits(case, data: dict) -> None:
+    """Fields the applicant may correct when (re)submitting after a return."""
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "不能在此修改该字段"})
+    for k, v in data.items():
+        field = case._meta.get_field(k)
+        setattr(case, k, field.to_python(v) if k != "site_flags" else v)
+
+
+@register
+class ForestProject(Case):
+    """A low/medium-yield forest transformation project; `org` is the unit holding the land
+    (the township or village for households and collectives, the enterprise/forest farm)."""
+
+    state = state_field(State.choices, default=State.DRAFT)
+    ownership = models.CharField("林地权属", max_length=16, choices=Ownership.choices)
+    holder_name = models.CharField("林权所有者/经营单位", max_length=100)
+    subcompartment = models.CharField("小班号", max_length=100, blank=True)
+    area_mu = models.DecimalField("改造面积（亩）", max_digits=12, decimal_places=2,
+                                  validators=[MinValueValidator(Decimal("0.01"))])
+    pilot = models.BooleanField("试点项目", default=False)
+    method = models.CharField("改造方式", max_length=32, choices=Method.choices)
+    site_flags = models.JSONField("所处区域（三(三)）", default=dict, blank=True)
+    decision_date = models.DateField("民主决策日期", null=True, blank=True)
+    decision_attendance = models.PositiveIntegerField("到会人数", null=True, blank=True)
+    decision_votes_for = models.PositiveIntegerField("同意人数", null=True, blank=True)
+    subsidy_yuan = models.DecimalField("核定补助（元）", max_digits=14, decimal_places=2,
+                                       null=True, blank=True)
+    design_tranche_yuan = models.DecimalField("设计批准后拨付（元）", max_digits=14,
+                                              decimal_places=2, null=True, blank=True)
+    acceptance_tranche_yuan = models.DecimalField("验收后拨付（元）", max_digits=14,
+                                                  decimal_places=2, null=True, blank=True)
+    subsidy_decision = models.JSONField("补助计算过程", default=dict, blank=True)
+
+    procedure = Procedure(
+        code="forest", name="中低产林改造项目", reference_prefix="DCL",
+        checklist={"design": "改造作业设计", "decision": "村民会议决议", "application": "改造申请书"},
+        editable_states=(State.DRAFT, State.RETURNED),
+        citation=f"{DOC} 五(五)",
+    )
+
+    class Meta:
+        verbose_name = "中低产林改造项目"
+        verbose_name_plural = "中低产林改造项目"
+
+    def clean(self):
+        bad = set(self.site_flags or {}) - set(SITE_FLAGS)
+        if bad:
+            raise ValidationError({"site_flags": f"未知的区域类别：{'、'.join(sorted(bad))}"})
+
+    def participant_units(self):
+        county = self.org.county_level()
+        codes = [CITY_FORESTRY, CITY_FINANCE] + ([f"{county.code}-forestry"] if county else [])
+        return list(OrgUnit.objects.filter(code__in=codes))
+
+    # ------------------------------------------------------------ submission
+
+    @step(source=[State.DRAFT, State.RETURNED], target=State.STATION_REVIEW,
+          label="提交乡（镇）林业站审核", applicant=True,
+          conditions=[condition("该申请应走此路线：分包到户或流转到户的林地由乡（镇）林业站审核",
+                                field="ownership")(lambda c: c.ownership in STATION_ROUTE)],
+          awaits=Await(what="审核改造申请并上报县级林业主管部门", role=Role.TOWNSHIP_STAFF,
+                       at=township_of))
+    def submit_to_station(self, *, actor, reason, now, **data):
+        self._submit(now, data)
+
+    @step(source=[State.DRAFT, State.RETURNED], target=State.COUNTY_REVIEW,
+          label="报县级林业主管部门审批", applicant=True,
+          conditions=[condition("分包到户或流转到户的林地须先经乡（镇）林业站审核",
+                                field="ownership")(lambda c: c.ownership not in STATION_ROUTE)],
+          awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
+                       at=county_department("forestry")))
+    def submit(self, *, actor, reason, now, **data):
+        self._submit(now, data)
+
+    def _submit(self, now, data):
+        _apply_edits(self, data)
+        self.full_clean(exclude=["state"])
+        errors = {}
+        if reasons := _method_check(self):
+            errors["method"] = "；".join(reasons)
+        if reasons := _decision_check(self):
+            errors["decision_votes_for"] = "；".join(reasons)
+        if errors:
+            raise ValidationError(errors)
+        self.submitted_at = now
+
+    # ------------------------------------------------------------ township station
+
+    @step(source=State.STATION_REVIEW, target=State.COUNTY_REVIEW, label="林业站审核通过，报县审批",
+          roles=[Role.TOWNSHIP_STAFF], at=township_of,
+          awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
+                       at=county_department("forestry")))
+    def station_approve(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.STATION_REVIEW, target=State.RETURNED, label="林业站退回补正",
+          roles=[Role.TOWNSHIP_STAFF], at=township_of, reason_required=True,
+          awaits=Await(what="按审核意见补正后重新提交", applicant=True))
+    def station_return(self, *, actor, reason, now, **data):
+        pass
+
+    # ------------------------------------------------------------ county forestry
+
+    @step(source=State.COUNTY_REVIEW, target=State.DESIGN_APPROVED, label="批准改造及作业设计",
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
+          conditions=[condition("须上传改造作业设计", field="attachments")(
+              lambda c: c.has_attachment("design"))],
+          awaits=Await(what="拨付首期（50%）补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+    def approve_design(self, *, actor, reason, now, **data):
+        d = decide("forestry.transformation_subsidy",
+                   {"area_mu": float(self.area_mu), "pilot": self.pilot,
+                    "as_of": local(now).date().isoformat()})
+        self.subsidy_yuan = money(d.outputs["amount_yuan"])
+        self.design_tranche_yuan = money(d.outputs["on_design_approval_yuan"])
+        self.acceptance_tranche_yuan = money(d.outputs["after_acceptance_yuan"])
+        self.subsidy_decision = d.to_dict()
+
+    @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县林业主管部门退回补正",
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True,
+          awaits=Await(what="按审批意见补正后重新提交", applicant=True))
+    def county_return(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.COUNTY_REVIEW, target=State.REJECTED, label="不予批准",
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True)
+    def reject(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=[State.DRAFT, State.STATION_REVIEW, State.COUNTY_REVIEW, State.RETURNED],
+          target=State.WITHDRAWN, label="撤回申请", applicant=True)
+    def withdraw(self, *, actor, reason, now, **data):
+        pass
+
+    # ------------------------------------------------------------ money and acceptance
+
+    @step(source=State.DESIGN_APPROVED, target=State.IN_PROGRESS, label="拨付首期补助（50%）",
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE,
+          awaits=Await(what="改造完成后组织县级自查", role=Role.COUNTY_DEPARTMENT,
+                       at=county_department("forestry")))
+    def pay_design(self, *, actor, reason, now, **data):
+        self._pay("design", "设计批准后首期补助（50%）", self.design_tranche_yuan, actor, now,
+                  f"{DOC} 四(三)")
+
+    @step(source=State.IN_PROGRESS, target=State.SELF_CHECKED, label="县级自查合格",
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
+          awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY))
+    def self_check(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label="市级抽检合格",
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
+          awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+    def spot_check_pass(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label="市级抽检不合格，整改",
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
+          awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
+                       at=county_department("forestry")))
+    def spot_check_fail(self, *, actor, reason, now, **data):
+        pass
+
+    @step(source=State.ACCEPTED, target=State.COMPLETED, label="拨付其余补助",
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
+    def pay_acceptance(self, *, actor, reason, now, **data):
+        self._pay("acceptance", "验收后其余补助", self.acceptance_tranche_yuan, actor, now,
+                  f"{DOC} 四(三)")
+
+    @step(source=[State.DESIGN_APPROVED, State.IN_PROGRESS, State.SELF_CHECKED, State.ACCEPTED],
+          target=State.REVOKED, label="撤销项目并追回已拨补助", roles=[Role.CITY_DEPARTMENT],
+          at=CITY_FORESTRY, reason_required=True)
+    def revoke(self, *, actor, reason, now, **data):
+        for p in payments_of(self).filter(reverses__isnull=True, amount__gt=0):
+            payment_clawback(p, tranche=f"clawback:{p.tranche}", amount=p.amount, actor=actor,
+                             reason=reason, case=self, now=now)
+
+    def _pay(self, tranche, label, amount, actor, now, citation):
+        county = self.org.county_level()
+        payment_record(self, tranche=tranche, label=label, amount=amount,
+                       payer=OrgUnit.objects.get(code=CITY_FINANCE),
+                       payee=OrgUnit.objects.get(code=f"{county.code}-forestry"),
+                       actor=actor, citation=citation, now=now,
+                       note=f"{self.holder_name} {self.area_mu}亩")
