@@ -230,6 +230,20 @@ def step(
 
 
 @dataclass(frozen=True)
+class Participants:
+    """Units that take part in a procedure's route without containing its cases, and so read
+    them: `units` (org codes, e.g. the city finance bureau that pays) read every case;
+    `county_departments` (suffixes, e.g. "forestry") make the department `<county>-<suffix>`
+    read the cases of its own county. Declared as data so that lists are one SQL query."""
+
+    units: tuple[str, ...] = ()
+    county_departments: tuple[str, ...] = ()
+
+
+NO_PARTICIPANTS = Participants()
+
+
+@dataclass(frozen=True)
 class Procedure:
     """A procedure's identity and its kernel-level parameters."""
 

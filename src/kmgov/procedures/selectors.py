@@ -6,9 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from kmgov.core.models import AuditEntry, Role
-from kmgov.core.scope import can_see_org, has_role, user_assignments
+from kmgov.core.scope import has_role, user_assignments
 
-from .declare import SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles
+from .declare import (
+    NO_PARTICIPANTS, SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles,
+)
 from .errors import CaseNotFound
 from .models import Case, InboxItem
 
@@ -16,22 +18,47 @@ from .models import Case, InboxItem
 CASE_READER_ROLES = frozenset(Role.values) - {Role.PUBLIC}
 
 
+def visibility_q(model, user, *, participants=None, org_field: str = "org",
+                 county_field: str | None = None,
+                 applicant_field: str | None = "applicant") -> Q | None:
+    """The SQL condition for the rows of `model` the user may read, or None for none at all.
+
+    Through the org tree (a reader role held at a unit containing the row's unit), as the
+    applicant, as a participant unit of the route (`model.participants`), or everywhere for
+    roles that act on the procedure's cases wherever they are (steps with SCOPE_ANY)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "is_superuser", False):
+        return Q()
+    unscoped = unscoped_roles(model) - {Role.PUBLIC} if hasattr(model, "procedure") else set()
+    cond = Q(pk__in=[])
+    if applicant_field:
+        cond |= Q(**{applicant_field: user})
+    participants = participants or getattr(model, "participants", None) or NO_PARTICIPANTS
+    for a in user_assignments(user):
+        if a.role not in CASE_READER_ROLES:
+            continue
+        if a.role in unscoped or a.org.code in participants.units:
+            return Q()
+        cond |= Q(**{f"{org_field}__path__startswith": a.org.path})
+        county = a.org.parent if a.org.kind == "department" else None
+        if county is not None and any(
+            a.org.code == f"{county.code}-{suffix}" for suffix in participants.county_departments
+        ):
+            if county_field:
+                cond |= Q(**{county_field: county})
+            else:
+                cond |= Q(**{f"{org_field}__path__startswith": county.path})
+    return cond
+
+
 def case_visible(case: Case, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
-    readers = set(CASE_READER_ROLES)
-    if can_see_org(user, case.org, roles=readers):
-        return True
-    # Units that take part in the case's route without containing it (e.g. the county
-    # forestry bureau for a township's project, step(at=...)): their holders read it too.
-    units = getattr(case, "participant_units", None)
-    if units and any(can_see_org(user, u, roles=readers) for u in units()):
-        return True
-    # Those who act on the procedure's cases wherever they are (a step with SCOPE_ANY).
-    roles = unscoped_roles(type(case)) - {Role.PUBLIC}
-    return bool(roles) and has_role(user, *roles)
+    q = visibility_q(type(case), user)
+    return q is not None and type(case).objects.filter(q, pk=case.pk).exists()
 
 
 def case_get(*, procedure: str, reference: str, user) -> Case:
@@ -100,13 +127,13 @@ def open_items_for_case(case: Case) -> QuerySet[InboxItem]:
     return InboxItem.objects.filter(content_type=ct, object_id=case.pk, done_at__isnull=True)
 
 
-def cases_visible(model, user, *, limit: int = 2000) -> list[Case]:
-    """The cases of a procedure the user may read (newest first): through the org tree, as
-    applicant, or as a participant unit of the route (see `case_visible`)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    qs = model.objects.select_related("org", "applicant").order_by("-created_at", "-id")
-    return [c for c in qs[:limit] if case_visible(c, user)]
+def cases_visible(model, user) -> QuerySet:
+    """The cases of a procedure the user may read, newest first: one SQL query (slice it)."""
+    q = visibility_q(model, user)
+    if q is None:
+        return model.objects.none()
+    return (model.objects.filter(q).select_related("org", "applicant")
+            .order_by("-created_at", "-id"))
 
 
 def payments_visible(procedure: str, user):
@@ -114,8 +141,6 @@ def payments_visible(procedure: str, user):
     from .ledger import Payment
 
     model = procedure_model(procedure)
-    rows = list(Payment.objects.filter(procedure=procedure).select_related(
-        "payer", "payee", "paid_by").order_by("paid_at", "id"))
-    cases = {c.pk: c for c in model.objects.filter(pk__in={r.object_id for r in rows})
-             .select_related("org")}
-    return [r for r in rows if r.object_id in cases and case_visible(cases[r.object_id], user)]
+    visible = cases_visible(model, user).values("pk")
+    return (Payment.objects.filter(procedure=procedure, object_id__in=visible)
+            .select_related("payer", "payee", "paid_by").order_by("paid_at", "id"))

@@ -19,6 +19,7 @@ from django.db import models
 
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Participants,
     AT_COUNTY, Await, Procedure, condition, register, state_field, step,
 )
 from kmgov.procedures.ledger import Budget, budget_ensure, money, payment_record
@@ -103,8 +104,7 @@ class AgricultureClaim(Case):
     def county(self) -> OrgUnit:
         return self.org.county_level()
 
-    def participant_units(self):
-        return list(OrgUnit.objects.filter(code__in=[CITY_AGRICULTURE, CITY_FINANCE]))
+    participants = Participants(units=(CITY_AGRICULTURE, CITY_FINANCE))
 
     def clean(self):
         years = PARAMETERS["agriculture.plan_years"].at(dt.date(2010, 6, 22)).value \

@@ -17,6 +17,7 @@ from django.db import models
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Participants,
     Await, Procedure, condition, county_department, register, state_field, step,
 )
 from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
@@ -156,10 +157,9 @@ class ForestProject(Case):
         if bad:
             raise ValidationError({"site_flags": f"未知的区域类别：{'、'.join(sorted(bad))}"})
 
-    def participant_units(self):
-        county = self.org.county_level()
-        codes = [CITY_FORESTRY, CITY_FINANCE] + ([f"{county.code}-forestry"] if county else [])
-        return list(OrgUnit.objects.filter(code__in=codes))
+    # The county forestry bureau approves its townships' projects; the city bureau spot-checks
+    # and the city finance bureau pays (61号): they read the cases their route brings them.
+    participants = Participants(units=(CITY_FORESTRY, CITY_FINANCE), county_departments=("forestry",))
 
     # ------------------------------------------------------------ submission
 

@@ -11,6 +11,7 @@ from django.db import models
 
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Participants,
     Await, Procedure, condition, documents_attached, register, state_field, step,
 )
 from kmgov.procedures.ledger import budget_draw, budget_ensure, budget_release, money, payment_record
@@ -152,8 +153,7 @@ class MediationClaim(Case):
     def county(self) -> OrgUnit:
         return self.org.county_level()
 
-    def participant_units(self):
-        return list(OrgUnit.objects.filter(code__in=[CITY_JUSTICE, CITY_FINANCE]))
+    participants = Participants(units=(CITY_JUSTICE, CITY_FINANCE))
 
     def claimable_records(self):
         return MediationRecord.objects.filter(county=self.county, claim__isnull=True,
@@ -259,8 +259,7 @@ class MediationReport(Case):
         verbose_name = "“以奖代补”总结报告"
         verbose_name_plural = "“以奖代补”总结报告"
 
-    def participant_units(self):
-        return list(OrgUnit.objects.filter(code__in=[CITY_JUSTICE]))
+    participants = Participants(units=(CITY_JUSTICE,))
 
     def report_deadline(self):
         import datetime as dt

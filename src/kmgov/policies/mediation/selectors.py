@@ -3,25 +3,30 @@ bureau and government their county's, the city justice and finance bureaus and t
 
 from __future__ import annotations
 
-from kmgov.core.models import OrgUnit
-from kmgov.core.scope import can_see_org, reach_paths
-from kmgov.procedures.selectors import CASE_READER_ROLES
+from kmgov.procedures.declare import Participants
+from kmgov.procedures.selectors import visibility_q
 
 from .models import CITY_FINANCE, CITY_JUSTICE, MediationRecord
 
 
+# A record's route: the committee, its county's justice bureau, the city justice and finance
+# bureaus (as for the claims drawn on it).
+RECORD_ROUTE = Participants(units=(CITY_JUSTICE, CITY_FINANCE), county_departments=("justice",))
+
+
+def _records_q(user):
+    return visibility_q(MediationRecord, user, participants=RECORD_ROUTE, org_field="committee",
+                        county_field="county", applicant_field=None)
+
+
 def record_visible(rec: MediationRecord, user) -> bool:
-    roles = set(CASE_READER_ROLES)
-    if can_see_org(user, rec.committee, roles=roles):
-        return True
-    units = list(OrgUnit.objects.filter(
-        code__in=[f"{rec.county.code}-justice", CITY_JUSTICE, CITY_FINANCE]))
-    return any(can_see_org(user, u, roles=roles) for u in units)
+    q = _records_q(user)
+    return q is not None and MediationRecord.objects.filter(q, pk=rec.pk).exists()
 
 
-def records_visible(user, *, limit: int = 5000) -> list[MediationRecord]:
-    if not reach_paths(user, set(CASE_READER_ROLES)):
-        return []
-    qs = MediationRecord.objects.select_related("committee", "county", "claim").order_by(
-        "-agreement_signed_on", "-id")[:limit]
-    return [r for r in qs if record_visible(r, user)]
+def records_visible(user):
+    q = _records_q(user)
+    if q is None:
+        return MediationRecord.objects.none()
+    return MediationRecord.objects.filter(q).select_related("committee", "county", "claim").order_by(
+        "-agreement_signed_on", "-id")
