@@ -81,3 +81,10 @@ def test_bearer_token_acts_as_its_user_and_a_wrong_token_is_refused(people):
     assert c.get("/api/v1/orgs/panlong/staff", **auth).status_code == 404
     bad = c.get("/api/v1/orgs/wuhua/staff", HTTP_AUTHORIZATION="Bearer nope")
     assert bad.status_code == 401 and "invalid" in bad.json()["detail"]
+
+
+def test_audit_limit_out_of_range_is_a_422_naming_the_field(people):
+    c = _login(people["city"], "pw-city-1")
+    r = c.get("/api/v1/audit", {"limit": -1})
+    assert r.status_code == 422 and "limit" in r.content.decode()
+    assert len(c.get("/api/v1/audit", {"limit": 1}).json()) == 1

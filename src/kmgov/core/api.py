@@ -1,5 +1,5 @@
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from . import selectors
 
@@ -68,7 +68,8 @@ def org_staff(request, code: str):
 
 
 @router.get("/audit", response=list[AuditOut], summary="审计记录（按权限范围）")
-def audit(request, org: str | None = None, limit: int = 100):
+def audit(request, org: str | None = None,
+          limit: int = Query(100, ge=1, le=1000, description="最多返回条数")):
     if not request.user.is_authenticated:
         raise Http404("请先登录")
     return [
@@ -76,5 +77,5 @@ def audit(request, org: str | None = None, limit: int = 100):
              object_type=e.object_type, object_id=e.object_id,
              org=e.org.code if e.org else None, from_state=e.from_state, to_state=e.to_state,
              reason=e.reason)
-        for e in selectors.audit_entries(user=request.user, org_code=org, limit=min(limit, 1000))
+        for e in selectors.audit_entries(user=request.user, org_code=org, limit=limit)
     ]

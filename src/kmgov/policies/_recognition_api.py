@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
@@ -72,10 +72,11 @@ def make_router(model, *, tags: list[str], create: Callable[..., Any]) -> Router
     @router.get("/applications", response=list[ListItemOut], auth=LOGIN_REQUIRED,
                 summary="申报列表（按角色与权限范围）", operation_id=f"{code}_list_applications")
     def list_applications(request, state: str | None = None, year: int | None = None,
-                          county: str | None = None, limit: int = 200):
+                          county: str | None = None,
+                          limit: int = Query(200, ge=1, le=1000, description="最多返回条数")):
         qs = cases_for(model, request.user, state=state, year=year, county=county)
         out = []
-        for c in qs[: min(limit, 1000)]:
+        for c in qs[:limit]:
             county_unit = c.org.county_level()
             out.append(dict(reference=c.reference, title=c.title, state=c.state,
                             state_label=c.state_label(), year=c.year, org=c.org.code,
