@@ -28,3 +28,7 @@ def _invalid(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/gazette", gazette_router)
+
+from kmgov.hotline.api import install as _install_hotline  # noqa: E402
+
+_install_hotline(api)

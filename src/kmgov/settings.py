@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "kmgov.core",
     "kmgov.gazette",
     "kmgov.web",
+    "kmgov.hotline",
 ]
 
 MIDDLEWARE = [

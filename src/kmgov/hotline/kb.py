@@ -1,0 +1,221 @@
+"""Answering in Chinese: the knowledge base and the gazette searched with the kernel's
+word-segmented full-text index (`kmgov.core.search`), with citizens' words mapped to the
+gazette's (synonyms), and only authorised, unexpired entries given as answers (116号 三(三)).
+
+Ranking: each word of the question (filler words dropped) is looked up in the index with its
+synonyms; an entry scores the sum of the words it contains, each weighted by how rare the word
+is (inverse document frequency), words in the entry's question counting more. A question's
+rare words ("碳汇", "楼宇", "调解") thus decide, its common ones ("补助", "申请") only break ties.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kmgov.core import search
+from kmgov.core.models import SearchEntry
+
+ENTRY_SOURCE = "hotline.entry"
+NODE_SOURCE = "gazette.node"
+
+# Words of the hotline's domain that jieba would cut apart (added to the kernel's list).
+DOMAIN_WORDS = [
+    "96128", "12345", "以奖代补", "零申报", "中低产林", "碳汇林", "租地", "楼宇经济", "总部企业",
+    "绿色通道服务卡", "两卡一书", "四包三落实", "群测群防", "一岗双责", "质检全覆盖", "住房公积金",
+    "公积金", "交通违章", "路况", "医保", "社保", "供水", "供电", "燃气", "煤气", "公交",
+    "劳动力", "技能培训", "贷款贴息", "亿元楼", "职能型总部", "综合型总部", "成长型总部",
+    "滑坡", "泥石流", "隐患点", "调解协议", "写字楼", "商务楼宇", "质量监督", "监督站",
+    "避险卡", "明白卡", "警示", "告诫", "专报", "提示", "告知", "苗木", "园林园艺",
+    "行政审批", "政务服务管理局", "市长热线", "联络员", "抚育", "树种更替", "碳足迹", "碳补偿",
+    "碳汇造林", "森林覆盖率", "入驻率", "联审会议", "报账制", "外商投资", "采购中心", "下属企业",
+    "汛期", "值班", "应急预案", "演练", "特种作业", "持证上岗", "安全费用", "土地流转",
+    "承包经营权", "限额采伐", "胸径", "人民调解", "调解员", "疑难", "纠纷", "滇池流域",
+]
+
+# Words that carry no meaning in a question ("请问…怎么办呢").
+STOP_WORDS = frozenset("""
+请问 问 问一下 一下 我 我们 你 你们 他 她 它 的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 没有 和 与 及 或 或者 还 还是
+就 都 也 要 想 想问 想知道 知道 请 帮 帮忙 能 能不能 可以 可不可以 会 怎么 怎么样 怎样 如何 什么 啥 哪 哪里
+哪儿 哪个 哪些 谁 多少 几 多 么样 这 那 这个 那个 这些 那些 一个 个 给 被 把 让 对 对于 关于 到 从 向 为 为了
+如果 要是 的话 现在 目前 今年 一般 具体 情况 问题 事情 事 一些 有些 有没有 是不是 咨询 了解 打听 告诉 说 讲
+昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
+""".split())
+
+NODE_WEIGHT = 0.75  # a KB entry written for citizens ranks above a raw gazette paragraph
+
+
+@dataclass
+class Answer:
+    kind: str  # "entry" | "node"
+    score: float
+    title: str
+    text: str
+    citation: str
+    url: str
+    org: str = ""
+    org_code: str = ""
+    valid_from: str | None = None
+    valid_to: str | None = None
+    authorised_by: str = ""
+    rule_url: str = ""
+    entry_id: int | None = None
+    key: str = ""
+    matched: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind, "score": round(self.score, 4), "title": self.title,
+            "text": self.text, "citation": self.citation, "url": self.url,
+            "org": self.org, "org_code": self.org_code, "valid_from": self.valid_from,
+            "valid_to": self.valid_to, "authorised_by": self.authorised_by,
+            "rule_url": self.rule_url, "entry_id": self.entry_id, "key": self.key,
+        }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Control characters dropped (a tab or newline is kept), surrounding space trimmed."""
+    return _CONTROL.sub("", text or "").strip()
+
+
+def synonym_groups() -> list[list[str]]:
+    from .models import Synonym
+
+    return [[str(w) for w in g] for g in Synonym.objects.values_list("words", flat=True)]
+
+
+def _variants(word: str, groups) -> list[str]:
+    for g in groups:
+        if word in g:
+            return list(dict.fromkeys([word, *g]))
+    return [word]
+
+
+def query_words(query: str) -> list[str]:
+    out = []
+    for w in search.words(clean_text(query)):
+        if w in STOP_WORDS or len(w) == 1 and not w.isdigit() and w not in "林税亩":
+            continue
+        out.append(w)
+    return list(dict.fromkeys(out))
+
+
+# --- the index of entries -----------------------------------------------------------------
+
+
+def entry_index_text(entry, groups) -> str:
+    """The text an entry is found by: its question, answer and keywords, plus every synonym
+    of a word it contains, so a caller's word finds the entry written in the gazette's."""
+    base = f"{entry.question}\n{entry.answer}\n{entry.keywords}"
+    extra = []
+    for g in groups:
+        if any(w in base for w in g):
+            extra.extend(w for w in g if w not in base)
+    return base + ("\n" + " ".join(extra) if extra else "")
+
+
+def entries_reindex(entries) -> None:
+    entries = list(entries)
+    if not entries:
+        return
+    search.remove_refs(ENTRY_SOURCE, [e.pk for e in entries])
+    groups = synonym_groups()
+    search.index_entries([
+        SearchEntry(source=ENTRY_SOURCE, ref_id=e.pk, title=e.question[:255],
+                    url=f"/hotline/entries/{e.pk}/", body=entry_index_text(e, groups),
+                    group=e.org.code[:64], weight=1.0)
+        for e in entries
+    ])
+
+
+# --- answering ----------------------------------------------------------------------------
+
+
+def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
+            org=None) -> list[Answer]:
+    """Ranked answers to a question: authorised entries (and, if asked, gazette nodes)."""
+    from .models import EntryStatus, KbEntry
+
+    on = on or timezone.localdate()
+    qwords = query_words(query)
+    if not qwords:
+        return []
+    sources = [ENTRY_SOURCE, NODE_SOURCE] if include_nodes else [ENTRY_SOURCE]
+    groups = synonym_groups()
+    total = max(SearchEntry.objects.filter(source__in=sources).count(), 1)
+    scores: dict[int, float] = {}
+    matched: dict[int, list[str]] = {}
+    entries_by_id: dict[int, SearchEntry] = {}
+    for w in qwords:
+        variants = _variants(w, groups)
+        hit_ids: dict[int, SearchEntry] = {}
+        for v in variants:
+            for h in search.search(v, sources=sources, limit=400, pool=400):
+                hit_ids.setdefault(h.entry.id, h.entry)
+        if not hit_ids:
+            continue
+        idf = math.log(1 + total / len(hit_ids))
+        for i, e in hit_ids.items():
+            entries_by_id[i] = e
+            in_title = any(v in e.title for v in variants)
+            scores[i] = scores.get(i, 0.0) + idf * (1.6 if in_title else 1.0)
+            matched.setdefault(i, []).append(w)
+    if not scores:
+        return []
+    # The question typed whole in an entry's text: a strong sign.
+    phrase = re.sub(r"\s+", "", clean_text(query))
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(limit * 8, 40)]
+    entry_refs = [entries_by_id[i].ref_id for i, _ in ranked
+                  if entries_by_id[i].source == ENTRY_SOURCE]
+    qs = KbEntry.objects.filter(pk__in=entry_refs, status=EntryStatus.ACTIVE,
+                                valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    kb = {e.pk: e for e in qs}
+    out: list[Answer] = []
+    for i, s in ranked:
+        se = entries_by_id[i]
+        if phrase and len(phrase) >= 4 and phrase in se.body:
+            s *= 1.5
+        if se.source == ENTRY_SOURCE:
+            e = kb.get(se.ref_id)
+            if e is None:
+                continue  # withdrawn, expired, not yet valid or outside the asked department
+            out.append(Answer(
+                kind="entry", score=s, title=e.question, text=e.answer, citation=e.citation,
+                url=e.citation_url, org=e.org.name, org_code=e.org.code,
+                valid_from=e.valid_from.isoformat(),
+                valid_to=e.valid_to.isoformat() if e.valid_to else None,
+                authorised_by=e.authorised_by, rule_url=e.rule_url, entry_id=e.pk, key=e.key,
+                matched=matched[i]))
+        elif include_nodes and org is None:
+            out.append(Answer(
+                kind="node", score=s * NODE_WEIGHT, title=se.title, text=se.body[:400],
+                citation=se.title, url=se.url, matched=matched[i]))
+    out.sort(key=lambda a: (-a.score, a.kind != "entry", a.entry_id or 0))
+    return out[:limit]
+
+
+def best_answer(query: str, *, on=None):
+    """The entry the desk may answer with at once, or None: the top hit must be an authorised
+    entry that covers most of the question's meaningful words."""
+    qwords = query_words(query)
+    if not qwords:
+        return None
+    hits = answers(query, limit=1, include_nodes=False, on=on)
+    if not hits:
+        return None
+    top = hits[0]
+    if len(set(top.matched)) / len(qwords) < 0.5:
+        return None
+    from .models import KbEntry
+
+    return KbEntry.objects.get(pk=top.entry_id)
