@@ -43,7 +43,7 @@ STOP_WORDS = frozenset("""
 就 都 也 要 想 想问 想知道 知道 请 帮 帮忙 能 能不能 可以 可不可以 会 怎么 怎么样 怎样 如何 什么 啥 哪 哪里
 哪儿 哪个 哪些 谁 多少 几 多 么样 这 那 这个 那个 这些 那些 一个 个 给 被 把 让 对 对于 关于 到 从 向 为 为了
 如果 要是 的话 现在 目前 今年 一般 具体 情况 问题 事情 事 一些 有些 有没有 是不是 咨询 了解 打听 告诉 说 讲
-昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
+以后 之后 以前 找谁 昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
 """.split())
 
 NODE_WEIGHT = 0.75  # a KB entry written for citizens ranks above a raw gazette paragraph
@@ -98,13 +98,30 @@ def _variants(word: str, groups) -> list[str]:
     return [word]
 
 
-def query_words(query: str) -> list[str]:
-    out = []
-    for w in search.words(clean_text(query)):
-        if w in STOP_WORDS or len(w) == 1 and not w.isdigit() and w not in "林税亩":
+def _meaningful(w: str) -> bool:
+    w = w.strip().lower()
+    if not w or w in STOP_WORDS or re.fullmatch(r"[\W_]+", w):
+        return False
+    return not (len(w) == 1 and not w.isdigit() and w not in "林税亩树楼")
+
+
+def query_units(query: str) -> list[tuple[str, list[str]]]:
+    """The question's words (jieba's precise cut, filler dropped), each with the shorter
+    words the index also holds for it (碳汇林 → 碳汇): a unit is matched by the word itself
+    or, for less, by one of its parts."""
+    tok = search._tokenizer()
+    units: dict[str, list[str]] = {}
+    for w in tok.cut(clean_text(query)):
+        w = w.strip().lower()
+        if not _meaningful(w) or w in units:
             continue
-        out.append(w)
-    return list(dict.fromkeys(out))
+        parts = [p.strip().lower() for p in tok.cut_for_search(w)]
+        units[w] = [p for p in dict.fromkeys(parts) if p != w and _meaningful(p)]
+    return list(units.items())
+
+
+def query_words(query: str) -> list[str]:
+    return [w for w, _ in query_units(query)]
 
 
 # --- the index of entries -----------------------------------------------------------------
@@ -144,8 +161,8 @@ def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
     from .models import EntryStatus, KbEntry
 
     on = on or timezone.localdate()
-    qwords = query_words(query)
-    if not qwords:
+    units = query_units(query)
+    if not units:
         return []
     sources = [ENTRY_SOURCE, NODE_SOURCE] if include_nodes else [ENTRY_SOURCE]
     groups = synonym_groups()
@@ -153,20 +170,34 @@ def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
     entries_by_id: dict[int, SearchEntry] = {}
-    for w in qwords:
-        variants = _variants(w, groups)
-        hit_ids: dict[int, SearchEntry] = {}
-        for v in variants:
-            for h in search.search(v, sources=sources, limit=400, pool=400):
-                hit_ids.setdefault(h.entry.id, h.entry)
-        if not hit_ids:
-            continue
-        idf = math.log(1 + total / len(hit_ids))
-        for i, e in hit_ids.items():
-            entries_by_id[i] = e
-            in_title = any(v in e.title for v in variants)
-            scores[i] = scores.get(i, 0.0) + idf * (1.6 if in_title else 1.0)
-            matched.setdefault(i, []).append(w)
+    cache: dict[str, dict[int, SearchEntry]] = {}
+
+    def lookup(term: str) -> dict[int, SearchEntry]:
+        if term not in cache:
+            found: dict[int, SearchEntry] = {}
+            for v in _variants(term, groups):
+                for h in search.search(v, sources=sources, limit=400, pool=400):
+                    found.setdefault(h.entry.id, h.entry)
+            cache[term] = found
+        return cache[term]
+
+    for word, parts in units:
+        best: dict[int, float] = {}
+        for term, factor in [(word, 1.0), *[(p, 0.5) for p in parts]]:
+            hits = lookup(term)
+            if not hits:
+                continue
+            idf = math.log(1 + total / len(hits))
+            variants = _variants(term, groups)
+            for i, e in hits.items():
+                entries_by_id[i] = e
+                in_title = any(v in e.title for v in variants)
+                s = idf * factor * (1.6 if in_title else 1.0)
+                if s > best.get(i, 0.0):
+                    best[i] = s
+        for i, s in best.items():
+            scores[i] = scores.get(i, 0.0) + s
+            matched.setdefault(i, []).append(word)
     if not scores:
         return []
     # The question typed whole in an entry's text: a strong sign.
@@ -214,7 +245,7 @@ def best_answer(query: str, *, on=None):
     if not hits:
         return None
     top = hits[0]
-    if len(set(top.matched)) / len(qwords) < 0.5:
+    if len(set(top.matched)) / len(qwords) < 0.6:
         return None
     from .models import KbEntry
 

@@ -293,9 +293,7 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     audit_record(actor=actor, action="hotline.ticket.create", obj=ticket,
                  to_state=ticket.status, extra={"number": ticket.number, "channel": channel})
     if open_now or staff and channel != Channel.PHONE:
-        if route:
-            ticket_route(ticket=ticket, actor=actor, now=now)
-        return ticket
+        return ticket_route(ticket=ticket, actor=actor, now=now) if route else ticket
     # Outside working hours nobody takes the call (116号 三(二)): a query the knowledge base
     # answers is answered at once on the web; everything else is recorded and queued.
     if channel == Channel.WEB and request_type == RequestType.QUERY:
