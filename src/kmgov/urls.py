@@ -10,4 +10,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kmgov.web.urls")),
     path("", include("kmgov.gazette.urls")),
+    path("", include("kmgov.hotline.urls")),
 ]

@@ -50,3 +50,14 @@ def admin_user(desk):
 
     return user_create(username="boss", password="pw-boss-secret", is_superuser=True,
                        roles=[("administrator", "kunming")])
+
+
+@pytest.fixture(autouse=True)
+def office_hours_now(monkeypatch):
+    """Unless a test says otherwise, "now" is a Wednesday morning in office hours, so that
+    a test's outcome does not depend on the hour at which the suite runs."""
+    from django.utils import timezone
+
+    fixed = at(2026, 11, 25, 10, 0)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    return fixed
