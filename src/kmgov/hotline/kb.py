@@ -46,6 +46,7 @@ STOP_WORDS = frozenset("""
 以后 之后 以前 找谁 昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
 """.split())
 
+CANDIDATE_POOL = 2000  # the knowledge base and an issue or two of gazette nodes
 NODE_WEIGHT = 0.75  # a KB entry written for citizens ranks above a raw gazette paragraph
 
 
@@ -155,6 +156,17 @@ def entries_reindex(entries) -> None:
 # --- answering ----------------------------------------------------------------------------
 
 
+def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
+    """Every indexed text holding any of the terms: one full-text query in the kernel's index
+    (its any-word mode), then the texts themselves, whose segmented words the ranking reads."""
+    terms = [t.lower() for t in terms if t.strip()]
+    if not terms:
+        return {}
+    ids = [i for i, _ in search._candidates(terms, sources, "OR", CANDIDATE_POOL)]
+    return SearchEntry.objects.only("id", "source", "ref_id", "title", "url", "body",
+                                    "segmented").in_bulk(ids)
+
+
 def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
             org=None) -> list[Answer]:
     """Ranked answers to a question: authorised entries (and, if asked, gazette nodes)."""
@@ -166,37 +178,31 @@ def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
         return []
     sources = [ENTRY_SOURCE, NODE_SOURCE] if include_nodes else [ENTRY_SOURCE]
     groups = synonym_groups()
+    # Every term the question can be matched by: its words, their parts, and their synonyms.
+    unit_terms = [(word, [(word, 1.0), *[(p, 0.5) for p in parts]]) for word, parts in units]
+    all_terms = {v for _, terms in unit_terms for t, _ in terms for v in _variants(t, groups)}
+    entries_by_id = _candidates(sorted(all_terms), sources)
+    if not entries_by_id:
+        return []
+    words_of = {i: set(e.segmented.split()) for i, e in entries_by_id.items()}
     total = max(SearchEntry.objects.filter(source__in=sources).count(), 1)
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
-    entries_by_id: dict[int, SearchEntry] = {}
-    cache: dict[str, dict[int, SearchEntry]] = {}
-
-    def lookup(term: str) -> dict[int, SearchEntry]:
-        if term not in cache:
-            found: dict[int, SearchEntry] = {}
-            for v in _variants(term, groups):
-                for h in search.search(v, sources=sources, limit=400, pool=400):
-                    found.setdefault(h.entry.id, h.entry)
-            cache[term] = found
-        return cache[term]
-
-    for word, parts in units:
+    for word, terms in unit_terms:
         best: dict[int, float] = {}
-        for term, factor in [(word, 1.0), *[(p, 0.5) for p in parts]]:
-            hits = lookup(term)
+        for term, factor in terms:
+            variants = _variants(term, groups)
+            hits = [i for i, ws in words_of.items() if any(v in ws for v in variants)]
             if not hits:
                 continue
             idf = math.log(1 + total / len(hits))
-            variants = _variants(term, groups)
-            for i, e in hits.items():
-                entries_by_id[i] = e
-                in_title = any(v in e.title for v in variants)
-                s = idf * factor * (1.6 if in_title else 1.0)
-                if s > best.get(i, 0.0):
-                    best[i] = s
-        for i, s in best.items():
-            scores[i] = scores.get(i, 0.0) + s
+            for i in hits:
+                in_title = any(v in entries_by_id[i].title for v in variants)
+                sc = idf * factor * (1.6 if in_title else 1.0)
+                if sc > best.get(i, 0.0):
+                    best[i] = sc
+        for i, sc in best.items():
+            scores[i] = scores.get(i, 0.0) + sc
             matched.setdefault(i, []).append(word)
     if not scores:
         return []
