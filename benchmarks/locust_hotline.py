@@ -25,12 +25,12 @@ class DeskUser(HttpUser):
     @task(1)
     def intake(self):
         q, _ = random.choice(QUESTIONS)
-        r = self.client.post("/api/v1/hotline/tickets", name="POST tickets", json={
-            "channel": "phone", "request_type": random.choice(TYPES), "text": q,
-            "caller_name": "压测", "caller_phone": "13800000000"},
-            headers={"Authorization": f"Bearer {TOKEN}"})
-        if r.status_code != 201:
-            r.failure(f"status {r.status_code}")
+        with self.client.post("/api/v1/hotline/tickets", name="POST tickets", json={
+                "channel": "phone", "request_type": random.choice(TYPES), "text": q,
+                "caller_name": "压测", "caller_phone": "13800000000"},
+                headers={"Authorization": f"Bearer {TOKEN}"}, catch_response=True) as r:
+            if r.status_code != 201:
+                r.failure(f"status {r.status_code}: {r.text[:200]}")
 
     @task(3)
     def ask(self):
