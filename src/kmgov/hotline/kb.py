@@ -35,6 +35,7 @@ DOMAIN_WORDS = [
     "碳汇造林", "森林覆盖率", "入驻率", "联审会议", "报账制", "外商投资", "采购中心", "下属企业",
     "汛期", "值班", "应急预案", "演练", "特种作业", "持证上岗", "安全费用", "土地流转",
     "承包经营权", "限额采伐", "胸径", "人民调解", "调解员", "疑难", "纠纷", "滇池流域",
+    "食药监局", "食药监", "培训费", "学技术",
 ]
 
 # Words that carry no meaning in a question ("请问…怎么办呢").
@@ -43,9 +44,10 @@ STOP_WORDS = frozenset("""
 就 都 也 要 想 想问 想知道 知道 请 帮 帮忙 能 能不能 可以 可不可以 会 怎么 怎么样 怎样 如何 什么 啥 哪 哪里
 哪儿 哪个 哪些 谁 多少 几 多 么样 这 那 这个 那个 这些 那些 一个 个 给 被 把 让 对 对于 关于 到 从 向 为 为了
 如果 要是 的话 现在 目前 今年 一般 具体 情况 问题 事情 事 一些 有些 有没有 是不是 咨询 了解 打听 告诉 说 讲
-以后 之后 以前 找谁 昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
+以后 之后 以前 找谁 几年 几个 几次 几天 几号 几点 多久 一共 总共 昆明 昆明市 市里 政府 国家 家里 我家 自己 人家 那么 这么 怎么办 办 吗？ 呢？ 得 地 着 过 又 再 才 只 很 太 更
 """.split())
 
+TOPIC_BOOST = 1.25  # an entry on the subject the question names outranks a general one
 CANDIDATE_POOL = 2000  # the knowledge base and an issue or two of gazette nodes
 NODE_WEIGHT = 0.75  # a KB entry written for citizens ranks above a raw gazette paragraph
 
@@ -156,6 +158,14 @@ def entries_reindex(entries) -> None:
 # --- answering ----------------------------------------------------------------------------
 
 
+def _topics_named(query: str) -> set[int]:
+    """The topics whose keywords the question contains."""
+    from .models import Topic
+
+    return {pk for pk, kws in Topic.objects.values_list("pk", "keywords")
+            if any(k and str(k) in query for k in kws)}
+
+
 def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
     """Every indexed text holding any of the terms: one full-text query in the kernel's index
     (its any-word mode), then the texts themselves, whose segmented words the ranking reads."""
@@ -217,6 +227,7 @@ def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
     kb = {e.pk: e for e in qs}
+    asked_topics = _topics_named(query)
     out: list[Answer] = []
     for i, s in ranked:
         se = entries_by_id[i]
@@ -226,6 +237,8 @@ def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
             e = kb.get(se.ref_id)
             if e is None:
                 continue  # withdrawn, expired, not yet valid or outside the asked department
+            if e.topic_id in asked_topics:
+                s *= TOPIC_BOOST  # the question names the entry's subject (停水 → 供水)
             out.append(Answer(
                 kind="entry", score=s, title=e.question, text=e.answer, citation=e.citation,
                 url=e.citation_url, org=e.org.name, org_code=e.org.code,
