@@ -198,3 +198,26 @@ def test_dashboard_and_xlsx(op_client, operator):
     assert wb["按渠道"]._charts  # a chart beside the table
     # The dashboard is the desk's: a citizen is sent to log in, a department is refused.
     assert Client().get("/hotline/dashboard/").status_code == 302
+
+
+def test_department_desk_edits_and_withdraws_only_its_entries(forestry_liaison):
+    from kmgov.hotline.models import KbEntry
+
+    c = Client()
+    c.force_login(forestry_liaison)
+    own, other = KbEntry.objects.get(key="fo-subsidy"), KbEntry.objects.get(key="be-window")
+    page = c.get("/hotline/desk/").content.decode()
+    assert own.question in page and other.question not in page
+    r = c.post("/hotline/desk/", {"action": "entry_update", "entry_id": own.pk,
+                                  "answer": "试点每亩 200 元，正常每亩 100 元。", "valid_to": "2026-12-31"})
+    assert r.status_code == 302
+    own.refresh_from_db()
+    assert own.answer.startswith("试点每亩") and str(own.valid_to) == "2026-12-31"
+    r = c.post("/hotline/desk/", {"action": "entry_withdraw", "entry_id": other.pk}, follow=True)
+    assert "只能维护本部门" in r.content.decode()
+    other.refresh_from_db()
+    assert other.status == "active"
+    r = c.post("/hotline/desk/", {"action": "entry_create", "org": "city-forestry",
+                                  "question": "林区防火期进山要带什么？", "answer": "入山证明。",
+                                  "valid_from": "2026-01-01", "authorised_by": "市林业局 李四"})
+    assert KbEntry.objects.filter(question="林区防火期进山要带什么？", org__code="city-forestry").exists()

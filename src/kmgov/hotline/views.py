@@ -153,6 +153,8 @@ def console_ticket(request, number: str):
                 messages.error(request, m)
         except ValueError:
             messages.error(request, "满意度应为 1–5 的整数")
+        except PermissionDenied as e:
+            messages.error(request, str(e))
     return render(request, "hotline/ticket.html", {
         "t": t, "events": selectors.ticket_events(t),
         "suggestions": kb.answers(t.text, limit=5, include_nodes=False),
@@ -183,6 +185,8 @@ def desk(request):
         except ValidationError as e:
             for m in _errors(e):
                 messages.error(request, m)
+        except PermissionDenied as e:
+            messages.error(request, str(e))
     return render(request, "hotline/desk.html", {
         "orgs": orgs,
         "tickets": selectors.department_tickets(request.user)[:200],
