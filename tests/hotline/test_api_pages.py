@@ -221,3 +221,11 @@ def test_department_desk_edits_and_withdraws_only_its_entries(forestry_liaison):
                                   "question": "林区防火期进山要带什么？", "answer": "入山证明。",
                                   "valid_from": "2026-01-01", "authorised_by": "市林业局 李四"})
     assert KbEntry.objects.filter(question="林区防火期进山要带什么？", org__code="city-forestry").exists()
+
+
+def test_routing_table_deadlines_and_platforms_are_in_the_admin(admin_user):
+    c = Client()
+    c.force_login(admin_user)
+    for model in ("routingrule", "replydeadline", "accessplatform", "synonym", "topic", "kbentry",
+                  "ticket"):
+        assert c.get(f"/admin/hotline/{model}/").status_code == 200, model
