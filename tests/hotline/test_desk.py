@@ -263,3 +263,9 @@ def test_seed_is_idempotent(desk):
     assert again["entries_created"] == 0 and again["entries_updated"] == 0
     assert again["entries"] == desk["entries"]
     assert Ticket.objects.count() == 0
+
+
+def test_a_logged_in_department_member_can_still_file_as_a_citizen(forestry_liaison):
+    t = services.ticket_create(channel="web", request_type="complaint", text="楼下噪音",
+                               actor=forestry_liaison, now=WED, source_ip="10.5.5.5")
+    assert t.status == TicketStatus.TRANSFERRED and t.assigned_org.code == "city-mayors-hotline"

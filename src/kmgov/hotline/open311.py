@@ -212,7 +212,8 @@ def requests_view(request, *, fmt):
         qs = qs.filter(number__in=[i.strip() for i in ids.split(",") if i.strip()][:MAX_REQUESTS])
     else:
         end = _parse_dt(request.GET.get("end_date"), "end_date") or timezone.now()
-        start = _parse_dt(request.GET.get("start_date"), "start_date") or end - dt.timedelta(days=DEFAULT_DAYS)
+        start = (_parse_dt(request.GET.get("start_date"), "start_date")
+                 or end - dt.timedelta(days=DEFAULT_DAYS))
         qs = qs.filter(received_at__gte=start, received_at__lte=end)
         if request.GET.get("service_code"):
             qs = qs.filter(topic__code__in=request.GET["service_code"].split(","))

@@ -88,7 +88,8 @@ def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
 
     for t in desk["topics"]:
         fields = dict(name=t["name"], docno=t.get("docno", ""), lead_org=orgs[t["lead"]],
-                      citation=t.get("citation", ""), keywords=[str(k) for k in t.get("keywords", [])],
+                      citation=t.get("citation", ""),
+                      keywords=[str(k) for k in t.get("keywords", [])],
                       group=t.get("group", ""))
         obj, created = Topic.objects.get_or_create(code=t["code"], defaults=fields)
         if not created and any(getattr(obj, k) != v for k, v in fields.items()):
@@ -105,8 +106,9 @@ def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
     if not RoutingRule.objects.exists():
         for i, r in enumerate(desk["routing"]):
             RoutingRule.objects.create(
-                order=(i + 1) * 10, request_type=r["type"], needs_answer=r.get("needs_answer", False),
-                action=r["action"], target_org=orgs.get(r.get("target")) if r.get("target") else None,
+                order=(i + 1) * 10, request_type=r["type"],
+                needs_answer=r.get("needs_answer", False), action=r["action"],
+                target_org=orgs[r["target"]] if r.get("target") else None,
                 citation=r["citation"], note=r.get("note", ""))
     for d in desk["deadlines"]:
         ReplyDeadline.objects.get_or_create(request_type=d["type"], defaults=dict(
@@ -293,7 +295,10 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     audit_record(actor=actor, action="hotline.ticket.create", obj=ticket,
                  to_state=ticket.status, extra={"number": ticket.number, "channel": channel})
     if open_now or staff and channel != Channel.PHONE:
-        return ticket_route(ticket=ticket, actor=actor, now=now) if route else ticket
+        # The desk routes what a citizen files; an operator routes what they take.
+        if not route:
+            return ticket
+        return ticket_route(ticket=ticket, actor=actor if staff else None, now=now)
     # Outside working hours nobody takes the call (116号 三(二)): a query the knowledge base
     # answers is answered at once on the web; everything else is recorded and queued.
     if channel == Channel.WEB and request_type == RequestType.QUERY:
@@ -345,7 +350,8 @@ def ticket_route(*, ticket: Ticket, actor=None, now=None, answer_entry: KbEntry 
         ticket.save()
         return ticket  # stays at the desk for an operator
     if rule.action == RoutingRule.Action.ANSWER and entry is not None:
-        return ticket_answer(ticket=ticket, entry=entry, actor=actor, now=now, citation=rule.citation)
+        return ticket_answer(ticket=ticket, entry=entry, actor=actor, now=now,
+                             citation=rule.citation)
     target = rule.target_org
     if rule.action == RoutingRule.Action.TOPIC_DEPARTMENT:
         target = ticket.topic.lead_org if ticket.topic else None
@@ -511,7 +517,8 @@ def tickets_sweep(*, now=None, actor=None) -> dict:
         elif t.due_at > now and t.reminded_at is None:
             d = deadlines.get(t.request_type)
             before = d.remind_days_before if d else 1
-            remind_on = calendar.add_working_days(calendar.local(t.due_at).date() - dt.timedelta(days=1), -before)
+            last_day = calendar.local(t.due_at).date() - dt.timedelta(days=1)
+            remind_on = calendar.add_working_days(last_day, -before)
             if today >= remind_on:
                 t.reminded_at = now
                 t.save(update_fields=["reminded_at"])

@@ -97,14 +97,16 @@ def console(request):
                 channel=request.POST.get("channel", Channel.PHONE),
                 request_type=request.POST.get("request_type", ""),
                 text=request.POST.get("text", ""), topic=request.POST.get("topic") or None,
-                caller_name=request.POST.get("name", ""), caller_phone=request.POST.get("phone", ""),
+                caller_name=request.POST.get("name", ""),
+                caller_phone=request.POST.get("phone", ""),
                 attachments=_attachments(request), actor=request.user, source_ip=_ip(request),
                 route=False)
             entry_id = request.POST.get("entry_id")
             entry = KbEntry.objects.filter(pk=entry_id).first() if entry_id else None
             if t.status == "open":
                 t = services.ticket_route(ticket=t, actor=request.user, answer_entry=entry)
-            messages.success(request, f"已受理工单 {t.number}（查询码 {t.check_code}）：{t.get_status_display()}")
+            messages.success(request, f"已受理工单 {t.number}（查询码 {t.check_code}）："
+                                      f"{t.get_status_display()}")
             return redirect("hotline:console_ticket", number=t.number)
         except ValidationError as e:
             for m in _errors(e):
