@@ -61,3 +61,13 @@ def office_hours_now(monkeypatch):
     fixed = at(2026, 11, 25, 10, 0)
     monkeypatch.setattr(timezone, "now", lambda: fixed)
     return fixed
+
+
+@pytest.fixture(autouse=True)
+def _fresh_answer_cache():
+    """Each test starts with no kept rankings (test databases reuse ids)."""
+    from kmgov.hotline import kb
+
+    kb.cache_clear()
+    yield
+    kb.cache_clear()

@@ -269,3 +269,18 @@ def test_a_logged_in_department_member_can_still_file_as_a_citizen(forestry_liai
     t = services.ticket_create(channel="web", request_type="complaint", text="楼下噪音",
                                actor=forestry_liaison, now=WED, source_ip="10.5.5.5")
     assert t.status == TicketStatus.TRANSFERRED and t.assigned_org.code == "city-mayors-hotline"
+
+
+def test_a_kept_ranking_never_serves_a_withdrawn_or_edited_entry(forestry_liaison):
+    from kmgov.hotline import kb as kbmod
+
+    first = kb.answers("低产林改造一亩补助多少")
+    assert first[0].key == "fo-subsidy"
+    entry = KbEntry.objects.get(key="fo-subsidy")
+    # Another process changed it behind this one's back (no local cache clear).
+    KbEntry.objects.filter(pk=entry.pk).update(answer="新的答案：每亩 300 元。")
+    again = kb.answers("低产林改造一亩补助多少")
+    assert again[0].text == "新的答案：每亩 300 元。"
+    KbEntry.objects.filter(pk=entry.pk).update(status="withdrawn")
+    assert all(a.key != "fo-subsidy" for a in kb.answers("低产林改造一亩补助多少"))
+    assert kbmod.CACHE_SECONDS > 0

@@ -10,8 +10,13 @@ rare words ("碳汇", "楼宇", "调解") thus decide, its common ones ("补助"
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -144,6 +149,7 @@ def entry_index_text(entry, groups) -> str:
 
 def entries_reindex(entries) -> None:
     entries = list(entries)
+    cache_clear()
     if not entries:
         return
     search.remove_refs(ENTRY_SOURCE, [e.pk for e in entries])
@@ -178,12 +184,72 @@ def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
                                     "segmented").in_bulk(ids)
 
 
+# Callers ask the same few hundred questions all day: a ranking is kept for a short while
+# (per process). A kept ranking is never trusted for content: every entry in it is re-read
+# and re-checked for its authorisation on each use, so an expired, withdrawn or edited entry
+# shows at once; only the order may be up to CACHE_SECONDS old in other processes.
+CACHE_SECONDS = int(os.environ.get("KMGOV_HOTLINE_ANSWER_CACHE", "30"))
+CACHE_SIZE = 4096
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
 def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
             org=None) -> list[Answer]:
     """Ranked answers to a question: authorised entries (and, if asked, gazette nodes)."""
+    on = on or timezone.localdate()
+    if CACHE_SECONDS <= 0:
+        return _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org)
+    key = (clean_text(query), limit, include_nodes, on, org.pk if org is not None else None)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] > now:
+            _cache.move_to_end(key)
+            ranked = hit[1]
+        else:
+            ranked = None
+    if ranked is None:
+        ranked = _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org)
+        with _cache_lock:
+            _cache[key] = (now + CACHE_SECONDS, ranked)
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return [dataclasses.replace(a) for a in ranked]
+    return _recheck(ranked, on)
+
+
+def _recheck(ranked: list[Answer], on) -> list[Answer]:
     from .models import EntryStatus, KbEntry
 
-    on = on or timezone.localdate()
+    ids = [a.entry_id for a in ranked if a.kind == "entry"]
+    fresh = {e.pk: e for e in KbEntry.objects.filter(
+        pk__in=ids, status=EntryStatus.ACTIVE, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")}
+    out = []
+    for a in ranked:
+        if a.kind != "entry":
+            out.append(dataclasses.replace(a))
+            continue
+        e = fresh.get(a.entry_id)
+        if e is None:
+            continue
+        out.append(dataclasses.replace(
+            a, title=e.question, text=e.answer, citation=e.citation, url=e.citation_url,
+            org=e.org.name, org_code=e.org.code, valid_from=e.valid_from.isoformat(),
+            valid_to=e.valid_to.isoformat() if e.valid_to else None,
+            authorised_by=e.authorised_by, rule_url=e.rule_url))
+    return out
+
+
+def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[Answer]:
+    from .models import EntryStatus, KbEntry
+
     units = query_units(query)
     if not units:
         return []

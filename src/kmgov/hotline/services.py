@@ -212,6 +212,7 @@ def kb_entry_withdraw(*, entry: KbEntry, actor, reason: str = "") -> KbEntry:
     entry.status = EntryStatus.WITHDRAWN
     entry.version += 1
     entry.save()
+    kb.cache_clear()
     audit_record(actor=actor, action="hotline.entry.withdraw", obj=entry, org=entry.org,
                  from_state=prev, to_state=entry.status, reason=reason)
     return entry
