@@ -116,13 +116,14 @@ def main() -> None:
         "username='bench-op', roles=[('hotline_operator', 'city-mayors-hotline')])\n"
         "print(api_token_create(user=u).key)"))
     before = int(_django(env, "from kmgov.hotline.models import Ticket; print(Ticket.objects.count())"))
+    (OUT / "hotline_access.log").unlink(missing_ok=True)
     port = _free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "kmgov.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
          # Keep client connections open like a reverse proxy would (no keep-alive races).
          "--keep-alive", "75", "--backlog", "2048",
-         "--access-logfile", "-", "--log-level", "warning"],
+         "--access-logfile", str(OUT / "hotline_access.log"), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait(port)
@@ -134,7 +135,12 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     after = int(_django(env, "from kmgov.hotline.models import Ticket; print(Ticket.objects.count())"))
-    result = {"users": args.users, "seconds": args.seconds, "workers": args.workers,
+    log = (OUT / "hotline_access.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    created = sum(1 for line in log if '"POST /api/v1/hotline/tickets' in line and '" 201 ' in line)
+    errors = sum(1 for line in log if '" 5' in line.split("HTTP/1.1")[-1][:4])
+    result = {"server_201": created, "server_5xx": errors,
+              "answer_cache_seconds": int(os.environ.get("KMGOV_HOTLINE_ANSWER_CACHE", "30")),
+              "users": args.users, "seconds": args.seconds, "workers": args.workers,
               "threads": args.threads, "cpus": os.cpu_count(), "desk": desk, "trivial": trivial,
               "tickets_stored": after - before}
     (OUT / "hotline_load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
@@ -145,7 +151,8 @@ def main() -> None:
             print(f"| {label}: {k} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | "
                   f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
     posted = desk.get("POST tickets", {}).get("requests", 0) - desk.get("POST tickets", {}).get("failures", 0)
-    print(f"\ntickets stored: {result['tickets_stored']} (successful POSTs: {posted})")
+    print(f"\ntickets stored: {result['tickets_stored']}; 201 responses sent by the server: "
+          f"{created}; counted by locust: {posted}; server 5xx: {errors}")
 
 
 if __name__ == "__main__":
