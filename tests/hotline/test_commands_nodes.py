@@ -68,3 +68,29 @@ def test_attachments_are_kept_and_limited(desk):
                REMOTE_ADDR="10.4.4.5")
     assert r.status_code == 400 and "超过 2 MB" in r.content.decode()
     assert Ticket.objects.count() == 1
+
+
+def test_a_real_node_is_cited_by_document_number_and_path(desk):
+    import datetime as dt
+
+    from kmgov.gazette.models import Document, Issue, Node
+
+    issue = Issue.objects.create(city="昆明市", title="昆明市人民政府公报", issue_date=dt.date(2010, 8, 10),
+                                 year=2010, number=15, serial=142, sha256="x")
+    doc = Document.objects.create(issue=issue, order=1, docno="昆政办〔2010〕109号",
+                                  docno_printed="昆政办〔2010〕109 号", series="昆政办", year=2010,
+                                  number="109", issuer="昆明市人民政府办公厅", title="地质灾害")
+    node = Node.objects.create(document=doc, order=1, depth=1, kind="item", path="三(三)",
+                               heading="强化险情巡查制度", text="加大隐患点巡查力度。")
+    search.index_entries([SearchEntry(source="gazette.node", ref_id=node.pk,
+                                      title="昆政办〔2010〕109号 三(三) 强化险情巡查制度",
+                                      url="/x", body="强化险情巡查制度 加大隐患点巡查力度", group="1")])
+    hits = [a for a in kb_answers("险情巡查制度") if a.kind == "node"]
+    assert hits[0].citation == "昆政办〔2010〕109号 三(三)"
+    assert hits[0].url.startswith("/gazette/doc/") and "node/?path=" in hits[0].url
+
+
+def kb_answers(q):
+    from kmgov.hotline import kb
+
+    return kb.answers(q, limit=5)

@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import quote
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -165,6 +166,16 @@ def entries_reindex(entries) -> None:
 # --- answering ----------------------------------------------------------------------------
 
 
+def _nodes(ref_ids) -> dict:
+    """The gazette nodes behind node hits, for their citation ("docno path") and page."""
+    if not ref_ids:
+        return {}
+    from kmgov.gazette.models import Node
+
+    return Node.objects.select_related("document").only(
+        "id", "path", "document__docno").in_bulk(ref_ids)
+
+
 def _topics_named(query: str) -> set[int]:
     """The topics whose keywords the question contains."""
     from .models import Topic
@@ -295,6 +306,8 @@ def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[An
         qs = qs.filter(org__path__startswith=org.path)
     kb = {e.pk: e for e in qs}
     asked_topics = _topics_named(query)
+    nodes = _nodes([entries_by_id[i].ref_id for i, _ in ranked
+                    if entries_by_id[i].source == NODE_SOURCE]) if include_nodes else {}
     out: list[Answer] = []
     for i, s in ranked:
         se = entries_by_id[i]
@@ -314,9 +327,15 @@ def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[An
                 authorised_by=e.authorised_by, rule_url=e.rule_url, entry_id=e.pk, key=e.key,
                 matched=matched[i]))
         elif include_nodes and org is None:
+            node = nodes.get(se.ref_id)
+            citation, url = se.title, se.url
+            if node is not None:
+                citation = f"{node.document.docno} {node.path}"
+                url = (f"/gazette/doc/{quote(node.document.docno)}/node/"
+                       f"?path={quote(node.path)}")
             out.append(Answer(
                 kind="node", score=s * NODE_WEIGHT, title=se.title, text=se.body[:400],
-                citation=se.title, url=se.url, matched=matched[i]))
+                citation=citation, url=url, matched=matched[i]))
     out.sort(key=lambda a: (-a.score, a.kind != "entry", a.entry_id or 0))
     return out[:limit]
 
