@@ -112,7 +112,7 @@ def _meaningful(w: str) -> bool:
     w = w.strip().lower()
     if not w or w in STOP_WORDS or re.fullmatch(r"[\W_]+", w):
         return False
-    return not (len(w) == 1 and not w.isdigit() and w not in "林税亩树楼")
+    return not (len(w) == 1 and not w.isdigit() and w not in "林税亩树楼表卡证")
 
 
 def query_units(query: str) -> list[tuple[str, list[str]]]:
