@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from kmgov.core.api import router as core_router
 from kmgov.gazette.api import router as gazette_router
+from kmgov.hotline.api import install as _install_hotline
 from kmgov.policies.agriculture.api import router as agriculture_router
 from kmgov.policies.buildings.api import router as buildings_router
 from kmgov.policies.forestry.api import router as forestry_router
@@ -50,3 +51,5 @@ api.add_router("/buildings", buildings_router)
 api.add_router("/forestry", forestry_router)
 api.add_router("/agriculture", agriculture_router)
 api.add_router("/mediation", mediation_router)
+
+_install_hotline(api)

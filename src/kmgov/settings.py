@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kmgov.policies.geohazards",
     "kmgov.policies.construction",
     "kmgov.policies.hotline",
+    "kmgov.hotline",
 ]
 # Apps for one run only: KMGOV_EXTRA_APPS="a,b". Under pytest (which sets PYTEST_VERSION
 # before pytest-django loads these settings) the test-only apps in tests/ are added, e.g. the

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("kmgov.policies.forestry.urls")),
     path("", include("kmgov.policies.agriculture.urls")),
     path("", include("kmgov.policies.mediation.urls")),
+    path("", include("kmgov.hotline.urls")),
 ]

@@ -33,4 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(f"管理员账号 {admin} 已存在")
         if gazette:
             call_command("gazette", "ingest", gazette, stdout=self.stdout)
+        call_command("hotline", "seed", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("就绪：http://127.0.0.1:8000/"))

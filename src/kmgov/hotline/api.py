@@ -1,0 +1,312 @@
+"""JSON API of the desk, mounted at /api/v1/hotline/. Reads are public where the data is
+(answers, suggestions, a ticket by number + check code); everything else needs a login and is
+scoped by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from kmgov.core.api_auth import LOGIN_REQUIRED
+from kmgov.core.models import OrgUnit
+
+from . import kb, selectors, services
+from .models import KbEntry, Ticket
+
+router = Router(tags=["96128 热线 hotline"])
+
+
+class AnswerOut(Schema):
+    kind: str
+    score: float
+    title: str
+    text: str
+    citation: str
+    url: str
+    org: str
+    org_code: str
+    valid_from: str | None
+    valid_to: str | None
+    authorised_by: str
+    rule_url: str
+    entry_id: int | None
+
+
+class AnswersOut(Schema):
+    query: str
+    count: int
+    answers: list[AnswerOut]
+
+
+@router.get("/answers", response=AnswersOut, summary="按问题检索授权答案（公开）")
+def answers(request, q: str = "", limit: int = 5, nodes: bool = True):
+    q = services.clean_question(q)
+    hits = kb.answers(q, limit=max(1, min(limit, 20)), include_nodes=nodes)
+    return {"query": q, "count": len(hits), "answers": [h.as_dict() for h in hits]}
+
+
+class SuggestOut(Schema):
+    entry_id: int | None
+    question: str
+    org: str
+
+
+@router.get("/suggest", response=list[SuggestOut], summary="输入时的答案提示（公开）")
+def suggest(request, q: str = ""):
+    q = kb.clean_text(q)[: services.MAX_QUESTION]
+    if not q:
+        return []
+    return [{"entry_id": h.entry_id, "question": h.title, "org": h.org}
+            for h in kb.answers(q, limit=5, include_nodes=False)]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    from_org: str | None
+    to_org: str | None
+    method: str
+    text: str
+    citation: str
+
+
+class TicketOut(Schema):
+    number: str
+    channel: str
+    request_type: str
+    topic: str | None
+    status: str
+    status_display: str
+    text: str
+    received_at: dt.datetime
+    after_hours: bool
+    handle_from: dt.datetime | None
+    assigned_org: str | None
+    assigned_org_code: str | None
+    due_at: dt.datetime | None
+    answer_text: str
+    answer_citation: str | None
+    satisfaction: int | None
+    events: list[EventOut]
+
+
+class TicketCreatedOut(TicketOut):
+    check_code: str
+
+
+def ticket_out(t: Ticket, *, with_code=False) -> dict:
+    d = dict(
+        number=t.number, channel=t.channel, request_type=t.request_type,
+        topic=t.topic.code if t.topic else None, status=t.status,
+        status_display=t.get_status_display(), text=t.text, received_at=t.received_at,
+        after_hours=t.after_hours, handle_from=t.handle_from,
+        assigned_org=t.assigned_org.name if t.assigned_org else None,
+        assigned_org_code=t.assigned_org.code if t.assigned_org else None,
+        due_at=t.due_at, answer_text=t.answer_text,
+        answer_citation=t.answer_entry.citation if t.answer_entry else None,
+        satisfaction=t.satisfaction,
+        events=[dict(at=e.at, kind=e.kind, from_org=e.from_org.name if e.from_org else None,
+                     to_org=e.to_org.name if e.to_org else None, method=e.method, text=e.text,
+                     citation=e.citation) for e in selectors.ticket_events(t)],
+    )
+    if with_code:
+        d["check_code"] = t.check_code
+    return d
+
+
+class TicketIn(Schema):
+    channel: str = "phone"
+    request_type: str
+    text: str
+    topic: str | None = None
+    caller_name: str = ""
+    caller_phone: str = ""
+    caller_email: str = ""
+
+
+@router.post("/tickets", response={201: TicketCreatedOut}, auth=LOGIN_REQUIRED,
+             summary="受理工单（话务员、窗口）")
+def ticket_create(request, payload: TicketIn):
+    t = services.ticket_create(actor=request.auth, source_ip=_ip(request), **payload.dict())
+    return 201, ticket_out(t, with_code=True)
+
+
+@router.get("/tickets", response=list[TicketOut], auth=LOGIN_REQUIRED,
+            summary="工单列表（按权限范围）")
+def ticket_list(request, status: str | None = None, limit: int = 50):
+    qs = selectors.tickets_visible(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    return [ticket_out(t) for t in qs[: max(1, min(limit, 200))]]
+
+
+@router.get("/tickets/lookup", response=TicketOut, summary="凭工单号和查询码查询办理进度（公开）")
+def ticket_lookup(request, number: str, code: str):
+    return ticket_out(selectors.ticket_lookup_public(number, code))
+
+
+@router.get("/tickets/{number}", response=TicketOut, auth=LOGIN_REQUIRED, summary="一个工单")
+def ticket_get(request, number: str):
+    return ticket_out(selectors.ticket_get(request.auth, number))
+
+
+class TransferIn(Schema):
+    to_org: str
+    note: str = ""
+
+
+@router.post("/tickets/{number}/transfer", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="转办")
+def ticket_transfer(request, number: str, payload: TransferIn):
+    t = selectors.ticket_get(request.auth, number)
+    org = OrgUnit.objects.filter(code=payload.to_org).first()
+    if org is None:
+        raise ValidationError({"to_org": ["没有该单位"]})
+    t = services.ticket_transfer(ticket=t, to_org=org, actor=request.auth, note=payload.note)
+    return ticket_out(t)
+
+
+class AnswerIn(Schema):
+    entry_id: int | None = None
+
+
+@router.post("/tickets/{number}/route", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="按分流规则处理（可指定答案条目）")
+def ticket_route(request, number: str, payload: AnswerIn):
+    t = selectors.ticket_get(request.auth, number)
+    services.require_operator(request.auth)
+    entry = KbEntry.objects.filter(pk=payload.entry_id).first() if payload.entry_id else None
+    if t.status == "queued":
+        t = services.ticket_take(ticket=t, actor=request.auth)
+    else:
+        t = services.ticket_route(ticket=t, actor=request.auth, answer_entry=entry)
+    return ticket_out(t)
+
+
+class ReplyIn(Schema):
+    method: str
+    text: str
+
+
+@router.post("/tickets/{number}/reply", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="部门回复（电话记录或邮件）")
+def ticket_reply(request, number: str, payload: ReplyIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.reply_record(ticket=t, actor=request.auth, **payload.dict()))
+
+
+class CloseIn(Schema):
+    satisfaction: int | None = None
+    note: str = ""
+
+
+@router.post("/tickets/{number}/close", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="回访办结（满意度 1–5）")
+def ticket_close(request, number: str, payload: CloseIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_close(ticket=t, actor=request.auth, **payload.dict()))
+
+
+class EntryOut(Schema):
+    id: int
+    key: str
+    org: str
+    question: str
+    answer: str
+    citation: str
+    rule_url: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    authorised_by: str
+    status: str
+    version: int
+
+
+def entry_out(e: KbEntry) -> dict:
+    return dict(id=e.pk, key=e.key, org=e.org.code, question=e.question, answer=e.answer,
+                citation=e.citation, rule_url=e.rule_url, valid_from=e.valid_from,
+                valid_to=e.valid_to, authorised_by=e.authorised_by, status=e.status,
+                version=e.version)
+
+
+class EntryIn(Schema):
+    org: str
+    question: str
+    answer: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    authorised_by: str
+    docno: str = ""
+    node_path: str = ""
+    rule_id: str = ""
+    keywords: str = ""
+
+
+class EntryPatch(Schema):
+    question: str | None = None
+    answer: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    authorised_by: str | None = None
+    keywords: str | None = None
+
+
+@router.get("/entries", response=list[EntryOut], auth=LOGIN_REQUIRED,
+            summary="知识库条目（本部门）")
+def entry_list(request):
+    return [entry_out(e) for e in selectors.entries_visible(request.auth)]
+
+
+@router.post("/entries", response={201: EntryOut}, auth=LOGIN_REQUIRED, summary="新增条目")
+def entry_create(request, payload: EntryIn):
+    data = payload.dict()
+    org = OrgUnit.objects.filter(code=data.pop("org")).first()
+    if org is None:
+        raise ValidationError({"org": ["没有该单位"]})
+    e = services.kb_entry_create(org=org, actor=request.auth, **data)
+    return 201, entry_out(e)
+
+
+def _entry(request, entry_id: int) -> KbEntry:
+    e = KbEntry.objects.select_related("org").filter(pk=entry_id).first()
+    if e is None:
+        raise Http404("没有该条目")
+    return e
+
+
+@router.patch("/entries/{entry_id}", response=EntryOut, auth=LOGIN_REQUIRED, summary="修改条目")
+def entry_update(request, entry_id: int, payload: EntryPatch):
+    changes = {k: v for k, v in payload.dict().items() if v is not None}
+    return entry_out(services.kb_entry_update(entry=_entry(request, entry_id),
+                                              actor=request.auth, **changes))
+
+
+@router.post("/entries/{entry_id}/withdraw", response=EntryOut, auth=LOGIN_REQUIRED,
+             summary="撤回条目")
+def entry_withdraw(request, entry_id: int):
+    return entry_out(services.kb_entry_withdraw(entry=_entry(request, entry_id),
+                                                actor=request.auth))
+
+
+@router.get("/stats", auth=LOGIN_REQUIRED, summary="统计（话务台）")
+def stats(request, start: dt.date | None = None, end: dt.date | None = None):
+    services.require_operator(request.auth)
+    return selectors.stats(start=start, end=end)
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def install(api) -> None:
+    """Mount the router and the desk's own error (429 for a flood of posts)."""
+    api.add_router("/hotline", router)
+
+    @api.exception_handler(services.RateLimited)
+    def _rate_limited(request, exc):
+        resp = api.create_response(request, {"detail": str(exc)}, status=429)
+        resp["Retry-After"] = str(exc.retry_after)
+        return resp

@@ -1,0 +1,305 @@
+"""Pages of the desk: the public page (ask, file, follow up), the operator console, the
+department desk and the statistics dashboard (with xlsx export). Views parse input, call a
+service or selector, and render; every shown text is escaped by the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from kmgov.core.models import OrgUnit
+
+from . import kb, selectors, services
+from .models import Channel, KbEntry, RequestType, Topic
+from .permissions import department_orgs, is_operator
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _attachments(request):
+    return [(f.name, f.content_type or "", f.read()) for f in request.FILES.getlist("attachments")]
+
+
+# --- the public page ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public(request):
+    ctx = {"request_types": RequestType.choices, "q": "", "answers": None, "errors": [],
+           "created": None, "ticket": None}
+    q = request.GET.get("q")
+    if q is not None:
+        ctx["q"] = q[:services.MAX_QUESTION]
+        try:
+            ctx["answers"] = kb.answers(services.clean_question(q), limit=5)
+        except ValidationError as e:
+            ctx["errors"] = _errors(e)
+    if request.method == "POST":
+        try:
+            t = services.ticket_create(
+                channel=Channel.WEB, request_type=request.POST.get("request_type", ""),
+                text=request.POST.get("text", ""), caller_name=request.POST.get("name", ""),
+                caller_phone=request.POST.get("phone", ""),
+                caller_email=request.POST.get("email", ""), attachments=_attachments(request),
+                actor=request.user if request.user.is_authenticated else None,
+                source_ip=_ip(request))
+            ctx["created"] = t
+        except ValidationError as e:
+            ctx["errors"] = _errors(e)
+            ctx["form"] = request.POST
+        except services.RateLimited as e:
+            ctx["errors"] = [str(e)]
+            ctx["form"] = request.POST
+            return render(request, "hotline/public.html", ctx, status=429)
+        except PermissionDenied as e:
+            ctx["errors"] = [str(e)]
+    number, code = request.GET.get("number"), request.GET.get("code")
+    if number:
+        try:
+            ctx["ticket"] = selectors.ticket_lookup_public(number, code or "")
+            ctx["events"] = selectors.ticket_events(ctx["ticket"])
+        except Http404 as e:
+            ctx["errors"] = [str(e)]
+    status = 400 if ctx["errors"] and request.method == "POST" else 200
+    return render(request, "hotline/public.html", ctx, status=status)
+
+
+# --- the operator console -----------------------------------------------------------------
+
+
+def _require_operator(request):
+    if not is_operator(request.user):
+        raise PermissionDenied("只有热线话务员可以使用话务台")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def console(request):
+    _require_operator(request)
+    if request.method == "POST":
+        try:
+            t = services.ticket_create(
+                channel=request.POST.get("channel", Channel.PHONE),
+                request_type=request.POST.get("request_type", ""),
+                text=request.POST.get("text", ""), topic=request.POST.get("topic") or None,
+                caller_name=request.POST.get("name", ""),
+                caller_phone=request.POST.get("phone", ""),
+                attachments=_attachments(request), actor=request.user, source_ip=_ip(request),
+                route=False)
+            entry_id = request.POST.get("entry_id")
+            entry = KbEntry.objects.filter(pk=entry_id).first() if entry_id else None
+            if t.status == "open":
+                t = services.ticket_route(ticket=t, actor=request.user, answer_entry=entry)
+            messages.success(request, f"已受理工单 {t.number}（查询码 {t.check_code}）："
+                                      f"{t.get_status_display()}")
+            return redirect("hotline:console_ticket", number=t.number)
+        except ValidationError as e:
+            for m in _errors(e):
+                messages.error(request, m)
+    return render(request, "hotline/console.html", {
+        "queue": selectors.desk_queue(request.user)[:100],
+        "recent": selectors.tickets_visible(request.user)[:20],
+        "request_types": RequestType.choices, "channels": Channel.choices,
+        "topics": Topic.objects.all(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def console_ticket(request, number: str):
+    _require_operator(request)
+    t = selectors.ticket_get(request.user, number)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "transfer":
+                org = OrgUnit.objects.filter(code=request.POST.get("to_org", "")).first()
+                if org is None:
+                    raise ValidationError({"to_org": ["请选择转办单位"]})
+                t = services.ticket_transfer(ticket=t, to_org=org, actor=request.user,
+                                             note=request.POST.get("note", ""))
+                messages.success(request, f"已转办至 {org.name}")
+            elif action == "route":
+                t = (services.ticket_take(ticket=t, actor=request.user) if t.status == "queued"
+                     else services.ticket_route(ticket=t, actor=request.user))
+                messages.success(request, f"已按分流规则处理：{t.get_status_display()}")
+            elif action == "answer":
+                entry = KbEntry.objects.filter(pk=request.POST.get("entry_id") or 0).first()
+                if entry is None:
+                    raise ValidationError({"entry_id": ["请选择答案条目"]})
+                t = services.ticket_answer(ticket=t, entry=entry, actor=request.user)
+                messages.success(request, "已直接答复")
+            elif action == "close":
+                sat = request.POST.get("satisfaction")
+                t = services.ticket_close(ticket=t, satisfaction=int(sat) if sat else None,
+                                          actor=request.user, note=request.POST.get("note", ""))
+                messages.success(request, "已回访办结")
+            return redirect("hotline:console_ticket", number=t.number)
+        except ValidationError as e:
+            for m in _errors(e):
+                messages.error(request, m)
+        except ValueError:
+            messages.error(request, "满意度应为 1–5 的整数")
+        except PermissionDenied as e:
+            messages.error(request, str(e))
+    return render(request, "hotline/ticket.html", {
+        "t": t, "events": selectors.ticket_events(t),
+        "suggestions": kb.answers(t.text, limit=5, include_nodes=False),
+        "departments": OrgUnit.objects.filter(kind__in=["department", "unit"]).order_by("path"),
+    })
+
+
+# --- the department desk ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk(request):
+    orgs = department_orgs(request.user)
+    if not orgs and not is_operator(request.user):
+        raise PermissionDenied("您不是任何部门的联络员或工作人员")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reply":
+                t = selectors.ticket_get(request.user, request.POST.get("number", ""))
+                services.reply_record(ticket=t, method=request.POST.get("method", ""),
+                                      text=request.POST.get("text", ""), actor=request.user)
+                messages.success(request, f"已回复工单 {t.number}")
+            elif action in ("entry_create", "entry_update", "entry_withdraw"):
+                _desk_entry(request, action)
+            return redirect("hotline:desk")
+        except ValidationError as e:
+            for m in _errors(e):
+                messages.error(request, m)
+        except PermissionDenied as e:
+            messages.error(request, str(e))
+    return render(request, "hotline/desk.html", {
+        "orgs": orgs,
+        "tickets": selectors.department_tickets(request.user)[:200],
+        "entries": selectors.entries_visible(request.user).order_by("status", "key")[:500],
+        "today": dt.date.today(),
+    })
+
+
+def _desk_entry(request, action):
+    p = request.POST
+    if action == "entry_create":
+        org = OrgUnit.objects.filter(code=p.get("org", "")).first()
+        if org is None:
+            raise ValidationError({"org": ["请选择部门"]})
+        services.kb_entry_create(
+            org=org, question=p.get("question", ""), answer=p.get("answer", ""),
+            valid_from=p.get("valid_from") or dt.date.today(), valid_to=p.get("valid_to") or None,
+            authorised_by=p.get("authorised_by", ""), docno=p.get("docno", ""),
+            node_path=p.get("node_path", ""), actor=request.user)
+        messages.success(request, "已新增知识库条目")
+        return
+    entry = KbEntry.objects.filter(pk=p.get("entry_id") or 0).first()
+    if entry is None:
+        raise Http404("没有该条目")
+    if action == "entry_withdraw":
+        services.kb_entry_withdraw(entry=entry, actor=request.user, reason=p.get("reason", ""))
+        messages.success(request, "已撤回条目")
+    else:
+        services.kb_entry_update(entry=entry, actor=request.user, answer=p.get("answer", ""),
+                                 valid_to=p.get("valid_to") or None)
+        messages.success(request, "已修改条目")
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+def _period(request):
+    def d(name):
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+    return d("start"), d("end")
+
+
+@login_required
+def dashboard(request):
+    _require_operator(request)
+    start, end = _period(request)
+    s = selectors.stats(start=start, end=end)
+    for key in ("by_channel", "by_type", "by_topic"):
+        top = max([r["count"] for r in s[key]] or [1])
+        for r in s[key]:
+            r["pct"] = round(100 * r["count"] / top)
+    for r in s["by_department"]:
+        r["rate_pct"] = round(100 * r["on_time_rate"]) if r["on_time_rate"] is not None else None
+    return render(request, "hotline/dashboard.html", {"s": s})
+
+
+@login_required
+def dashboard_xlsx(request):
+    _require_operator(request)
+    start, end = _period(request)
+    data = stats_workbook(selectors.stats(start=start, end=end))
+    resp = HttpResponse(data, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp["Content-Disposition"] = 'attachment; filename="hotline-stats.xlsx"'
+    return resp
+
+
+def stats_workbook(s: dict) -> bytes:
+    """The statistics as an xlsx workbook: one sheet per table, each with a bar chart."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "总览"
+    ws.append(["统计期", f"{s['period']['start']} 至 {s['period']['end']}"])
+    ws.append(["来件总数", s["total"]])
+    ws.append(["直接答复", s["answered_directly"]])
+    ws.append(["转办", s["transferred"]])
+    ws.append(["非工作时间来件", s["after_hours"]])
+    for k, label in [("queued", "非工作时间队列"), ("at_desk", "话务台待处理"),
+                     ("awaiting_reply", "待部门回复"), ("overdue", "超期未回复"),
+                     ("awaiting_callback", "待回访")]:
+        ws.append([f"积压：{label}", s["backlog"][k]])
+    for key, title in [("by_channel", "按渠道"), ("by_type", "按诉求类型"), ("by_topic", "按主题")]:
+        sh = wb.create_sheet(title)
+        sh.append(["类别", "件数"])
+        for r in s[key]:
+            sh.append([r["label"], r["count"]])
+        _chart(sh, BarChart, Reference, title, len(s[key]), cols=(2, 2))
+    sh = wb.create_sheet("部门按时回复")
+    sh.append(["部门", "转办", "已回复", "按时回复", "按时率", "超期未回复", "满意度"])
+    for r in s["by_department"]:
+        sh.append([r["name"], r["transferred"], r["replied"], r["on_time"], r["on_time_rate"],
+                   r["overdue_open"], r["satisfaction"]])
+    _chart(sh, BarChart, Reference, "部门转办与按时回复", len(s["by_department"]), cols=(2, 4))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _chart(sheet, BarChart, Reference, title, n, cols):
+    if not n:
+        return
+    chart = BarChart()
+    chart.title = title
+    data = Reference(sheet, min_col=cols[0], max_col=cols[1], min_row=1, max_row=n + 1)
+    cats = Reference(sheet, min_col=1, min_row=2, max_row=n + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    sheet.add_chart(chart, "J2")
