@@ -16,14 +16,15 @@ class RulesConfig(AppConfig):
 
 def autodiscover() -> None:
     """Every installed app with a `parameters/` folder contributes its parameters (named
-    `<label>.…`) and every app with a `rules` module registers its rules. The kernel names no
+    `<prefix>.…`, the app's `parameters_prefix` or else its label) and every app with a `rules` module registers its rules. The kernel names no
     policy: adding a gazette document means adding an app."""
     from .parameters import PARAMETERS
 
     for cfg in apps.get_app_configs():
         pdir = Path(cfg.path) / "parameters"
-        if pdir.is_dir() and cfg.label not in PARAMETERS.directories:
-            PARAMETERS.register_directory(cfg.label, pdir)
+        prefix = getattr(cfg, "parameters_prefix", cfg.label)
+        if pdir.is_dir() and prefix not in PARAMETERS.directories:
+            PARAMETERS.register_directory(prefix, pdir)
         if cfg.name == __package__:
             continue
         modname = f"{cfg.name}.rules"
