@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
@@ -113,8 +113,9 @@ def case_out(case, user) -> dict:
 
 @router.get("/inbox", response=list[InboxItemOut], auth=LOGIN_REQUIRED,
             summary="我的待办（按角色与权限范围）")
-def inbox(request, include_done: bool = False, limit: int = 200):
-    items = selectors.inbox_for(request.user, include_done=include_done)[: min(limit, 1000)]
+def inbox(request, include_done: bool = False,
+          limit: int = Query(200, ge=1, le=1000, description="最多返回条数")):
+    items = selectors.inbox_for(request.user, include_done=include_done)[:limit]
     return [_item_out(i) for i in items]
 
 
