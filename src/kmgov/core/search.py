@@ -190,6 +190,18 @@ def search(query: str, *, sources=None, limit: int = 20, pool: int = 200) -> lis
     return hits[:limit]
 
 
+def tokenizer():
+    """The configured jieba module (domain words added), for modules that cut text themselves."""
+    return _tokenizer()
+
+
+def matching(words_: list[str], *, sources=None, any_word: bool = False,
+             limit: int = 200) -> list[tuple[int, float]]:
+    """(SearchEntry id, full-text score) of entries holding all (or any) of the given words,
+    best first: the raw index query, for modules that rank candidates their own way."""
+    return _candidates(words_, sources, "OR" if any_word else "AND", limit)
+
+
 def rebuild_sqlite_index() -> None:
     """Re-create the FTS5 table from `core_searchentry` (after a restore, say)."""
     if not _is_sqlite():

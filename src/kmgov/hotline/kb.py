@@ -119,7 +119,7 @@ def query_units(query: str) -> list[tuple[str, list[str]]]:
     """The question's words (jieba's precise cut, filler dropped), each with the shorter
     words the index also holds for it (碳汇林 → 碳汇): a unit is matched by the word itself
     or, for less, by one of its parts."""
-    tok = search._tokenizer()
+    tok = search.tokenizer()
     units: dict[str, list[str]] = {}
     for w in tok.cut(clean_text(query)):
         w = w.strip().lower()
@@ -190,7 +190,8 @@ def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
     terms = [t.lower() for t in terms if t.strip()]
     if not terms:
         return {}
-    ids = [i for i, _ in search._candidates(terms, sources, "OR", CANDIDATE_POOL)]
+    ids = [i for i, _ in search.matching(terms, sources=sources, any_word=True,
+                                          limit=CANDIDATE_POOL)]
     return SearchEntry.objects.only("id", "source", "ref_id", "title", "url", "body",
                                     "segmented").in_bulk(ids)
 
