@@ -8,8 +8,8 @@ from procedures.helpers import at
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.services import case_transition
 
-django_rq = pytest.importorskip("django_rq", reason="pip install 'kmgov[redis]'")
-redis = pytest.importorskip("redis")
+import django_rq  # noqa: E402
+import redis  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -20,7 +20,6 @@ def test_every_policy_has_parameters():
 
 @pytest.mark.parametrize("directory", PARAM_DIRS, ids=lambda p: p.parent.name)
 def test_openfisca_core_loads_the_files_as_they_are(directory):
-    pytest.importorskip("openfisca_core")
     from openfisca_core.parameters import ParameterNode, load_parameter_file
 
     node = ParameterNode(directory.parent.name, directory_path=str(directory))

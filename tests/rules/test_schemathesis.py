@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
+import schemathesis  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 from kmgov.rules import RULES  # noqa: E402
