@@ -34,4 +34,4 @@ class Command(BaseCommand):
         if gazette:
             call_command("gazette", "ingest", gazette, stdout=self.stdout)
         call_command("hotline", "seed", stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("就绪：http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS("就绪：用 kmgov runserver 启动服务（make serve 默认 http://127.0.0.1:8000/）"))
