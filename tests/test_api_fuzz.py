@@ -14,6 +14,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exc
 FUZZ = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # schemathesis calls the WSGI application directly; at the end of each request Django
+    # closes "old" connections (when a request starts and ends), which would close the test's own transaction on PostgreSQL.
+    # Django's test Client disconnects the same handler for the same reason.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db, org_tree):
     from kmgov.core.services import api_token_create, user_create
