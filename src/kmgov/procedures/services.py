@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from kmgov.core.audit import audit_record
+from kmgov.core.audit import audit_record, audit_record_many
 from kmgov.core.calendar import (
     OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day,
     local,
@@ -330,14 +330,20 @@ def attachment_add(case: Case, *, key: str, file: BinaryIO, name: str, actor,
 
 # ---------------------------------------------------------------- the sweep
 
+SWEEP_BATCH = 500
+
+
 def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
-                    on_fire=None) -> dict:
+                    on_fire=None, batch_size: int = SWEEP_BATCH) -> dict:
     """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
 
-    Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently:
-    each row is fired in its own transaction after being locked; on PostgreSQL a row another
-    sweep holds is skipped (`SKIP LOCKED`), on SQLite transactions are serialised. A deadline
-    whose case has since left the state it was set for is cancelled, not fired.
+    Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently.
+    Due rows are settled a batch at a time (`batch_size` rows, one transaction each): the
+    batch's case rows are locked first, then its deadline rows (the order transitions lock
+    in); on PostgreSQL a row another sweep or a transition holds is skipped (`SKIP LOCKED`) and
+    left to whoever holds it, on SQLite transactions are serialised. A deadline whose case has
+    since left the state it was set for is cancelled, not fired. The inbox items and audit
+    entries of a batch are written with one INSERT each.
     """
     moment = _now(now)
     due = Deadline.objects.filter(
@@ -346,59 +352,93 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     ids = list(due[:limit] if limit else due)
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
               "cancelled": 0, "skipped": 0}
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    unfired = dict(fired_at__isnull=True, cancelled_at__isnull=True)
-    for pk in ids:
-        with transaction.atomic():
-            # Lock in the order transitions do, case row first, then the deadline row; a row
-            # another sweep or a transition holds is skipped: whoever holds it settles it.
-            peek = Deadline.objects.select_related("content_type").filter(pk=pk, **unfired).first()
-            if peek is None:
-                result["skipped"] += 1
-                continue
-            model = peek.content_type.model_class()
-            case = None
-            if model is not None:
-                case = (model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-                        .select_related("org").filter(pk=peek.object_id).first())
-                if case is None and model.objects.filter(pk=peek.object_id).exists():
-                    result["skipped"] += 1  # the case is locked by someone else right now
-                    continue
-            row = (Deadline.objects.select_for_update(skip_locked=skip_locked)
-                   .filter(pk=pk, **unfired).first())
-            if row is None:
-                result["skipped"] += 1
-                continue
-            outcome = _fire(row, case, now=moment)
-            result[outcome] += 1
-            if on_fire:
-                on_fire(row, outcome)
+    size = max(1, batch_size)
+    for i in range(0, len(ids), size):
+        _sweep_batch(ids[i:i + size], moment, result, on_fire)
     return result
 
 
-def _fire(row: Deadline, case: Case | None, *, now) -> str:
-    if case is None or case.state != row.state:
-        row.cancelled_at = now
-        row.save(update_fields=["cancelled_at"])
-        return "cancelled"
-    row.fired_at = now
-    row.save(update_fields=["fired_at"])
+def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    unfired = dict(fired_at__isnull=True, cancelled_at__isnull=True)
+    with transaction.atomic():
+        peeks = list(Deadline.objects.filter(pk__in=ids, **unfired).only(
+            "id", "content_type_id", "object_id"))
+        result["skipped"] += len(ids) - len(peeks)
+        by_type: dict[int, set[int]] = {}
+        for p in peeks:
+            by_type.setdefault(p.content_type_id, set()).add(p.object_id)
+        # Lock the cases first (as transitions do); a case another transaction holds is skipped.
+        cases: dict[tuple[int, int], Case | None] = {}
+        for ct_id, object_ids in by_type.items():
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            if model is None:
+                cases.update({(ct_id, oid): None for oid in object_ids})
+                continue
+            locked = {c.pk: c for c in (
+                model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                .select_related("org").filter(pk__in=object_ids))}
+            missing = object_ids - set(locked)
+            busy = set(model.objects.filter(pk__in=missing).values_list("pk", flat=True)) \
+                if missing else set()
+            for oid in object_ids:
+                if oid not in busy:  # absent cases (None) are cancelled below
+                    cases[(ct_id, oid)] = locked.get(oid)
+        ready = [p.pk for p in peeks if (p.content_type_id, p.object_id) in cases]
+        result["skipped"] += len(peeks) - len(ready)
+        rows = list(Deadline.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                    .select_related("content_type", "target_org")
+                    .filter(pk__in=ready, **unfired).order_by("due_at", "id"))
+        result["skipped"] += len(ready) - len(rows)
+        fired, cancelled, items, entries = [], [], [], []
+        for row in rows:
+            case = cases[(row.content_type_id, row.object_id)]
+            if case is None or case.state != row.state:
+                row.cancelled_at = moment
+                cancelled.append(row)
+                result["cancelled"] += 1
+                continue
+            row.fired_at = moment
+            fired.append(row)
+            result["reminders" if row.kind == DeadlineKind.REMINDER else "escalations"] += 1
+            items.append(_fired_item(row, case))
+            entries.append(_fired_entry(row, case))
+        if cancelled:
+            Deadline.objects.filter(pk__in=[r.pk for r in cancelled]).update(
+                cancelled_at=moment)
+        if fired:
+            Deadline.objects.filter(pk__in=[r.pk for r in fired]).update(fired_at=moment)
+            InboxItem.objects.bulk_create(items)
+            audit_record_many(entries)
+        sent = list(zip(fired, items))
+        if sent:
+            transaction.on_commit(lambda: [
+                deadline_fired.send(sender=Deadline, deadline=row, item=item)
+                for row, item in sent])
+    if on_fire:
+        for row in rows:
+            on_fire(row, "cancelled" if row.cancelled_at else (
+                "reminders" if row.kind == DeadlineKind.REMINDER else "escalations"))
+
+
+def _fired_item(row: Deadline, case: Case) -> InboxItem:
     kind = InboxKind.REMINDER if row.kind == DeadlineKind.REMINDER else InboxKind.ESCALATION
-    item = InboxItem.objects.create(
+    return InboxItem(
         content_type=row.content_type, object_id=row.object_id,
         case_reference=row.case_reference, kind=kind, procedure=case.procedure.code,
         case_title=case.title, case_state=case.state, org=case.org, what=row.message,
-        due_at=row.period_ends_at, user=row.target_user, role=row.target_role,
-        role_org=row.target_org)
-    audit_record(
+        due_at=row.period_ends_at, user_id=row.target_user_id, role=row.target_role,
+        role_org_id=row.target_org_id)
+
+
+def _fired_entry(row: Deadline, case: Case) -> dict:
+    return dict(
         actor=None, action=f"deadline.{row.kind}", obj=case, org=case.org,
         from_state=case.state, to_state=case.state, reason=row.message,
         extra={"deadline": row.pk, "due_at": row.due_at.isoformat(),
                "period_ends_at": row.period_ends_at.isoformat(), "citation": row.citation,
                "target": row.target_role or (row.target_user_id and f"user:{row.target_user_id}"),
                "target_org": row.target_org.code if row.target_org_id else None})
-    transaction.on_commit(lambda: deadline_fired.send(sender=Deadline, deadline=row, item=item))
-    return "reminders" if row.kind == DeadlineKind.REMINDER else "escalations"
 
 
 __all__ = [
