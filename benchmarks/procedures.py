@@ -249,9 +249,7 @@ def keep_timestamps(*models):
 
 
 def measure(client_for, pages, repeat):
-    from django.core.signals import request_started
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
+    from django.db import connection
 
     out = {}
     for who, (client, urls) in client_for.items():
@@ -259,13 +257,14 @@ def measure(client_for, pages, repeat):
             for _ in range(3):  # warm up (templates, caches, plans)
                 r = client.get(url)
                 assert r.status_code == 200, (who, page, url, r.status_code)
-            # (request_started resets the query log: not while counting one request's queries)
-            request_started.disconnect(reset_queries)
-            try:
-                with CaptureQueriesContext(connection) as ctx:
-                    client.get(url)
-            finally:
-                request_started.connect(reset_queries)
+            ctx = []
+
+            def count(execute, sql, params, many, context, ctx=ctx):
+                ctx.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                client.get(url)
             times = []
             for _ in range(repeat):
                 t = time.perf_counter()
