@@ -6,14 +6,14 @@ Run: `.venv/bin/python benchmarks/procedures.py --database-url postgresql://…/
 benchmarks/out/ is used, for a smoke run with e.g. `--cases 5000 --requests 5`).
 
 The database is emptied first. The population is written with bulk_create, but row for row
-what the services write: cases of 总部企业认定 (`hq`, 70 %) and 中低产林改造 (`forestry`,
-30 %) of enterprises spread over the 17 counties/zones, in all their states; an open inbox item
-for whoever each case awaits (the `awaits` of the step that entered its state, resolved to the
-unit the kernel resolves it to); the audit entries of its creation and of that step; and for
-every certified HQ (state `filed`, 70 % of HQ cases) the two deadlines its filing schedules
-(第十九条: the reminder to the enterprise and the escalation to 市商务局), so that the open
-deadlines number the same as the cases. Their periods end over the two years around now, so
-many are already due.
+what the services write: cases of 总部企业认定 (`hq`, 70 %) and 中低产林改造 (`forestry`, 30 %)
+of 6,800 enterprises spread over the 17 counties/zones of 2010 (400 each), in all their
+states; an open inbox item for whoever each case awaits (the `awaits` of the step that entered
+its state, resolved to the unit the kernel resolves it to); the audit entries of its creation
+and of that step; and for every certified HQ (state `filed`, half of all cases) the two
+deadlines its filing schedules (第十九条: the reminder to the enterprise and the escalation to
+市商务局), so that the open deadlines number as many as the cases. HQ applications are one an
+enterprise a year (2011–2025), so their yearly-report periods have all ended: all due.
 
 Measured with the Django test Client (middleware, session, templates, database), logged in as
 a county office official (盘龙区: one county's share), the city office (sees all) and one
@@ -42,8 +42,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 ENTERPRISES_PER_COUNTY = 400
-HQ_SHARE = 0.7  # of the cases; the rest are forestry projects
-HQ_FILED_SHARE = 0.7  # of the HQ cases: certified, each with its two open deadlines
+# Of every 10 cases: 5 certified HQs (state `filed`, each with its two open deadlines, so that
+# the open deadlines number as many as the cases), 2 HQ applications in the other states, 3
+# forestry projects.
+HQ_FILED_SLOTS, HQ_SLOTS = 5, 7
 FIRST_YEAR = 2011
 
 
@@ -149,11 +151,11 @@ class Population:
             cases = []
             for i in range(lo, hi):
                 rnd = random.Random(i)
-                if rnd.random() < HQ_SHARE:
+                slot = i % 10
+                if slot < HQ_SLOTS:
                     e = self.enterprises[i % n_ent]
                     year = FIRST_YEAR + i // n_ent  # one application a year each
-                    state = (HQState.FILED if rnd.random() < HQ_FILED_SHARE
-                             else rnd.choice(hq_other))
+                    state = HQState.FILED if slot < HQ_FILED_SLOTS else rnd.choice(hq_other)
                     created = dt.datetime(year, 3, 1 + rnd.randrange(28), 9, tzinfo=TZ) \
                         + dt.timedelta(minutes=i % 600)
                     c = self.HQ(org=e, applicant=self.applicant[e.pk], title="总部企业认定",

@@ -155,3 +155,12 @@ def test_more_rows_take_no_more_queries(client, world):
             counts[(label, url)] = len(ctx)
     for url in ("/inbox/", "/headquarters/", "/forestry/projects/", "/api/v1/inbox"):
         assert counts[("after", url)] == counts[("before", url)], url
+
+
+def test_the_api_inbox_pages_with_limit_and_offset(client, world):
+    client.force_login(world.office)
+    first = client.get("/api/v1/inbox?limit=40").json()
+    rest = client.get("/api/v1/inbox?limit=40&offset=40").json()
+    assert len(first) == 40 and len(rest) == PER_COUNTY - 40
+    refs = {i["case_reference"] for i in first + rest}
+    assert refs == world.panlong_hq and not refs & world.wuhua_hq

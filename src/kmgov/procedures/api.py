@@ -113,8 +113,11 @@ def case_out(case, user) -> dict:
 
 @router.get("/inbox", response=list[InboxItemOut], auth=LOGIN_REQUIRED,
             summary="我的待办（按角色与权限范围）")
-def inbox(request, include_done: bool = False, limit: int = 200):
-    items = selectors.inbox_for(request.user, include_done=include_done)[: min(limit, 1000)]
+def inbox(request, include_done: bool = False, limit: int = 200, offset: int = 0):
+    """At most `limit` (≤ 1000) items, soonest due first, from `offset` on (to page)."""
+    start = max(0, offset)
+    items = selectors.inbox_for(request.user, include_done=include_done)[
+        start:start + max(0, min(limit, 1000))]
     return [_item_out(i) for i in items]
 
 

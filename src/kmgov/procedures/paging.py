@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PER_PAGE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -80,7 +80,8 @@ def paginate(qs, request, *, per_page: int = PER_PAGE, count_cap: int = COUNT_CA
     if number == 1 and not has_next:
         total, capped = len(rows), False
     else:
-        total = qs.order_by()[:count_cap + 1].count() if hasattr(qs, "order_by") else len(qs)
+        # Only the keys, no joins, no order, at most count_cap + 1 of them.
+        total = qs.order_by().values("pk")[:count_cap + 1].count()
         capped = total > count_cap
         total = min(total, count_cap)
     params = request.GET.copy()
