@@ -442,14 +442,9 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
             on_fire(d, outcome)
 
 
-_ORG_CODES: dict[int, str] = {}
-
-
 def _org_codes(ids: set[int]) -> dict[int, str]:
-    missing = ids - set(_ORG_CODES)
-    if missing:
-        _ORG_CODES.update(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "code"))
-    return _ORG_CODES
+    """The codes of the batch's target units (one query; a batch has few distinct ones)."""
+    return dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
 
 
 def _deadline_of(row: dict, moment, outcome: str) -> Deadline:
