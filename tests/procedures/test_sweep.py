@@ -118,3 +118,20 @@ def test_sweep_as_task_on_the_database_backend(people, new_case):
     assert InboxItem.objects.filter(case_reference=case.reference, kind="escalation").count() == 1
     # The task and the cron command are the same function: run again, nothing more fires.
     assert deadlines_sweep(now=dt.datetime(2026, 4, 21, tzinfo=dt.UTC))["due"] == 0
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 2000])
+def test_any_batch_size_fires_each_deadline_once(people, submitted, new_case, batch_size):
+    other = case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,
+                            now=SUBMITTED)
+    late = at(2026, 4, 17, 0, 0)
+    first = deadlines_sweep(now=late, batch_size=batch_size)
+    assert (first["due"], first["reminders"], first["escalations"]) == (4, 2, 2)
+    assert deadlines_sweep(now=late, batch_size=batch_size)["due"] == 0
+    assert Deadline.objects.filter(fired_at__isnull=False).count() == 4
+    fired = InboxItem.objects.exclude(kind="action")
+    assert sorted(fired.values_list("case_reference", "kind")) == sorted(
+        (c.reference, k) for c in (submitted, other) for k in ("escalation", "reminder"))
+    entries = AuditEntry.objects.filter(action__startswith="deadline.")
+    assert entries.count() == 4 and all(e.actor_id is None and e.extra["deadline"]
+                                        for e in entries)

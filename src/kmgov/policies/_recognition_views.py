@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kmgov.procedures import selectors as psel
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
+from kmgov.procedures.paging import paginate
 from kmgov.procedures.services import attachment_add, case_transition
 from kmgov.rules import get_rule
 from kmgov.rules.forms import FormField, fields_from_schema, parse_form
@@ -152,9 +153,10 @@ def make_pages(spec: PageSpec):
         year = request.GET.get("year")
         cases = cases_for(model, request.user, state=state,
                           year=int(year) if year and year.isdigit() else None,
-                          county=request.GET.get("county") or None)[:500]
+                          county=request.GET.get("county") or None)
+        page = paginate(cases, request)
         return render(request, "recognition/list.html", {
-            "spec": spec, "ns": ns, "cases": cases, "states": State.choices, "state": state,
+            "spec": spec, "ns": ns, "cases": page, "page": page, "states": State.choices, "state": state,
             "can_apply": enterprise_of(request.user) is not None})
 
     def _form(request, case=None):

@@ -114,8 +114,10 @@ def case_out(case, user) -> dict:
 @router.get("/inbox", response=list[InboxItemOut], auth=LOGIN_REQUIRED,
             summary="我的待办（按角色与权限范围）")
 def inbox(request, include_done: bool = False,
-          limit: int = Query(200, ge=1, le=1000, description="最多返回条数")):
-    items = selectors.inbox_for(request.user, include_done=include_done)[:limit]
+          limit: int = Query(200, ge=1, le=1000, description="最多返回条数"),
+          offset: int = Query(0, ge=0, description="从第几条起（分页）")):
+    """At most `limit` items, soonest due first, from `offset` on (to page)."""
+    items = selectors.inbox_for(request.user, include_done=include_done)[offset:offset + limit]
     return [_item_out(i) for i in items]
 
 

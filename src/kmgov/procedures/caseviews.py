@@ -17,6 +17,7 @@ from django.shortcuts import render
 
 from . import selectors
 from .errors import CaseNotFound
+from .paging import paginate
 from .views import case_context
 
 _SKIP = {"id", "state", "version", "reference", "title", "org", "applicant", "created_at",
@@ -40,9 +41,10 @@ def case_list(request, model, template="procedures/case_list.html"):
     cases = selectors.cases_visible(model, request.user)
     state = request.GET.get("state")
     if state:
-        cases = [c for c in cases if c.state == state]
+        cases = cases.filter(state=state)
+    page = paginate(cases, request)
     return render(request, template, {
-        "procedure": model.procedure, "cases": cases,
+        "procedure": model.procedure, "cases": page, "page": page,
         "states": model._meta.get_field("state").choices, "state": state})
 
 

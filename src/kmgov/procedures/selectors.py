@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from kmgov.core.models import AuditEntry, Role
-from kmgov.core.scope import has_role, user_assignments
+from kmgov.core.scope import has_role, subtree_q, user_assignments
 
 from .declare import (
     NO_PARTICIPANTS, SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles,
@@ -40,7 +40,7 @@ def visibility_q(model, user, *, participants=None, org_field: str = "org",
             continue
         if a.role in unscoped or a.org.code in participants.units:
             return Q()
-        cond |= Q(**{f"{org_field}__path__startswith": a.org.path})
+        cond |= subtree_q(a.org.path, org_field)
         county = a.org.parent if a.org.kind == "department" else None
         if county is not None and any(
             a.org.code == f"{county.code}-{suffix}" for suffix in participants.county_departments
@@ -48,7 +48,7 @@ def visibility_q(model, user, *, participants=None, org_field: str = "org",
             if county_field:
                 cond |= Q(**{county_field: county})
             else:
-                cond |= Q(**{f"{org_field}__path__startswith": county.path})
+                cond |= subtree_q(county.path, org_field)
     return cond
 
 
@@ -115,7 +115,7 @@ def inbox_for(user, *, include_done: bool = False) -> QuerySet[InboxItem]:
     for a in user_assignments(user):
         if a.role in (Role.PUBLIC, Role.AUDITOR):
             continue
-        cond |= Q(role=a.role, role_org__path__startswith=a.org.path)
+        cond |= Q(role=a.role) & subtree_q(a.org.path, "role_org")
     qs = InboxItem.objects.filter(cond).select_related("org", "role_org", "user")
     if not include_done:
         qs = qs.filter(done_at__isnull=True)

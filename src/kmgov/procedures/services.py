@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import BinaryIO
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from kmgov.core.calendar import (
     OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day,
     local,
 )
-from kmgov.core.models import OrgUnit, Role
+from kmgov.core.models import AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 
 from .attachments import check_file
@@ -330,14 +331,20 @@ def attachment_add(case: Case, *, key: str, file: BinaryIO, name: str, actor,
 
 # ---------------------------------------------------------------- the sweep
 
+SWEEP_BATCH = 2000
+
+
 def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
-                    on_fire=None) -> dict:
+                    on_fire=None, batch_size: int = SWEEP_BATCH) -> dict:
     """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
 
-    Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently:
-    each row is fired in its own transaction after being locked; on PostgreSQL a row another
-    sweep holds is skipped (`SKIP LOCKED`), on SQLite transactions are serialised. A deadline
-    whose case has since left the state it was set for is cancelled, not fired.
+    Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently.
+    Due rows are settled a batch at a time (`batch_size` rows, one transaction each, which
+    locks the batch's deadline rows and their cases); on PostgreSQL a row another sweep or a
+    transition holds is skipped (`SKIP LOCKED`) and left to whoever holds it, so the sweep
+    never waits for a lock; on SQLite transactions are serialised. A deadline whose case has
+    since left the state it was set for is cancelled, not fired. The inbox items and audit
+    entries of a batch are written with one INSERT each.
     """
     moment = _now(now)
     due = Deadline.objects.filter(
@@ -346,59 +353,149 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     ids = list(due[:limit] if limit else due)
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
               "cancelled": 0, "skipped": 0}
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    unfired = dict(fired_at__isnull=True, cancelled_at__isnull=True)
-    for pk in ids:
-        with transaction.atomic():
-            # Lock in the order transitions do, case row first, then the deadline row; a row
-            # another sweep or a transition holds is skipped: whoever holds it settles it.
-            peek = Deadline.objects.select_related("content_type").filter(pk=pk, **unfired).first()
-            if peek is None:
-                result["skipped"] += 1
-                continue
-            model = peek.content_type.model_class()
-            case = None
-            if model is not None:
-                case = (model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-                        .select_related("org").filter(pk=peek.object_id).first())
-                if case is None and model.objects.filter(pk=peek.object_id).exists():
-                    result["skipped"] += 1  # the case is locked by someone else right now
-                    continue
-            row = (Deadline.objects.select_for_update(skip_locked=skip_locked)
-                   .filter(pk=pk, **unfired).first())
-            if row is None:
-                result["skipped"] += 1
-                continue
-            outcome = _fire(row, case, now=moment)
-            result[outcome] += 1
-            if on_fire:
-                on_fire(row, outcome)
+    size = max(1, batch_size)
+    for i in range(0, len(ids), size):
+        _sweep_batch(ids[i:i + size], moment, result, on_fire)
     return result
 
 
-def _fire(row: Deadline, case: Case | None, *, now) -> str:
-    if case is None or case.state != row.state:
-        row.cancelled_at = now
-        row.save(update_fields=["cancelled_at"])
-        return "cancelled"
-    row.fired_at = now
-    row.save(update_fields=["fired_at"])
-    kind = InboxKind.REMINDER if row.kind == DeadlineKind.REMINDER else InboxKind.ESCALATION
-    item = InboxItem.objects.create(
-        content_type=row.content_type, object_id=row.object_id,
-        case_reference=row.case_reference, kind=kind, procedure=case.procedure.code,
-        case_title=case.title, case_state=case.state, org=case.org, what=row.message,
-        due_at=row.period_ends_at, user=row.target_user, role=row.target_role,
-        role_org=row.target_org)
-    audit_record(
-        actor=None, action=f"deadline.{row.kind}", obj=case, org=case.org,
-        from_state=case.state, to_state=case.state, reason=row.message,
-        extra={"deadline": row.pk, "due_at": row.due_at.isoformat(),
-               "period_ends_at": row.period_ends_at.isoformat(), "citation": row.citation,
-               "target": row.target_role or (row.target_user_id and f"user:{row.target_user_id}"),
-               "target_org": row.target_org.code if row.target_org_id else None})
-    transaction.on_commit(lambda: deadline_fired.send(sender=Deadline, deadline=row, item=item))
-    return "reminders" if row.kind == DeadlineKind.REMINDER else "escalations"
+_SWEEP_FIELDS = ("id", "content_type_id", "object_id", "case_reference", "kind", "state",
+                 "message", "citation", "due_at", "period_ends_at", "target_user_id",
+                 "target_role", "target_org_id")
+
+
+def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
+    """One batch of the sweep, in one transaction. Rows are read as values, not model
+    instances (a sweep may settle 100,000 of them); instances are made only for listeners."""
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    unfired = dict(fired_at__isnull=True, cancelled_at__isnull=True)
+    notify = on_fire is not None or deadline_fired.has_listeners(Deadline)
+    with transaction.atomic():
+        # Lock the batch's deadline rows, then their cases. Both skip what another transaction
+        # holds (SKIP LOCKED), so the sweep never waits and cannot deadlock with a transition
+        # (which holds its case, then cancels the case's deadlines) or another sweep.
+        rows = list(Deadline.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                    .filter(pk__in=ids, **unfired).order_by("due_at", "id")
+                    .values(*_SWEEP_FIELDS))
+        result["skipped"] += len(ids) - len(rows)
+        by_type: dict[int, set[int]] = {}
+        for r in rows:
+            by_type.setdefault(r["content_type_id"], set()).add(r["object_id"])
+        # A case another transaction holds is skipped: whoever holds it settles its deadlines.
+        cases: dict[tuple[int, int], tuple | None] = {}
+        models_of: dict[int, type] = {}
+        for ct_id, object_ids in by_type.items():
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            if model is None:
+                cases.update({(ct_id, oid): None for oid in object_ids})
+                continue
+            models_of[ct_id] = model
+            locked = {c[0]: c for c in (
+                model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                .filter(pk__in=object_ids).values_list("pk", "state", "title", "org_id"))}
+            missing = object_ids - set(locked)
+            busy = set(model.objects.filter(pk__in=missing).values_list("pk", flat=True)) \
+                if missing else set()
+            for oid in object_ids:
+                if oid not in busy:  # absent cases (None) are cancelled below
+                    cases[(ct_id, oid)] = locked.get(oid)
+        ready = [r for r in rows if (r["content_type_id"], r["object_id"]) in cases]
+        result["skipped"] += len(rows) - len(ready)
+        rows = ready
+        org_codes = _org_codes({r["target_org_id"] for r in rows if r["target_org_id"]})
+        fired, cancelled, items, entries, outcomes = [], [], [], [], []
+        for row in rows:
+            case = cases[(row["content_type_id"], row["object_id"])]
+            if case is None or case[1] != row["state"]:
+                cancelled.append(row["id"])
+                outcomes.append((row, "cancelled", None))
+                result["cancelled"] += 1
+                continue
+            fired.append(row["id"])
+            outcome = "reminders" if row["kind"] == DeadlineKind.REMINDER else "escalations"
+            result[outcome] += 1
+            model = models_of[row["content_type_id"]]
+            item = _fired_item(row, case, model)
+            items.append(item)
+            entries.append(_fired_entry(row, case, model, org_codes))
+            outcomes.append((row, outcome, len(items) - 1))
+        if cancelled:
+            Deadline.objects.filter(pk__in=cancelled).update(cancelled_at=moment)
+        if fired:
+            Deadline.objects.filter(pk__in=fired).update(fired_at=moment)
+            if notify or connection.vendor != "postgresql":
+                items = InboxItem.objects.bulk_create([InboxItem(**i) for i in items])
+                AuditEntry.objects.bulk_create([AuditEntry(**e) for e in entries])
+            else:  # nobody needs the new rows' ids: COPY them in (PostgreSQL)
+                _copy_rows(InboxItem, items)
+                _copy_rows(AuditEntry, entries)
+        if notify:
+            done = [(_deadline_of(row, moment, outcome), outcome,
+                     None if k is None else items[k]) for row, outcome, k in outcomes]
+            sent = [(d, item) for d, outcome, item in done if item is not None]
+            if sent:
+                transaction.on_commit(lambda: [
+                    deadline_fired.send(sender=Deadline, deadline=d, item=item)
+                    for d, item in sent])
+    if notify and on_fire:
+        for d, outcome, _ in done:
+            on_fire(d, outcome)
+
+
+def _org_codes(ids: set[int]) -> dict[int, str]:
+    """The codes of the batch's target units (one query; a batch has few distinct ones)."""
+    return dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
+
+
+def _deadline_of(row: dict, moment, outcome: str) -> Deadline:
+    d = Deadline(**{("pk" if k == "id" else k): v for k, v in row.items()})
+    d._state.adding = False
+    if outcome == "cancelled":
+        d.cancelled_at = moment
+    else:
+        d.fired_at = moment
+    return d
+
+
+def _copy_rows(model, rows: list[dict]) -> None:
+    """INSERT `rows` (field name → value, the same names in each) with PostgreSQL's COPY."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.get_field(n) for n in names]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    jsons = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for r in rows:
+            values = [r[n] for n in names]
+            for i in jsons:
+                values[i] = json.dumps(values[i], ensure_ascii=False)
+            copy.write_row(values)
+
+
+def _fired_item(row: dict, case: tuple, model) -> dict:
+    kind = InboxKind.REMINDER if row["kind"] == DeadlineKind.REMINDER else InboxKind.ESCALATION
+    return dict(
+        content_type_id=row["content_type_id"], object_id=row["object_id"],
+        case_reference=row["case_reference"], kind=kind, procedure=model.procedure.code,
+        case_title=case[2], case_state=case[1], org_id=case[3], what=row["message"],
+        due_at=row["period_ends_at"], user_id=row["target_user_id"], role=row["target_role"],
+        role_org_id=row["target_org_id"], created_at=timezone.now())
+
+
+def _fired_entry(row: dict, case: tuple, model, org_codes: dict[int, str]) -> dict:
+    """What `audit_record` writes for a fired deadline (the sweep writes a batch at once)."""
+    target_user = row["target_user_id"]
+    return dict(
+        at=timezone.now(), actor_id=None, action=f"deadline.{row['kind']}", object_type=model._meta.label_lower,
+        object_id=str(case[0]), org_id=case[3], from_state=case[1], to_state=case[1],
+        reason=row["message"],
+        extra={"deadline": row["id"], "due_at": row["due_at"].isoformat(),
+               "period_ends_at": row["period_ends_at"].isoformat(), "citation": row["citation"],
+               "target": row["target_role"] or (target_user and f"user:{target_user}"),
+               "target_org": org_codes.get(row["target_org_id"]) if row["target_org_id"]
+               else None})
 
 
 __all__ = [

@@ -10,14 +10,15 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .errors import CaseNotFound, ProcedureError
+from .paging import paginate
 
 
 @login_required
 def inbox(request):
     include_done = request.GET.get("done") == "1"
-    items = selectors.inbox_for(request.user, include_done=include_done)[:500]
+    items = paginate(selectors.inbox_for(request.user, include_done=include_done), request)
     return render(request, "procedures/inbox.html",
-                  {"items": items, "include_done": include_done})
+                  {"items": items, "page": items, "include_done": include_done})
 
 
 def _case_or_404(request, procedure: str, reference: str):

@@ -55,7 +55,10 @@ class Command(BaseCommand):
                 mark = {"reminders": "提醒", "escalations": "督办", "cancelled": "取消"}[outcome]
                 self.stdout.write(f"  [{mark}] {row.case_reference} {row.message}")
 
-        result = deadlines_sweep(now=now, limit=opts.get("limit"), on_fire=progress)
+        # One line per deadline unless --json (then no per-row callback: a sweep may settle
+        # 100,000 deadlines).
+        result = deadlines_sweep(now=now, limit=opts.get("limit"),
+                                 on_fire=None if as_json else progress)
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
