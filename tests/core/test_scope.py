@@ -88,3 +88,12 @@ def test_audit_limit_out_of_range_is_a_422_naming_the_field(people):
     r = c.get("/api/v1/audit", {"limit": -1})
     assert r.status_code == 422 and "limit" in r.content.decode()
     assert len(c.get("/api/v1/audit", {"limit": 1}).json()) == 1
+
+
+def test_nul_characters_are_refused_with_a_400_anywhere(people):
+    c = _login(people["city"], "pw-city-1")
+    assert c.get("/api/v1/gazette/search", {"q": "碳汇\x00"}).status_code == 400
+    assert c.get("/api/v1/orgs/wu%00hua/staff").status_code == 400
+    r = c.post("/api/v1/rules/mediation.reward/decide", data='{"ordinary": "\\u0000"}',
+               content_type="application/json")
+    assert r.status_code == 400 and "NUL" in r.json()["detail"]
