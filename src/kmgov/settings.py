@@ -58,7 +58,7 @@ INSTALLED_APPS += [a.strip() for a in (_extra_apps or "").split(",") if a.strip(
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kmgov.core.middleware.RefuseNulMiddleware",
+    "kmgov.core.middleware.DropNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kmgov.web.middleware.ChineseFirstLocaleMiddleware",

@@ -28,10 +28,11 @@ class BearerTokenMiddleware:
         return self.get_response(request)
 
 
-class RefuseNulMiddleware:
-    """A NUL character can be stored by no text column of PostgreSQL (and means nothing in a
-    Chinese form): refuse it wherever a request carries text — path, query string, and
-    form or JSON bodies — with a 400 naming the problem, before any view runs. Uploaded files
+class DropNulMiddleware:
+    """NUL characters can be stored by no text column of PostgreSQL and mean nothing in a
+    Chinese form (they come from pasted or transcribed text): drop them from the query string
+    and from form and JSON bodies before any view reads them, as the hotline drops other control
+    characters; a path holding one names no page and is refused with a 400. Uploaded files
     (multipart) are binary and are judged by the attachment checks instead."""
 
     TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
@@ -40,20 +41,18 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from urllib.parse import unquote
-
-        where = None
-        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            where = "网址或查询参数 (path or query)"
-        elif request.content_type.startswith(self.TEXT_BODIES):
-            body = request.body
-            encoded_nul = b"%00" if "urlencoded" in request.content_type else b"\\u0000"
-            if b"\x00" in body or encoded_nul in body:
-                where = "请求内容 (body)"
-        if where:
+        if "\x00" in request.path:
             from django.http import JsonResponse
 
-            return JsonResponse(
-                {"detail": f"{where}含有空字符（NUL），无法处理 (NUL character refused)"},
-                status=400)
+            return JsonResponse({"detail": "网址含有空字符（NUL） (NUL character in the path)"},
+                                status=400)
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            request.META["QUERY_STRING"] = query.replace("%00", "").replace("\x00", "")
+        if request.content_type.startswith(self.TEXT_BODIES):
+            body = request.body
+            encoded = b"%00" if "urlencoded" in request.content_type else b"\\u0000"
+            if b"\x00" in body or encoded in body:
+                # HttpRequest.body returns _body once it is read; the views see the clean text.
+                request._body = body.replace(b"\x00", b"").replace(encoded, b"")
         return self.get_response(request)
