@@ -78,7 +78,8 @@ def test_refusals_have_their_status_and_chinese_message(people, new_case, march)
     assert r.status_code == 409 and r.json()["code"] == "state_changed"
     # Bad data names its field; nothing changes.
     r = step(client_for(people.office), case, "approve", data={"approved_amount": 999})
-    assert r.status_code == 400 and "approved_amount" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["field"] == "approved_amount"
+    assert "核定金额" in r.json()["detail"]
     case.refresh_from_db()
     assert case.state == "submitted"
     # Unauthenticated writes are refused before anything is looked up.

@@ -21,7 +21,10 @@ from django.db import models
 
 from kmgov.core.calendar import local
 from kmgov.core.models import Role
+from pydantic import Field
+
 from kmgov.procedures.errors import ProcedureError
+from kmgov.procedures.inputs import Line, StepInput
 from kmgov.procedures.declare import (
     AT_CITY, AT_COUNTY, Await, condition, documents_attached, state_field, step,
 )
@@ -103,6 +106,20 @@ def required_documents_attached():
 def decision_valid():
     return condition("申报数据不完整或有误，请按提示补正后再提交", field="inputs")(
         lambda case: bool(case.decision) and "error" not in case.decision)
+
+
+class MeetingInput(StepInput):
+    """The joint review meeting's record (联审会议): when, who, and its minutes."""
+
+    meeting_date: dt.date = Field(title="联审会议日期")
+    meeting_members: list[Line] = Field(
+        title="参会单位及人员", min_length=1, max_length=60, description="每行一项，如“区商务局 张三”")
+    meeting_minutes: str = Field("", title="会议纪要", max_length=5000)
+
+
+class FilingInput(StepInput):
+    filing_number: str = Field("", title="备案号", max_length=60,
+                               description="留空则按申报编号生成")
 
 
 def _parse_date(value, field: str) -> dt.date:
@@ -225,9 +242,8 @@ class RecognitionCase(Case):
     def check_submission(self) -> None:
         """Procedure-specific checks before submission; raise ValidationError to refuse."""
 
-    def on_meeting_passed(self, *, actor, now, **data) -> None:
-        if data:
-            raise ValidationError({k: f"联审会议记录不接受字段“{k}”" for k in data})
+    def on_meeting_passed(self, *, actor, now, data) -> None:
+        """What else the meeting decides (`data`: the procedure's meeting input)."""
 
     def on_approved(self, *, actor, now) -> None:
         pass
@@ -236,7 +252,7 @@ class RecognitionCase(Case):
         pass
 
     def _record_meeting(self, outcome: str, *, date, members, minutes, now) -> None:
-        day = _parse_date(date, "meeting_date")
+        day = date  # the input model made it a date; the case decides which dates are possible
         today = local(now).date()
         if day > today:
             raise ValidationError({"meeting_date": f"联审会议日期（{day}）不能晚于今天（{today}）"})
@@ -244,16 +260,8 @@ class RecognitionCase(Case):
         if submitted and day < submitted:
             raise ValidationError(
                 {"meeting_date": f"联审会议日期（{day}）不能早于申报提交日（{submitted}）"})
-        if not isinstance(members, list) or not members or not all(
-                isinstance(m, str) and m.strip() and len(m) <= 100 for m in members):
-            raise ValidationError(
-                {"meeting_members": "参会单位及人员（meeting_members）须为至少一项的名单，每项不超过100字"})
-        if len(members) > 60:
-            raise ValidationError({"meeting_members": "参会单位及人员（meeting_members）不超过60项"})
-        if not isinstance(minutes, str) or len(minutes) > 5000:
-            raise ValidationError({"meeting_minutes": "会议纪要（meeting_minutes）须为不超过5000字的文字"})
         self.meeting_date = day
-        self.meeting_members = [m.strip() for m in members]
+        self.meeting_members = list(members)
         self.meeting_outcome = outcome
         self.meeting_minutes = minutes
 
@@ -262,9 +270,7 @@ class RecognitionCase(Case):
     @step(source=[State.DRAFT], target=State.SUBMITTED, label="提交申报", applicant=True,
           window=True, conditions=[required_documents_attached(), decision_valid()],
           awaits=Await(what="审核申报材料（汇总、审核）", role=Role.COUNTY_OFFICE, at=AT_COUNTY))
-    def submit(self, *, actor, reason, now, **data):
-        if data:
-            raise ValidationError({k: f"提交申报不接受字段“{k}”，请先保存草稿" for k in data})
+    def submit(self, *, actor, reason, now, data=None):
         self.check_submission()
         self.evaluate(as_of=local(now).date())
         if self.decision_errors():
@@ -275,10 +281,8 @@ class RecognitionCase(Case):
     @step(source=[State.RETURNED], target=State.SUBMITTED, label="补正后重新提交",
           applicant=True, conditions=[required_documents_attached(), decision_valid()],
           awaits=Await(what="审核补正后的申报材料", role=Role.COUNTY_OFFICE, at=AT_COUNTY))
-    def resubmit(self, *, actor, reason, now, **data):
+    def resubmit(self, *, actor, reason, now, data=None):
         # The application was filed within the window; answering a return is not a new filing.
-        if data:
-            raise ValidationError({k: f"重新提交不接受字段“{k}”，请先保存草稿" for k in data})
         self.check_submission()
         self.evaluate(as_of=local(self.submitted_at or now).date())
         if self.decision_errors():
@@ -287,77 +291,77 @@ class RecognitionCase(Case):
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回补正",
           roles=[Role.COUNTY_OFFICE], reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
-    def return_for_changes(self, *, actor, reason, now, **data):
+    def return_for_changes(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
     @step(source=State.SUBMITTED, target=State.AT_MEETING, label="审核通过，提交联审会议",
           roles=[Role.COUNTY_OFFICE],
           awaits=Await(what="召开联审会议并记录参会人员、日期与结论", role=MEETING_SECRETARY,
                        at=AT_COUNTY))
-    def pass_to_meeting(self, *, actor, reason, now, **data):
+    def pass_to_meeting(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
     @step(source=State.SUBMITTED, target=State.REJECTED, label="不予认定（县级办公室）",
           roles=[Role.COUNTY_OFFICE], reason_required=True)
-    def reject(self, *, actor, reason, now, **data):
+    def reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
-    @step(source=State.AT_MEETING, target=State.MEETING_PASSED, label="记录联审会议：通过",
-          roles=[MEETING_SECRETARY],
-          awaits=Await(what="审批联审会议形成的实施方案", role=Role.COUNTY_GOVERNMENT, at=AT_COUNTY))
-    def meeting_pass(self, *, actor, reason, now, meeting_date=None, meeting_members=None,
-                     meeting_minutes="", **data):
-        self._record_meeting("passed", date=meeting_date, members=meeting_members,
-                             minutes=meeting_minutes, now=now)
-        self.on_meeting_passed(actor=actor, now=now, **data)
+    # `meeting_pass` is declared per procedure with `meeting_pass_step(input=…)`: what else the
+    # meeting decides (a building's reward) differs.
 
     @step(source=State.AT_MEETING, target=State.REJECTED, label="记录联审会议：未通过",
-          roles=[MEETING_SECRETARY], reason_required=True)
-    def meeting_fail(self, *, actor, reason, now, meeting_date=None, meeting_members=None,
-                     meeting_minutes="", **data):
-        if data:
-            raise ValidationError({k: f"联审会议记录不接受字段“{k}”" for k in data})
-        self._record_meeting("failed", date=meeting_date, members=meeting_members,
-                             minutes=meeting_minutes, now=now)
+          roles=[MEETING_SECRETARY], reason_required=True, input=MeetingInput)
+    def meeting_fail(self, *, actor, reason, now, data=None):
+        self._record_meeting("failed", date=data.meeting_date, members=data.meeting_members,
+                             minutes=data.meeting_minutes, now=now)
         self.closed_reason = reason
 
     @step(source=State.MEETING_PASSED, target=State.APPROVED, label="批准（县级政府）",
           roles=[Role.COUNTY_GOVERNMENT],
           awaits=Await(what="备案", role=Role.CITY_OFFICE, at=AT_CITY))
-    def approve(self, *, actor, reason, now, **data):
-        if data:
-            raise ValidationError({k: f"批准不接受字段“{k}”" for k in data})
+    def approve(self, *, actor, reason, now, data=None):
         self.approved_at = now
         self.on_approved(actor=actor, now=now)
 
     @step(source=State.MEETING_PASSED, target=State.REJECTED, label="不予批准（县级政府）",
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True)
-    def government_reject(self, *, actor, reason, now, **data):
+    def government_reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
     @step(source=[State.DRAFT, State.SUBMITTED, State.RETURNED], target=State.WITHDRAWN,
           label="撤回申报", applicant=True)
-    def withdraw(self, *, actor, reason, now, **data):
+    def withdraw(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
     # `file` (备案) is declared by each procedure with `filing_step(...)`: what it awaits next
     # (the HQ's yearly statistics report) differs.
 
-    def _file(self, *, actor, reason, now, filing_number="", **data):
-        if data:
-            raise ValidationError({k: f"备案不接受字段“{k}”" for k in data})
-        if not isinstance(filing_number, str) or len(filing_number) > 60:
-            raise ValidationError({"filing_number": "备案号（filing_number）须为不超过60字的文字"})
+    def _file(self, *, actor, reason, now, data):
         self.filed_at = now
-        self.filing_number = filing_number.strip() or f"备-{self.reference}"
+        self.filing_number = data.filing_number or f"备-{self.reference}"
         self.on_filed(actor=actor, now=now)
+
+
+def meeting_pass_step(input: type[MeetingInput] = MeetingInput):
+    """The meeting secretary's record of a passed joint review meeting, with the procedure's
+    own meeting input (a building's meeting also proposes its reward)."""
+
+    def meeting_pass(self, *, actor, reason, now, data=None):
+        self._record_meeting("passed", date=data.meeting_date, members=data.meeting_members,
+                             minutes=data.meeting_minutes, now=now)
+        self.on_meeting_passed(actor=actor, now=now, data=data)
+
+    return step(source=State.AT_MEETING, target=State.MEETING_PASSED, label="记录联审会议：通过",
+                roles=[MEETING_SECRETARY], input=input,
+                awaits=Await(what="审批联审会议形成的实施方案", role=Role.COUNTY_GOVERNMENT,
+                             at=AT_COUNTY))(meeting_pass)
 
 
 def filing_step(**extra):
     """The city office's filing (备案) step of a procedure, with what it awaits next."""
 
-    def file(self, *, actor, reason, now, **data):
-        self._file(actor=actor, reason=reason, now=now, **data)
+    def file(self, *, actor, reason, now, data=None):
+        self._file(actor=actor, reason=reason, now=now, data=data)
 
     return step(source=State.APPROVED, target=State.FILED, label="备案（市级办公室）",
-                roles=[Role.CITY_OFFICE], **extra)(file)
+                roles=[Role.CITY_OFFICE], input=FilingInput, **extra)(file)

@@ -1,11 +1,22 @@
-"""The procedures kernel's JSON API: the inbox, and a generic view of any registered
-procedure's cases (read, take a step, attach a document). Policy modules may add their own
-endpoints for creating cases with their own fields; these work for all of them."""
+"""The procedures kernel's JSON API: the inbox, and a view of any registered procedure's
+cases (read, take a step, attach a document). Policy modules may add their own endpoints for
+creating cases with their own fields; these work for all of them.
+
+Each step of each registered procedure is its own operation,
+`POST /cases/{procedure}/{reference}/steps/{step}`, generated from the declaration: its
+request body is `{"reason", "expected_state", "data"}` with `data` the step's declared input
+(`additionalProperties: false`), published in the OpenAPI document and validated by the
+kernel (422 with a Chinese message per field, nothing written) — the same validation the
+page forms and the CLI go through.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -13,7 +24,9 @@ from ninja.files import UploadedFile
 from kmgov.core.api_auth import LOGIN_REQUIRED
 
 from . import selectors, services
-from .errors import ProcedureError
+from .declare import StepSpec, registered, steps_of
+from .errors import ProcedureError, StepInputInvalid
+from .inputs import invalid_from_django, json_schema
 
 router = Router(tags=["办事程序 procedures"])
 
@@ -67,16 +80,11 @@ class CaseOut(Schema):
     history: list[HistoryOut]
 
 
-class TransitionIn(Schema):
-    reason: str = ""
-    expected_state: str | None = None
-    data: dict[str, Any] = {}
-
-
 class ErrorOut(Schema):
     detail: Any
     field: str | None = None
     code: str | None = None
+    errors: list[dict[str, Any]] | None = None
 
 
 def _iso(v):
@@ -128,18 +136,6 @@ def case_detail(request, procedure: str, reference: str):
     return case_out(case, request.user)
 
 
-@router.post("/cases/{procedure}/{reference}/steps/{name}",
-             response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       409: ErrorOut},
-             auth=LOGIN_REQUIRED, summary="办理一个环节（提交、审核通过、退回、不予批准、撤回…）")
-def case_step(request, procedure: str, reference: str, name: str, payload: TransitionIn):
-    case = selectors.case_get(procedure=procedure, reference=reference, user=request.user)
-    case = services.case_transition(
-        case, name, actor=request.user, reason=payload.reason,
-        expected_state=payload.expected_state or case.state, **payload.data)
-    return case_out(case, request.user)
-
-
 @router.post("/cases/{procedure}/{reference}/attachments",
              response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        409: ErrorOut},
@@ -176,3 +172,108 @@ def payment_out(p) -> dict:
             auth=LOGIN_REQUIRED, summary="一项办事程序的支付台账（按权限范围）")
 def ledger(request, procedure: str):
     return [payment_out(p) for p in selectors.payments_visible(procedure, request.user)]
+
+
+# ---------------------------------------------------------------- one operation per step
+
+#: The envelope every step body shares; `data` is the step's own input.
+ENVELOPE = ("reason", "expected_state", "data")
+REASON_MAX = 2000
+
+
+def _inline_defs(schema: dict) -> dict:
+    """A pydantic schema with its `$defs` inlined (the OpenAPI document keeps each request
+    body self-contained; step inputs are not recursive)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.rsplit("/", 1)[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        return node
+
+    return walk(schema)
+
+
+def step_body_schema(spec: StepSpec) -> dict:
+    """The JSON schema of a step's request body."""
+    return {
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "reason": {"type": "string", "maxLength": REASON_MAX, "title": "意见或理由",
+                       "default": ""},
+            "expected_state": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                               "title": "办理人看到的状态（并发保护）", "default": None},
+            "data": _inline_defs(json_schema(spec.input)),
+        },
+        "required": ["data"] if spec.input is not None and spec.input.model_fields and any(
+            f.is_required() for f in spec.input.model_fields.values()) else [],
+    }
+
+
+def parse_step_body(request) -> tuple[str, str | None, dict]:
+    """(reason, expected_state, data) of a step request, or `StepInputInvalid`."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise StepInputInvalid("请求体须为JSON对象", errors=[
+            {"field": "body", "message": "请求体须为JSON对象"}]) from None
+    if not isinstance(body, dict):
+        raise StepInputInvalid("请求体须为JSON对象", errors=[
+            {"field": "body", "message": "请求体须为JSON对象"}])
+    unknown = [k for k in body if k not in ENVELOPE]
+    if unknown:
+        errors = [{"field": k, "message": f"不接受“{k}”（可填：reason、expected_state、data）"}
+                  for k in unknown]
+        raise StepInputInvalid(errors[0]["message"], errors=errors)
+    reason = body.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > REASON_MAX:
+        raise StepInputInvalid(f"意见或理由须为不超过{REASON_MAX}字的文字", errors=[
+            {"field": "reason", "message": f"意见或理由须为不超过{REASON_MAX}字的文字"}])
+    expected = body.get("expected_state")
+    if expected is not None and not isinstance(expected, str):
+        raise StepInputInvalid("expected_state须为状态名称", errors=[
+            {"field": "expected_state", "message": "须为状态名称"}])
+    return reason, expected, body.get("data") or {}
+
+
+def _step_operation(model, spec: StepSpec):
+    code = model.procedure.code
+
+    def take_step(request, reference: str):
+        reason, expected, data = parse_step_body(request)
+        case = selectors.case_get(procedure=code, reference=reference, user=request.user)
+        try:
+            case = services.case_transition(case, spec.name, actor=request.user, reason=reason,
+                                            expected_state=expected or case.state, data=data)
+        except DjangoValidationError as exc:
+            raise invalid_from_django(exc, spec.input) from None
+        return case_out(case, request.user)
+
+    take_step.__name__ = f"step_{code}_{spec.name}".replace("-", "_")
+    return take_step
+
+
+def _add_step_operations(target: Router) -> None:
+    apps.check_models_ready()
+    for code, model in sorted(registered().items()):
+        for name, spec in sorted(steps_of(model).items()):
+            view = _step_operation(model, spec)
+            target.add_api_operation(
+                f"/cases/{code}/{{reference}}/steps/{name}", ["POST"], view,
+                auth=LOGIN_REQUIRED, operation_id=view.__name__,
+                response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                          400: ErrorOut, 422: ErrorOut},
+                summary=f"{model.procedure.name}：{spec.label}",
+                description=(f"由{spec.describe_actors()}办理。" + (spec.help or "")
+                             + (f"（{spec.citation}）" if spec.citation else "")),
+                tags=[f"办事程序：{model.procedure.name}"],
+                openapi_extra={"requestBody": {"required": True, "content": {
+                    "application/json": {"schema": step_body_schema(spec)}}}})
+
+
+_add_step_operations(router)

@@ -169,6 +169,12 @@ class StepSpec:
     # Where the roles must be held (a unit resolved from the case, e.g. the county forestry
     # bureau or the city finance bureau); None: at a unit whose subtree contains the case.
     at: OrgResolver | None = None
+    # What a caller sends with the step: a pydantic model (`inputs.StepInput`), or None for
+    # nothing at all. The step method receives the validated instance as `data`.
+    input: type | None = None
+    # A line of help shown with the step's form (what the step means, its provision).
+    help: str = ""
+    citation: str = ""
 
     def describe_actors(self) -> str:
         from kmgov.core.models import Role
@@ -194,12 +200,17 @@ def step(
     scope: str = SCOPE_ORG,
     field_name: str = "state",
     at: OrgResolver | None = None,
+    input: type | None = None,
+    help: str = "",
+    citation: str = "",
 ):
     """Declare a step of a procedure: a django-fsm-2 transition plus the kernel's rules.
 
-    The decorated method is called by `case_transition` with `actor`, `reason` and the
-    step's data as keyword arguments; it may set the case's fields and raise
-    `django.core.exceptions.ValidationError` to refuse bad data.
+    The decorated method is called by `case_transition` with `actor`, `reason`, `now` and
+    `data` (the validated instance of `input`, or None for a step that takes nothing) as
+    keyword arguments; it may set the case's fields and raise
+    `django.core.exceptions.ValidationError` to refuse data its input model cannot judge
+    alone (e.g. a date before the case was submitted).
     """
     if scope not in (SCOPE_ORG, SCOPE_ANY):
         raise ValueError(f"step scope must be {SCOPE_ORG!r} or {SCOPE_ANY!r}")
@@ -210,10 +221,15 @@ def step(
     conds = tuple(conditions)
 
     def decorate(func):
+        if input is not None:
+            from .inputs import check_input_model
+
+            check_input_model(input, step=func.__name__)
         spec = StepSpec(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
             deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
+            input=input, help=help, citation=citation,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)

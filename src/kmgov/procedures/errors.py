@@ -51,6 +51,23 @@ class ConditionUnmet(ProcedureError):
     code = "condition_unmet"
 
 
+class StepInputInvalid(ProcedureError):
+    """What was sent with a step does not match the step's declared input; `errors` names
+    each field with a Chinese message. Nothing was written."""
+
+    status = 422
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, errors: list[dict] | None = None,
+                 field: str | None = None):
+        self.errors = list(errors or [])
+        super().__init__(message, field=field or (self.errors[0]["field"] if self.errors
+                                                  else None))
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "errors": self.errors}
+
+
 class WindowClosed(ProcedureError):
     """Outside the filing window; the message says when it opens next."""
 

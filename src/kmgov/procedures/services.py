@@ -29,6 +29,7 @@ from kmgov.core.models import AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 
 from .attachments import check_file
+from .inputs import jsonable, validate_input
 from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
 from .errors import (
     AttachmentRejected, ConditionUnmet, DeadlineUncountable, ProcedureError, StateChanged,
@@ -107,7 +108,7 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
 
 def case_transition(case: Case, name: str, *, actor, reason: str = "",
                     expected_state: str | None = None, now: dt.datetime | None = None,
-                    **data) -> Case:
+                    data=None, **fields) -> Case:
     """Take the declared step `name` on `case`, as `actor`.
 
     In one transaction: lock the case row; refuse if its state is not the one the caller saw
@@ -122,6 +123,9 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     if name not in specs:
         raise TransitionNotAvailable(f"{model.procedure.name}没有“{name}”这一操作", field="transition")
     spec = specs[name]
+    if fields:
+        data = {**(data.model_dump() if hasattr(data, "model_dump") else (data or {})), **fields}
+    validated = validate_input(spec.input, data, step_label=spec.label)
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
     with transaction.atomic():
@@ -150,7 +154,7 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
             if not cond(locked):
                 raise ConditionUnmet(cond.message_for(locked), field=cond.field)
         from_state = locked.state
-        getattr(locked, name)(actor=actor, reason=reason, now=moment, **data)
+        getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
         locked.full_clean(exclude=["state"])
@@ -159,7 +163,7 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
             actor=actor, action=f"{model.procedure.code}.{name}", obj=locked, org=locked.org,
             from_state=from_state, to_state=locked.state, reason=reason,
             extra={"step": spec.label, "version": locked.version,
-                   "data": {k: _jsonable(v) for k, v in data.items()}},
+                   "data": jsonable(validated) if validated is not None else {}},
         )
         _close_items(locked, actor=actor, now=moment)
         _cancel_deadlines(locked, now=moment)
@@ -175,16 +179,6 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         transaction.on_commit(lambda: case_transitioned.send(
             sender=model, case=locked, step=name, from_state=from_state, to_state=locked.state))
     return locked
-
-
-def _jsonable(v):
-    if isinstance(v, (str, int, float, bool)) or v is None:
-        return v
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    return str(v)
 
 
 def _denied(case: Case, spec: StepSpec, actor) -> TransitionDenied:

@@ -143,8 +143,8 @@ def test_plan_never_exceeded_without_recorded_override(folk):
     add(folk.jinning_agri, ref, "conversion", 19000000, area_mu=19000, from_use="grain", to_use="nursery")
     county = client_for(folk.jinning_agri)
     r = step(county, "ag-claim", ref, "submit")
-    assert r.status_code == 400 and "plan" in r.json()["detail"]
-    assert "18900" in r.json()["detail"]["plan"][0]
+    assert r.status_code == 422 and r.json()["field"] == "plan"
+    assert "18900" in r.json()["errors"][0]["message"]
     url = f"/api/v1/agriculture/claims/{ref}/plan-override"
     assert post(county, url, {"reason": "自行确认"}).status_code == 403
     assert post(client_for(folk.auditor), url, {"reason": "x"}).status_code == 403
@@ -157,7 +157,7 @@ def test_plan_never_exceeded_without_recorded_override(folk):
     ref2 = new_claim(folk.jinning_agri)
     add(folk.jinning_agri, ref2, "conversion", 1000, area_mu=1, from_use="grain", to_use="nursery")
     r = step(county, "ag-claim", ref2, "submit")
-    assert r.status_code == 400 and "已报账19000" in r.json()["detail"]["plan"][0]
+    assert r.status_code == 422 and "已报账19000" in r.json()["errors"][0]["message"]
 
 
 @pytest.mark.django_db

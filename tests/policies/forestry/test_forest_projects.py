@@ -123,8 +123,7 @@ def test_collective_land_needs_majority_village_decision(folk):
                  decision_date="2010-08-01", decision_attendance=40,
                  decision_votes_for=20).json()["reference"]
     r = step(village, "forest", ref, "submit")
-    assert r.status_code == 400
-    assert "decision_votes_for" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["field"] == "decision_votes_for"
     assert ForestProject.objects.get(reference=ref).state == "draft"
     r = step(village, "forest", ref, "submit", data={"decision_votes_for": 21})
     assert r.status_code == 200 and r.json()["state"] == "county_review"
@@ -137,8 +136,8 @@ def test_forbidden_method_in_dianchi_basin(folk):
     station = client_for(folk.station)
     ref = create(station, method="clear_cutting").json()["reference"]
     r = step(station, "forest", ref, "submit_to_station")
-    assert r.status_code == 400 and "method" in r.json()["detail"]
-    assert "三(三)" in r.json()["detail"]["method"][0]
+    assert r.status_code == 422 and r.json()["field"] == "method"
+    assert "三(三)" in r.json()["errors"][0]["message"]
 
 
 @pytest.mark.django_db

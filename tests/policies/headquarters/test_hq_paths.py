@@ -189,7 +189,8 @@ def test_revoke_with_clawback_recorded_in_the_credit_file(people, march):
     step(client_for(people.city_office), "hq", ref, "file")
     gov = client_for(people.government)
     r = step(gov, "hq", ref, "revoke", reason="营业收入证明系伪造", data={"clawback_amount_yuan": "abc"})
-    assert r.status_code == 400 and "clawback_amount_yuan" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["field"] == "clawback_amount_yuan"
+    assert "责令退回的补助和奖励" in r.json()["detail"]
     assert CreditRecord.objects.count() == 0
     r = step(client_for(people.city_office), "hq", ref, "revoke", reason="x",
              data={"clawback_amount_yuan": 1})

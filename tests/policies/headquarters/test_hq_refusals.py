@@ -168,7 +168,10 @@ def test_bad_attachments_and_meeting_data(people, march):
         ({**good, "cake": True}, "cake"),
     ]:
         r = step(sec, "hq", case.reference, "meeting_pass", data=data)
-        assert r.status_code == 400 and field in r.json()["detail"], (data, r.json())
+        # A step's input is refused with 422, the field named and a Chinese message.
+        body = r.json()
+        assert r.status_code == 422 and body["field"] == field, (data, body)
+        assert body["code"] == "invalid_input" and body["errors"][0]["message"], body
     case.refresh_from_db()
     assert case.state == "at_meeting" and case.meeting_date is None and case.version == 2
     r = step(sec, "hq", case.reference, "meeting_pass", data=good)

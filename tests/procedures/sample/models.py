@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from pydantic import Field
 
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import Role
@@ -9,6 +10,7 @@ from kmgov.procedures.declare import (
     AT_COUNTY, SCOPE_ANY, Await, DeadlineRule, Procedure, Target, documents_attached,
     register, state_field, step,
 )
+from kmgov.procedures.inputs import StepInput
 from kmgov.procedures.models import Case
 from kmgov.procedures.windows import FilingWindow
 
@@ -26,6 +28,11 @@ class State(models.TextChoices):
 # In a policy module these come from its parameter files, with their citations.
 WINDOW = FilingWindow.yearly((3, 1), (3, 31), citation="昆政发〔2010〕63号 附件 第十一条")
 REVIEW_DAYS = 15
+
+
+class ApproveInput(StepInput):
+    approved_amount: Decimal | None = Field(None, title="核定金额（万元）", gt=0,
+                                            description="留空则按申请金额核定")
 
 
 @register
@@ -50,15 +57,15 @@ class SampleApplication(Case):
               days=REVIEW_DAYS, count=DayCount.WORKING, remind_before=3,
               escalate_to=Target(role=Role.COUNTY_GOVERNMENT, at=AT_COUNTY),
               what="审核", citation="样例：受理后15个工作日内审核"))
-    def submit(self, *, actor, reason, now, **data):
+    def submit(self, *, actor, reason, now, data=None):
         self.submitted_at = now
 
     @step(source=State.SUBMITTED, target=State.APPROVED, label="审核通过",
-          roles=[Role.COUNTY_OFFICE],
+          roles=[Role.COUNTY_OFFICE], input=ApproveInput,
           awaits=Await(what="备案", role=Role.CITY_DEPARTMENT, at="city-commerce"))
-    def approve(self, *, actor, reason, now, approved_amount=None, **data):
-        if approved_amount is not None:
-            value = Decimal(str(approved_amount))
+    def approve(self, *, actor, reason, now, data=None):
+        if data.approved_amount is not None:
+            value = data.approved_amount
             if not (Decimal(0) < value <= self.amount):
                 raise ValidationError(
                     {"approved_amount": f"核定金额须大于0且不超过申请金额{self.amount}万元"})
@@ -70,24 +77,24 @@ class SampleApplication(Case):
     # the city, so the step is not scoped by the tree (SCOPE_ANY): they record every county's.
     @step(source=State.APPROVED, target=State.FILED, label="备案", roles=[Role.CITY_DEPARTMENT],
           scope=SCOPE_ANY)
-    def record_filing(self, *, actor, reason, now, **data):
+    def record_filing(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回修改",
           roles=[Role.COUNTY_OFFICE], reason_required=True,
           awaits=Await(what="按审核意见修改后重新提交", applicant=True),
           deadlines=DeadlineRule(days=10, count=DayCount.CALENDAR, remind_before=2))
-    def return_for_changes(self, *, actor, reason, now, **data):
+    def return_for_changes(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SUBMITTED, target=State.REJECTED, label="不予批准",
           roles=[Role.COUNTY_OFFICE], reason_required=True)
-    def reject(self, *, actor, reason, now, **data):
+    def reject(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=[State.DRAFT, State.SUBMITTED, State.RETURNED], target=State.WITHDRAWN,
           label="撤回申报", applicant=True)
-    def withdraw(self, *, actor, reason, now, **data):
+    def withdraw(self, *, actor, reason, now, data=None):
         pass
 
     class Meta:

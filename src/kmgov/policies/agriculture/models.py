@@ -158,7 +158,7 @@ class AgricultureClaim(Case):
           applicant=True, roles=[Role.COUNTY_DEPARTMENT],
           conditions=[condition("报账单没有明细（调整、租地、培训、流转）", field="lines")(_has_lines)],
           awaits=Await(what="审核本县区报账单", role=Role.COUNTY_GOVERNMENT, at=AT_COUNTY))
-    def submit(self, *, actor, reason, now, **data):
+    def submit(self, *, actor, reason, now, data=None):
         self.recompute()
         self._check_plan(now)
         self.submitted_at = now
@@ -167,41 +167,41 @@ class AgricultureClaim(Case):
           roles=[Role.COUNTY_GOVERNMENT],
           awaits=Await(what="审核县区报账（规则核算、计划控制）", role=Role.CITY_OFFICE,
                        at=CITY_AGRICULTURE))
-    def county_approve(self, *, actor, reason, now, **data):
+    def county_approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县政府退回补正",
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True,
           awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
-    def county_return(self, *, actor, reason, now, **data):
+    def county_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.CITY_REVIEW, target=State.APPROVED, label="市领导小组办公室审核通过",
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE,
           awaits=Await(what="按分担比例拨付市级资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
-    def city_approve(self, *, actor, reason, now, **data):
+    def city_approve(self, *, actor, reason, now, data=None):
         self.recompute()
         self._check_plan(now)
 
     @step(source=State.CITY_REVIEW, target=State.RETURNED, label="市领导小组办公室退回补正",
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True,
           awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
-    def city_return(self, *, actor, reason, now, **data):
+    def city_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.CITY_REVIEW, target=State.REJECTED, label="不予报账",
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True)
-    def reject(self, *, actor, reason, now, **data):
+    def reject(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=[State.DRAFT, State.COUNTY_REVIEW, State.RETURNED], target=State.WITHDRAWN,
           label="撤回报账", applicant=True)
-    def withdraw(self, *, actor, reason, now, **data):
+    def withdraw(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.APPROVED, target=State.PAID, label="拨付市级资金",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
-    def pay(self, *, actor, reason, now, **data):
+    def pay(self, *, actor, reason, now, data=None):
         payment_record(self, tranche="city_share", label="市级承担资金（报账制）",
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 四(七)",

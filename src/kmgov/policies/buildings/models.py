@@ -16,9 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from pydantic import Field
+
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount, window_from_parameters,
+    ACTIVE_STATES, MeetingInput, RecognitionCase, State, filing_step, jsonable,
+    meeting_pass_step, parse_amount, window_from_parameters,
 )
+from kmgov.procedures.inputs import Money
 from kmgov.core.calendar import local
 from kmgov.procedures.declare import Procedure, register
 from kmgov.rules import decide
@@ -27,6 +31,15 @@ DOC = "昆政发〔2010〕62号"
 THIS_POLICY = "商务楼宇奖励扶持（本项）"
 
 WINDOW = window_from_parameters("buildings.application_window", citation=f"{DOC} 附件1 第九条")
+
+class BuildingMeetingInput(MeetingInput):
+    """A building's joint review meeting also proposes the reward (附件1 第二十条、第二十一条)."""
+
+    proposed_reward_yuan: Money = Field(title="联审会议拟奖励（元）")
+    relax_cap: bool = Field(False, title="放宽奖励上限（新设立或高成长企业）",
+                            description="附件1 第二十条：须说明理由")
+    relax_reason: str = Field("", title="放宽理由", max_length=2000)
+
 
 #: The rule's inputs the applicant fills in (buildings.qualification).
 RULE_FIELDS = ("total_floor_area_m2", "commercial_floor_area_m2", "purely_commercial",
@@ -204,15 +217,10 @@ class BuildingApplication(RecognitionCase):
         self.reward_amount_yuan = this_amount if best["chosen_policy"] == THIS_POLICY else yuan(0)
         self.reward_decision = jsonable({"cap": cap, "best": best})
 
-    def on_meeting_passed(self, *, actor, now, proposed_reward_yuan=None, relax_cap=False,
-                          relax_reason="", **data) -> None:
-        if data:
-            raise ValidationError({k: f"联审会议记录不接受字段“{k}”" for k in data})
-        if not isinstance(relax_cap, bool):
-            raise ValidationError({"relax_cap": "放宽上限（relax_cap）须为true或false"})
-        if not isinstance(relax_reason, str) or len(relax_reason) > 2000:
-            raise ValidationError({"relax_reason": "放宽理由（relax_reason）须为不超过2000字的文字"})
-        proposed = parse_amount(proposed_reward_yuan, "proposed_reward_yuan", "联审会议拟奖励")
-        self.compute_reward(proposed, relax=relax_cap, relax_reason=relax_reason)
+    def on_meeting_passed(self, *, actor, now, data) -> None:
+        self.compute_reward(data.proposed_reward_yuan, relax=data.relax_cap,
+                            relax_reason=data.relax_reason)
+
+    meeting_pass = meeting_pass_step(BuildingMeetingInput)
 
     file = filing_step()

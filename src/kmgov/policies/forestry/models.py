@@ -8,6 +8,7 @@ approved, the rest after acceptance (county self-check, then city spot-check, �
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,9 @@ from kmgov.procedures.declare import (
     Await, Procedure, condition, county_department, register, state_field, step,
 )
 from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
+from kmgov.procedures.inputs import StepInput
 from kmgov.procedures.models import Case
+from pydantic import Field
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕61号"
@@ -106,12 +109,27 @@ EDITABLE = ("holder_name", "area_mu", "pilot", "method", "site_flags", "subcompa
             "decision_date", "decision_attendance", "decision_votes_for")
 
 
-def _apply_edits(case, data: dict) -> None:
+class SubmitInput(StepInput):
+    """Fields the applicant may correct when (re)submitting (all optional: left out, kept)."""
+
+    holder_name: str | None = Field(None, title="林权所有者/经营单位", min_length=1, max_length=100)
+    area_mu: Decimal | None = Field(None, title="改造面积（亩）", gt=0, decimal_places=2,
+                                    json_schema_extra={"money": False, "unit": "亩"})
+    pilot: bool | None = Field(None, title="试点项目")
+    method: Method | None = Field(None, title="改造方式")
+    site_flags: dict[str, bool] | None = Field(None, title="所处区域（三(三)）",
+                                               json_schema_extra={"widget": "flags"})
+    subcompartment: str | None = Field(None, title="小班号", max_length=100)
+    decision_date: dt.date | None = Field(None, title="民主决策日期")
+    decision_attendance: int | None = Field(None, title="到会人数", ge=0)
+    decision_votes_for: int | None = Field(None, title="同意人数", ge=0)
+
+
+def _apply_edits(case, data: SubmitInput | None) -> None:
     """Fields the applicant may correct when (re)submitting after a return."""
-    unknown = set(data) - set(EDITABLE)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "不能在此修改该字段"})
-    for k, v in data.items():
+    edits = data.model_dump(exclude_unset=True) if data is not None else {}
+    assert set(edits) <= set(EDITABLE)
+    for k, v in edits.items():
         field = case._meta.get_field(k)
         setattr(case, k, field.to_python(v) if k != "site_flags" else v)
 
@@ -168,8 +186,8 @@ class ForestProject(Case):
           conditions=[condition("该申请应走此路线：分包到户或流转到户的林地由乡（镇）林业站审核",
                                 field="ownership")(lambda c: c.ownership in STATION_ROUTE)],
           awaits=Await(what="审核改造申请并上报县级林业主管部门", role=Role.TOWNSHIP_STAFF,
-                       at=township_of))
-    def submit_to_station(self, *, actor, reason, now, **data):
+                       at=township_of), input=SubmitInput)
+    def submit_to_station(self, *, actor, reason, now, data=None):  # input: SubmitInput
         self._submit(now, data)
 
     @step(source=[State.DRAFT, State.RETURNED], target=State.COUNTY_REVIEW,
@@ -177,8 +195,8 @@ class ForestProject(Case):
           conditions=[condition("分包到户或流转到户的林地须先经乡（镇）林业站审核",
                                 field="ownership")(lambda c: c.ownership not in STATION_ROUTE)],
           awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
-                       at=county_department("forestry")))
-    def submit(self, *, actor, reason, now, **data):
+                       at=county_department("forestry")), input=SubmitInput)
+    def submit(self, *, actor, reason, now, data=None):
         self._submit(now, data)
 
     def _submit(self, now, data):
@@ -199,13 +217,13 @@ class ForestProject(Case):
           roles=[Role.TOWNSHIP_STAFF], at=township_of,
           awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
-    def station_approve(self, *, actor, reason, now, **data):
+    def station_approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.STATION_REVIEW, target=State.RETURNED, label="林业站退回补正",
           roles=[Role.TOWNSHIP_STAFF], at=township_of, reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
-    def station_return(self, *, actor, reason, now, **data):
+    def station_return(self, *, actor, reason, now, data=None):
         pass
 
     # ------------------------------------------------------------ county forestry
@@ -215,7 +233,7 @@ class ForestProject(Case):
           conditions=[condition("须上传改造作业设计", field="attachments")(
               lambda c: c.has_attachment("design"))],
           awaits=Await(what="拨付首期（50%）补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
-    def approve_design(self, *, actor, reason, now, **data):
+    def approve_design(self, *, actor, reason, now, data=None):
         d = decide("forestry.transformation_subsidy",
                    {"area_mu": float(self.area_mu), "pilot": self.pilot,
                     "as_of": local(now).date().isoformat()})
@@ -227,17 +245,17 @@ class ForestProject(Case):
     @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县林业主管部门退回补正",
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True,
           awaits=Await(what="按审批意见补正后重新提交", applicant=True))
-    def county_return(self, *, actor, reason, now, **data):
+    def county_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.COUNTY_REVIEW, target=State.REJECTED, label="不予批准",
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True)
-    def reject(self, *, actor, reason, now, **data):
+    def reject(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=[State.DRAFT, State.STATION_REVIEW, State.COUNTY_REVIEW, State.RETURNED],
           target=State.WITHDRAWN, label="撤回申请", applicant=True)
-    def withdraw(self, *, actor, reason, now, **data):
+    def withdraw(self, *, actor, reason, now, data=None):
         pass
 
     # ------------------------------------------------------------ money and acceptance
@@ -246,39 +264,39 @@ class ForestProject(Case):
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE,
           awaits=Await(what="改造完成后组织县级自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
-    def pay_design(self, *, actor, reason, now, **data):
+    def pay_design(self, *, actor, reason, now, data=None):
         self._pay("design", "设计批准后首期补助（50%）", self.design_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
     @step(source=State.IN_PROGRESS, target=State.SELF_CHECKED, label="县级自查合格",
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY))
-    def self_check(self, *, actor, reason, now, **data):
+    def self_check(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label="市级抽检合格",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
           awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
-    def spot_check_pass(self, *, actor, reason, now, **data):
+    def spot_check_pass(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label="市级抽检不合格，整改",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
           awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
-    def spot_check_fail(self, *, actor, reason, now, **data):
+    def spot_check_fail(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.ACCEPTED, target=State.COMPLETED, label="拨付其余补助",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
-    def pay_acceptance(self, *, actor, reason, now, **data):
+    def pay_acceptance(self, *, actor, reason, now, data=None):
         self._pay("acceptance", "验收后其余补助", self.acceptance_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
     @step(source=[State.DESIGN_APPROVED, State.IN_PROGRESS, State.SELF_CHECKED, State.ACCEPTED],
           target=State.REVOKED, label="撤销项目并追回已拨补助", roles=[Role.CITY_DEPARTMENT],
           at=CITY_FORESTRY, reason_required=True)
-    def revoke(self, *, actor, reason, now, **data):
+    def revoke(self, *, actor, reason, now, data=None):
         for p in payments_of(self).filter(reverses__isnull=True, amount__gt=0):
             payment_clawback(p, tranche=f"clawback:{p.tranche}", amount=p.amount, actor=actor,
                              reason=reason, case=self, now=now)

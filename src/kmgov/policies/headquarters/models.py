@@ -18,11 +18,14 @@ from django.db.models import Q
 
 from kmgov.core.calendar import DayCount, local
 from kmgov.core.models import Role
+from pydantic import Field
+
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, parameter, parse_amount,
+    ACTIVE_STATES, RecognitionCase, State, filing_step, meeting_pass_step, parameter,
     window_from_parameters,
 )
 from kmgov.procedures.declare import Await, DeadlineRule, Procedure, Target, register, step
+from kmgov.procedures.inputs import Money, StepInput
 
 from .rules import CATEGORIES
 
@@ -53,6 +56,15 @@ STATISTICS_DEADLINE = DeadlineRule(
     days=REPORT_DAYS, count=DayCount.CALENDAR, remind_before=30,
     escalate_to=Target(Role.CITY_DEPARTMENT, at="city-commerce"),
     what="报送总部情况统计资料", citation=REPORT_CITATION)
+
+
+class StatisticsInput(StepInput):
+    report_year: int = Field(title="统计资料所属年度", ge=2000, le=2100)
+
+
+class RevokeInput(StepInput):
+    clawback_amount_yuan: Money = Field(title="责令退回的补助和奖励（元）",
+                                        description="附件 第二十条")
 
 
 @register
@@ -145,26 +157,24 @@ class HeadquartersApplication(RecognitionCase):
     def on_filed(self, *, actor, now) -> None:
         GreenChannelCard.issue(self, now=now)
 
+    meeting_pass = meeting_pass_step()
     file = filing_step(awaits=STATISTICS_AWAIT, deadlines=STATISTICS_DEADLINE)
 
     @step(source=State.FILED, target=State.FILED, label="报送年度总部情况统计资料",
-          applicant=True, awaits=STATISTICS_AWAIT, deadlines=STATISTICS_DEADLINE)
-    def report_statistics(self, *, actor, reason, now, report_year=None, **data):
-        if data:
-            raise ValidationError({k: f"报送统计资料不接受字段“{k}”" for k in data})
+          applicant=True, awaits=STATISTICS_AWAIT, deadlines=STATISTICS_DEADLINE,
+          input=StatisticsInput)
+    def report_statistics(self, *, actor, reason, now, data=None):
+        report_year = data.report_year
         this_year = local(now).year
-        if isinstance(report_year, bool) or not isinstance(report_year, int) or not (
-                self.year - 1 <= report_year <= this_year):
+        if not (self.year - 1 <= report_year <= this_year):
             raise ValidationError({"report_year": f"统计资料所属年度（report_year）须为"
                                                   f"{self.year - 1}至{this_year}之间的整数年份"})
         self.last_report_year = report_year
 
     @step(source=State.FILED, target=State.REVOKED, label="撤销认定并追回（弄虚作假）",
-          roles=[Role.COUNTY_GOVERNMENT], reason_required=True)
-    def revoke(self, *, actor, reason, now, clawback_amount_yuan=None, **data):
-        if data:
-            raise ValidationError({k: f"撤销不接受字段“{k}”" for k in data})
-        amount = parse_amount(clawback_amount_yuan, "clawback_amount_yuan", "责令退回的补助和奖励")
+          roles=[Role.COUNTY_GOVERNMENT], reason_required=True, input=RevokeInput)
+    def revoke(self, *, actor, reason, now, data=None):
+        amount = data.clawback_amount_yuan
         self.closed_reason = reason
         GreenChannelCard.objects.filter(application=self, revoked_at__isnull=True).update(
             revoked_at=now)

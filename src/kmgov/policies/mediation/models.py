@@ -200,35 +200,35 @@ class MediationClaim(Case):
                                 field="records")(_has_records)],
           awaits=Await(what="审核调解案件等级、件数与奖励金额", role=Role.CITY_OFFICE,
                        at=CITY_JUSTICE))
-    def submit(self, *, actor, reason, now, **data):
+    def submit(self, *, actor, reason, now, data=None):
         self._reserve(actor, now)
         self.submitted_at = now
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.APPROVED, label="审核通过",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE,
           awaits=Await(what="拨付市级“以奖代补”资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
-    def approve(self, *, actor, reason, now, **data):
+    def approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.RETURNED, label="退回补正",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
-    def return_for_changes(self, *, actor, reason, now, **data):
+    def return_for_changes(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 退回")
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.REJECTED, label="不予核拨",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True)
-    def reject(self, *, actor, reason, now, **data):
+    def reject(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 不予核拨")
 
     @step(source=[ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED],
           target=ClaimState.WITHDRAWN, label="撤回申领", applicant=True)
-    def withdraw(self, *, actor, reason, now, **data):
+    def withdraw(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 撤回")
 
     @step(source=ClaimState.APPROVED, target=ClaimState.PAID, label="拨付市级资金",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
-    def pay(self, *, actor, reason, now, **data):
+    def pay(self, *, actor, reason, now, data=None):
         payment_record(self, tranche="city_share", label="市级“以奖代补”资金",
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 附件 三(二)4",
@@ -272,7 +272,7 @@ class MediationReport(Case):
           conditions=[documents_attached("report")],
           awaits=Await(what="审阅县区总结报告，整理全市试行工作总结", role=Role.CITY_OFFICE,
                        at=CITY_JUSTICE))
-    def submit(self, *, actor, reason, now, **data):
+    def submit(self, *, actor, reason, now, data=None):
         from kmgov.core.calendar import local
 
         self.late = local(now).date() > self.report_deadline()
@@ -280,11 +280,11 @@ class MediationReport(Case):
 
     @step(source=ReportState.SUBMITTED, target=ReportState.ACCEPTED, label="收悉",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE)
-    def accept(self, *, actor, reason, now, **data):
+    def accept(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RETURNED, label="退回补充",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
           awaits=Await(what="补充总结报告后重新报送", applicant=True))
-    def return_for_changes(self, *, actor, reason, now, **data):
+    def return_for_changes(self, *, actor, reason, now, data=None):
         pass

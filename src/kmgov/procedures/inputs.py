@@ -1,0 +1,330 @@
+"""Typed step inputs: what a caller may send with a step, declared once as a pydantic model.
+
+A step says `@step(..., input=MeetingInput)`; the kernel then
+
+- validates what any channel sends (API body, page form, CLI `--data`) with that model —
+  unknown fields refused (`extra="forbid"`), each error a Chinese message naming the field
+  (`StepInputInvalid`, 422) — before anything is locked or written;
+- publishes the model's JSON schema (the step's request body in the OpenAPI document and in
+  `kmgov procedures describe`);
+- renders it as the step's form (`form_fields`): dates as date inputs, money as amounts,
+  year → amount mappings as rows, choices as labelled options, lists as one item per line;
+- parses that form back (`form_data`) into the same dict the API would send.
+
+A step without an input takes nothing: any field sent is refused. The names the kernel sets
+itself (who acts, when, why, the state) can never be fields of an input (`RESERVED`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import typing
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ValidationError as PydanticValidationError
+
+from .errors import StepInputInvalid
+
+#: Names a caller can never set: the kernel fills them from the request and the clock.
+RESERVED = frozenset({
+    "actor", "reason", "now", "time", "at", "state", "expected_state", "version", "data",
+    "reference", "org", "applicant", "procedure", "step",
+})
+
+
+#: An amount of yuan: not negative, at most two decimals (fen), at most 10^14.
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2)]
+#: One line of a list (a name, a unit, a member of a meeting).
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class StepInput(BaseModel):
+    """Base of every step's input. Unknown fields are refused; strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
+                              use_enum_values=True)
+
+
+def check_input_model(model: type[BaseModel], *, step: str) -> None:
+    """Refuse, at declaration time, an input that would let a caller set a kernel name."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"step {step!r}: input must be a pydantic model, not {model!r}")
+    if model.model_config.get("extra") != "forbid":
+        raise TypeError(f"step {step!r}: input {model.__name__} must forbid extra fields "
+                        "(inherit kmgov.procedures.inputs.StepInput)")
+    clash = RESERVED & set(model.model_fields)
+    if clash:
+        raise TypeError(f"step {step!r}: input {model.__name__} may not declare "
+                        f"{sorted(clash)} (the kernel sets them)")
+
+
+def field_label(model: type[BaseModel] | None, name: str) -> str:
+    if model is None:
+        return name
+    info = model.model_fields.get(name)
+    return (info.title if info is not None and info.title else name)
+
+
+# ---------------------------------------------------------------- validation
+
+def _constraint(ctx: dict, *keys: str):
+    for k in keys:
+        if k in ctx:
+            return ctx[k]
+    return None
+
+
+def zh_message(err: dict) -> str:
+    """A pydantic error as a Chinese sentence (without the field's name)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "必须填写"
+    if kind == "extra_forbidden":
+        return "不接受此项（不是该环节的填写内容）"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "须为日期，如 2010-10-08"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "须为整数"
+    if kind.startswith("decimal") or kind.startswith("float"):
+        if kind == "decimal_max_places":
+            return f"最多保留{ctx.get('decimal_places')}位小数"
+        if kind in ("decimal_max_digits", "decimal_whole_digits"):
+            return "数值过大"
+        return "须为数字（不接受无穷大或非数字）" if "finite" in kind else "须为数字"
+    if kind == "finite_number":
+        return "须为有限的数字"
+    if kind in ("bool_parsing", "bool_type"):
+        return "须为“是”或“否”"
+    if kind == "greater_than":
+        return f"须大于{ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"须不小于{ctx.get('ge')}"
+    if kind == "less_than":
+        return f"须小于{ctx.get('lt')}"
+    if kind == "less_than_equal":
+        return f"须不大于{ctx.get('le')}"
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return "不能为空" if n == 1 else f"至少{n}个字"
+    if kind == "string_too_long":
+        return f"不超过{ctx.get('max_length')}个字"
+    if kind == "too_short":
+        return f"至少{ctx.get('min_length')}项"
+    if kind == "too_long":
+        return f"不超过{ctx.get('max_length')}项"
+    if kind == "string_pattern_mismatch":
+        return "格式不符合要求"
+    if kind in ("enum", "literal_error"):
+        return f"须为以下之一：{ctx.get('expected', '')}"
+    if kind == "string_type":
+        return "须为文字"
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return "须为若干项的列表"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "格式不对（应为一组字段）"
+    if kind in ("value_error", "assertion_error"):
+        msg = str(err.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(prefix):
+                msg = msg[len(prefix):]
+        return msg
+    return "填写有误"
+
+
+def zh_errors(exc: PydanticValidationError, model: type[BaseModel] | None) -> list[dict]:
+    """[{"field", "message"}] for each error; the message starts with the field's label."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err.get("loc", ())]
+        name = loc[0] if loc else "__all__"
+        label = field_label(model, name)
+        where = "".join(f"第{int(p) + 1}项" if p.isdigit() else f"（{p}）" for p in loc[1:])
+        message = zh_message(err)
+        out.append({"field": ".".join(loc) or "__all__",
+                    "message": f"{label}{where}：{message}" if name != "__all__" else message})
+    return out
+
+
+def validate_input(model: type[BaseModel] | None, raw: Any, *, step_label: str) -> BaseModel | None:
+    """The validated input of a step, or `StepInputInvalid` naming each bad field."""
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump()
+    raw = raw if raw is not None else {}
+    if not isinstance(raw, dict):
+        raise StepInputInvalid(f"“{step_label}”的填写内容应为一组字段",
+                               errors=[{"field": "data", "message": "应为一组字段（JSON对象）"}])
+    if model is None:
+        if raw:
+            errors = [{"field": k, "message": f"“{step_label}”无须填写内容，不接受“{k}”"}
+                      for k in raw]
+            raise StepInputInvalid(errors[0]["message"], errors=errors)
+        return None
+    try:
+        return model.model_validate(raw)
+    except PydanticValidationError as exc:
+        errors = zh_errors(exc, model)
+        raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors) from None
+
+
+def invalid_from_django(exc, model: type[BaseModel] | None = None) -> StepInputInvalid:
+    """A step method's own `django.core.exceptions.ValidationError` (data its input model
+    could not judge alone, e.g. a date before submission) as the same 422 refusal."""
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": name, "message": "；".join(msgs) if name == "__all__" else
+                   (f"{field_label(model, name)}：" if model and name in model.model_fields
+                    and not any(field_label(model, name) in m for m in msgs) else "")
+                   + "；".join(msgs)}
+                  for name, msgs in exc.message_dict.items()]
+    else:
+        errors = [{"field": "__all__", "message": "；".join(exc.messages)}]
+    return StepInputInvalid("；".join(e["message"] for e in errors), errors=errors)
+
+
+def json_schema(model: type[BaseModel] | None) -> dict:
+    """The input's JSON schema (an empty object that admits nothing for a step without one)."""
+    if model is None:
+        return {"type": "object", "properties": {}, "additionalProperties": False,
+                "title": "无须填写"}
+    return model.model_json_schema()
+
+
+def jsonable(value: Any) -> Any:
+    """An input's value for the audit trail and the decision record (JSON types only)."""
+    if isinstance(value, BaseModel):
+        return jsonable(value.model_dump())
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(x) for x in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(x) for k, x in value.items()}
+    return str(value)
+
+
+# ---------------------------------------------------------------- forms
+
+def _unwrap(annotation):
+    """(base type, optional?) of an annotation: Optional[X] → (X, True)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            base, _ = _unwrap(args[0])
+            return base, True
+    return annotation, False
+
+
+def _choices_of(base) -> list[tuple[str, str]] | None:
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        return [(str(m.value), str(getattr(m, "label", m.value))) for m in base]
+    if typing.get_origin(base) is typing.Literal:
+        return [(str(v), str(v)) for v in typing.get_args(base)]
+    return None
+
+
+def _kind(info, base) -> str:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if extra.get("widget"):
+        return str(extra["widget"])
+    if _choices_of(base) is not None:
+        return "choice"
+    if base is bool:
+        return "bool"
+    if base is dt.date:
+        return "date"
+    if base is dt.datetime:
+        return "datetime"
+    if base is Decimal:
+        return "money" if extra.get("money", True) else "number"
+    if base in (int, float):
+        return "number"
+    origin = typing.get_origin(base)
+    if origin in (list, tuple, set):
+        return "lines"
+    if origin is dict:
+        return "table"
+    if base is str and any(getattr(m, "max_length", 0) and m.max_length > 200
+                           for m in info.metadata):
+        return "textarea"
+    return "text"
+
+
+class FormField:
+    """One field of a step's form, as a template renders it."""
+
+    def __init__(self, name: str, info, *, value: Any = None, error: str = ""):
+        base, optional = _unwrap(info.annotation)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        self.name = name
+        self.label = info.title or name
+        self.help = info.description or ""
+        self.required = info.is_required()
+        self.kind = _kind(info, base)
+        self.unit = extra.get("unit", "元" if self.kind == "money" else "")
+        self.choices = _choices_of(base) or []
+        self.error = error
+        self.key_label = extra.get("key_label", "年度")
+        self.value_label = extra.get("value_label", "金额")
+        if value is None and not info.is_required():
+            default = info.get_default(call_default_factory=True)
+            value = None if default is None else default
+        self.value = value
+        if self.kind == "lines":
+            self.text = "\n".join(str(v) for v in (value or []))
+        elif self.kind == "table":
+            rows = list((value or {}).items()) if isinstance(value, dict) else list(value or [])
+            self.rows = [(str(k), "" if v is None else str(v)) for k, v in rows] + [("", "")] * 3
+        elif self.kind == "bool":
+            self.checked = value in (True, "on", "true", "1")
+        else:
+            self.text = "" if value is None else str(value)
+
+
+def form_fields(model: type[BaseModel] | None, *, values: dict | None = None,
+                errors: dict | None = None) -> list[FormField]:
+    if model is None:
+        return []
+    values = values or {}
+    errors = errors or {}
+    return [FormField(name, info, value=values.get(name), error=errors.get(name, ""))
+            for name, info in model.model_fields.items()]
+
+
+def form_data(model: type[BaseModel] | None, post) -> dict:
+    """A step form's POST as the dict the API would send (empty optional fields left out)."""
+    if model is None:
+        return {}
+    data: dict[str, Any] = {}
+    for field in form_fields(model):
+        name = field.name
+        if field.kind == "bool":
+            data[name] = post.get(name) in ("on", "true", "1")
+        elif field.kind == "lines":
+            raw = post.get(name, "")
+            data[name] = [x.strip() for x in raw.splitlines() if x.strip()]
+            if not data[name] and not field.required:
+                del data[name]
+        elif field.kind == "table":
+            keys, vals = post.getlist(f"{name}__key"), post.getlist(f"{name}__value")
+            rows = {k.strip(): v.strip() for k, v in zip(keys, vals, strict=False)
+                    if k.strip() or v.strip()}
+            if rows or field.required:
+                data[name] = rows
+        else:
+            raw = post.get(name, "")
+            raw = raw.strip() if isinstance(raw, str) else raw
+            if raw != "":  # an empty required field is left out: "必须填写"
+                data[name] = raw
+    return data
