@@ -273,7 +273,8 @@ class FormField:
         self.required = info.is_required()
         self.kind = _kind(info, base)
         self.unit = extra.get("unit", "元" if self.kind == "money" else "")
-        self.choices = _choices_of(base) or []
+        self.choices = _choices_of(base) or [(str(k), str(v)) for k, v in
+                                             (extra.get("choices") or {}).items()]
         self.error = error
         self.key_label = extra.get("key_label", "年度")
         self.value_label = extra.get("value_label", "金额")
@@ -288,6 +289,9 @@ class FormField:
             self.rows = [(str(k), "" if v is None else str(v)) for k, v in rows] + [("", "")] * 3
         elif self.kind == "bool":
             self.checked = value in (True, "on", "true", "1")
+        elif self.kind == "flags":
+            on = value if isinstance(value, dict) else {}
+            self.flags = [(k, label, bool(on.get(k))) for k, label in self.choices]
         else:
             self.text = "" if value is None else str(value)
 
@@ -316,6 +320,11 @@ def form_data(model: type[BaseModel] | None, post) -> dict:
             data[name] = [x.strip() for x in raw.splitlines() if x.strip()]
             if not data[name] and not field.required:
                 del data[name]
+        elif field.kind == "flags":
+            if post.get(f"{name}__present") or any(post.get(f"{name}__{k}") for k, _ in
+                                                   field.choices):
+                data[name] = {k: post.get(f"{name}__{k}") in ("on", "true", "1")
+                              for k, _ in field.choices}
         elif field.kind == "table":
             keys, vals = post.getlist(f"{name}__key"), post.getlist(f"{name}__value")
             rows = {k.strip(): v.strip() for k, v in zip(keys, vals, strict=False)

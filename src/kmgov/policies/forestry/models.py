@@ -118,7 +118,8 @@ class SubmitInput(StepInput):
     pilot: bool | None = Field(None, title="试点项目")
     method: Method | None = Field(None, title="改造方式")
     site_flags: dict[str, bool] | None = Field(None, title="所处区域（三(三)）",
-                                               json_schema_extra={"widget": "flags"})
+                                               json_schema_extra={"widget": "flags",
+                                                                  "choices": SITE_FLAGS})
     subcompartment: str | None = Field(None, title="小班号", max_length=100)
     decision_date: dt.date | None = Field(None, title="民主决策日期")
     decision_attendance: int | None = Field(None, title="到会人数", ge=0)
