@@ -157,11 +157,16 @@ def validate_input(model: type[BaseModel] | None, raw: Any, *, step_label: str) 
     if not isinstance(raw, dict):
         raise StepInputInvalid(f"“{step_label}”的填写内容应为一组字段",
                                errors=[{"field": "data", "message": "应为一组字段（JSON对象）"}])
+    known = set(model.model_fields) if model is not None else set()
+    unknown = [k for k in raw if k not in known]
+    if unknown:  # named first: a kernel name or a stray field is never half-accepted
+        errors = [{"field": str(k), "message": (
+            f"“{k}”由系统记录，不能填写" if k in RESERVED else
+            f"“{step_label}”无须填写内容，不接受“{k}”" if model is None else
+            f"“{step_label}”不接受“{k}”（可填：{'、'.join(field_label(model, n) for n in known)}）")}
+            for k in unknown]
+        raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors)
     if model is None:
-        if raw:
-            errors = [{"field": k, "message": f"“{step_label}”无须填写内容，不接受“{k}”"}
-                      for k in raw]
-            raise StepInputInvalid(errors[0]["message"], errors=errors)
         return None
     try:
         return model.model_validate(raw)
