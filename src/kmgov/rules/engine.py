@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kmgov.core.errors import Refusal
+
 from .citation import Citation
 from .decision import Decision, ParamUse, Step
 from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterError, ParameterNotInForce, ValueAt
@@ -41,12 +43,16 @@ _TOL = 1e-9
 # Errors every channel renders the same way: each names the field.
 
 
-class RuleError(Exception):
+class RuleError(Refusal):
+    """A rule's refusal (a kind of the site-wide `Refusal`): 422 for input, 404 for no rule."""
+
     status = 422
+    code = "rule_input"
 
 
 class UnknownRule(RuleError):
     status = 404
+    code = "unknown_rule"
 
     def __init__(self, rule_id: str):
         self.rule_id = rule_id
