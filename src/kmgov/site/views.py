@@ -2,8 +2,8 @@
 layout, with the status code Django chose. The message of a Http404 or PermissionDenied raised
 by a view (Chinese in this project) is shown; for 500 nothing of the exception is."""
 
-from django.template.loader import render_to_string
 from django.http import HttpResponseServerError
+from django.template.loader import render_to_string
 
 from .refusals import render_refusal
 

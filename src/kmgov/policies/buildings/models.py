@@ -16,10 +16,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount, window_from_parameters,
-)
 from kmgov.core.calendar import local
+from kmgov.policies._recognition import (
+    ACTIVE_STATES,
+    RecognitionCase,
+    State,
+    filing_step,
+    jsonable,
+    parse_amount,
+    window_from_parameters,
+)
 from kmgov.procedures.declare import Procedure, register
 from kmgov.rules import decide
 

@@ -17,8 +17,14 @@ from django.db import models
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Await,
     Participants,
-    Await, Procedure, condition, county_department, register, state_field, step,
+    Procedure,
+    condition,
+    county_department,
+    register,
+    state_field,
+    step,
 )
 from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
 from kmgov.procedures.models import Case

@@ -19,7 +19,12 @@ from django.db.models import Q
 from kmgov.core.calendar import DayCount, local
 from kmgov.core.models import Role
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, parameter, parse_amount,
+    ACTIVE_STATES,
+    RecognitionCase,
+    State,
+    filing_step,
+    parameter,
+    parse_amount,
     window_from_parameters,
 )
 from kmgov.procedures.declare import Await, DeadlineRule, Procedure, Target, register, step
@@ -199,7 +204,7 @@ class GreenChannelCard(models.Model):
         verbose_name_plural = "绿色通道服务卡"
 
     @classmethod
-    def issue(cls, app: HeadquartersApplication, *, now) -> "GreenChannelCard":
+    def issue(cls, app: HeadquartersApplication, *, now) -> GreenChannelCard:
         day = local(now).date()
         months = int(parameter("headquarters.green_card_validity_months", day))
         return cls.objects.create(

@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        options = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
         for _label, step in setup_steps():
             resolve(step.target)(self.stdout, style=self.style, **options)
         self.stdout.write(self.style.SUCCESS(
