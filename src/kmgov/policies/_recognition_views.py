@@ -9,8 +9,9 @@ call the same services as the API; no permission `if` lives here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from kmgov.rules.forms import FormField, fields_from_schema, parse_form
 
 from ._recognition import MEETING_OUTCOMES, State
 from ._recognition_services import application_update, cases_for, enterprise_of
+
 
 @dataclass
 class PageSpec:

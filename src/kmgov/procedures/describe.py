@@ -10,8 +10,17 @@ from typing import Any
 from kmgov.core.models import Role
 
 from .declare import (
-    AT_CITY, AT_COUNTY, AT_ORG, SCOPE_ANY, Await, DeadlineRule, StepSpec, registered,
-    step_sources, step_target, steps_of,
+    AT_CITY,
+    AT_COUNTY,
+    AT_ORG,
+    SCOPE_ANY,
+    Await,
+    DeadlineRule,
+    StepSpec,
+    registered,
+    step_sources,
+    step_target,
+    steps_of,
 )
 from .inputs import json_schema
 

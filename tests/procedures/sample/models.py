@@ -7,8 +7,16 @@ from pydantic import Field
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
-    AT_COUNTY, SCOPE_ANY, Await, DeadlineRule, Procedure, Target, documents_attached,
-    register, state_field, step,
+    AT_COUNTY,
+    SCOPE_ANY,
+    Await,
+    DeadlineRule,
+    Procedure,
+    Target,
+    documents_attached,
+    register,
+    state_field,
+    step,
 )
 from kmgov.procedures.inputs import StepInput
 from kmgov.procedures.models import Case

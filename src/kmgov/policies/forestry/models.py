@@ -14,17 +14,23 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from pydantic import Field
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Await,
     Participants,
-    Await, Procedure, condition, county_department, register, state_field, step,
+    Procedure,
+    condition,
+    county_department,
+    register,
+    state_field,
+    step,
 )
-from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
 from kmgov.procedures.inputs import StepInput
+from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
 from kmgov.procedures.models import Case
-from pydantic import Field
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕61号"

@@ -11,10 +11,22 @@ from django.db import models
 
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.declare import (
+    Await,
     Participants,
-    Await, Procedure, condition, documents_attached, register, state_field, step,
+    Procedure,
+    condition,
+    documents_attached,
+    register,
+    state_field,
+    step,
 )
-from kmgov.procedures.ledger import budget_draw, budget_ensure, budget_release, money, payment_record
+from kmgov.procedures.ledger import (
+    budget_draw,
+    budget_ensure,
+    budget_release,
+    money,
+    payment_record,
+)
 from kmgov.procedures.models import Case
 from kmgov.rules import PARAMETERS, decide
 
