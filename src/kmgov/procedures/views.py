@@ -111,9 +111,27 @@ def case_context(request, case) -> dict:
 
 
 @login_required
+def case_list(request, procedure: str):
+    """Any registered procedure's list: the cases the user may read (generated, no policy
+    code needed)."""
+    from .caseviews import case_list as listing
+    from .declare import procedure_model
+
+    try:
+        model = procedure_model(procedure)
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+    return listing(request, model)
+
+
+@login_required
 def case_detail(request, procedure: str, reference: str):
+    from .caseviews import case_fields
+
     case = _case_or_404(request, procedure, reference)
-    return render(request, "procedures/case.html", case_context(request, case))
+    ctx = case_context(request, case)
+    ctx["fields"] = case_fields(case)
+    return render(request, "procedures/case.html", ctx)
 
 
 def _back(request, procedure: str, reference: str):
