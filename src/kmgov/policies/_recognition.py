@@ -63,6 +63,8 @@ CLOSED_STATES = (State.REJECTED, State.WITHDRAWN, State.REVOKED)
 MEETING_SECRETARY = Role.COUNTY_DEPARTMENT
 
 MEETING_OUTCOMES = {"passed": "通过", "failed": "未通过"}
+DECISION_OUTCOME_LABELS = {"eligible": "符合认定条件", "ineligible": "不符合认定条件",
+                           "invalid": "申报数据不完整或有误"}
 
 
 def _parameter(name: str):
@@ -232,6 +234,10 @@ class RecognitionCase(Case):
         self.decision = jsonable(decision)
         self.decision_outcome = decision.get("outcome") or ""
         return decision
+
+    def get_decision_outcome_display(self) -> str:
+        """The rule's outcome in words (the pages never show `eligible`)."""
+        return DECISION_OUTCOME_LABELS.get(self.decision_outcome, self.decision_outcome)
 
     def decision_errors(self) -> list[dict]:
         return list(self.decision.get("error") or [])

@@ -31,6 +31,8 @@ def case_fields(case) -> list[tuple[str, object]]:
         if f.name in _SKIP or f.get_internal_type() == "JSONField" or f.is_relation:
             continue
         value = getattr(case, f"get_{f.name}_display", lambda f=f: getattr(case, f.name))()
+        if isinstance(value, bool):  # never "True" on a page
+            value = "是" if value else "否"
         if value not in (None, ""):
             out.append((str(f.verbose_name), value))
     return out
