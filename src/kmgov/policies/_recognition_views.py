@@ -24,7 +24,7 @@ from kmgov.procedures import selectors as psel
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
 from kmgov.procedures.paging import paginate
 from kmgov.procedures.services import attachment_add
-from kmgov.procedures.views import step_forms, take_step_from_form
+from kmgov.procedures.views import history_rows, step_forms, take_step_from_form
 from kmgov.rules import get_rule
 from kmgov.rules.forms import FormField, fields_from_schema, parse_form
 
@@ -167,7 +167,7 @@ def make_pages(spec: PageSpec):
             "checklist": [(k, v, k in model.procedure.required_documents,
                            [a for a in case.attachments() if a.key == k])
                           for k, v in model.procedure.checklist.items()],
-            "history": psel.case_history(case), "errors": errors,
+            "history": history_rows(case), "errors": errors,
             "meeting_outcomes": MEETING_OUTCOMES, "extra": case.extra_out(),
             "has_reward": hasattr(case, "reward_amount_yuan"),
         }, status=status)

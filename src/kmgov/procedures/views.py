@@ -83,17 +83,23 @@ _ACTION_LABELS = {"create": "创建", "attachment_add": "上传材料", "reminde
                   "escalation": "逾期督办"}
 
 
+def history_rows(case) -> list[dict]:
+    """The audit trail in words: what was done (the step's label), from which state to which
+    (their labels), never an action code or a state id."""
+    labels = dict(type(case)._meta.get_field("state").flatchoices)
+    return [
+        {"entry": e, "what": e.extra.get("step") or _ACTION_LABELS.get(
+            e.action.rsplit(".", 1)[-1], "办理"),
+         "from": labels.get(e.from_state, e.from_state), "to": labels.get(e.to_state, e.to_state)}
+        for e in selectors.case_history(case)
+    ]
+
+
 def case_context(request, case) -> dict:
     """What the case page shows; policy pages extending procedures/case.html reuse it."""
     from .ledger import payments_of
 
-    labels = dict(type(case)._meta.get_field("state").flatchoices)
-    history = [
-        {"entry": e, "what": e.extra.get("step") or _ACTION_LABELS.get(
-            e.action.rsplit(".", 1)[-1], e.action),
-         "from": labels.get(e.from_state, e.from_state), "to": labels.get(e.to_state, e.to_state)}
-        for e in selectors.case_history(case)
-    ]
+    history = history_rows(case)
     checklist = case.procedure.checklist
     attachments = [{"label": checklist.get(a.key, a.key), "a": a} for a in case.attachments()]
     return {
