@@ -20,6 +20,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from kmgov.procedures import selectors as psel
+from kmgov.procedures.decisions import latest_decision_context
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
 from kmgov.procedures.paging import paginate
 from kmgov.procedures.services import attachment_add, case_transition
@@ -216,6 +217,8 @@ def make_pages(spec: PageSpec):
             "history": psel.case_history(case), "errors": errors,
             "meeting_outcomes": MEETING_OUTCOMES, "extra": case.extra_out(),
             "has_reward": "meeting_pass" in spec.step_fields,
+            # the latest decision kept for the case (procedures/_decision.html)
+            "latest_decision": latest_decision_context(case, request.user),
         }, status=status)
 
     @login_required

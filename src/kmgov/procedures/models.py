@@ -204,3 +204,4 @@ class Attachment(CaseRef):
 
 
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)
+from .decisions import DecisionRecord  # noqa: E402,F401 — decisions kept by steps (decisions.py)

@@ -34,6 +34,7 @@ _ACTION_LABELS = {"create": "创建", "attachment_add": "上传材料", "reminde
 
 def case_context(request, case) -> dict:
     """What the case page shows; policy pages extending procedures/case.html reuse it."""
+    from .decisions import latest_decision_context
     from .ledger import payments_of
 
     labels = dict(type(case)._meta.get_field("state").flatchoices)
@@ -55,6 +56,8 @@ def case_context(request, case) -> dict:
         "can_attach": case.state in case.procedure.editable_states and bool(
             case.procedure.checklist),
         "payments": payments_of(case),
+        # the latest decision kept for the case (procedures/_decision.html)
+        "latest_decision": latest_decision_context(case, request.user),
     }
 
 
