@@ -194,7 +194,7 @@ def _num(v) -> str:
         if not math.isfinite(f):
             return ""
         if f == int(f) and abs(f) < 1e15:
-            return f"{int(f):,}"
+            return f"{int(f):,}" if abs(f) >= 10000 else str(int(f))
         return f"{f:,.2f}".rstrip("0").rstrip(".")
     return ""
 
@@ -221,17 +221,26 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
     """The decision in plain Chinese: the conclusion, the amounts, what is met, what is not
     and what happens next, each with its citation (no codes, no internal names)."""
     met, unmet, basis = [], [], []
+    # What is not met: the conditions the rule names for a refusal; for a decision that is
+    # not a refusal (e.g. eligible as one HQ type), the failed tests of other branches are
+    # not reasons and are left to the full trace.
+    try:
+        refusals = set(get_rule(record.rule).refusals)
+    except UnknownRule:
+        refusals = set()
+    refused = bool(record.unmet) or (record.outcome in refusals)
     unmet_by_label = {u.get("condition"): u for u in record.unmet}
+    for u in record.unmet:
+        unmet.append({"text": _unmet_text(u), "citation": _cite(u.get("reference"))})
     for s in record.trace:
         cite = _cite(s.get("citation"))
         if s.get("ok") is True:
             met.append({"text": s.get("check", ""), "citation": cite})
         elif s.get("ok") is False:
-            u = unmet_by_label.get(s.get("check")) or {"condition": s.get("check"),
-                                                      **(s.get("values") or {})}
-            if "threshold" not in u and isinstance(s.get("values"), Mapping):
-                u = {**u, **{k: s["values"].get(k) for k in ("value", "comparison", "threshold")}}
-            unmet.append({"text": _unmet_text(u), "citation": cite})
+            if refused and not record.unmet and s.get("check") not in unmet_by_label:
+                values = s.get("values") if isinstance(s.get("values"), Mapping) else {}
+                unmet.append({"text": _unmet_text({"condition": s.get("check"), **values}),
+                              "citation": cite})
         elif _num(s.get("result")):
             basis.append({"text": f"{s.get('check', '')}：{_num(s.get('result'))}",
                           "citation": cite})
@@ -252,7 +261,7 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
         "decided_at": record.decided_at,
         "as_of": record.as_of,
         "outcome": record.outcome_label,
-        "refused": bool(unmet),
+        "refused": refused,
         "amounts": amounts,
         "met": met,
         "unmet": unmet,
