@@ -32,5 +32,10 @@ browser:
 test: setup browser
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# ruff (pyproject [tool.ruff]) and the layer contracts (pyproject [tool.importlinter]); no reformatting.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+
 bench: setup
 	$(BIN)/python benchmarks/gazette.py

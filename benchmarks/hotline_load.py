@@ -144,8 +144,8 @@ def main() -> None:
               "threads": args.threads, "cpus": os.cpu_count(), "desk": desk, "trivial": trivial,
               "tickets_stored": after - before}
     (OUT / "hotline_load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |")
-    print(f"|---|---:|---:|---:|---:|---:|---:|")
+    print("| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for label, rows in (("desk", desk), ("trivial", trivial)):
         for k, r in rows.items():
             print(f"| {label}: {k} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | "

@@ -65,7 +65,10 @@ class Population:
         from kmgov.core.models import OrgUnit, Role, RoleAssignment
         from kmgov.policies.forestry.models import ForestProject
         from kmgov.policies.headquarters.models import (
-            HQ_TYPE_LABELS, REPORT_CITATION, REPORT_DAYS, HeadquartersApplication,
+            HQ_TYPE_LABELS,
+            REPORT_CITATION,
+            REPORT_DAYS,
+            HeadquartersApplication,
         )
         from kmgov.procedures.declare import resolve_org, steps_of
 
@@ -137,9 +140,10 @@ class Population:
 
         from kmgov.core.audit import audit_record_many
         from kmgov.core.calendar import TZ, DayCount, add_days, end_of_day, local
-        from kmgov.procedures.models import Deadline, DeadlineKind, InboxItem, InboxKind
         from kmgov.policies._recognition import State as HQState
-        from kmgov.policies.forestry.models import Method, Ownership, State as FState
+        from kmgov.policies.forestry.models import Method, Ownership
+        from kmgov.policies.forestry.models import State as FState
+        from kmgov.procedures.models import Deadline, DeadlineKind, InboxItem, InboxKind
 
         hq_other = [s for s in HQState.values if s != HQState.FILED]
         f_states = list(FState.values)

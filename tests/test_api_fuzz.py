@@ -3,7 +3,6 @@ schemathesis, anonymously and as a logged-in official with a bearer token, over 
 holding the seed gazette and an organisation tree: nothing it sends yields a server error."""
 
 import pytest
-
 import schemathesis  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "kmgov.policies.construction",
     "kmgov.policies.hotline",
     "kmgov.hotline",
+    # The site: discovers what every app above declares on its AppConfig (API, URLs, navigation,
+    # setup steps, demo data) and holds the site-wide commands and error pages.
+    "kmgov.site",
 ]
 # Apps for one run only: KMGOV_EXTRA_APPS="a,b". Under pytest (which sets PYTEST_VERSION
 # before pytest-django loads these settings) the test-only apps in tests/ are added, e.g. the
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kmgov.core.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kmgov.site.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

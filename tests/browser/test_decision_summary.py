@@ -8,7 +8,14 @@ in policies.recognition_fixtures.HQ_INPUTS) is eligible; after submission the co
 import pytest
 from django.test import Client
 from policies.recognition_fixtures import (  # noqa: F401
-    HQ_DOCS, HQ_INPUTS, client_for, march, people, post_json, step, upload,
+    HQ_DOCS,
+    HQ_INPUTS,
+    client_for,
+    march,
+    people,
+    post_json,
+    step,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,10 +5,21 @@ import datetime as dt
 import pytest
 
 from kmgov.core.calendar import (
-    TZ, CalendarRangeError,
-    is_provisional, DayCount, add_days, add_working_days, deadline_after,
-    holiday_data, holiday_name, is_business_hours, last_day_of, is_make_up_day, is_working_day,
-    next_working_moment, working_days_between,
+    TZ,
+    CalendarRangeError,
+    DayCount,
+    add_days,
+    add_working_days,
+    deadline_after,
+    holiday_data,
+    holiday_name,
+    is_business_hours,
+    is_make_up_day,
+    is_provisional,
+    is_working_day,
+    last_day_of,
+    next_working_moment,
+    working_days_between,
 )
 
 D = dt.date
@@ -142,7 +153,9 @@ def test_matches_independent_source_every_day():
     assert differences == []
 
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 
 @hsettings(max_examples=200, deadline=None)

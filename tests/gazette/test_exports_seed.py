@@ -6,9 +6,8 @@ import re
 import pytest
 from lxml import etree
 
-from kmgov.gazette.exports import AKN_NS, document_from_json, document_to_akn, document_to_json
-
 from kmgov.gazette import parser  # noqa: E402
+from kmgov.gazette.exports import AKN_NS, document_from_json, document_to_akn, document_to_json
 
 NS = {"a": AKN_NS}
 PATH = "@*[local-name()='path']"

@@ -6,14 +6,18 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from kmgov.core.calendar import TZ
 from kmgov.core.models import AuditEntry, OrgUnit
 from kmgov.hotline import kb, selectors, services
 from kmgov.hotline.models import (
-    KbEntry, ReplyDeadline, RoutingRule, Ticket, TicketEvent, TicketStatus,
+    KbEntry,
+    ReplyDeadline,
+    RoutingRule,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
 )
 from kmgov.hotline.permissions import HotlinePermissionError
-
-from kmgov.core.calendar import TZ
 
 
 def at(y, m, d, hh=10, mm=0):

@@ -4,6 +4,7 @@ import json
 
 from django.test import Client
 
+
 def client_for(user) -> Client:
     c = Client()
     c.force_login(user)

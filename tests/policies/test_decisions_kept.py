@@ -15,9 +15,9 @@ from decimal import Decimal
 import pytest
 from policies.claims_helpers import client_for, post, step
 
+from kmgov.policies.mediation.models import MediationClaim
 from kmgov.procedures.decisions import DecisionRecord
 from kmgov.procedures.ledger import Payment
-from kmgov.policies.mediation.models import MediationClaim
 
 
 def _record(client, committee, no, grade, on="2010-07-15"):

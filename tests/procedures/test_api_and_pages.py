@@ -3,9 +3,9 @@
 import io
 
 import pytest
-from procedures.helpers import PDF, at
 from django.test import Client
 from django.utils import timezone
+from procedures.helpers import PDF, at
 
 from kmgov.procedures.services import case_transition
 

@@ -8,7 +8,10 @@ from procedures.helpers import PDF, at, attach
 
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (
-    AttachmentRejected, CaseNotFound, TransitionDenied, TransitionNotAvailable,
+    AttachmentRejected,
+    CaseNotFound,
+    TransitionDenied,
+    TransitionNotAvailable,
 )
 from kmgov.procedures.models import Attachment
 from kmgov.procedures.services import case_transition

@@ -5,9 +5,9 @@ import threading
 import time
 
 import pytest
-from procedures.helpers import at
 from django.db import connection
 from django_fsm.signals import pre_transition
+from procedures.helpers import at
 
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import StateChanged
@@ -107,7 +107,6 @@ def test_sweep_leaves_a_case_being_changed_to_whoever_holds_it(people, new_case)
     skips the locked case (the next sweep settles it); in sequence, the deadline of a state
     the case has left is cancelled."""
     from django.db import transaction
-
     from procedures.sample.models import SampleApplication
 
     case = case_transition(new_case(when=at(2026, 3, 25, 15)), "submit",

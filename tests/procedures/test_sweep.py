@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-from procedures.helpers import at
 from django.core.management import call_command
+from procedures.helpers import at
 
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.models import Deadline, InboxItem

@@ -1,25 +1,30 @@
-"""The sweep task on the Redis/RQ backend (KMGOV_TASKS_BACKEND=rq), run by an RQ worker."""
+"""The sweep task on the Redis/RQ backend (KMGOV_TASKS_BACKEND=rq), run by an RQ worker.
 
+Skipped when no Redis listens on 127.0.0.1:6379, except under KMGOV_REQUIRE_REDIS=1 (set by
+.ci/run, which finds or starts Redis): there a missing Redis fails the test."""
+
+import os
 import uuid
 
+import django_rq  # noqa: E402
 import pytest
+import redis  # noqa: E402
 from procedures.helpers import at
 
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.services import case_transition
 
-import django_rq  # noqa: E402
-import redis  # noqa: E402
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("KMGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
 def rq_backend(settings):
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("KMGOV_REQUIRE_REDIS") == "1":
+            pytest.fail(f"KMGOV_REQUIRE_REDIS=1 but no Redis at {REDIS_URL}: {exc}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
     queue = f"kmgov-test-{uuid.uuid4().hex[:8]}"
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}, queue: {"URL": REDIS_URL}}
     import django_rq.settings as rq_settings

@@ -4,14 +4,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from procedures.helpers import at
 from django.core.exceptions import ValidationError
+from procedures.helpers import at
 
 from kmgov.core.calendar import end_of_day, last_day_of
 from kmgov.core.models import AuditEntry
 from kmgov.procedures.errors import (
-    CaseNotFound, ConditionUnmet, DeadlineUncountable, StateChanged, TransitionDenied,
-    TransitionNotAvailable, WindowClosed,
+    CaseNotFound,
+    ConditionUnmet,
+    StateChanged,
+    TransitionDenied,
+    TransitionNotAvailable,
+    WindowClosed,
 )
 from kmgov.procedures.models import Deadline, InboxItem
 from kmgov.procedures.selectors import case_history, inbox_for, steps_available

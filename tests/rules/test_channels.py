@@ -120,10 +120,9 @@ def test_cli_batch_errors(tmp_path):
 
 
 def test_console_script_exit_status(tmp_path):
+    import os
     import subprocess
     import sys
-
-    import os
     from pathlib import Path
 
     import kmgov

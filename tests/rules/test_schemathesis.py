@@ -9,7 +9,6 @@ import copy
 import json
 
 import pytest
-
 import schemathesis  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 

@@ -15,7 +15,7 @@ def org_get(code: str) -> OrgUnit:
     try:
         return OrgUnit.objects.select_related("parent").get(code=code)
     except OrgUnit.DoesNotExist:
-        raise Http404(f"没有代码为 {code} 的组织")
+        raise Http404(f"没有代码为 {code} 的组织") from None
 
 
 def org_staff(*, user, code: str):

@@ -597,7 +597,7 @@ class _Appointments:
     attributes. Records whose line no node prints are rendered apart (`_appointments`).
     """
 
-    def __init__(self, doc: ParsedDocument, tlc: "_Refs"):
+    def __init__(self, doc: ParsedDocument, tlc: _Refs):
         self.tlc = tlc
         self.by_line: dict[str, list[ParsedAppointment]] = {}
         for a in sorted(doc.appointments, key=lambda a: a.order):  # print order within a line
@@ -677,15 +677,15 @@ def _author(doc: ParsedDocument) -> str:
     return SERIES_ISSUER.get(doc.series, doc.issuer or "昆明市人民政府")
 
 
-def _person_ref(refs: "_Refs", name: str) -> str:
+def _person_ref(refs: _Refs, name: str) -> str:
     return refs.add("TLCPerson", "person", _ontology("person", name), name)
 
 
-def _role_ref(refs: "_Refs", post: str) -> str:
+def _role_ref(refs: _Refs, post: str) -> str:
     return refs.add("TLCRole", "role", _ontology("role", post), post)
 
 
-def _org_ref(refs: "_Refs", name: str) -> str:
+def _org_ref(refs: _Refs, name: str) -> str:
     if name in ORGANIZATIONS:
         eid, slug = ORGANIZATIONS[name]
         href = f"/akn/ontology/organization/{COUNTRY}/{slug}"

@@ -8,9 +8,16 @@ read them. One shape for all four, so each can be tested alone.
 from dataclasses import dataclass, field
 from datetime import date
 
+from kmgov.core.errors import Refusal
 
-class GazetteParseError(ValueError):
-    """The text is not a gazette issue this parser can read; the message says why, in Chinese."""
+
+class GazetteParseError(Refusal, ValueError):
+    """The text is not a gazette issue this parser can read; the message says why, in Chinese.
+    A refusal of the input (422), rendered like every other refusal."""
+
+    status = 422
+    code = "not_a_gazette"
+    title = "无法收录"
 
 
 @dataclass

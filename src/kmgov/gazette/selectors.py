@@ -84,8 +84,7 @@ def issue_parsed(issue: Issue, docs=None):
 
 
 def document_parsed(doc: Document):
-    from .parsed import (ParsedAppointment, ParsedCrossRef, ParsedDocument, ParsedNode,
-                         ParsedTable)
+    from .parsed import ParsedAppointment, ParsedCrossRef, ParsedDocument, ParsedNode, ParsedTable
 
     def build(n: Node) -> ParsedNode:
         t = node_table(n)

@@ -4,7 +4,14 @@ access platforms, synonyms, topics; the knowledge base and tickets for inspectio
 from django.contrib import admin
 
 from .models import (
-    AccessPlatform, KbEntry, Open311Key, ReplyDeadline, RoutingRule, Synonym, Ticket, Topic,
+    AccessPlatform,
+    KbEntry,
+    Open311Key,
+    ReplyDeadline,
+    RoutingRule,
+    Synonym,
+    Ticket,
+    Topic,
 )
 
 

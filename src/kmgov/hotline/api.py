@@ -301,9 +301,10 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def install(api) -> None:
-    """Mount the router and the desk's own error (429 for a flood of posts)."""
-    api.add_router("/hotline", router)
+def install(api, prefix: str = "/hotline") -> None:
+    """Mount the router and the desk's own error (429 for a flood of posts); declared on
+    HotlineConfig.contributions and called by kmgov.site."""
+    api.add_router(prefix, router)
 
     @api.exception_handler(services.RateLimited)
     def _rate_limited(request, exc):

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry, SetupStep
 
 
 class HotlineConfig(AppConfig):
@@ -6,6 +9,12 @@ class HotlineConfig(AppConfig):
     label = "hotline"
     verbose_name = "96128 政务信息查询专线"
     default_auto_field = "django.db.models.BigAutoField"
+    contributions = Contributions(
+        api=[ApiMount("/hotline", "kmgov.hotline.api:install")],
+        urls="kmgov.hotline.urls",
+        nav=[NavEntry(_("96128热线"), "hotline:public", order=30)],
+        setup=[SetupStep("kmgov.hotline.setup_steps:seed", order=50)],
+    )
 
     def ready(self):
         from kmgov.core import search

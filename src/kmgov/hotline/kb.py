@@ -17,8 +17,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from urllib.parse import quote
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import Q
 from django.utils import timezone

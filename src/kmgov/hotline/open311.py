@@ -235,7 +235,7 @@ def _parse_dt(value, name):
     try:
         d = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Open311Error(400, f"{name} 应为 ISO 8601 时间 (e.g. 2026-11-25T10:00:00+08:00)")
+        raise Open311Error(400, f"{name} 应为 ISO 8601 时间 (e.g. 2026-11-25T10:00:00+08:00)") from None
     return d if d.tzinfo else d.replace(tzinfo=calendar.TZ)
 
 

@@ -18,11 +18,26 @@ from kmgov.core.models import OrgUnit
 
 from . import kb
 from .models import (
-    AccessPlatform, Attachment, Channel, EntryStatus, KbEntry, Open311Key, ReplyDeadline,
-    RequestType, RoutingRule, Synonym, Ticket, TicketEvent, TicketStatus, Topic,
+    AccessPlatform,
+    Attachment,
+    Channel,
+    EntryStatus,
+    KbEntry,
+    Open311Key,
+    ReplyDeadline,
+    RequestType,
+    RoutingRule,
+    Synonym,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    Topic,
 )
 from .permissions import (
-    HotlinePermissionError, is_operator, require_entry_editor, require_operator,
+    HotlinePermissionError,
+    is_operator,
+    require_entry_editor,
+    require_operator,
     require_ticket_handler,
 )
 
@@ -42,7 +57,7 @@ ESCALATION_ORG = "city-general-office"  # 116号 五(三): 市政府目督办 co
 
 class RateLimited(Exception):
     def __init__(self, retry_after: int = 60):
-        super().__init__("提交过于频繁，请稍后再试（每个地址每分钟最多 %d 件）" % RATE_LIMIT_PER_MINUTE)
+        super().__init__(f"提交过于频繁，请稍后再试（每个地址每分钟最多 {RATE_LIMIT_PER_MINUTE} 件）")
         self.retry_after = retry_after
 
 
@@ -271,7 +286,7 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     attachments = list(attachments)
     if len(attachments) > MAX_ATTACHMENTS:
         _invalid("attachments", f"附件最多 {MAX_ATTACHMENTS} 个")
-    for name, content_type, data in attachments:
+    for name, _content_type, data in attachments:
         if len(data) > MAX_ATTACHMENT:
             _invalid("attachments", f"附件“{name}”超过 2 MB")
     if isinstance(topic, str):

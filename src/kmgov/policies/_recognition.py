@@ -18,17 +18,22 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from pydantic import Field
 
 from kmgov.core.calendar import local
 from kmgov.core.models import Role
-from pydantic import Field
-
 from kmgov.procedures.decisions import decision_keep
+from kmgov.procedures.declare import (
+    AT_CITY,
+    AT_COUNTY,
+    Await,
+    condition,
+    documents_attached,
+    state_field,
+    step,
+)
 from kmgov.procedures.errors import ProcedureError
 from kmgov.procedures.inputs import Line, StepInput
-from kmgov.procedures.declare import (
-    AT_CITY, AT_COUNTY, Await, condition, documents_attached, state_field, step,
-)
 from kmgov.procedures.models import Case
 from kmgov.procedures.windows import FilingWindow
 from kmgov.rules import PARAMETERS, RuleError, decide
@@ -198,7 +203,7 @@ class RecognitionCase(Case):
     # ------------------------------------------------------------ one place, one applicant
 
     @classmethod
-    def check_unique_place(cls, probe: "RecognitionCase") -> None:
+    def check_unique_place(cls, probe: RecognitionCase) -> None:
         keys = {f: getattr(probe, f) for f in cls.UNIQUE_PLACE}
         existing = (cls.objects.filter(state__in=[s.value for s in ACTIVE_STATES],
                                        year=probe.year, **keys)
@@ -207,7 +212,7 @@ class RecognitionCase(Case):
             raise AlreadyApplied(cls.place_taken_message(existing), field=cls.UNIQUE_PLACE[0])
 
     @classmethod
-    def place_taken_message(cls, existing: "RecognitionCase") -> str:
+    def place_taken_message(cls, existing: RecognitionCase) -> str:
         return (f"“{existing.org}”{existing.year}年度已有进行中的{cls.procedure.name}"
                 f"（编号{existing.reference}，{existing.state_label()}），不能重复申报")
 

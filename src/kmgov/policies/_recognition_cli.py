@@ -132,7 +132,7 @@ def make_command(model, *, title: str, extra_columns=()):
                 try:
                     if case is None:
                         raise ProcedureError(f"没有编号为“{ref}”的事项", field="reference")
-                    case = case_transition(case, name, actor=user, reason=reason, **payload)
+                    case = case_transition(case, name, actor=user, reason=reason, data=payload)
                     self.stdout.write(f"{ref}\t{case.state_label()}")
                 except (ProcedureError, ValidationError) as exc:
                     failed += 1

@@ -9,8 +9,9 @@ call the same services as the API; no permission `if` lives here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,32 +24,13 @@ from kmgov.procedures import selectors as psel
 from kmgov.procedures.decisions import latest_decision_context
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
 from kmgov.procedures.paging import paginate
-from kmgov.procedures.services import attachment_add, case_transition
+from kmgov.procedures.services import attachment_add
+from kmgov.procedures.views import step_forms, take_step_from_form
 from kmgov.rules import get_rule
 from kmgov.rules.forms import FormField, fields_from_schema, parse_form
 
 from ._recognition import MEETING_OUTCOMES, State
 from ._recognition_services import application_update, cases_for, enterprise_of
-
-#: Extra form fields of steps (name → (label, widget)).
-STEP_FIELDS = {
-    "meeting_pass": ["meeting_date", "meeting_members", "meeting_minutes"],
-    "meeting_fail": ["meeting_date", "meeting_members", "meeting_minutes"],
-    "file": ["filing_number"],
-    "revoke": ["clawback_amount_yuan"],
-    "report_statistics": ["report_year"],
-}
-FIELD_LABELS = {
-    "meeting_date": ("联审会议日期", "date"),
-    "meeting_members": ("参会单位及人员（每行一项）", "lines"),
-    "meeting_minutes": ("会议纪要", "textarea"),
-    "filing_number": ("备案号（可空，自动编号）", "text"),
-    "clawback_amount_yuan": ("责令退回的补助和奖励（元）", "number"),
-    "report_year": ("统计资料所属年度", "integer"),
-    "proposed_reward_yuan": ("联审会议拟奖励（元）", "number"),
-    "relax_cap": ("放宽上限（新办或成长性好的企业）", "checkbox"),
-    "relax_reason": ("放宽理由", "textarea"),
-}
 
 
 @dataclass
@@ -62,7 +44,6 @@ class PageSpec:
     to_data: Callable[[dict, dict], dict] = lambda extras, inputs: {"inputs": inputs}
     create: Callable[..., Any] = None  # create(user, data) -> case
     from_case: Callable[[Any], dict] = lambda case: {}
-    step_fields: dict = field(default_factory=dict)  # additional step fields per procedure
     templates: dict = field(default_factory=dict)
 
 
@@ -114,27 +95,6 @@ def _errors_of(exc: Exception) -> tuple[list[str], dict]:
     if isinstance(exc, ProcedureError):
         return [exc.message], {exc.field or "__all__": exc.message}
     return ["；".join(getattr(exc, "messages", [str(exc)]))], {}
-
-
-def _step_data(name: str, post) -> dict:
-    data: dict[str, Any] = {}
-    for f in STEP_FIELDS.get(name, []):
-        label, widget = FIELD_LABELS[f]
-        raw = post.get(f, "")
-        if widget == "checkbox":
-            data[f] = raw in ("on", "true", "1")
-        elif widget == "lines":
-            data[f] = [x.strip() for x in raw.splitlines() if x.strip()]
-        elif widget == "integer":
-            try:
-                data[f] = int(raw)
-            except ValueError:
-                raise ValidationError({f: f"{label}（{f}）须为整数"}) from None
-        elif widget == "number":
-            data[f] = raw.strip()
-        elif raw != "" or widget == "textarea":
-            data[f] = raw
-    return data
 
 
 def make_pages(spec: PageSpec):
@@ -199,24 +159,18 @@ def make_pages(spec: PageSpec):
         return _form(request, case)
 
     def _detail(request, case, *, errors=(), status=200):
-        steps = psel.steps_available(case, request.user)
-        step_forms = []
-        for s in steps:
-            fields = [(f, *FIELD_LABELS[f]) for f in STEP_FIELDS.get(s.name, [])]
-            if s.name == "meeting_pass":
-                fields += [(f, *FIELD_LABELS[f]) for f in spec.step_fields.get("meeting_pass", [])]
-            step_forms.append({"spec": s, "fields": fields})
+        forms = step_forms(request, case)
         editable = (case.state in model.procedure.editable_states
                     and case.applicant_id == request.user.pk)
         return render(request, spec.templates.get("detail", "recognition/detail.html"), {
             "spec": spec, "ns": ns, "case": case, "decision": case.decision,
-            "steps": step_forms, "editable": editable,
+            "steps": forms, "editable": editable,
             "checklist": [(k, v, k in model.procedure.required_documents,
                            [a for a in case.attachments() if a.key == k])
                           for k, v in model.procedure.checklist.items()],
             "history": psel.case_history(case), "errors": errors,
             "meeting_outcomes": MEETING_OUTCOMES, "extra": case.extra_out(),
-            "has_reward": "meeting_pass" in spec.step_fields,
+            "has_reward": hasattr(case, "reward_amount_yuan"),
             # the latest decision kept for the case (procedures/_decision.html)
             "latest_decision": latest_decision_context(case, request.user),
         }, status=status)
@@ -229,18 +183,10 @@ def make_pages(spec: PageSpec):
     @require_POST
     def step_view(request, reference, name):
         case = _get(request, reference)
-        try:
-            data = _step_data(name, request.POST)
-            if name == "meeting_pass" and "meeting_pass" in spec.step_fields:
-                data.update({k: v for k, v in _step_data_reward(request.POST).items()})
-            case = case_transition(case, name, actor=request.user,
-                                   reason=request.POST.get("reason", ""),
-                                   expected_state=request.POST.get("expected_state") or case.state,
-                                   **data)
-        except (ValidationError, ProcedureError) as exc:
+        case, refused = take_step_from_form(request, case, name)
+        if refused:
             case.refresh_from_db()
-            return _detail(request, case, errors=_errors_of(exc)[0],
-                           status=getattr(exc, "status", 400))
+            return _detail(request, case, errors=[refused.message], status=refused.status)
         return redirect(f"{ns}:detail", reference=case.reference)
 
     @login_required
@@ -267,11 +213,3 @@ def make_pages(spec: PageSpec):
         path("<str:reference>/step/<str:name>/", step_view, name="step"),
     ]
     return urlpatterns, _get
-
-
-def _step_data_reward(post) -> dict:
-    data: dict[str, Any] = {"proposed_reward_yuan": post.get("proposed_reward_yuan", "").strip(),
-                            "relax_cap": post.get("relax_cap") in ("on", "true", "1")}
-    if post.get("relax_reason", "").strip():
-        data["relax_reason"] = post["relax_reason"]
-    return data

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -26,15 +25,10 @@ from kmgov.core.api_auth import LOGIN_REQUIRED
 from . import selectors, services
 from .decisions import decision_summary_out
 from .declare import StepSpec, registered, steps_of
-from .errors import ProcedureError, StepInputInvalid
+from .errors import StepInputInvalid
 from .inputs import invalid_from_django, json_schema
 
 router = Router(tags=["办事程序 procedures"])
-
-
-def render_error(api, request: HttpRequest, exc: ProcedureError):
-    """Exception handler: a refusal as {"detail", "field", "code"} with its HTTP status."""
-    return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
 class InboxItemOut(Schema):

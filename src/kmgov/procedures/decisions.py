@@ -23,7 +23,13 @@ from django.db import connection, models
 from django.utils import timezone
 
 from kmgov.rules import (
-    Citation, Decision, UnknownRule, amount_label, get_rule, outcome_label, parameters_in_trace,
+    Citation,
+    Decision,
+    UnknownRule,
+    amount_label,
+    get_rule,
+    outcome_label,
+    parameters_in_trace,
 )
 
 from .models import CaseRef

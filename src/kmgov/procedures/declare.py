@@ -39,7 +39,7 @@ SCOPE_ANY = "any"  # the role anywhere, e.g. a city department recording every c
 OrgResolver = str | Callable[["Case"], "OrgUnit"]
 
 
-def resolve_org(case: "Case", at: OrgResolver) -> "OrgUnit":
+def resolve_org(case: Case, at: OrgResolver) -> OrgUnit:
     from kmgov.core.models import OrgUnit
 
     if callable(at):
@@ -56,12 +56,12 @@ def resolve_org(case: "Case", at: OrgResolver) -> "OrgUnit":
     return OrgUnit.objects.get(code=at)  # an org code
 
 
-def county_department(suffix: str) -> Callable[["Case"], "OrgUnit"]:
+def county_department(suffix: str) -> Callable[[Case], OrgUnit]:
     """A resolver: the department `<county code>-<suffix>` of the case's county (e.g.
     "forestry" → 盘龙区林业局 for a case under 盘龙区)."""
     from kmgov.core.models import OrgUnit
 
-    def resolve(case: "Case") -> "OrgUnit":
+    def resolve(case: Case) -> OrgUnit:
         county = resolve_org(case, AT_COUNTY)
         return OrgUnit.objects.get(code=f"{county.code}-{suffix}")
 
@@ -113,25 +113,25 @@ class Condition:
     """A condition of a step; `message` says, in Chinese, what is missing when it fails
     (a string, or a function of the case returning one)."""
 
-    message: str | Callable[["Case"], str]
-    check: Callable[["Case"], bool]
+    message: str | Callable[[Case], str]
+    check: Callable[[Case], bool]
     field: str | None = None
 
-    def __call__(self, case: "Case") -> bool:
+    def __call__(self, case: Case) -> bool:
         return bool(self.check(case))
 
-    def message_for(self, case: "Case") -> str:
+    def message_for(self, case: Case) -> str:
         return self.message(case) if callable(self.message) else self.message
 
 
 def documents_attached(*keys: str) -> Condition:
     """The checklist documents `keys` are attached to the case."""
 
-    def missing(case: "Case") -> list[str]:
+    def missing(case: Case) -> list[str]:
         present = set(case.attachments().values_list("key", flat=True))
         return [k for k in keys if k not in present]
 
-    def message(case: "Case") -> str:
+    def message(case: Case) -> str:
         labels = [case.procedure.checklist.get(k, k) for k in missing(case)]
         return f"尚未上传必备材料：{'、'.join(labels)}"
 
@@ -148,7 +148,7 @@ def state_field(choices, default: str):
 def condition(message: str, *, field: str | None = None):
     """Decorator or factory: `condition("须上传营业执照", field="licence")(lambda c: ...)`."""
 
-    def wrap(check: Callable[["Case"], bool]) -> Condition:
+    def wrap(check: Callable[[Case], bool]) -> Condition:
         return Condition(message=message, check=check, field=field)
 
     return wrap

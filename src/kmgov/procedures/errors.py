@@ -1,19 +1,17 @@
-"""Refusals of the procedures kernel. Each channel renders them the same way: the API as
-`{"detail": message, "field": field}` with `status`, the web pages as a message, the CLI as an
-error line. Messages are Chinese and name the field or condition that failed (SPEC X-9)."""
+"""Refusals of the procedures kernel: kinds of the site-wide `kmgov.core.errors.Refusal`, so each
+channel renders them the same way (the API as `{"detail": message, "field": field, "code": code}`
+with `status`, the web pages as a message or the refusal page, the CLI as an error line with
+exit code 2). Messages are Chinese and name the field or condition that failed (SPEC X-9)."""
+
+from kmgov.core.errors import Refusal
 
 
-class ProcedureError(Exception):
+class ProcedureError(Refusal):
     status = 400
     code = "invalid"
 
     def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def as_dict(self) -> dict:
-        return {"detail": self.message, "field": self.field, "code": self.code}
+        super().__init__(message, field=field)
 
 
 class CaseNotFound(ProcedureError):
@@ -21,6 +19,7 @@ class CaseNotFound(ProcedureError):
 
     status = 404
     code = "not_found"
+    title = "没有找到"
 
 
 class TransitionDenied(ProcedureError):
@@ -28,6 +27,7 @@ class TransitionDenied(ProcedureError):
 
     status = 403
     code = "denied"
+    title = "无权操作"
 
 
 class StateChanged(ProcedureError):
@@ -35,6 +35,7 @@ class StateChanged(ProcedureError):
 
     status = 409
     code = "state_changed"
+    title = "事项状态已变化"
 
 
 class TransitionNotAvailable(ProcedureError):

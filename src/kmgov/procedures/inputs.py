@@ -157,11 +157,16 @@ def validate_input(model: type[BaseModel] | None, raw: Any, *, step_label: str) 
     if not isinstance(raw, dict):
         raise StepInputInvalid(f"“{step_label}”的填写内容应为一组字段",
                                errors=[{"field": "data", "message": "应为一组字段（JSON对象）"}])
+    known = set(model.model_fields) if model is not None else set()
+    unknown = [k for k in raw if k not in known]
+    if unknown:  # named first: a kernel name or a stray field is never half-accepted
+        errors = [{"field": str(k), "message": (
+            f"“{k}”由系统记录，不能填写" if k in RESERVED else
+            f"“{step_label}”无须填写内容，不接受“{k}”" if model is None else
+            f"“{step_label}”不接受“{k}”（可填：{'、'.join(field_label(model, n) for n in known)}）")}
+            for k in unknown]
+        raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors)
     if model is None:
-        if raw:
-            errors = [{"field": k, "message": f"“{step_label}”无须填写内容，不接受“{k}”"}
-                      for k in raw]
-            raise StepInputInvalid(errors[0]["message"], errors=errors)
         return None
     try:
         return model.model_validate(raw)
@@ -273,7 +278,8 @@ class FormField:
         self.required = info.is_required()
         self.kind = _kind(info, base)
         self.unit = extra.get("unit", "元" if self.kind == "money" else "")
-        self.choices = _choices_of(base) or []
+        self.choices = _choices_of(base) or [(str(k), str(v)) for k, v in
+                                             (extra.get("choices") or {}).items()]
         self.error = error
         self.key_label = extra.get("key_label", "年度")
         self.value_label = extra.get("value_label", "金额")
@@ -288,6 +294,9 @@ class FormField:
             self.rows = [(str(k), "" if v is None else str(v)) for k, v in rows] + [("", "")] * 3
         elif self.kind == "bool":
             self.checked = value in (True, "on", "true", "1")
+        elif self.kind == "flags":
+            on = value if isinstance(value, dict) else {}
+            self.flags = [(k, label, bool(on.get(k))) for k, label in self.choices]
         else:
             self.text = "" if value is None else str(value)
 
@@ -316,6 +325,11 @@ def form_data(model: type[BaseModel] | None, post) -> dict:
             data[name] = [x.strip() for x in raw.splitlines() if x.strip()]
             if not data[name] and not field.required:
                 del data[name]
+        elif field.kind == "flags":
+            if post.get(f"{name}__present") or any(post.get(f"{name}__{k}") for k, _ in
+                                                   field.choices):
+                data[name] = {k: post.get(f"{name}__{k}") in ("on", "true", "1")
+                              for k, _ in field.choices}
         elif field.kind == "table":
             keys, vals = post.getlist(f"{name}__key"), post.getlist(f"{name}__value")
             rows = {k.strip(): v.strip() for k, v in zip(keys, vals, strict=False)

@@ -9,7 +9,12 @@ from kmgov.core.models import AuditEntry, Role
 from kmgov.core.scope import has_role, subtree_q, user_assignments
 
 from .declare import (
-    NO_PARTICIPANTS, SCOPE_ANY, StepSpec, procedure_model, steps_of, unscoped_roles,
+    NO_PARTICIPANTS,
+    SCOPE_ANY,
+    StepSpec,
+    procedure_model,
+    steps_of,
+    unscoped_roles,
 )
 from .errors import CaseNotFound
 from .models import Case, InboxItem

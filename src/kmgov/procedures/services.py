@@ -22,21 +22,38 @@ from django.utils import timezone
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import (
-    OFFICE_HOURS, TZ, CalendarRangeError, DayCount, add_days, add_working_days, end_of_day,
+    OFFICE_HOURS,
+    TZ,
+    CalendarRangeError,
+    DayCount,
+    add_days,
+    add_working_days,
+    end_of_day,
     local,
 )
 from kmgov.core.models import AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 
 from .attachments import check_file
-from .inputs import jsonable, validate_input
 from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
 from .errors import (
-    AttachmentRejected, ConditionUnmet, DeadlineUncountable, ProcedureError, StateChanged,
-    TransitionDenied, TransitionNotAvailable,
+    AttachmentRejected,
+    ConditionUnmet,
+    DeadlineUncountable,
+    ProcedureError,
+    StateChanged,
+    TransitionDenied,
+    TransitionNotAvailable,
 )
+from .inputs import jsonable, validate_input
 from .models import (
-    Attachment, Case, Deadline, DeadlineKind, InboxItem, InboxKind, ReferenceCounter,
+    Attachment,
+    Case,
+    Deadline,
+    DeadlineKind,
+    InboxItem,
+    InboxKind,
+    ReferenceCounter,
 )
 from .selectors import case_visible, open_items_for_case, step_allowed
 

@@ -9,8 +9,59 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .errors import CaseNotFound, ProcedureError
+from .declare import steps_of
+from .errors import CaseNotFound, ProcedureError, StepInputInvalid
+from .inputs import form_data, form_fields, invalid_from_django
 from .paging import paginate
+
+#: Where a refused step form's values and messages wait for the page it came back to.
+_FLASH = "kmgov_step_form"
+
+
+def step_forms(request, case, steps=None) -> list[dict]:
+    """The forms of the steps the user may take now, generated from their declared inputs;
+    a form refused a moment ago comes back with what was typed and a message per field."""
+    steps = selectors.steps_available(case, request.user) if steps is None else steps
+    flash = request.session.pop(_FLASH, None) if hasattr(request, "session") else None
+    if flash and flash.get("case") != f"{case.procedure.code}:{case.reference}":
+        flash = None
+    out = []
+    for spec in steps:
+        mine = flash if flash and flash.get("step") == spec.name else {}
+        out.append({
+            "spec": spec,
+            "fields": form_fields(spec.input, values=mine.get("values"),
+                                  errors=mine.get("errors")),
+            "reason": mine.get("reason", ""),
+            "error": mine.get("message", ""),
+        })
+    return out
+
+
+def take_step_from_form(request, case, name: str):
+    """Take a step from a page's form. Returns (case, None) or (case, the refusal); on
+    refusal the typed values and the messages per field are kept for the page (`step_forms`)."""
+    spec = steps_of(type(case)).get(name)
+    data = form_data(spec.input if spec else None, request.POST)
+    reason = request.POST.get("reason", "")
+    try:
+        try:
+            case = services.case_transition(
+                case, name, actor=request.user, reason=reason,
+                expected_state=request.POST.get("expected_state") or case.state, data=data)
+        except ValidationError as exc:  # the step's own judgement of the data
+            raise invalid_from_django(exc, spec.input if spec else None) from None
+    except ProcedureError as exc:
+        errors = {}
+        if isinstance(exc, StepInputInvalid):
+            errors = {e["field"].split(".")[0]: e["message"] for e in exc.errors}
+        elif exc.field:
+            errors = {exc.field: exc.message}
+        request.session[_FLASH] = {
+            "case": f"{case.procedure.code}:{case.reference}", "step": name,
+            "values": data, "errors": errors, "reason": reason, "message": exc.message}
+        return case, exc
+    return case, None
 
 
 @login_required
@@ -50,6 +101,7 @@ def case_context(request, case) -> dict:
         "case": case,
         "proc": case.procedure,
         "steps": selectors.steps_available(case, request.user),
+        "step_forms": step_forms(request, case),
         "attachments": attachments,
         "history": history,
         "open_items": selectors.open_items_for_case(case),
@@ -62,9 +114,27 @@ def case_context(request, case) -> dict:
 
 
 @login_required
+def case_list(request, procedure: str):
+    """Any registered procedure's list: the cases the user may read (generated, no policy
+    code needed)."""
+    from .caseviews import case_list as listing
+    from .declare import procedure_model
+
+    try:
+        model = procedure_model(procedure)
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+    return listing(request, model)
+
+
+@login_required
 def case_detail(request, procedure: str, reference: str):
+    from .caseviews import case_fields
+
     case = _case_or_404(request, procedure, reference)
-    return render(request, "procedures/case.html", case_context(request, case))
+    ctx = case_context(request, case)
+    ctx["fields"] = case_fields(case)
+    return render(request, "procedures/case.html", ctx)
 
 
 def _back(request, procedure: str, reference: str):
@@ -81,16 +151,9 @@ def _back(request, procedure: str, reference: str):
 @require_POST
 def case_step(request, procedure: str, reference: str, name: str):
     case = _case_or_404(request, procedure, reference)
-    try:
-        case = services.case_transition(
-            case, name, actor=request.user, reason=request.POST.get("reason", ""),
-            expected_state=request.POST.get("expected_state") or case.state)
-    except ProcedureError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:  # bad data refused by the step itself; nothing written
-        messages.error(request, "；".join(
-            f"{k}：{'、'.join(v)}" for k, v in exc.message_dict.items())
-            if hasattr(exc, "error_dict") else "；".join(exc.messages))
+    case, refused = take_step_from_form(request, case, name)
+    if refused:
+        messages.error(request, refused.message)
     else:
         messages.success(request, f"已办理：{case.state_label()}")
     return _back(request, procedure, reference)

@@ -57,7 +57,7 @@ class FilingWindow:
 
     @classmethod
     def yearly(cls, *ranges: tuple[tuple[int, int], tuple[int, int]] | tuple[int, int],
-               citation: str = "", what: str = "申报期") -> "FilingWindow":
+               citation: str = "", what: str = "申报期") -> FilingWindow:
         """`yearly((3, 1), (3, 31))` or `yearly(((1, 1), (1, 10)), ((7, 1), (7, 10)))`."""
         if len(ranges) == 2 and isinstance(ranges[0][0], int):
             ranges = (ranges,)  # type: ignore[assignment]

@@ -3,12 +3,20 @@ import importlib.util
 from pathlib import Path
 
 from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class RulesConfig(AppConfig):
     name = "kmgov.rules"
     label = "rules"
     verbose_name = "规则：参数与决定"
+    contributions = Contributions(
+        api=[ApiMount("/rules", "kmgov.rules.api:router")],
+        urls="kmgov.rules.urls",
+        nav=[NavEntry(_("规则与计算"), "rules:list", order=20)],
+    )
 
     def ready(self):
         autodiscover()

@@ -20,7 +20,7 @@ def _url(docno: str, path: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _as_dict(c: "Citation") -> dict:
+def _as_dict(c: Citation) -> dict:
     return {"docno": c.docno, "path": c.path, "quote": c.quote, "reference": c.reference, "url": c.url}
 
 
@@ -48,7 +48,7 @@ class Citation:
         return d
 
     @classmethod
-    def parse(cls, reference: str) -> "Citation":
+    def parse(cls, reference: str) -> Citation:
         """Read `昆政发〔2010〕59号 四(二)：quote` back into its parts."""
         head, _, quote_text = reference.partition("：")
         m = _DOCNO.match(head.strip())
@@ -57,7 +57,7 @@ class Citation:
         return cls(docno=re.sub(r"\s+", "", m.group(1)), path=m.group(2).strip(), quote=quote_text.strip())
 
     @classmethod
-    def from_value(cls, value) -> "Citation | None":
+    def from_value(cls, value) -> Citation | None:
         if value is None:
             return None
         if isinstance(value, Citation):

@@ -30,9 +30,18 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kmgov.core.errors import Refusal
+
 from .citation import Citation
 from .decision import Decision, ParamUse, Step
-from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterError, ParameterNotInForce, ValueAt
+from .parameters import (
+    CONVENTION,
+    PARAMETERS,
+    Parameter,
+    ParameterError,
+    ParameterNotInForce,
+    ValueAt,
+)
 
 _TOL = 1e-9
 
@@ -41,12 +50,16 @@ _TOL = 1e-9
 # Errors every channel renders the same way: each names the field.
 
 
-class RuleError(Exception):
+class RuleError(Refusal):
+    """A rule's refusal (a kind of the site-wide `Refusal`): 422 for input, 404 for no rule."""
+
     status = 422
+    code = "rule_input"
 
 
 class UnknownRule(RuleError):
     status = 404
+    code = "unknown_rule"
 
     def __init__(self, rule_id: str):
         self.rule_id = rule_id
@@ -65,7 +78,7 @@ class RuleInputError(RuleError):
         return self._errors
 
     @classmethod
-    def from_validation(cls, exc: ValidationError) -> "RuleInputError":
+    def from_validation(cls, exc: ValidationError) -> RuleInputError:
         errs = []
         for e in exc.errors(include_url=False):
             loc = ".".join(str(p) for p in e.get("loc", ())) or "__root__"
@@ -79,7 +92,7 @@ class RuleInputError(RuleError):
 
 def today() -> dt.date:
     # Asia/Shanghai, whatever the server's zone: the gazette's dates are Beijing dates.
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date()
 
 
 class RuleInput(BaseModel):
@@ -374,7 +387,7 @@ class Categorical:
         self.categories = categories
 
     @classmethod
-    def from_array(cls, col, known=()) -> "Categorical":
+    def from_array(cls, col, known=()) -> Categorical:
         cats = list(known)
         lut = {v: i for i, v in enumerate(cats)}
         for v in set(col.tolist()) if isinstance(col, np.ndarray) else set(col):
@@ -403,7 +416,7 @@ class Categorical:
         vals = set(values)
         return self._mask(lambda c: c in vals)
 
-    def relabel(self, fn) -> "Categorical":
+    def relabel(self, fn) -> Categorical:
         return Categorical(self.codes, [fn(c) for c in self.categories])
 
     def to_array(self) -> np.ndarray:
@@ -876,7 +889,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 cat = raw if isinstance(raw, Categorical) else Categorical.from_array(col, choices or ())
                 amap = aliases.get(name)
                 if amap:
-                    cat = cat.relabel(lambda v: amap.get(v, v))
+                    cat = cat.relabel(lambda v, amap=amap: amap.get(v, v))
                 if choices is not None:
                     bad = ~cat.isin(choices)
                     if bad.any():
@@ -1043,7 +1056,7 @@ def batch_rows(rule: Rule, result: Mapping[str, np.ndarray]) -> tuple[list[str],
         list_cols = {name: [(s.split(".", 1)[1], result[s]) for s in subkeys] for name, subkeys in lists.items() if all(s in result for s in subkeys)}
         for i in range(n):
             row = [_py(c[i]) for c in cols]
-            for name, parts in list_cols.items():
+            for parts in list_cols.values():
                 row.append(";".join(label for label, col in parts if col[i]))
             yield row
 

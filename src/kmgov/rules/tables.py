@@ -12,7 +12,6 @@ import numpy as np
 
 from .engine import Rule, RuleInputError, _field_kind, batch_rows
 
-
 PASSTHROUGH = "id"  # a column of row identifiers, copied to the output as it is
 
 

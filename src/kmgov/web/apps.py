@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import Contributions, NavEntry
 
 
 class WebConfig(AppConfig):
     name = "kmgov.web"
     label = "web"
     verbose_name = "网页"
+    contributions = Contributions(
+        urls="kmgov.web.urls",
+        nav=[NavEntry(_("组织机构"), "web:orgs", order=40)],
+    )

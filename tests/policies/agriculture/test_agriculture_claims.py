@@ -20,10 +20,10 @@ from policies.claims_helpers import client_for, post, step
 
 from kmgov.core.models import AuditEntry, Role
 from kmgov.core.services import user_create
+from kmgov.policies.agriculture.models import AgricultureClaim, ClaimLine
 from kmgov.procedures.errors import StateChanged
 from kmgov.procedures.ledger import Payment
 from kmgov.procedures.services import case_transition
-from kmgov.policies.agriculture.models import AgricultureClaim, ClaimLine
 
 
 def new_claim(user, county="jinning", year=2011):

@@ -3,7 +3,12 @@
 
 import pytest
 from policies.recognition_fixtures import (
-    BUILDING_DOCS, BUILDING_INPUTS, client_for, post_json, step, upload,
+    BUILDING_DOCS,
+    BUILDING_INPUTS,
+    client_for,
+    post_json,
+    step,
+    upload,
 )
 
 from kmgov.core.models import AuditEntry

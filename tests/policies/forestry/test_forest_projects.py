@@ -13,11 +13,11 @@ from django.db import connection
 from policies.claims_helpers import client_for, post, step
 
 from kmgov.core.models import AuditEntry
+from kmgov.policies.forestry.models import ForestProject
+from kmgov.procedures.errors import StateChanged
 from kmgov.procedures.ledger import Payment, payment_record
 from kmgov.procedures.models import InboxItem
-from kmgov.procedures.errors import StateChanged
 from kmgov.procedures.services import attachment_add, case_transition
-from kmgov.policies.forestry.models import ForestProject
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -6,12 +6,20 @@ from decimal import Decimal
 
 import pytest
 from policies.recognition_fixtures import (
-    HQ_DOCS, HQ_INPUTS, MARCH, at, client_for, post_json, step, upload,
+    HQ_DOCS,
+    HQ_INPUTS,
+    at,
+    client_for,
+    post_json,
+    step,
+    upload,
 )
 
 from kmgov.core.models import AuditEntry
 from kmgov.policies.headquarters.models import (
-    CreditRecord, GreenChannelCard, HeadquartersApplication,
+    CreditRecord,
+    GreenChannelCard,
+    HeadquartersApplication,
 )
 from kmgov.procedures.models import Deadline, InboxItem
 

@@ -4,7 +4,15 @@ import io
 
 import pytest
 from policies.recognition_fixtures import (
-    HQ_DOCS, HQ_INPUTS, PNG, at, attach, client_for, post_json, step, upload,
+    HQ_DOCS,
+    HQ_INPUTS,
+    PNG,
+    at,
+    attach,
+    client_for,
+    post_json,
+    step,
+    upload,
 )
 
 from kmgov.core.models import AuditEntry
@@ -190,6 +198,6 @@ def test_first_minutes_of_the_window_in_beijing_time(people):
 
     case = draft(people, when=at(2026, 2, 20, 10))
     # 00:30 on 3月1日 in Beijing is still 2月28日 in UTC: the window and the decision use Beijing.
-    utc = at(2026, 3, 1, 0, 30).astimezone(dt.timezone.utc)
+    utc = at(2026, 3, 1, 0, 30).astimezone(dt.UTC)
     case = case_transition(case, "submit", actor=people.applicant, now=utc)
     assert case.state == "submitted" and case.decision["as_of"] == "2026-03-01"

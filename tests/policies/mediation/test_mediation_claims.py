@@ -15,10 +15,10 @@ from policies.claims_helpers import client_for, post, step
 
 from kmgov.core.calendar import TZ
 from kmgov.core.models import AuditEntry
+from kmgov.policies.mediation.models import MediationClaim, MediationRecord, ensure_budgets
 from kmgov.procedures.ledger import Budget, BudgetExceeded, Payment
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.services import attachment_add, case_transition
-from kmgov.policies.mediation.models import MediationClaim, MediationRecord, ensure_budgets
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

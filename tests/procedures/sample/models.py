@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -7,10 +8,18 @@ from pydantic import Field
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
-    AT_COUNTY, SCOPE_ANY, Await, DeadlineRule, Procedure, Target, documents_attached,
-    register, state_field, step,
+    AT_COUNTY,
+    SCOPE_ANY,
+    Await,
+    DeadlineRule,
+    Procedure,
+    Target,
+    documents_attached,
+    register,
+    state_field,
+    step,
 )
-from kmgov.procedures.inputs import StepInput
+from kmgov.procedures.inputs import Money, StepInput
 from kmgov.procedures.models import Case
 from kmgov.procedures.windows import FilingWindow
 
@@ -99,3 +108,43 @@ class SampleApplication(Case):
 
     class Meta:
         verbose_name = "样例申报"
+
+
+# ---------------------------------------------------------------- the smallest procedure
+# A model, its declaration and (here) no rule: the kernel gives it its list and case pages,
+# a form per step from the step's input, one API operation per step, the CLI and the inbox.
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    FILED = "filed", "已报送，待县级办公室签收"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+
+
+class NoticeInput(StepInput):
+    summary: str = Field(title="报送事项摘要", min_length=1, max_length=500)
+    happened_on: dt.date = Field(title="发生日期")
+    amount_yuan: Money | None = Field(None, title="涉及金额（元）")
+
+
+@register
+class SampleNotice(Case):
+    state = state_field(NoticeState.choices, default=NoticeState.DRAFT)
+    summary = models.CharField("报送事项摘要", max_length=500, blank=True)
+    happened_on = models.DateField("发生日期", null=True, blank=True)
+
+    procedure = Procedure(code="sample-notice", name="样例报送", reference_prefix="YLBS")
+
+    @step(source=NoticeState.DRAFT, target=NoticeState.FILED, label="报送", applicant=True,
+          input=NoticeInput,
+          awaits=Await(what="签收报送事项", role=Role.COUNTY_OFFICE, at=AT_COUNTY))
+    def file(self, *, actor, reason, now, data=None):
+        self.summary, self.happened_on = data.summary, data.happened_on
+
+    @step(source=NoticeState.FILED, target=NoticeState.ACKNOWLEDGED, label="签收",
+          roles=[Role.COUNTY_OFFICE])
+    def acknowledge(self, *, actor, reason, now, data=None):
+        pass
+
+    class Meta:
+        verbose_name = "样例报送"

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit
 from kmgov.procedures.errors import ProcedureError
-from django.utils import timezone
 
 from .models import AgricultureClaim, LineKind
 from .services import claim_create, line_evaluate, township_find

@@ -20,12 +20,18 @@ from django.db import models
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
+    AT_COUNTY,
+    Await,
     Participants,
-    AT_COUNTY, Await, Procedure, condition, register, state_field, step,
+    Procedure,
+    condition,
+    register,
+    state_field,
+    step,
 )
-from kmgov.procedures.ledger import Budget, budget_ensure, money, payment_record
+from kmgov.procedures.ledger import Budget, budget_ensure, payment_record
 from kmgov.procedures.models import Case
-from kmgov.rules import PARAMETERS, decide
+from kmgov.rules import PARAMETERS
 
 DOC = "昆政发〔2010〕59号"
 CITY_AGRICULTURE = "city-agriculture"  # 领导小组办公室设在市农业局 (五(二))

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class BuildingsConfig(AppConfig):
     name = "kmgov.policies.buildings"
     label = "buildings"
     verbose_name = "楼宇经济（昆政发〔2010〕62号）"
+    contributions = Contributions(
+        api=[ApiMount("/buildings", "kmgov.policies.buildings.api:router")],
+        urls="kmgov.policies.buildings.urls",
+        nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True)],
+        demo="kmgov.policies.buildings.demo:contribute",
+    )

@@ -15,17 +15,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-
 from pydantic import Field
 
-from kmgov.policies._recognition import (
-    ACTIVE_STATES, MeetingInput, RecognitionCase, State, filing_step, jsonable,
-    meeting_pass_step, parse_amount, window_from_parameters,
-)
-from kmgov.procedures.inputs import Money
 from kmgov.core.calendar import local
+from kmgov.policies._recognition import (
+    ACTIVE_STATES,
+    MeetingInput,
+    RecognitionCase,
+    State,
+    filing_step,
+    jsonable,
+    meeting_pass_step,
+    parse_amount,
+    window_from_parameters,
+)
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import Procedure, register
+from kmgov.procedures.inputs import Money
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕62号"

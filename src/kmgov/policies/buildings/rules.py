@@ -167,13 +167,13 @@ def index_check(c: Ctx):
     if not ok:
         issues.append({"where": "附件2 表 方面", "printed": domains, "recomputed": sum(table_domains)})
     source = c.p("index_subsystem_count_source")
-    for i, (name, s, l) in enumerate(zip(names, stated, listed)):
-        ok = s == l
-        c.step(f"{name}子系统：说明所称指标数 = 表中所列", ok, values={"stated": s, "listed": l},
+    for i, (name, s, n) in enumerate(zip(names, stated, listed)):
+        ok = s == n
+        c.step(f"{name}子系统：说明所称指标数 = 表中所列", ok, values={"stated": s, "listed": n},
                cite=(DOC, f"附件2 一(二){i + 1}", f"共{s}项"), ok=ok)
         if not ok:
             issues.append({"where": f"附件2 一(二){i + 1} {name}子系统", "kind": "indicator_count", "printed": s,
-                           "recomputed": l, "note": f"说明称{s}项，表中只列{l}项；以表为准（{source}）"})
+                           "recomputed": n, "note": f"说明称{s}项，表中只列{n}项；以表为准（{source}）"})
     printed_unit = c.p("index_housing_unit_printed")
     unit = c.p("index_housing_unit")
     ok = printed_unit == unit
@@ -225,7 +225,7 @@ class TargetsInput(RuleInput):
     outputs=("met", "not_met"),
     outcomes=("met", "not_met"),
     refusals=("not_met",),
-    cite=[(DOC, "二(三)", "2009年—2012年，建成5个特色楼宇经济聚集区；培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上。2013—2015年……税收过千万的商务楼宇达到100栋，税收亿元楼达到15栋，形成10个特色楼宇经济聚集区")],
+    cite=[(DOC, "二(三)", "2009年—2012年，建成5个特色楼宇经济聚集区；培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上。2013—2015年……税收过千万的商务楼宇达到100栋，税收亿元楼达到15栋，形成10个特色楼宇经济聚集区")],  # noqa: E501 (the gazette quoted whole)
     vectorised=False,
 )
 def development_targets(c: Ctx):

@@ -44,7 +44,6 @@ SPEC = PageSpec(
         ("other_policies", "同一项目可享受的其他政策（JSON列表）", "json"),
     ],
     to_data=_to_data, create=_create, from_case=_from_case,
-    step_fields={"meeting_pass": ["proposed_reward_yuan", "relax_cap", "relax_reason"]},
     templates={"detail": "buildings/detail.html"},
 )
 

@@ -152,7 +152,7 @@ class GreeningInput(RuleInput):
     outputs=("met", "not_met", "not_reported"),
     outcomes=("met", "not_met"),
     refusals=("not_met",),
-    cite=[(DOC, "二(二)", "到2015年，……绿地率达到38%以上，绿化覆盖率达到45%以上，人均公共绿地达到12平方米以上，城市中心区人均公共绿地面积6平方米以上；全市森林覆盖率达到47%以上，林木绿化率达到57%以上")],
+    cite=[(DOC, "二(二)", "到2015年，……绿地率达到38%以上，绿化覆盖率达到45%以上，人均公共绿地达到12平方米以上，城市中心区人均公共绿地面积6平方米以上；全市森林覆盖率达到47%以上，林木绿化率达到57%以上")],  # noqa: E501 (the gazette quoted whole)
     vectorised=False,
 )
 def greening_targets(c: Ctx):

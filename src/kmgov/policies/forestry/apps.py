@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class ForestryConfig(AppConfig):
     name = "kmgov.policies.forestry"
     label = "forestry"
     verbose_name = "中低产林改造（昆政发〔2010〕61号）"
+    contributions = Contributions(
+        api=[ApiMount("/forestry", "kmgov.policies.forestry.api:router")],
+        urls="kmgov.policies.forestry.urls",
+        nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True)],
+        demo="kmgov.policies.forestry.demo:contribute",
+    )

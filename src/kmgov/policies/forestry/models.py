@@ -14,18 +14,24 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from pydantic import Field
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
-from kmgov.procedures.declare import (
-    Participants,
-    Await, Procedure, condition, county_department, register, state_field, step,
-)
 from kmgov.procedures.decisions import decision_keep
-from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
+from kmgov.procedures.declare import (
+    Await,
+    Participants,
+    Procedure,
+    condition,
+    county_department,
+    register,
+    state_field,
+    step,
+)
 from kmgov.procedures.inputs import StepInput
+from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
 from kmgov.procedures.models import Case
-from pydantic import Field
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕61号"
@@ -119,7 +125,8 @@ class SubmitInput(StepInput):
     pilot: bool | None = Field(None, title="试点项目")
     method: Method | None = Field(None, title="改造方式")
     site_flags: dict[str, bool] | None = Field(None, title="所处区域（三(三)）",
-                                               json_schema_extra={"widget": "flags"})
+                                               json_schema_extra={"widget": "flags",
+                                                                  "choices": SITE_FLAGS})
     subcompartment: str | None = Field(None, title="小班号", max_length=100)
     decision_date: dt.date | None = Field(None, title="民主决策日期")
     decision_attendance: int | None = Field(None, title="到会人数", ge=0)

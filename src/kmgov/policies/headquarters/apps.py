@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class HeadquartersConfig(AppConfig):
     name = "kmgov.policies.headquarters"
     label = "headquarters"
     verbose_name = "总部经济（昆政发〔2010〕63号）"
+    contributions = Contributions(
+        api=[ApiMount("/headquarters", "kmgov.policies.headquarters.api:router")],
+        urls="kmgov.policies.headquarters.urls",
+        nav=[NavEntry(_("总部企业认定"), "/headquarters/", order=60, login=True)],
+        demo="kmgov.policies.headquarters.demo:contribute",
+    )

@@ -15,13 +15,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from pydantic import Field
 
 from kmgov.core.calendar import DayCount, local
 from kmgov.core.models import Role
-from pydantic import Field
-
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, meeting_pass_step, parameter,
+    ACTIVE_STATES,
+    RecognitionCase,
+    State,
+    filing_step,
+    meeting_pass_step,
+    parameter,
     window_from_parameters,
 )
 from kmgov.procedures.declare import Await, DeadlineRule, Procedure, Target, register, step
@@ -209,7 +213,7 @@ class GreenChannelCard(models.Model):
         verbose_name_plural = "绿色通道服务卡"
 
     @classmethod
-    def issue(cls, app: HeadquartersApplication, *, now) -> "GreenChannelCard":
+    def issue(cls, app: HeadquartersApplication, *, now) -> GreenChannelCard:
         day = local(now).date()
         months = int(parameter("headquarters.green_card_validity_months", day))
         return cls.objects.create(

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class MediationConfig(AppConfig):
     name = "kmgov.policies.mediation"
     label = "mediation"
     verbose_name = "人民调解“以奖代补”（昆政办〔2010〕108号）"
+    contributions = Contributions(
+        api=[ApiMount("/mediation", "kmgov.policies.mediation.api:router")],
+        urls="kmgov.policies.mediation.urls",
+        nav=[NavEntry(_("以奖代补"), "/mediation/claims/", order=64, login=True)],
+        demo="kmgov.policies.mediation.demo:contribute",
+    )

@@ -9,14 +9,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from kmgov.core.models import OrgUnit, Role
 from kmgov.core.calendar import local
+from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
+    Await,
     Participants,
-    Await, Procedure, condition, documents_attached, register, state_field, step,
+    Procedure,
+    condition,
+    documents_attached,
+    register,
+    state_field,
+    step,
 )
-from kmgov.procedures.ledger import budget_draw, budget_ensure, budget_release, money, payment_record
+from kmgov.procedures.ledger import (
+    budget_draw,
+    budget_ensure,
+    budget_release,
+    money,
+    payment_record,
+)
 from kmgov.procedures.models import Case
 from kmgov.rules import PARAMETERS, decide
 

@@ -50,7 +50,9 @@ def reward(c: Ctx):
         rates = {row[0]: row[1:] for row in county_rates}
         import numpy as np
 
-        ro = np.full(c.n, float(r_o)); rd = np.full(c.n, float(r_d)); rm = np.full(c.n, float(r_m))
+        ro = np.full(c.n, float(r_o))
+        rd = np.full(c.n, float(r_d))
+        rm = np.full(c.n, float(r_m))
         for name, (a, b, d_) in rates.items():
             m = x.county == name
             ro[m], rd[m], rm[m] = a, b, d_

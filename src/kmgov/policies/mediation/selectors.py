@@ -8,7 +8,6 @@ from kmgov.procedures.selectors import visibility_q
 
 from .models import CITY_FINANCE, CITY_JUSTICE, MediationRecord
 
-
 # A record's route: the committee, its county's justice bureau, the city justice and finance
 # bureaus (as for the claims drawn on it).
 RECORD_ROUTE = Participants(units=(CITY_JUSTICE, CITY_FINANCE), county_departments=("justice",))

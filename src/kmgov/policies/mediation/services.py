@@ -14,13 +14,22 @@ from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 from kmgov.procedures.errors import ProcedureError, TransitionDenied
 from kmgov.procedures.ledger import (
-    budget_release, money, payment_clawback, payments_of,
+    budget_release,
+    money,
+    payment_clawback,
+    payments_of,
 )
 from kmgov.procedures.services import case_create
 
 from .models import (
-    BUDGET_CITY, BUDGET_TOTAL, CITY_JUSTICE, ClaimState, CountyRewardRates, MediationClaim,
-    MediationRecord, MediationReport,
+    BUDGET_CITY,
+    BUDGET_TOTAL,
+    CITY_JUSTICE,
+    ClaimState,
+    CountyRewardRates,
+    MediationClaim,
+    MediationRecord,
+    MediationReport,
 )
 from .selectors import record_visible
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-
 from typing import Annotated
 
 from pydantic import Field
 
-NonNegInt = Annotated[int, Field(ge=0)]
-
 from kmgov.rules import Ctx, RuleInput, rule
+
+NonNegInt = Annotated[int, Field(ge=0)]
 
 D6 = "昆政办〔2010〕106号"
 D7 = "昆政办〔2010〕107号"
@@ -44,7 +43,7 @@ class StaffingInput(RuleInput):
     outputs=("requirement", "min_staff", "max_staff"),
     outcomes=("compliant", "non_compliant"),
     refusals=("non_compliant",),
-    cite=[(D7, A + "五(三)1", "矿山、建筑施工单位和危险物品生产、经营、储存和使用量大的生产经营单位，从业人员在100人以上的，必须设置专门的安全生产管理机构，人员不少于3人；从业人员不足100人的，至少要配备1-2名专职安全生产管理人员。其他生产经营单位从业人员在300人以上的必须设置安全生产管理机构，人员不少于3人；从业人员不足300人的必须配备专职安全生产管理人员")],
+    cite=[(D7, A + "五(三)1", "矿山、建筑施工单位和危险物品生产、经营、储存和使用量大的生产经营单位，从业人员在100人以上的，必须设置专门的安全生产管理机构，人员不少于3人；从业人员不足100人的，至少要配备1-2名专职安全生产管理人员。其他生产经营单位从业人员在300人以上的必须设置安全生产管理机构，人员不少于3人；从业人员不足300人的必须配备专职安全生产管理人员")],  # noqa: E501 (the gazette quoted whole)
 )
 def staffing_requirement(c: Ctx):
     """107号 附件 五(三)1（依《云南省安全生产条例》）：矿山、建筑施工、危险物品单位100人以上设机构（不少于3人），

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         try:
             getattr(self, f"do_{action}")(**opts)
         except Http404 as e:
-            raise CommandError(str(e), returncode=2)
+            raise CommandError(str(e), returncode=2) from None
 
     def _out(self, data, as_json: bool, lines):
         if as_json:
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         try:
             result = services.issue_ingest(data=p.read_bytes(), source_name=p.name)
         except GazetteParseError as e:
-            raise CommandError(f"未收录 {p.name}：{e}", returncode=2)
+            raise CommandError(f"未收录 {p.name}：{e}", returncode=2) from None
         issue = result.issue
         status_zh = {"created": "已收录", "unchanged": "未变化（此前已收录同一文本）",
                      "replaced": "已更新（替换此前收录的版本）"}[result.status]

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         try:
             q = services.clean_question(question)
         except ValidationError as e:
-            raise CommandError("；".join(m for ms in e.message_dict.values() for m in ms))
+            raise CommandError("；".join(m for ms in e.message_dict.values() for m in ms)) from None
         hits = [h.as_dict() for h in kb.answers(q, limit=limit, include_nodes=not no_nodes)]
         if json:
             self.stdout.write(_dumps({"query": q, "count": len(hits), "answers": hits}))

@@ -31,10 +31,25 @@ class Command(BaseCommand):
         sweep.add_argument("--now", help="以此时刻为当前时间（ISO格式，默认北京时间）")
         sweep.add_argument("--limit", type=int, default=None, help="本次最多处理的期限数")
         sweep.add_argument("--enqueue", action="store_true", help="放入任务队列由后台执行")
+        desc = sub.add_parser("describe", help="列出办事程序：状态、环节、办理人、填写内容（JSON Schema）与期限")
+        desc.add_argument("code", nargs="?", help="只列出此办事程序（如 hq）")
+        desc.add_argument("--json", action="store_true", help="输出JSON")
+        st = sub.add_parser("step", help="以某一用户身份办理一件事项的一个环节")
+        st.add_argument("code", help="办事程序代码（如 hq、building、forest）")
+        st.add_argument("reference", help="事项编号")
+        st.add_argument("step", help="环节名称（见 describe）")
+        st.add_argument("--as", dest="as_user", required=True, help="办理人用户名")
+        st.add_argument("--reason", default="", help="意见或理由")
+        st.add_argument("--data", default="{}", help="环节填写内容（JSON对象；- 表示从标准输入读取）")
+        st.add_argument("--json", action="store_true", help="输出JSON")
 
     def handle(self, *args, **opts):
         if opts["action"] == "sweep":
             return self._sweep(opts)
+        if opts["action"] == "describe":
+            return self._describe(opts)
+        if opts["action"] == "step":
+            return self._step(opts)
         raise CommandError(f"未知操作：{opts['action']}")
 
     def _sweep(self, opts):
@@ -65,3 +80,64 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"到期 {result['due']} 项：提醒 {result['reminders']}，督办 {result['escalations']}，"
                 f"取消 {result['cancelled']}，跳过 {result['skipped']}")
+
+    def _describe(self, opts):
+        from kmgov.procedures.declare import procedure_model
+        from kmgov.procedures.describe import describe_all, describe_procedure
+        from kmgov.procedures.errors import ProcedureError
+
+        try:
+            out = [describe_procedure(procedure_model(opts["code"]))] if opts.get("code") \
+                else describe_all()
+        except ProcedureError as exc:
+            raise CommandError(exc.message, returncode=2) from None
+        if opts.get("json"):
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
+            return
+        for p in out:
+            self.stdout.write(f"{p['code']}\t{p['name']}（{p['citation'] or '—'}）")
+            self.stdout.write("  状态：" + "、".join(s["label"] for s in p["states"]))
+            for st in p["steps"]:
+                fields = "、".join(f.get("title", k) for k, f in
+                                  st["input"].get("properties", {}).items()) or "无须填写"
+                self.stdout.write(
+                    f"  {st['name']}\t{st['label']}：{'、'.join(s['label'] for s in st['from'])}"
+                    f" → {'、'.join(s['label'] for s in st['to'])}；{st['who']}；填写：{fields}")
+
+    def _step(self, opts):
+        import sys
+
+        from django.contrib.auth import get_user_model
+        from django.core.exceptions import ValidationError
+
+        from kmgov.procedures import selectors, services
+        from kmgov.procedures.errors import ProcedureError
+        from kmgov.procedures.inputs import invalid_from_django, jsonable
+
+        raw = sys.stdin.read() if opts["data"] == "-" else opts["data"]
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            raise CommandError("--data 须为JSON对象", returncode=2) from None
+        user = get_user_model().objects.filter(username=opts["as_user"]).first()
+        if user is None:
+            raise CommandError(f"没有用户“{opts['as_user']}”", returncode=2)
+        try:
+            case = selectors.case_get(procedure=opts["code"], reference=opts["reference"],
+                                      user=user)
+            try:
+                case = services.case_transition(case, opts["step"], actor=user,
+                                                reason=opts["reason"], data=data)
+            except ValidationError as exc:
+                from kmgov.procedures.declare import steps_of
+
+                spec = steps_of(type(case)).get(opts["step"])
+                raise invalid_from_django(exc, spec.input if spec else None) from None
+        except ProcedureError as exc:
+            if opts.get("json"):
+                self.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False))
+            raise CommandError(exc.message, returncode=2) from None
+        out = {"reference": case.reference, "state": case.state,
+               "state_label": case.state_label(), "version": case.version}
+        self.stdout.write(json.dumps(jsonable(out), ensure_ascii=False) if opts.get("json")
+                          else f"{case.reference}\t{case.state_label()}")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from kmgov.core.errors import command_error
 from kmgov.procedures.cli import add_ledger_export, run_ledger_export
 from kmgov.procedures.errors import ProcedureError
 
@@ -38,9 +39,9 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             if options["json"]:
                 self.stdout.write(json.dumps({"ok": False, "errors": exc.errors}, ensure_ascii=False))
-            raise CommandError(exc.message) from None
+            raise CommandError(exc.message, returncode=2) from None
         except ProcedureError as exc:
-            raise CommandError(f"{exc.field}：{exc.message}") from None
+            raise command_error(exc) from None
         except ValidationError as exc:
             raise CommandError("；".join(f"{k}：{'、'.join(v)}" for k, v in exc.message_dict.items())) from None
         lines = list(claim.lines.all())

@@ -1,22 +1,22 @@
 """`kmgov demo`: demo accounts for every role and sample cases, idempotent.
 
-Extensible: every installed app may provide a module `<app>.demo` with
-`def contribute(stdout) -> None` that adds its sample data (using the accounts below, looked
-up by username); they run in INSTALLED_APPS order. The accounts' password is
+Extensible: every installed app may declare on its AppConfig
+`contributions = Contributions(demo="<module>:contribute")`, a `contribute(stdout) -> None`
+that adds its sample data (using the accounts below, looked up by username); they run in
+INSTALLED_APPS order. The accounts' password is
 `KMGOV_DEMO_PASSWORD`, or one generated and printed (set again on every run).
 """
 
-import importlib
 import os
 import secrets
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
 from kmgov.core.models import OrgUnit, Role, RoleAssignment
 from kmgov.core.services import org_tree_load, user_create
+from kmgov.site.discovery import demo_contributors
 
 #: (username, display name, role, org code, title) — one account per role at least.
 DEMO_ENTERPRISES = [
@@ -38,22 +38,6 @@ DEMO_ACCOUNTS = [
     ("demo-shi-shangwu", "市商务局", Role.CITY_DEPARTMENT, "city-commerce", "统计联络员"),
     ("demo-shenji", "审计（只读）", Role.AUDITOR, "kunming", "审计员"),
 ]
-
-
-def contributors():
-    """`contribute` functions of installed apps' `demo` modules, in INSTALLED_APPS order."""
-    out = []
-    for cfg in apps.get_app_configs():
-        try:
-            mod = importlib.import_module(f"{cfg.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{cfg.name}.demo":
-                raise
-            continue
-        fn = getattr(mod, "contribute", None)
-        if callable(fn):
-            out.append((cfg.label, fn))
-    return out
 
 
 class Command(BaseCommand):
@@ -91,7 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:24} {Role(role).label} @ {org}（{display}）")
         shown = "（取自 KMGOV_DEMO_PASSWORD）" if from_env else password
         self.stdout.write(self.style.SUCCESS(f"密码：{shown}"))
-        for label, fn in contributors():
+        for label, fn in demo_contributors():
             self.stdout.write(f"[{label}]")
             fn(self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据就绪：http://127.0.0.1:8000/"))

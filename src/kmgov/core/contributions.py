@@ -1,0 +1,80 @@
+"""What an app contributes to the site, declared on its AppConfig.
+
+The channels (the API under /api/v1/, the URLs, the navigation, `kmgov setup`, `kmgov demo`)
+name no app: `kmgov.site` reads the `contributions` attribute of every installed AppConfig
+(`django.apps.apps.get_app_configs()`, in INSTALLED_APPS order) and mounts what it finds.
+Adding a gazette document means adding an app that declares its contributions:
+
+    class ForestryConfig(AppConfig):
+        name = "kmgov.policies.forestry"
+        contributions = Contributions(
+            api=[ApiMount("/forestry", "kmgov.policies.forestry.api:router")],
+            urls="kmgov.policies.forestry.urls",
+            nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True)],
+            demo="kmgov.policies.forestry.demo:contribute",
+        )
+
+Targets are "module:attribute" strings, imported only when the site needs them, so declaring
+them costs nothing when the app loads and the declaring module imports no channel. This module
+is in `core` because every layer declares with it; it imports nothing of kmgov.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ApiMount:
+    """A part of the JSON API. `target` is a ninja Router, mounted at `prefix`, or a callable
+    `install(api, prefix)` that mounts what it needs (routers generated at start-up, exception
+    handlers of its own)."""
+
+    prefix: str
+    target: str
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the site's navigation. `url` is a URL name ("gazette:issues") or a path
+    ("/headquarters/"); `label` is Chinese, marked for translation (gettext_lazy) so the English
+    interface shows its translation; `login` shows it only to logged-in users."""
+
+    label: Any
+    url: str
+    order: int = 100
+    login: bool = False
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """A step of `kmgov setup`, run in `order` (every step must be safe to repeat).
+    `target` is a callable `step(stdout, **options)`; `arguments` are the command-line options
+    it adds to `kmgov setup`, as (flag, argparse keyword arguments)."""
+
+    target: str
+    order: int = 100
+    arguments: tuple[tuple[str, dict], ...] = ()
+
+
+@dataclass(frozen=True)
+class Contributions:
+    api: list[ApiMount] = field(default_factory=list)
+    #: A urlconf module included at the site's root (its own `app_name` is the namespace).
+    urls: str | None = None
+    nav: list[NavEntry] = field(default_factory=list)
+    setup: list[SetupStep] = field(default_factory=list)
+    #: A callable `contribute(stdout)` adding this app's sample data to `kmgov demo`.
+    demo: str | None = None
+
+
+def resolve(target: str):
+    """Import "module:attribute" and return the attribute."""
+    import importlib
+
+    module, _, attr = target.partition(":")
+    obj = importlib.import_module(module)
+    for part in attr.split(".") if attr else ():
+        obj = getattr(obj, part)
+    return obj

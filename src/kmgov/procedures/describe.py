@@ -1,0 +1,102 @@
+"""A procedure's declaration as data: its states, steps, who takes them, what each step
+takes (the JSON schema of its input) and the deadlines it starts. Read by
+`kmgov procedures describe`, the generated pages and the documentation; nothing here
+is written by hand per procedure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kmgov.core.models import Role
+
+from .declare import (
+    AT_CITY,
+    AT_COUNTY,
+    AT_ORG,
+    SCOPE_ANY,
+    Await,
+    DeadlineRule,
+    StepSpec,
+    registered,
+    step_sources,
+    step_target,
+    steps_of,
+)
+from .inputs import json_schema
+
+_AT_LABELS = {AT_ORG: "事项所属单位", AT_COUNTY: "所属县（市）区", AT_CITY: "市级"}
+
+
+def _at(at) -> str:
+    if at is None:
+        return ""
+    if callable(at):
+        return getattr(at, "__doc__", None) and at.__doc__.strip().splitlines()[0] or at.__name__
+    return _AT_LABELS.get(at, at)
+
+
+def _role(code: str) -> dict:
+    try:
+        label = str(Role(code).label)
+    except ValueError:
+        label = code
+    return {"code": code, "label": label}
+
+
+def _await(aw: Await) -> dict:
+    return {"what": aw.what, "applicant": aw.applicant,
+            "role": _role(aw.role) if aw.role else None, "at": _at(aw.at) if aw.role else ""}
+
+
+def _deadline(rule: DeadlineRule) -> dict:
+    count = str(rule.count)
+    return {"days": rule.days, "count": count,
+            "count_label": "工作日" if count == "working" else "自然日", "remind_before": rule.remind_before, "what": rule.what,
+            "escalate_to": ({"role": _role(rule.escalate_to.role), "at": _at(rule.escalate_to.at)}
+                            if rule.escalate_to else None),
+            "citation": rule.citation}
+
+
+def state_labels(model) -> dict[str, str]:
+    return {str(k): str(v) for k, v in model._meta.get_field("state").flatchoices}
+
+
+def describe_step(model, spec: StepSpec) -> dict[str, Any]:
+    labels = state_labels(model)
+    sources = step_sources(model, spec.name)
+    targets = sorted({str(step_target(model, spec.name, s)) for s in sources})
+    return {
+        "name": spec.name, "label": spec.label,
+        "from": [{"name": s, "label": labels.get(s, s)} for s in sources],
+        "to": [{"name": t, "label": labels.get(t, t)} for t in targets],
+        "who": spec.describe_actors(),
+        "applicant": spec.applicant,
+        "roles": [_role(r) for r in sorted(spec.roles)],
+        "roles_at": _at(spec.at) if spec.at else ("任意单位" if spec.scope == SCOPE_ANY
+                                                 else "事项所属单位或其上级"),
+        "window": spec.window, "reason_required": spec.reason_required,
+        "conditions": [c.message if isinstance(c.message, str) else "（视事项而定）"
+                       for c in spec.conditions],
+        "awaits": [_await(a) for a in spec.awaits],
+        "deadlines": [_deadline(d) for d in spec.deadlines],
+        "input": json_schema(spec.input),
+        "help": spec.help, "citation": spec.citation,
+    }
+
+
+def describe_procedure(model) -> dict[str, Any]:
+    proc = model.procedure
+    return {
+        "code": proc.code, "name": proc.name, "reference_prefix": proc.prefix(),
+        "citation": proc.citation, "model": model._meta.label,
+        "window": proc.window.describe() if proc.window is not None else None,
+        "checklist": [{"key": k, "label": v, "required": k in proc.required_documents}
+                      for k, v in proc.checklist.items()],
+        "states": [{"name": k, "label": v} for k, v in state_labels(model).items()],
+        "initial_state": str(model._meta.get_field("state").default),
+        "steps": [describe_step(model, spec) for _, spec in sorted(steps_of(model).items())],
+    }
+
+
+def describe_all() -> list[dict[str, Any]]:
+    return [describe_procedure(m) for _, m in sorted(registered().items())]

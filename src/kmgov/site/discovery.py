@@ -1,0 +1,57 @@
+"""Discovery: every installed app's `contributions` (declared on its AppConfig, see
+kmgov.core.contributions), in INSTALLED_APPS order. The site names no app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.apps import AppConfig, apps
+from django.urls import include, path, reverse
+
+from kmgov.core.contributions import Contributions, NavEntry, SetupStep, resolve
+
+
+def contributions() -> Iterator[tuple[AppConfig, Contributions]]:
+    for cfg in apps.get_app_configs():
+        declared = getattr(cfg, "contributions", None)
+        if isinstance(declared, Contributions):
+            yield cfg, declared
+
+
+def mount_api(api) -> None:
+    """Mount every app's routers (or let its installer mount them) on the NinjaAPI `api`."""
+    from ninja import Router
+
+    for _cfg, c in contributions():
+        for mount in c.api:
+            target = resolve(mount.target)
+            if isinstance(target, Router):
+                api.add_router(mount.prefix, target)
+            elif callable(target):
+                target(api, mount.prefix)
+            else:
+                raise TypeError(f"{mount.target} is neither a ninja Router nor an installer")
+
+
+def urlpatterns() -> list:
+    """Every app's urlconf, included at the site's root."""
+    return [path("", include(c.urls)) for _cfg, c in contributions() if c.urls]
+
+
+def nav_entries() -> list[NavEntry]:
+    entries = [e for _cfg, c in contributions() for e in c.nav]
+    return sorted(entries, key=lambda e: e.order)
+
+
+def nav_href(entry: NavEntry) -> str:
+    return entry.url if entry.url.startswith("/") else reverse(entry.url)
+
+
+def setup_steps() -> list[tuple[str, SetupStep]]:
+    steps = [(cfg.label, s) for cfg, c in contributions() for s in c.setup]
+    return sorted(steps, key=lambda pair: pair[1].order)
+
+
+def demo_contributors() -> list[tuple[str, object]]:
+    """`contribute(stdout)` of every app that declares demo data, in INSTALLED_APPS order."""
+    return [(cfg.label, resolve(c.demo)) for cfg, c in contributions() if c.demo]
