@@ -22,6 +22,7 @@ from pydantic import Field
 
 from kmgov.core.calendar import local
 from kmgov.core.models import Role
+from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     AT_CITY,
     AT_COUNTY,
@@ -225,12 +226,14 @@ class RecognitionCase(Case):
     def evaluate(self, *, as_of: dt.date) -> dict:
         """Run the procedure's rule on the application's data; keep decision and trace."""
         data = {**self.rule_inputs(), "as_of": as_of.isoformat()}
+        self._rule_decision = None
         try:
-            decision = decide(self.RULE_ID, data).to_dict()
+            self._rule_decision = decide(self.RULE_ID, data)
         except RuleError as exc:
             self.decision = {"rule": self.RULE_ID, "error": exc.errors()}
             self.decision_outcome = "invalid"
             return self.decision
+        decision = self._rule_decision.to_dict()
         self.decision = jsonable(decision)
         self.decision_outcome = decision.get("outcome") or ""
         return decision
@@ -241,6 +244,12 @@ class RecognitionCase(Case):
 
     def decision_errors(self) -> list[dict]:
         return list(self.decision.get("error") or [])
+
+    def keep_decision(self, *, actor, now) -> None:
+        """Keep the eligibility decision just made (`evaluate`) with the step taken."""
+        if getattr(self, "_rule_decision", None) is not None:
+            decision_keep(self, self._rule_decision, actor=actor, now=now,
+                          subject=self.summary())
 
     # ------------------------------------------------------------ hooks
 
@@ -288,6 +297,7 @@ class RecognitionCase(Case):
             raise ValidationError({"inputs": "申报数据不完整或有误：" + "；".join(
                 f"{e['field']}：{e['message']}" for e in self.decision_errors())})
         self.submitted_at = now
+        self.keep_decision(actor=actor, now=now)
 
     @step(source=[State.RETURNED], target=State.SUBMITTED, label="补正后重新提交",
           applicant=True, conditions=[required_documents_attached(), decision_valid()],
@@ -298,6 +308,7 @@ class RecognitionCase(Case):
         self.evaluate(as_of=local(self.submitted_at or now).date())
         if self.decision_errors():
             raise ValidationError({"inputs": "申报数据不完整或有误"})
+        self.keep_decision(actor=actor, now=now)
 
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回补正",
           roles=[Role.COUNTY_OFFICE], reason_required=True,

@@ -21,6 +21,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from kmgov.procedures import selectors as psel
+from kmgov.procedures.decisions import latest_decision_context
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
 from kmgov.procedures.paging import paginate
 from kmgov.procedures.services import attachment_add
@@ -170,6 +171,8 @@ def make_pages(spec: PageSpec):
             "history": history_rows(case), "errors": errors,
             "meeting_outcomes": MEETING_OUTCOMES, "extra": case.extra_out(),
             "has_reward": hasattr(case, "reward_amount_yuan"),
+            # the latest decision kept for the case (procedures/_decision.html)
+            "latest_decision": latest_decision_context(case, request.user),
         }, status=status)
 
     @login_required

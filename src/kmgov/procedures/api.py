@@ -23,6 +23,7 @@ from ninja.files import UploadedFile
 from kmgov.core.api_auth import LOGIN_REQUIRED
 
 from . import selectors, services
+from .decisions import decision_summary_out
 from .declare import StepSpec, registered, steps_of
 from .errors import StepInputInvalid
 from .inputs import invalid_from_django, json_schema
@@ -59,6 +60,62 @@ class HistoryOut(Schema):
     reason: str
 
 
+class CiteOut(Schema):
+    text: str
+    quote: str = ""
+    url: str
+
+
+class PointOut(Schema):
+    text: str
+    citation: CiteOut | None = None
+
+
+class AmountOut(Schema):
+    label: str
+    yuan: str
+
+
+class DecisionSummaryOut(Schema):
+    """The latest decision kept for the case, in plain Chinese (procedures.decisions)."""
+
+    rule: str
+    rule_title: str
+    subject: str
+    step: str
+    decided_at: str
+    as_of: str
+    outcome: str
+    outcome_code: str | None
+    refused: bool
+    amounts: list[AmountOut]
+    amounts_yuan: dict[str, str]
+    met: list[PointOut]
+    unmet: list[PointOut]
+    basis: list[PointOut]
+    next: list[PointOut]
+    citations: list[CiteOut | None]
+
+
+class DecisionRecordOut(Schema):
+    step: str
+    step_label: str
+    subject: str
+    rule: str
+    rule_title: str
+    inputs: dict[str, Any]
+    as_of: str
+    outcome: str
+    outcome_label: str
+    amounts: dict[str, str]
+    trace: list[dict[str, Any]]
+    parameters: list[dict[str, Any]]
+    interpretations: list[dict[str, Any]]
+    citations: list[dict[str, Any]]
+    decided_by: str | None
+    decided_at: str
+
+
 class CaseOut(Schema):
     procedure: str
     reference: str
@@ -72,6 +129,7 @@ class CaseOut(Schema):
     steps: list[StepOut]
     attachments: list[dict[str, Any]]
     history: list[HistoryOut]
+    decision: DecisionSummaryOut | None = None
 
 
 class ErrorOut(Schema):
@@ -110,7 +168,18 @@ def case_out(case, user) -> dict:
                  action=e.action, from_state=e.from_state, to_state=e.to_state, reason=e.reason)
             for e in selectors.case_history(case)
         ],
+        decision=decision_summary_out(selectors.decision_latest(case, user), case),
     )
+
+
+def decision_record_out(r) -> dict:
+    return dict(step=r.step, step_label=r.step_label, subject=r.subject, rule=r.rule,
+                rule_title=r.rule_title, inputs=r.inputs, as_of=r.as_of.isoformat(),
+                outcome=r.outcome, outcome_label=r.outcome_label, amounts=r.amounts,
+                trace=r.trace, parameters=r.parameters, interpretations=r.interpretations,
+                citations=r.citations,
+                decided_by=r.decided_by.username if r.decided_by_id else None,
+                decided_at=r.decided_at.isoformat())
 
 
 @router.get("/inbox", response=list[InboxItemOut], auth=LOGIN_REQUIRED,
@@ -128,6 +197,15 @@ def inbox(request, include_done: bool = False,
 def case_detail(request, procedure: str, reference: str):
     case = selectors.case_get(procedure=procedure, reference=reference, user=request.user)
     return case_out(case, request.user)
+
+
+@router.get("/cases/{procedure}/{reference}/decisions",
+            response={200: list[DecisionRecordOut], 404: ErrorOut}, auth=LOGIN_REQUIRED,
+            summary="一件事项的全部规则判定记录（含计算过程、所用参数与依据）")
+def case_decisions(request, procedure: str, reference: str):
+    case = selectors.case_get(procedure=procedure, reference=reference, user=request.user)
+    return [decision_record_out(r) for r in
+            selectors.decisions_of(case, request.user).select_related("decided_by")]
 
 
 @router.post("/cases/{procedure}/{reference}/attachments",

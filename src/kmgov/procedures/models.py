@@ -203,4 +203,5 @@ class Attachment(CaseRef):
         verbose_name_plural = "附件"
 
 
+from .decisions import DecisionRecord  # noqa: E402,F401 — decisions kept by steps (decisions.py)
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)

@@ -149,3 +149,20 @@ def payments_visible(procedure: str, user):
     visible = cases_visible(model, user).values("pk")
     return (Payment.objects.filter(procedure=procedure, object_id__in=visible)
             .select_related("payer", "payee", "paid_by").order_by("paid_at", "id"))
+
+
+def decisions_of(case: Case, user) -> QuerySet:
+    """The decisions kept for the case, oldest first; `CaseNotFound` if the user may not read
+    the case (the same scope as the case itself)."""
+    from .decisions import DecisionRecord
+
+    if not case_visible(case, user):
+        raise CaseNotFound(f"没有找到编号为“{case.reference}”的事项，或您无权查看", field="reference")
+    ct = ContentType.objects.get_for_model(type(case))
+    return DecisionRecord.objects.filter(content_type=ct, object_id=case.pk).order_by(
+        "decided_at", "id")
+
+
+def decision_latest(case: Case, user):
+    """The latest decision kept for the case (None if none), scoped like the case."""
+    return decisions_of(case, user).order_by("-decided_at", "-id").first()

@@ -171,6 +171,7 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
             if not cond(locked):
                 raise ConditionUnmet(cond.message_for(locked), field=cond.field)
         from_state = locked.state
+        locked._kmgov_step = (name, spec.label)  # for decision_keep inside the step
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment

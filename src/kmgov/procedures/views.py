@@ -97,6 +97,7 @@ def history_rows(case) -> list[dict]:
 
 def case_context(request, case) -> dict:
     """What the case page shows; policy pages extending procedures/case.html reuse it."""
+    from .decisions import latest_decision_context
     from .ledger import payments_of
 
     history = history_rows(case)
@@ -113,6 +114,8 @@ def case_context(request, case) -> dict:
         "can_attach": case.state in case.procedure.editable_states and bool(
             case.procedure.checklist),
         "payments": payments_of(case),
+        # the latest decision kept for the case (procedures/_decision.html)
+        "latest_decision": latest_decision_context(case, request.user),
     }
 
 

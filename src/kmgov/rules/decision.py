@@ -73,6 +73,7 @@ class Decision:
     unmet: list[dict]
     as_of: str
     interpretations: list[dict]
+    inputs: dict | None = None  # the validated inputs the rule ran on (with as_of)
 
     def reasons(self) -> list[str]:
         """The unmet conditions in Chinese, each with its provision (for refusal messages)."""
@@ -86,6 +87,11 @@ class Decision:
             out.append(text)
         return out
 
+    def parameters_used(self) -> list[dict]:
+        """The parameter values (and administrators' interpretation overrides, `source`
+        `override:<id>`) the decision used, each once, with its citation."""
+        return parameters_in_trace([s.to_dict() for s in self.steps])
+
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"rule": self.rule}
         if self.outcome is not None:
@@ -98,3 +104,17 @@ class Decision:
         out["interpretations"] = self.interpretations
         out["trace"] = [s.to_dict() for s in self.steps]
         return out
+
+
+def parameters_in_trace(trace: list[dict]) -> list[dict]:
+    """The parameters a decision used (from its trace, `to_dict()` form), once each in order of
+    first use: name, value, the date it took effect, where the value came from (`gazette`, an
+    administrator's `override:<id>`, `what-if`), whether it is an interpretation, and its
+    citation."""
+    seen: dict[str, dict] = {}
+    for s in trace:
+        for p in s.get("parameters") or ():
+            if p["name"] not in seen:
+                seen[p["name"]] = {k: p.get(k) for k in (
+                    "name", "value", "effective", "source", "interpretation", "reference")}
+    return list(seen.values())

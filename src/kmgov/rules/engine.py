@@ -747,6 +747,7 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
         unmet=unmet,
         as_of=when.isoformat(),
         interpretations=list(c.interpretations.values()),
+        inputs=data,
     )
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from kmgov.core.models import OrgUnit, Role
+from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     AT_COUNTY,
     Await,
@@ -168,6 +169,11 @@ class AgricultureClaim(Case):
         self.recompute()
         self._check_plan(now)
         self.submitted_at = now
+        # every line's decision (amount recomputed by its rule, or why it is refused)
+        for line in self.lines.all():
+            if line.decision.get("line"):
+                decision_keep(self, line.decision["line"], actor=actor, now=now,
+                              subject=line.subject())
 
     @step(source=State.COUNTY_REVIEW, target=State.CITY_REVIEW, label="县政府审核同意，报市",
           roles=[Role.COUNTY_GOVERNMENT],
@@ -208,6 +214,12 @@ class AgricultureClaim(Case):
     @step(source=State.APPROVED, target=State.PAID, label="拨付市级资金",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
     def pay(self, *, actor, reason, now, data=None):
+        # the city's share of every accepted line (四(七)), each with its trace
+        for line in self.lines.filter(accepted=True):
+            if line.decision.get("cost_share"):
+                decision_keep(self, line.decision["cost_share"], actor=actor, now=now,
+                              subject=line.subject(),
+                              amounts={"city_yuan": line.city_yuan, "county_yuan": line.county_yuan})
         payment_record(self, tranche="city_share", label="市级承担资金（报账制）",
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 四(七)",
@@ -238,3 +250,7 @@ class ClaimLine(models.Model):
         ordering = ["claim", "row_no", "id"]
         verbose_name = "报账明细"
         verbose_name_plural = "报账明细"
+
+    def subject(self) -> str:
+        town = f" {self.township.name}" if self.township_id else ""
+        return f"第{self.row_no}行 {self.get_kind_display()}{town}"

@@ -108,7 +108,16 @@ def line_evaluate(claim: AgricultureClaim, *, kind: str, township: OrgUnit | Non
         computed_yuan=computed if accepted else Decimal("0"), accepted=accepted, reasons=reasons,
         city_share=Decimal(str(share.outputs["city_share"])), city_yuan=city,
         county_yuan=county_part,
-        decision={"line": d.to_dict(), "cost_share": share.to_dict()})
+        # each with the inputs it ran on, so that a step can keep it (procedures.decisions)
+        decision={"line": {**d.to_dict(), "inputs": _plain(d.inputs)},
+                  "cost_share": {**share.to_dict(), "inputs": _plain(share.inputs)}})
+
+
+def _plain(inputs: dict | None) -> dict:
+    """A decision's inputs as JSON (dates as ISO strings; internal notes left out)."""
+    return {k: (v.isoformat() if isinstance(v, dt.date) else
+                v if isinstance(v, (str, int, float, bool, type(None))) else str(v))
+            for k, v in (inputs or {}).items() if not k.startswith("_")}
 
 
 def _editable(claim: AgricultureClaim, actor) -> AgricultureClaim:

@@ -29,6 +29,7 @@ from kmgov.policies._recognition import (
     parse_amount,
     window_from_parameters,
 )
+from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import Procedure, register
 from kmgov.procedures.inputs import Money
 from kmgov.rules import decide
@@ -194,13 +195,14 @@ class BuildingApplication(RecognitionCase):
     def compute_reward(self, proposed: Decimal, *, relax: bool, relax_reason: str) -> None:
         """第二十条: cap by the contribution's year-on-year increase (relaxable, with a reason,
         for new and fast-growing firms); 第二十一条: the one best policy only."""
-        cap = decide("buildings.reward_cap", {
+        cap_d = decide("buildings.reward_cap", {
             "requested_reward_yuan": float(proposed),
             "contribution_this_year_yuan": float(self.contribution_this_year_yuan),
             "contribution_last_year_yuan": float(self.contribution_last_year_yuan),
             "new_or_fast_growing": self.new_or_fast_growing,
             "as_of": local(self.submitted_at).date().isoformat() if self.submitted_at else None,
-        }).to_dict()
+        })
+        cap = cap_d.to_dict()
         cap_yuan = yuan(cap["cap_yuan"])
         if relax:
             if not self.new_or_fast_growing:
@@ -213,7 +215,8 @@ class BuildingApplication(RecognitionCase):
         options = [{"policy": THIS_POLICY, "amount_yuan": float(this_amount)}] + [
             {"policy": o["policy"], "amount_yuan": float(o["amount_yuan"])}
             for o in self.other_policies]
-        best = decide("buildings.best_single_policy", {"options": options}).to_dict()
+        best_d = decide("buildings.best_single_policy", {"options": options})
+        best = best_d.to_dict()
         self.proposed_reward_yuan = proposed
         self.reward_cap_yuan = cap_yuan
         self.reward_relaxed = relax
@@ -222,10 +225,15 @@ class BuildingApplication(RecognitionCase):
         self.chosen_policy = best["chosen_policy"]
         self.reward_amount_yuan = this_amount if best["chosen_policy"] == THIS_POLICY else yuan(0)
         self.reward_decision = jsonable({"cap": cap, "best": best})
+        return cap_d, best_d
 
     def on_meeting_passed(self, *, actor, now, data) -> None:
-        self.compute_reward(data.proposed_reward_yuan, relax=data.relax_cap,
-                            relax_reason=data.relax_reason)
+        cap_d, best_d = self.compute_reward(data.proposed_reward_yuan, relax=data.relax_cap,
+                                            relax_reason=data.relax_reason)
+        # 第二十条 (the cap) and 第二十一条 (the one best policy): both kept with the step
+        decision_keep(self, cap_d, actor=actor, now=now, subject=self.building.name)
+        decision_keep(self, best_d, actor=actor, now=now, subject=self.building.name,
+                      amounts={"reward_yuan": self.reward_amount_yuan})
 
     meeting_pass = meeting_pass_step(BuildingMeetingInput)
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules import Ctx, RuleInput, amount_labels, rule
 
 DOC = "昆政发〔2010〕62号"
 
@@ -258,3 +258,9 @@ def development_targets(c: Ctx):
         check("buildings_tax_over_100m", "税收亿元楼达到15栋", x.buildings_tax_over_100m, n100m, "税收亿元楼达到15栋")
         check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, clusters, "形成10个特色楼宇经济聚集区")
     return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met}
+
+
+# Plain words for the amounts on case pages (kmgov.rules.labels)
+amount_labels("buildings.reward_cap", amount_yuan="上限内的奖励", cap_yuan="奖励上限（财力贡献同比增量）")
+amount_labels("buildings.best_single_policy", amount_yuan="择优享受的金额",
+              reward_yuan="本项奖励（择优后）")

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
+from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     Await,
     Participants,
@@ -248,6 +249,7 @@ class ForestProject(Case):
         self.design_tranche_yuan = money(d.outputs["on_design_approval_yuan"])
         self.acceptance_tranche_yuan = money(d.outputs["after_acceptance_yuan"])
         self.subsidy_decision = d.to_dict()
+        decision_keep(self, d, actor=actor, now=now, subject=f"{self.holder_name} {self.area_mu}亩")
 
     @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县林业主管部门退回补正",
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True,

@@ -8,7 +8,7 @@ import enum
 
 from pydantic import Field, field_validator
 
-from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules import Ctx, RuleInput, amount_labels, rule
 
 DOC = "昆政发〔2010〕61号"
 
@@ -331,3 +331,7 @@ def village_decision(c: Ctx):
                 values={"votes_for": x.votes_for, "attendance": x.attendance})
     ok = ok and x.votes_for <= x.attendance
     return {"outcome": "agreed" if ok else "not_agreed", "share_for": share}
+
+
+# Plain words for the amounts on case pages (kmgov.rules.labels)
+amount_labels("forestry.transformation_subsidy", amount_yuan="核定补助")

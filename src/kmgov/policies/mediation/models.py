@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
+from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     Await,
     Participants,
@@ -75,7 +77,12 @@ class CountyRewardRates(models.Model):
 def reward_for(grade: str, county: OrgUnit, when):
     """The reward of one case by the rule mediation.reward, with the county's own rates when
     it has set them (passed to the rule as its county_rates parameter)."""
-    inputs = {grade: 1, "county": county.name, "as_of": when.isoformat()}
+    return reward_for_counts({grade: 1}, county, when)
+
+
+def reward_for_counts(counts: dict, county: OrgUnit, when):
+    """The reward of so many cases of each grade (mediation.reward), at the county's rates."""
+    inputs = {**counts, "county": county.name, "as_of": when.isoformat()}
     rates = CountyRewardRates.objects.filter(county=county).first()
     overrides = None
     if rates is not None:
@@ -197,6 +204,21 @@ class MediationClaim(Case):
         budget_draw(BUDGET_CITY, city, actor=actor, reason=why)
         self.reserved = True
 
+    def keep_decisions(self, actor, now, when) -> None:
+        """Keep the claim's decisions with the step: the piece reward of its cases by grade
+        (三(二)3, at the county's rates if it set its own) and the city's share of it (三(二)4),
+        as of `when` (the submission date: the amounts reserved then)."""
+        counts = {g: 0 for g in Grade.values}
+        for grade, n in (self.records.filter(flagged_false=False).values_list("grade")
+                         .annotate(n=models.Count("id"))):
+            counts[grade] = n
+        reward = reward_for_counts(counts, self.county, when)
+        split = decide("mediation.reward_split", {"amount_yuan": reward.outputs["amount_yuan"],
+                                                  "as_of": when.isoformat()})
+        subject = f"{self.case_count}件（普通{counts['ordinary']}、疑难{counts['difficult']}、重大{counts['major']}）"
+        decision_keep(self, reward, actor=actor, now=now, subject=subject)
+        decision_keep(self, split, actor=actor, now=now, subject=subject)
+
     def _release(self, actor, reason):
         if self.reserved:
             budget_release(BUDGET_TOTAL, self.total_yuan, actor=actor, reason=reason)
@@ -215,6 +237,7 @@ class MediationClaim(Case):
     def submit(self, *, actor, reason, now, data=None):
         self._reserve(actor, now)
         self.submitted_at = now
+        self.keep_decisions(actor, now, local(now).date())
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.APPROVED, label="审核通过",
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE,
@@ -241,6 +264,8 @@ class MediationClaim(Case):
     @step(source=ClaimState.APPROVED, target=ClaimState.PAID, label="拨付市级资金",
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
     def pay(self, *, actor, reason, now, data=None):
+        # the reward paid and the city's share of it, with their traces (三(二)3, 三(二)4)
+        self.keep_decisions(actor, now, local(self.submitted_at or now).date())
         payment_record(self, tranche="city_share", label="市级“以奖代补”资金",
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 附件 三(二)4",

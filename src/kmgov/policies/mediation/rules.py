@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules import Ctx, RuleInput, amount_labels, rule
 
 DOC = "昆政办〔2010〕108号"
 A = "附件 "
@@ -140,3 +140,7 @@ def reward_split(c: Ctx):
     c.step("市级 = 奖励 × 市级比例；县级 = 奖励 − 市级", city,
            values={"amount_yuan": x.amount_yuan, "city_share": share, "county_yuan": county})
     return {"city_yuan": city, "county_yuan": county, "city_share": share}
+
+
+# Plain words for the amounts on case pages (kmgov.rules.labels)
+amount_labels("mediation.reward", amount_yuan="奖励合计")
