@@ -35,7 +35,6 @@ STEP_FIELDS = {
     "meeting_fail": ["meeting_date", "meeting_members", "meeting_minutes"],
     "file": ["filing_number"],
     "revoke": ["clawback_amount_yuan"],
-    "report_statistics": ["report_year"],
 }
 FIELD_LABELS = {
     "meeting_date": ("联审会议日期", "date"),
