@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.calendar import local
@@ -121,4 +121,4 @@ def filings_start(request, code: str, period: str, body: StartIn):
     if org is None:
         raise CaseNotFound(f"没有代码为“{body.org}”的单位", field="org")
     case = filing_services.filing_start(code, period, org=org, actor=request.user)
-    return 201, case_out(case, request.user)
+    return Status(201, case_out(case, request.user))
