@@ -20,6 +20,7 @@ from django.utils import timezone
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import OFFICE_HOURS, TZ, end_of_day, local
 from kmgov.core.models import AuditEntry, OrgUnit
+from kmgov.rules.parameters import ParameterNotInForce
 
 from .errors import ConditionUnmet, ProcedureError, WindowClosed
 from .filings import Obligation, Period, PeriodKeyInvalid, obligation, obligations
@@ -221,7 +222,7 @@ def periods_to_open(ob: Obligation, today: dt.date) -> list[Period]:
         p = current.shift(-k)
         try:
             opens, closes = ob.window_dates(p)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, ParameterNotInForce):  # before the provision's day
             continue
         if opens <= today <= closes + dt.timedelta(days=OPEN_GRACE_DAYS):
             out.append(p)
