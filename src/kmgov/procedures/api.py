@@ -349,3 +349,6 @@ def _add_step_operations(target: Router) -> None:
 
 
 _add_step_operations(router)
+
+# Scheduled filings' endpoints live beside, on this router (`/filings…`).
+from . import filing_api  # noqa: E402,F401

@@ -159,20 +159,24 @@ def validate_input(model: type[BaseModel] | None, raw: Any, *, step_label: str) 
                                errors=[{"field": "data", "message": "应为一组字段（JSON对象）"}])
     known = set(model.model_fields) if model is not None else set()
     unknown = [k for k in raw if k not in known]
-    if unknown:  # named first: a kernel name or a stray field is never half-accepted
-        errors = [{"field": str(k), "message": (
-            f"“{k}”由系统记录，不能填写" if k in RESERVED else
-            f"“{step_label}”无须填写内容，不接受“{k}”" if model is None else
-            f"“{step_label}”不接受“{k}”（可填：{'、'.join(field_label(model, n) for n in known)}）")}
-            for k in unknown]
-        raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors)
+    # Unknown fields and kernel names are named first: never half-accepted, and the caller
+    # who sent `now` learns that it is the kernel's, whatever else is wrong.
+    errors = [{"field": str(k), "message": (
+        f"“{k}”由系统记录，不能填写" if k in RESERVED else
+        f"“{step_label}”无须填写内容，不接受“{k}”" if model is None else
+        f"“{step_label}”不接受“{k}”（可填：{'、'.join(field_label(model, n) for n in known)}）")}
+        for k in unknown]
     if model is None:
+        if errors:
+            raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors)
         return None
     try:
-        return model.model_validate(raw)
+        validated = model.model_validate({k: v for k, v in raw.items() if k in known})
     except PydanticValidationError as exc:
-        errors = zh_errors(exc, model)
+        errors += zh_errors(exc, model)
+    if errors:
         raise StepInputInvalid("；".join(e["message"] for e in errors), errors=errors) from None
+    return validated
 
 
 def invalid_from_django(exc, model: type[BaseModel] | None = None) -> StepInputInvalid:

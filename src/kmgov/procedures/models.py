@@ -174,6 +174,17 @@ class InboxItem(CaseRef):
         """The last day of the period (due_at is the end of that day, 24:00 Beijing time)."""
         return last_day_of(self.due_at) if self.due_at else None
 
+    def link(self) -> str:
+        """The page of what is awaited: the case, or for a scheduled filing not yet filed (a
+        `FilingSlot`), the obligation's list for that period."""
+        from django.urls import reverse
+
+        if self.content_type_id == ContentType.objects.get_for_model(FilingSlot).pk:
+            rest = self.case_reference.removeprefix(f"{self.procedure}-")  # <period>-<pk>
+            period = rest.rsplit("-", 1)[0]
+            return reverse("procedures:filings", args=[self.procedure]) + f"?period={period}"
+        return reverse("procedures:case", args=[self.procedure, self.case_reference])
+
     def assignee_label(self) -> str:
         if self.user_id:
             return self.user.first_name or self.user.username
@@ -204,4 +215,76 @@ class Attachment(CaseRef):
 
 
 from .decisions import DecisionRecord  # noqa: E402,F401 — decisions kept by steps (decisions.py)
+
+
+class FilingCase(Case):
+    """A case that is a scheduled filing (see `filings.Obligation`): which obligation and
+    period it files. Started by `filing_services.filing_start`, which checks the unit owes it."""
+
+    obligation = models.CharField("报送事项", max_length=32, db_index=True)
+    period = models.CharField("报送期间", max_length=10, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class FilingSlot(models.Model):
+    """What one unit owes for one period of one obligation (the register of scheduled filings):
+    its window, whom it goes to, the case that filed it, and the sweep's reminder/escalation."""
+
+    obligation = models.CharField("报送事项", max_length=32)
+    period = models.CharField("报送期间", max_length=10)
+    org = models.ForeignKey("core.OrgUnit", verbose_name="报送单位", on_delete=models.PROTECT,
+                            related_name="+")
+    window_opens = models.DateField("申报期开始")
+    window_closes = models.DateField("申报期届满")
+    due_at = models.DateTimeField("届满时刻")  # 24:00 of window_closes, Beijing time
+    remind_at = models.DateTimeField("提醒时刻", null=True, blank=True)
+    receiver_role = models.CharField("接收角色", max_length=32)
+    receiver_org = models.ForeignKey("core.OrgUnit", verbose_name="接收单位",
+                                     on_delete=models.PROTECT, related_name="+")
+    # The filing case (any procedure), once started; `filed_at` once its filing step is taken.
+    content_type = models.ForeignKey(ContentType, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    case = GenericForeignKey("content_type", "object_id")
+    case_reference = models.CharField("报送事项编号", max_length=40, blank=True)
+    filed_at = models.DateTimeField("报送时间", null=True, blank=True)
+    late = models.BooleanField("逾期报送", default=False)
+    reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
+    escalated_at = models.DateTimeField("已督办", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["obligation", "period", "org__path"]
+        constraints = [models.UniqueConstraint(fields=["obligation", "period", "org"],
+                                               name="proc_filing_slot_unique")]
+        indexes = [
+            models.Index(fields=["obligation", "period", "filed_at"], name="proc_slot_status"),
+            # The sweep: unfiled slots whose reminder or escalation is due.
+            models.Index(fields=["filed_at", "reminded_at", "remind_at"], name="proc_slot_remind"),
+            models.Index(fields=["filed_at", "escalated_at", "due_at"], name="proc_slot_escalate"),
+            models.Index(fields=["content_type", "object_id"], name="proc_slot_case"),
+        ]
+        verbose_name = "定期报送登记"
+        verbose_name_plural = "定期报送登记"
+
+    def __str__(self) -> str:
+        return f"{self.obligation} {self.period} {self.org_id}"
+
+    @property
+    def reference(self) -> str:
+        """How inbox items and audit entries name the slot (≤ 40 characters)."""
+        return f"{self.obligation}-{self.period}-{self.pk}"[:40]
+
+    def status(self) -> str:
+        if self.filed_at:
+            return "late" if self.late else "filed"
+        return "overdue" if self.escalated_at else "open"
+
+    def status_label(self) -> str:
+        return {"filed": "已报送", "late": "逾期报送", "open": "未报送",
+                "overdue": "逾期未报送"}[self.status()]
+
+
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)

@@ -177,6 +177,10 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         locked.state_changed_at = moment
         locked.full_clean(exclude=["state"])
         locked.save()
+        if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
+            from .filing_services import slot_link_filing
+
+            slot_link_filing(locked, name, now=moment, actor=actor)
         audit_record(
             actor=actor, action=f"{model.procedure.code}.{name}", obj=locked, org=locked.org,
             from_state=from_state, to_state=locked.state, reason=reason,
@@ -347,7 +351,7 @@ SWEEP_BATCH = 2000
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
-                    on_fire=None, batch_size: int = SWEEP_BATCH) -> dict:
+                    on_fire=None, batch_size: int = SWEEP_BATCH, filings: bool = True) -> dict:
     """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
 
     Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently.
@@ -357,6 +361,10 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     never waits for a lock; on SQLite transactions are serialised. A deadline whose case has
     since left the state it was set for is cancelled, not fired. The inbox items and audit
     entries of a batch are written with one INSERT each.
+
+    With `filings` (the default) the scheduled filings are swept too (`filing_services.
+    filings_sweep`: open the current periods' slots, remind, escalate), counted under
+    `result["filings"]`.
     """
     moment = _now(now)
     due = Deadline.objects.filter(
@@ -368,6 +376,10 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     size = max(1, batch_size)
     for i in range(0, len(ids), size):
         _sweep_batch(ids[i:i + size], moment, result, on_fire)
+    if filings:
+        from .filing_services import filings_sweep
+
+        result["filings"] = filings_sweep(now=moment, batch_size=size)
     return result
 
 

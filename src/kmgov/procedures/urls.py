@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import filing_views, views
 
 app_name = "procedures"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("cases/<slug:procedure>/", views.case_list, name="list"),
+    path("filings/", filing_views.filings_index, name="filings_index"),
+    path("filings/<slug:code>/", filing_views.filings_status, name="filings"),
+    path("filings/<slug:code>/<str:period>/start/", filing_views.filing_start,
+         name="filing_start"),
     path("cases/<slug:procedure>/<str:reference>/", views.case_detail, name="case"),
     path("cases/<slug:procedure>/<str:reference>/steps/<slug:name>/", views.case_step,
          name="case_step"),

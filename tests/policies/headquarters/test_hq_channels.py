@@ -72,8 +72,18 @@ def test_every_role_through_the_pages(people, march):
     pdf = applicant.get(f"/headquarters/{case.reference}/card/?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for(people.wuhua_office).get(f"/headquarters/{case.reference}/card/").status_code == 404
+    # 第十九条: the yearly statistics report is a scheduled filing (`hq-statistics`): nothing is
+    # asked until the sweep opens the 2026 register on 2027-01-01 (interpretation: window
+    # 1 January – 31 March of the next year), then the enterprise's inbox asks for it.
+    from policies.recognition_fixtures import at
+
+    from kmgov.procedures.services import deadlines_sweep
+
+    assert "总部情况统计资料" not in applicant.get("/inbox/").content.decode()
+    assert deadlines_sweep(now=at(2027, 1, 1, 0, 10))["filings"]["opened"] == 1
     inbox = applicant.get("/inbox/").content.decode()
-    assert "每年向市商务局报送本企业总部情况统计资料" in inbox
+    assert "报送总部情况统计资料（2026年度）（申报期2027年1月1日至2027年3月31日）" in inbox
+    assert 'href="/filings/hq-statistics/?period=2026"' in inbox
 
 
 def test_cli_export_and_batch_steps(people, tmp_path, march):

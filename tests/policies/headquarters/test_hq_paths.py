@@ -99,24 +99,15 @@ def test_approve_path_meeting_government_filing_card_and_report(people, march):
     assert body["card"] == {"number": f"LSTD-{ref}", "org": "ent-dianchi",
                             "hq_type": "comprehensive", "valid_from": "2026-03-10",
                             "valid_until": "2027-03-09", "revoked_at": None}
-    # 第十九条: the yearly statistics report is awaited of the applicant, due 365 days on.
-    [(role, org, what)] = open_items(ref)
-    assert what == "每年向市商务局报送本企业总部情况统计资料" and role == ""
-    item = InboxItem.objects.get(case_reference=ref, done_at__isnull=True)
-    assert item.user == people.applicant and item.due_day() == dt.date(2027, 3, 10)
-    esc = Deadline.objects.get(case_reference=ref, kind="escalation", cancelled_at__isnull=True)
-    assert esc.target_role == "city_department" and esc.target_org.code == "city-commerce"
-    assert esc.citation == "昆政发〔2010〕63号 附件 第十九条"
+    # 第十九条's yearly statistics report is no longer awaited by the certification itself: it
+    # is the scheduled filing `hq-statistics` (test_statistics_report_is_a_scheduled_filing).
+    assert open_items(ref) == []
+    assert not Deadline.objects.filter(case_reference=ref, fired_at__isnull=True,
+                                       cancelled_at__isnull=True).exists()
     actions = list(AuditEntry.objects.filter(object_type="headquarters.headquartersapplication")
                    .order_by("at", "id").values_list("action", "to_state"))
     assert [a for a, _ in actions if not a.endswith("attachment_add")] == [
         "hq.create", "hq.submit", "hq.pass_to_meeting", "hq.meeting_pass", "hq.approve", "hq.file"]
-    # The report: the applicant files it; the next year's is awaited again.
-    r = step(client_for(people.applicant), "hq", ref, "report_statistics",
-             data={"report_year": 2025})
-    assert r.status_code == 200
-    assert detail(client_for(people.applicant), ref)["last_report_year"] == 2025
-    assert len(open_items(ref)) == 1
 
 
 def test_return_for_changes_and_resubmit(people, march):
@@ -218,20 +209,107 @@ def test_revoke_with_clawback_recorded_in_the_credit_file(people, march):
     assert AuditEntry.objects.filter(action="hq.revoke", reason="营业收入证明系伪造").exists()
 
 
-def test_statistics_report_reminder_and_escalation_by_the_sweep(people, march):
+def test_statistics_report_is_a_scheduled_filing(people, march, monkeypatch):
+    """昆政发〔2010〕63号 附件 第十九条: 经认定的总部企业，每年应向市商务局依法报送本企业总部情况统计资料.
+    Interpretation (parameter headquarters.statistics_window): the year Y's statistics are
+    filed from 1 January to 31 March of Y+1, both days included; reminded 30 days before the
+    last day (1 March, 09:00); escalated to 市商务局 (city-commerce) at 24:00 of 31 March."""
+    import io
+    import json as _json
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kmgov.procedures.models import FilingSlot
     from kmgov.procedures.services import deadlines_sweep
 
     ref = submitted(people)
     step(client_for(people.office), "hq", ref, "pass_to_meeting")
     step(client_for(people.secretary), "hq", ref, "meeting_pass", data=MEETING)
     step(client_for(people.government), "hq", ref, "approve")
-    step(client_for(people.city_office), "hq", ref, "file")
-    # 第十九条 (interpretation: within 365 days of filing on 2026-03-10 → last day 2027-03-10;
-    # the 2027 holidays are not published, so the day is not moved).
-    assert deadlines_sweep(now=at(2027, 2, 7, 10))["reminders"] == 0
-    assert deadlines_sweep(now=at(2027, 2, 8, 9, 0))["reminders"] == 1  # 30 days before, 09:00
-    assert deadlines_sweep(now=at(2027, 3, 10, 23, 59))["escalations"] == 0
-    assert deadlines_sweep(now=at(2027, 3, 11, 0, 0))["escalations"] == 1
-    esc = InboxItem.objects.get(case_reference=ref, kind="escalation")
+    step(client_for(people.city_office), "hq", ref, "file")  # filed 2026-03-10: owes 2026 on
+    # Before the window of 2026 opens nothing is owed yet.
+    assert deadlines_sweep(now=at(2026, 12, 31, 23, 50))["filings"]["opened"] == 0
+    assert deadlines_sweep(now=at(2027, 1, 1, 0, 10))["filings"]["opened"] == 1
+    assert deadlines_sweep(now=at(2027, 1, 1, 0, 20))["filings"]["opened"] == 0  # idempotent
+    slot = FilingSlot.objects.get()
+    assert (slot.obligation, slot.period, slot.org.code) == ("hq-statistics", "2026", "ent-dianchi")
+    assert (slot.window_opens, slot.window_closes) == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert (slot.receiver_role, slot.receiver_org.code) == ("city_department", "city-commerce")
+    [item] = InboxItem.objects.filter(procedure="hq-statistics", done_at__isnull=True)
+    assert (item.role, item.role_org.code, item.due_day()) == (
+        "enterprise", "ent-dianchi", dt.date(2027, 3, 31))
+    # Reminder 30 days before 31 March → 1 March 09:00, once.
+    assert deadlines_sweep(now=at(2027, 3, 1, 8, 59))["filings"]["reminders"] == 0
+    assert deadlines_sweep(now=at(2027, 3, 1, 9, 0))["filings"]["reminders"] == 1
+    assert deadlines_sweep(now=at(2027, 3, 1, 9, 10))["filings"]["reminders"] == 0
+    # Escalation when the last day (31 March, included) has passed, once, to 市商务局.
+    assert deadlines_sweep(now=at(2027, 3, 31, 23, 59))["filings"]["escalations"] == 0
+    assert deadlines_sweep(now=at(2027, 4, 1, 0, 0))["filings"]["escalations"] == 1
+    assert deadlines_sweep(now=at(2027, 4, 1, 0, 5))["filings"]["escalations"] == 0
+    esc = InboxItem.objects.get(procedure="hq-statistics", kind="escalation")
     assert esc.role == "city_department" and esc.role_org.code == "city-commerce"
-    assert [i["case_reference"] for i in client_for(people.city_commerce).get("/api/v1/inbox").json()] == [ref]
+    assert "尚未报送" in esc.what
+    commerce = client_for(people.city_commerce)
+    assert [i["kind"] for i in commerce.get("/api/v1/inbox").json()] == ["escalation"]
+    monkeypatch.setattr(timezone, "now", lambda: at(2027, 4, 1, 9))
+    commerce = client_for(people.city_commerce)  # (a session of the new "now")
+    # Who has not filed: the receiver sees every HQ; another county sees none of them.
+    body = commerce.get("/api/v1/filings/hq-statistics?period=2026").json()
+    assert body["summary"] == {"total": 1, "filed": 0, "late": 0, "not_filed": 1, "overdue": 1}
+    assert [i["org"] for i in body["items"]] == ["ent-dianchi"]
+    other = client_for(people.wuhua_office).get("/api/v1/filings/hq-statistics?period=2026")
+    assert other.json()["summary"]["total"] == 0
+    # The HQ files late, on 2 April 2027: the slot is filed (late), 市商务局 is asked to 查收.
+    monkeypatch.setattr(timezone, "now", lambda: at(2027, 4, 2, 10))
+    applicant = client_for(people.applicant)
+    r = post_json(applicant, "/api/v1/filings/hq-statistics/2026/start", {"org": "ent-dianchi"})
+    assert r.status_code == 201, r.json()
+    report = r.json()["reference"]
+    assert report.startswith("ZBTJ-2027-")
+    again = post_json(applicant, "/api/v1/filings/hq-statistics/2026/start", {"org": "ent-dianchi"})
+    assert again.status_code == 409 and report in again.json()["detail"]
+    r = step(applicant, "hq-statistics", report, "submit", data={
+        "revenue_yuan": "610000000", "local_tax_yuan": "31000000", "employees": 420})
+    assert r.status_code == 200 and r.json()["state"] == "submitted", r.json()
+    slot.refresh_from_db()
+    assert slot.filed_at == at(2027, 4, 2, 10) and slot.late and slot.case_reference == report
+    assert not InboxItem.objects.filter(object_id=slot.pk, procedure="hq-statistics",
+                                        role="enterprise", done_at__isnull=True).exists()
+    assert detail(applicant, ref)["last_report_year"] == 2026
+    assert ("city_department", "city-commerce", "查收总部情况统计资料") in open_items(report)
+    commerce = client_for(people.city_commerce)
+    r = step(commerce, "hq-statistics", report, "receive")
+    assert r.status_code == 200 and r.json()["state"] == "received"
+    # The CLI and the page say the same.
+    out = io.StringIO()
+    call_command("procedures", "filings", "--obligation", "hq-statistics", "--period", "2026",
+                 "--json", stdout=out)
+    listing = _json.loads(out.getvalue())
+    assert listing["summary"] == {"total": 1, "filed": 1, "late": 1, "not_filed": 0, "overdue": 0}
+    assert listing["items"][0]["case_reference"] == report
+    page = commerce.get("/filings/hq-statistics/?period=2026").content.decode()
+    assert "逾期报送" in page and "昆明滇池总部有限公司" in page
+    assert report in page and "2027年1月1日 — 2027年3月31日" in page
+
+
+def test_statistics_report_refused_before_its_window(people, march, monkeypatch):
+    from django.utils import timezone
+
+    ref = submitted(people)
+    step(client_for(people.office), "hq", ref, "pass_to_meeting")
+    step(client_for(people.secretary), "hq", ref, "meeting_pass", data=MEETING)
+    step(client_for(people.government), "hq", ref, "approve")
+    step(client_for(people.city_office), "hq", ref, "file")
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 12, 20, 10))
+    applicant = client_for(people.applicant)
+    r = post_json(applicant, "/api/v1/filings/hq-statistics/2026/start", {"org": "ent-dianchi"})
+    assert r.status_code == 201
+    r = step(applicant, "hq-statistics", r.json()["reference"], "submit", data={
+        "revenue_yuan": "1", "local_tax_yuan": "1", "employees": 1})
+    assert r.status_code == 400 and r.json()["code"] == "window_closed"
+    assert "2027年1月1日至2027年3月31日" in r.json()["detail"] and "尚未开始" in r.json()["detail"]
+    # An enterprise that is not a certified HQ owes nothing.
+    r = post_json(client_for(people.other_enterprise), "/api/v1/filings/hq-statistics/2026/start",
+                  {"org": "ent-wuhua"})
+    assert r.status_code == 400 and "不在" in r.json()["detail"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from pydantic import Field
 
-from kmgov.core.calendar import DayCount, local
+from kmgov.core.calendar import local
 from kmgov.core.models import Role
 from kmgov.policies._recognition import (
     ACTIVE_STATES,
@@ -28,8 +29,17 @@ from kmgov.policies._recognition import (
     parameter,
     window_from_parameters,
 )
-from kmgov.procedures.declare import Await, DeadlineRule, Procedure, Target, register, step
+from kmgov.procedures.declare import Await, Participants, Procedure, register, state_field, step
+from kmgov.procedures.filings import (
+    Filers,
+    Obligation,
+    PeriodKind,
+    Receiver,
+    WindowRule,
+    register_obligation,
+)
 from kmgov.procedures.inputs import Money, StepInput
+from kmgov.procedures.models import FilingCase
 
 from .rules import CATEGORIES
 
@@ -51,19 +61,23 @@ assert set(HQ_TYPE_LABELS) == set(CATEGORIES)
 
 WINDOW = window_from_parameters("headquarters.application_window",
                                 citation=f"{DOC} 附件 第十一条")
-REPORT_DAYS = int(parameter("headquarters.statistics_report_days"))
 REPORT_CITATION = f"{DOC} 附件 第十九条"
 
-#: 第十九条: what the certified HQ owes every year, and to whom it is escalated (市商务局).
-STATISTICS_AWAIT = Await(what="每年向市商务局报送本企业总部情况统计资料", applicant=True)
-STATISTICS_DEADLINE = DeadlineRule(
-    days=REPORT_DAYS, count=DayCount.CALENDAR, remind_before=30,
-    escalate_to=Target(Role.CITY_DEPARTMENT, at="city-commerce"),
-    what="报送总部情况统计资料", citation=REPORT_CITATION)
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送，待市商务局查收"
+    RECEIVED = "received", "市商务局已查收"
 
 
-class StatisticsInput(StepInput):
-    report_year: int = Field(title="统计资料所属年度", ge=2000, le=2100)
+class StatisticsReportInput(StepInput):
+    """第十九条 names no content; asked are the figures the certification itself judges
+    (第六条–第九条: 营业收入, 地方分成部分, 从业人员) — docs/interpretations.md."""
+
+    revenue_yuan: Money = Field(title="本年度营业收入（元）")
+    local_tax_yuan: Money = Field(title="本年度在昆纳税形成的地方分成部分（元）")
+    employees: int = Field(title="年末从业人员（人）", ge=0, le=10_000_000)
+    note: str | None = Field(None, title="说明", max_length=2000)
 
 
 class RevokeInput(StepInput):
@@ -162,18 +176,9 @@ class HeadquartersApplication(RecognitionCase):
         GreenChannelCard.issue(self, now=now)
 
     meeting_pass = meeting_pass_step()
-    file = filing_step(awaits=STATISTICS_AWAIT, deadlines=STATISTICS_DEADLINE)
-
-    @step(source=State.FILED, target=State.FILED, label="报送年度总部情况统计资料",
-          applicant=True, awaits=STATISTICS_AWAIT, deadlines=STATISTICS_DEADLINE,
-          input=StatisticsInput)
-    def report_statistics(self, *, actor, reason, now, data=None):
-        report_year = data.report_year
-        this_year = local(now).year
-        if not (self.year - 1 <= report_year <= this_year):
-            raise ValidationError({"report_year": f"统计资料所属年度（report_year）须为"
-                                                  f"{self.year - 1}至{this_year}之间的整数年份"})
-        self.last_report_year = report_year
+    # 第十九条's yearly statistics report is no longer a step of the certification: it is the
+    # scheduled filing `hq-statistics` (HQ_STATISTICS below), owed by every certified HQ.
+    file = filing_step()
 
     @step(source=State.FILED, target=State.REVOKED, label="撤销认定并追回（弄虚作假）",
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True, input=RevokeInput)
@@ -186,6 +191,64 @@ class HeadquartersApplication(RecognitionCase):
             org=self.org, kind=CreditRecord.Kind.FRAUD_CLAWBACK, case_reference=self.reference,
             description=reason, clawback_amount_yuan=amount, recorded_by=actor, recorded_at=now,
             citation=f"{DOC} 附件 第二十条")
+
+
+@register
+class HeadquartersStatisticsReport(FilingCase):
+    """第十九条: 经认定的总部企业，每年应向市商务局依法报送本企业总部情况统计资料 — one report
+    a year per certified HQ, a scheduled filing (`HQ_STATISTICS`) received by 市商务局."""
+
+    state = state_field(ReportState.choices, default=ReportState.DRAFT)
+    revenue_yuan = models.DecimalField("营业收入（元）", max_digits=16, decimal_places=2,
+                                       null=True, blank=True)
+    local_tax_yuan = models.DecimalField("地方分成部分（元）", max_digits=16, decimal_places=2,
+                                         null=True, blank=True)
+    employees = models.PositiveIntegerField("年末从业人员（人）", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    participants = Participants(units=("city-commerce",))
+    procedure = Procedure(
+        code="hq-statistics", name="总部情况统计资料年报", reference_prefix="ZBTJ",
+        checklist={"statistics": "本企业总部情况统计资料"}, editable_states=(ReportState.DRAFT,),
+        initial_awaits=Await(what="填写并报送总部情况统计资料", applicant=True),
+        citation=REPORT_CITATION)
+
+    class Meta:
+        verbose_name = "总部情况统计资料年报"
+        verbose_name_plural = "总部情况统计资料年报"
+
+    @step(source=ReportState.DRAFT, target=ReportState.SUBMITTED, label="报送统计资料",
+          applicant=True, roles=[Role.ENTERPRISE], input=StatisticsReportInput,
+          awaits=Await(what="查收总部情况统计资料", role=Role.CITY_DEPARTMENT, at="city-commerce"),
+          citation=REPORT_CITATION)
+    def submit(self, *, actor, reason, now, data=None):
+        self.revenue_yuan = Decimal(data.revenue_yuan)
+        self.local_tax_yuan = Decimal(data.local_tax_yuan)
+        self.employees = data.employees
+        self.note = data.note or ""
+        self.submitted_at = now
+        # The certification shows the last year reported (as the old step did).
+        HeadquartersApplication.objects.filter(org=self.org, state=State.FILED).update(
+            last_report_year=int(self.period))
+
+    @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label="查收",
+          roles=[Role.CITY_DEPARTMENT], at="city-commerce")
+    def receive(self, *, actor, reason, now, data=None):
+        pass
+
+
+#: 第十九条 as a scheduled filing: each HQ with a filed certification owes, for every year from
+#: the year it was filed, the year's statistics to 市商务局 in the window of the parameter
+#: `headquarters.statistics_window` (interpretation: 1 January – 31 March of the next year);
+#: reminded 30 days before the last day, escalated to 市商务局 after it.
+HQ_STATISTICS = register_obligation(Obligation(
+    code="hq-statistics", name="总部情况统计资料", form="hq-statistics",
+    filed_by_step="submit", period=PeriodKind.YEAR,
+    window=WindowRule.from_parameter("headquarters.statistics_window",
+                                     citation=REPORT_CITATION),
+    filers=Filers(holders=("hq", (State.FILED.value,)), since_field="filed_at"),
+    receiver=Receiver(Role.CITY_DEPARTMENT, at="city-commerce"),
+    filer_role=Role.ENTERPRISE, remind_before=30, escalate=True, citation=REPORT_CITATION))
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

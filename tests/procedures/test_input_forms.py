@@ -1,0 +1,89 @@
+"""A step's form is generated from its input model (kmgov.procedures.inputs): each kind of
+field gets its widget, and the posted form parses back into what the API would send, so the
+same validation judges both."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import models
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from pydantic import Field
+
+from kmgov.procedures.errors import StepInputInvalid
+from kmgov.procedures.inputs import Line, Money, StepInput, form_data, form_fields, validate_input
+
+
+class Grade(models.TextChoices):
+    GENERAL = "general", "一般"
+    MAJOR = "major", "较大"
+
+
+class ReportInput(StepInput):
+    happened_on: dt.date = Field(title="发生日期")
+    grade: Grade = Field(title="事故等级")
+    deaths: int = Field(0, title="死亡人数", ge=0)
+    paid_yuan: Money = Field(title="已拨付金额")
+    tax_by_year: dict[int, Money] = Field(default_factory=dict, title="历年纳税额",
+                                          json_schema_extra={"key_label": "年度",
+                                                             "value_label": "纳税额（元）"})
+    members: list[Line] = Field(title="参会人员", min_length=1)
+    public: bool = Field(False, title="向社会公开")
+    note: str = Field("", title="说明", max_length=2000)
+
+
+def post(**values) -> QueryDict:
+    q = QueryDict(mutable=True)
+    for k, v in values.items():
+        if isinstance(v, list):
+            q.setlist(k, v)
+        else:
+            q[k] = v
+    return q
+
+
+def test_each_kind_of_field_gets_its_widget():
+    fields = {f.name: f for f in form_fields(ReportInput)}
+    assert {n: f.kind for n, f in fields.items()} == {
+        "happened_on": "date", "grade": "choice", "deaths": "number", "paid_yuan": "money",
+        "tax_by_year": "table", "members": "lines", "public": "bool", "note": "textarea"}
+    assert fields["grade"].choices == [("general", "一般"), ("major", "较大")]
+    assert fields["paid_yuan"].unit == "元" and fields["happened_on"].required
+    html = render_to_string("procedures/_step_form.html", {
+        "s": {"spec": type("S", (), {"name": "report", "label": "报告", "help": "",
+                                      "citation": "", "reason_required": False})(),
+              "fields": list(fields.values()), "reason": "", "error": ""},
+        "action": "/x/", "case": type("C", (), {"state": "draft"})()})
+    assert 'type="date"' in html and '<option value="major">较大</option>' in html
+    assert 'name="tax_by_year__key"' in html and "纳税额（元）" in html
+    assert 'step="0.01"' in html and 'type="checkbox"' in html
+    # Labels, not placeholders, name the fields; no field code is shown as text.
+    assert '<label for="step-report-paid_yuan">已拨付金额（元）' in html
+    assert ">paid_yuan<" not in html
+
+
+def test_posted_form_parses_into_the_api_body_and_validates():
+    data = form_data(ReportInput, post(
+        happened_on="2010-10-08", grade="major", deaths="3", paid_yuan="1500.50",
+        tax_by_year__key=["2009", "2010", ""], tax_by_year__value=["120000", "150000.5", ""],
+        members="区安监局 张三\n\n区公安局 李四\n", public="on", note=""))
+    assert data == {"happened_on": "2010-10-08", "grade": "major", "deaths": "3",
+                    "paid_yuan": "1500.50", "tax_by_year": {"2009": "120000", "2010": "150000.5"},
+                    "members": ["区安监局 张三", "区公安局 李四"], "public": True}
+    value = validate_input(ReportInput, data, step_label="报告")
+    assert value.tax_by_year == {2009: Decimal("120000"), 2010: Decimal("150000.5")}
+    assert value.happened_on == dt.date(2010, 10, 8) and value.grade == "major"
+
+
+def test_empty_required_fields_and_bad_values_are_named_in_chinese():
+    data = form_data(ReportInput, post(happened_on="", grade="extreme", paid_yuan="-1",
+                                       members=""))
+    with pytest.raises(StepInputInvalid) as exc:
+        validate_input(ReportInput, data, step_label="报告")
+    messages = {e["field"]: e["message"] for e in exc.value.errors}
+    assert messages["happened_on"] == "发生日期：必须填写"
+    assert messages["grade"].startswith("事故等级：须为以下之一")
+    assert messages["paid_yuan"] == "已拨付金额：须不小于0"
+    assert messages["members"] == "参会人员：至少1项"
+    assert exc.value.status == 422
