@@ -7,7 +7,9 @@ from typing import Any
 
 from ninja import Body, Router, Schema
 
-from .engine import RULES, RuleError, decide, get_rule
+from .errors import RuleError
+from .registry import RULES, get_rule
+from .single import decide
 from .parameters import PARAMETERS
 
 router = Router(tags=["规则 rules"])

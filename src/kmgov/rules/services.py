@@ -7,7 +7,7 @@ from django.db import transaction
 
 from kmgov.core.audit import audit_record
 
-from .engine import invalidate_overrides
+from .resolution import invalidate_overrides
 from .models import ParameterOverride
 
 
