@@ -133,7 +133,9 @@ def _batch_rowwise(rule: Rule, cols: dict, n: int, overrides) -> dict[str, np.nd
     keys = (["outcome"] if rule.outcomes else []) + list(rule.outputs)
     out = {}
     for k in keys:
-        out[k] = np.array([r.get(k) for r in rows], dtype=object)
+        col = np.empty(n, dtype=object)  # one cell per row, even when every row holds a list
+        col[:] = [r.get(k) for r in rows]
+        out[k] = col
     return out
 
 

@@ -22,7 +22,8 @@ from .inputs import FieldSpec, field_specs, message_for, today
 from .registry import Rule
 
 _TRUE = {"true", "1", "yes", "y", "t", "on", "是"}
-_FALSE = {"false", "0", "no", "n", "f", "off", "否", "", "none", "nan"}
+_FALSE = {"false", "0", "no", "n", "f", "off", "否"}
+_NOT_GIVEN = {"", "none", "nan"}  # an empty cell: the field's default, as if the key were absent
 _WORD = {"ge": "greater_than_equal", "gt": "greater_than", "le": "less_than_equal", "lt": "less_than"}
 
 
@@ -58,11 +59,14 @@ def _to_bool(col: np.ndarray, spec: FieldSpec) -> np.ndarray:
             raise row_error(name, i, "bool_parsing", value=_item(col[i]))
         return col == 1
     low = np.char.lower(np.char.strip(col.astype(str)))
-    bad = ~(np.isin(low, list(_TRUE)) | np.isin(low, list(_FALSE)))
+    absent = np.isin(low, list(_NOT_GIVEN))
+    bad = ~(np.isin(low, list(_TRUE)) | np.isin(low, list(_FALSE)) | absent)
     if bad.any():
         i = _first(bad)
         raise row_error(name, i, "bool_parsing", value=col[i])
-    return np.isin(low, list(_TRUE))
+    if absent.any() and spec.required:
+        raise row_error(name, _first(absent), "missing")
+    return np.isin(low, list(_TRUE)) | (absent & bool(spec.default))
 
 
 def _check_bounds(col: np.ndarray, bounds: Mapping[str, float], name: str, n: int) -> None:
@@ -96,7 +100,7 @@ def _check_strings(cat: Categorical, spec: FieldSpec) -> None:
     checks: list[tuple[str, dict, typing.Callable]] = []
     if spec.choices is not None:
         choices = set(spec.choices)
-        checks.append(("enum", {"expected": spec.expected()}, lambda v: v in choices))
+        checks.append(("enum", {"expected": spec.expected()}, lambda v: v in choices or (v is None and spec.nullable)))
     else:
         checks.append(("string_type", {}, lambda v: isinstance(v, str) or (v is None and spec.nullable)))
     if spec.min_length is not None:
@@ -153,6 +157,21 @@ def _value_bounds(spec: FieldSpec) -> dict:
     return out
 
 
+def _conversion_error(name: str, kind: str, col, exc: Exception) -> RuleInputError:
+    """A column that would not convert: the first cell that does not, with its row."""
+    kind_error = {"float": "float_parsing", "int": "int_parsing", "date": "date_parsing",
+                  "bool": "bool_parsing"}.get(kind, "type")
+    convert = {"float": lambda v: np.float64(v), "int": lambda v: np.float64(v),
+               "date": lambda v: np.datetime64(v, "D")}.get(kind)
+    if convert is not None:
+        for i, cell in enumerate(col):
+            try:
+                convert(cell)
+            except (ValueError, TypeError):
+                return row_error(name, i, kind_error, value=cell)
+    return RuleInputError([{"field": name, "type": kind_error, "message": message_for(kind_error, {}, f"类型不符：{exc}")}])
+
+
 def _default_column(spec: FieldSpec, n: int):
     kind, default = spec.kind, spec.default
     if kind == "float":
@@ -162,7 +181,8 @@ def _default_column(spec: FieldSpec, n: int):
     if kind == "bool":
         return np.full(n, bool(default))
     if kind == "str":
-        return Categorical(np.zeros(n, dtype=np.intp), ["" if default is None else str(default)])
+        # an optional text not given is None, as in one case (an empty text is not an enumerated value)
+        return Categorical(np.zeros(n, dtype=np.intp), [None if default is None and spec.nullable else str(default or "")])
     return np.full(n, None, dtype=object)
 
 
@@ -221,14 +241,20 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         try:
             if kind == "float":
                 col = np.asarray(col, dtype=np.float64)
-                if spec.required and np.isnan(col.min() if n else 0.0):
-                    raise row_error(name, _first(np.isnan(col)), "missing")
+                if n and np.isnan(col.min()):
+                    if spec.required:
+                        raise row_error(name, _first(np.isnan(col)), "missing")
+                    if not spec.nullable and spec.default is not None:
+                        col = np.where(np.isnan(col), float(spec.default), col)  # not given: the default
                 _check_finite(col, name)
             elif kind == "int" and col.dtype.kind in "iu":
                 col = col.astype(np.int64, copy=False)
             elif kind == "int":
                 f = col.astype(np.float64)
                 nan = np.isnan(f)
+                if nan.any() and not spec.required and not spec.nullable and spec.default is not None:
+                    f = np.where(nan, float(spec.default), f)  # not given: the default
+                    nan = np.zeros(n, dtype=bool)
                 if nan.any():
                     if spec.required:
                         raise row_error(name, _first(nan), "missing")
@@ -247,6 +273,8 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             elif kind == "str":
                 cat = raw if isinstance(raw, Categorical) else Categorical.from_array(col, spec.choices or ())
                 cat = cat.relabel(_strip)  # as pydantic does (str_strip_whitespace)
+                if not spec.nullable and not spec.required and spec.default is not None:
+                    cat = cat.relabel(lambda v: spec.default if v is None else v)  # not given: the default
                 amap = aliases.get(name)
                 if amap:
                     cat = cat.relabel(lambda v: amap.get(v, v))
@@ -265,9 +293,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
         except RuleInputError:
             raise
         except (ValueError, TypeError) as exc:
-            kind_error = {"float": "float_parsing", "int": "int_parsing", "date": "date_parsing"}.get(kind, "type")
-            raise RuleInputError([{"field": name, "type": kind_error,
-                                   "message": message_for(kind_error, {}, f"类型不符：{exc}")}]) from None
+            raise _conversion_error(name, kind, col, exc) from None
         if kind in ("float", "int"):
             _check_bounds(col, spec.bounds(), name, n)
         out[name] = col

@@ -207,12 +207,19 @@ def _expected(text: str) -> str:
     return text.replace(" or ", ", ").replace(", ", "、")
 
 
+def _number(v):
+    # a bound reads the same whether the field is an int or a float (0, not 0.0)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
 def message_for(kind: str, ctx: dict | None = None, fallback: str = "") -> str:
     """The Chinese message of an error of this kind (a pydantic error type), else `fallback`."""
     template = _MESSAGES.get(kind)
     if template is None:
         return fallback or kind
-    ctx = dict(ctx or {})
+    ctx = {k: _number(v) for k, v in (ctx or {}).items()}
     if "expected" in ctx:
         ctx["expected"] = _expected(str(ctx["expected"]))
     try:
