@@ -17,16 +17,18 @@ from django.db import models
 from django.db.models import Q
 
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount, window_from_parameters,
+    ACTIVE_STATES, RecognitionCase, State, filing_step, jsonable, parse_amount,
 )
 from kmgov.core.calendar import local
 from kmgov.procedures.declare import Procedure, register
+from kmgov.procedures.windows import FilingWindow
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕62号"
 THIS_POLICY = "商务楼宇奖励扶持（本项）"
 
-WINDOW = window_from_parameters("buildings.application_window", citation=f"{DOC} 附件1 第九条")
+#: 附件1 第九条: each year's window is read on the day an application is submitted.
+WINDOW = FilingWindow.yearly_from("buildings.application_window", citation=f"{DOC} 附件1 第九条")
 
 #: The rule's inputs the applicant fills in (buildings.qualification).
 RULE_FIELDS = ("total_floor_area_m2", "commercial_floor_area_m2", "purely_commercial",

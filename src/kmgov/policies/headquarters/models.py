@@ -19,10 +19,11 @@ from django.db.models import Q
 from kmgov.core.calendar import DayCount, local
 from kmgov.core.models import Role
 from kmgov.policies._recognition import (
-    ACTIVE_STATES, RecognitionCase, State, filing_step, parameter, parse_amount,
-    window_from_parameters,
+    ACTIVE_STATES, RecognitionCase, State, filing_step, parse_amount,
 )
 from kmgov.procedures.declare import Await, DeadlineRule, Procedure, Target, register, step
+from kmgov.procedures.windows import FilingWindow
+from kmgov.rules import parameter_value, today
 
 from .rules import CATEGORIES
 
@@ -42,15 +43,15 @@ HQ_TYPE_LABELS = {
 }
 assert set(HQ_TYPE_LABELS) == set(CATEGORIES)
 
-WINDOW = window_from_parameters("headquarters.application_window",
-                                citation=f"{DOC} 附件 第十一条")
-REPORT_DAYS = int(parameter("headquarters.statistics_report_days"))
+#: 第十一条: each year's window is read on the day an application is submitted.
+WINDOW = FilingWindow.yearly_from("headquarters.application_window",
+                                  citation=f"{DOC} 附件 第十一条")
 REPORT_CITATION = f"{DOC} 附件 第十九条"
 
 #: 第十九条: what the certified HQ owes every year, and to whom it is escalated (市商务局).
 STATISTICS_AWAIT = Await(what="每年向市商务局报送本企业总部情况统计资料", applicant=True)
 STATISTICS_DEADLINE = DeadlineRule(
-    days=REPORT_DAYS, count=DayCount.CALENDAR, remind_before=30,
+    days="headquarters.statistics_report_days", count=DayCount.CALENDAR, remind_before=30,
     escalate_to=Target(Role.CITY_DEPARTMENT, at="city-commerce"),
     what="报送总部情况统计资料", citation=REPORT_CITATION)
 
@@ -201,7 +202,7 @@ class GreenChannelCard(models.Model):
     @classmethod
     def issue(cls, app: HeadquartersApplication, *, now) -> "GreenChannelCard":
         day = local(now).date()
-        months = int(parameter("headquarters.green_card_validity_months", day))
+        months = int(parameter_value("headquarters.green_card_validity_months", day))
         return cls.objects.create(
             number=f"LSTD-{app.reference}", application=app, org=app.org, hq_type=app.hq_type,
             valid_from=day, valid_until=_add_months(day, months) - dt.timedelta(days=1),
@@ -214,7 +215,7 @@ class GreenChannelCard(models.Model):
                 "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None}
 
     def is_valid(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
+        on = on or today()
         return self.revoked_at is None and self.valid_from <= on <= self.valid_until
 
 
