@@ -112,7 +112,7 @@ def test_cli_batch_errors(tmp_path):
     src.write_text("area_mu\n500\n-1\n", encoding="utf-8")
     with pytest.raises(CommandError) as e:
         run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(tmp_path / "o.csv"), "--json")
-    assert e.value.returncode == 2 and "area_mu" in str(e.value) and "row 2" in str(e.value)
+    assert e.value.returncode == 2 and "area_mu" in str(e.value) and "第2行" in str(e.value)  # row-level messages are Chinese, as for one case
     src.write_text("acres\n5\n", encoding="utf-8")
     with pytest.raises(CommandError) as e:
         run("batch", "agriculture.land_transfer_reward", "--input", str(src), "--output", str(tmp_path / "o.csv"), "--json")
@@ -196,7 +196,7 @@ def test_interpretation_override_is_dated_and_audited(django_user_model):
                                   effective_from=dt.date(2012, 1, 1), actor=admin)
     o = parameter_override_create(parameter="agriculture.land_transfer_shared_boundary", value="lower",
                                   effective_from=dt.date(2012, 1, 1), note="领导小组解释", actor=admin)
-    from kmgov.rules.engine import invalidate_overrides
+    from kmgov.rules import invalidate_overrides
 
     invalidate_overrides()
     before = decide("agriculture.land_transfer_reward", {"area_mu": 2000, "as_of": "2011-06-01"}).to_dict()

@@ -2,7 +2,7 @@
 
 A refusal says, in Chinese, what was refused and why, names the field or condition when there
 is one, and carries the HTTP status it stands for. The kernel's own refusals derive from it
-(`procedures.errors.ProcedureError`, `rules.engine.RuleError`, `gazette.parsed.GazetteParseError`),
+(`procedures.errors.ProcedureError`, `rules.errors.RuleError`, `gazette.parsed.GazetteParseError`),
 and every channel renders it once:
 
 - the JSON API: `{"detail": message, "field": field, "code": code}` with `status`

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kmgov.core.models import OrgUnit
@@ -193,7 +194,7 @@ def desk(request):
         "orgs": orgs,
         "tickets": selectors.department_tickets(request.user)[:200],
         "entries": selectors.entries_visible(request.user).order_by("status", "key")[:500],
-        "today": dt.date.today(),
+        "today": timezone.localdate(),
     })
 
 
@@ -205,7 +206,7 @@ def _desk_entry(request, action):
             raise ValidationError({"org": ["请选择部门"]})
         services.kb_entry_create(
             org=org, question=p.get("question", ""), answer=p.get("answer", ""),
-            valid_from=p.get("valid_from") or dt.date.today(), valid_to=p.get("valid_to") or None,
+            valid_from=p.get("valid_from") or timezone.localdate(), valid_to=p.get("valid_to") or None,
             authorised_by=p.get("authorised_by", ""), docno=p.get("docno", ""),
             node_path=p.get("node_path", ""), actor=request.user)
         messages.success(request, "已新增知识库条目")

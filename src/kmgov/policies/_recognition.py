@@ -35,8 +35,7 @@ from kmgov.procedures.declare import (
 from kmgov.procedures.errors import ProcedureError
 from kmgov.procedures.inputs import Line, StepInput
 from kmgov.procedures.models import Case
-from kmgov.procedures.windows import FilingWindow
-from kmgov.rules import PARAMETERS, RuleError, decide
+from kmgov.rules import RuleError, decide
 
 
 class State(models.TextChoices):
@@ -66,33 +65,6 @@ MEETING_SECRETARY = Role.COUNTY_DEPARTMENT
 MEETING_OUTCOMES = {"passed": "通过", "failed": "未通过"}
 DECISION_OUTCOME_LABELS = {"eligible": "符合认定条件", "ineligible": "不符合认定条件",
                            "invalid": "申报数据不完整或有误"}
-
-
-def _parameter(name: str):
-    """A parameter, also at import time of the models (before the rules app has registered the
-    policy apps' parameter folders): then read straight from the policy's folder."""
-    if name in PARAMETERS:
-        return PARAMETERS[name]
-    from pathlib import Path
-
-    from kmgov.rules.parameters import load_directory
-
-    prefix = name.split(".", 1)[0]
-    params, _ = load_directory(prefix, Path(__file__).parent / prefix / "parameters")
-    return params[name]
-
-
-def window_from_parameters(name: str, citation: str, when: dt.date | None = None) -> FilingWindow:
-    """The yearly window of a parameter file holding ["MM-DD", "MM-DD"]."""
-    par = _parameter(name)
-    start, end = par.at(when or dt.date.today()).value
-    sm, sd = (int(x) for x in start.split("-"))
-    em, ed = (int(x) for x in end.split("-"))
-    return FilingWindow.yearly((sm, sd), (em, ed), citation=citation)
-
-
-def parameter(name: str, when: dt.date | None = None):
-    return _parameter(name).at(when or dt.date.today()).value
 
 
 def _required_documents(case) -> list[str]:

@@ -10,6 +10,7 @@ The service `case_transition` reads these declarations; no permission `if` lives
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from django_fsm import transition
 
 from kmgov.core.calendar import DayCount
 
-from .windows import FilingWindow
+from .windows import FilingWindow, ParameterWindow
 
 if TYPE_CHECKING:
     from kmgov.core.models import OrgUnit
@@ -100,12 +101,21 @@ class DeadlineRule:
     is told it is overdue). `citation` names the provision (e.g. "昆政办〔2010〕106号 第九条").
     """
 
-    days: int
+    days: int | str  # a number, or the name of a parameter read on the day the period starts
     count: DayCount = DayCount.CALENDAR
     remind_before: int | None = None
     escalate_to: Target | None = None
     what: str = ""
     citation: str = ""
+
+    def days_on(self, day: dt.date) -> int:
+        """The period's length for a period starting on `day`: a parameter is read then,
+        through the administrators' interpretation overrides (`kmgov.rules.parameter_value`)."""
+        if isinstance(self.days, str):
+            from kmgov.rules import parameter_value
+
+            return int(parameter_value(self.days, day))
+        return self.days
 
 
 @dataclass(frozen=True)
@@ -266,7 +276,7 @@ class Procedure:
     code: str  # stable, used in URLs and reference numbers' registry
     name: str  # Chinese name shown to people
     reference_prefix: str = ""
-    window: FilingWindow | None = None
+    window: FilingWindow | ParameterWindow | None = None
     checklist: dict[str, str] = field(default_factory=dict)  # key → 材料名称
     required_documents: tuple[str, ...] = ()  # checklist keys that must be attached to submit
     editable_states: tuple[str, ...] = ("draft",)  # where attachments may be added

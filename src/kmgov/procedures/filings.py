@@ -142,9 +142,10 @@ class WindowRule:
     def resolve(self, period: Period) -> tuple[tuple[int, int], tuple[int, int]]:
         if not self.parameter:
             return self.open, self.close
-        from kmgov.rules import PARAMETERS
+        from kmgov.rules import parameter_value
 
-        value = PARAMETERS[self.parameter].at(period.end()).value
+        # Read when needed, through the administrators' interpretation overrides.
+        value = parameter_value(self.parameter, period.end())
         a, b = (tuple(int(x) for x in str(v).split("-")) for v in value)
         return a, b  # type: ignore[return-value]
 

@@ -3,6 +3,11 @@
 The dates come from the gazette (e.g. 62号/63号 "每年3月1日至31日"; 107号 "1月1日-10日" and
 "7月1日-10日") and are given to `FilingWindow` by the policy module's parameters; the kernel
 holds no date of its own. Days are whole days in Beijing time, both ends included.
+
+A procedure declares its window with the *names* of its parameters,
+`FilingWindow.yearly_from("headquarters.application_window", citation=…)`: the dates are read
+when the window is checked, at the day checked, through the administrators' interpretation
+overrides (`kmgov.rules.parameter_value`), never when the module is imported.
 """
 
 from __future__ import annotations
@@ -68,6 +73,14 @@ class FilingWindow:
             raise ValueError("申报期至少要有一段")
         return cls(periods=periods, citation=citation, what=what)
 
+    @classmethod
+    def yearly_from(cls, *names: str, citation: str = "", what: str = "申报期") -> ParameterWindow:
+        """A yearly window whose periods are parameters, each ["MM-DD", "MM-DD"] (or a list of
+        such pairs), read at the day the window is checked."""
+        if not names:
+            raise ValueError("申报期至少要有一个参数")
+        return ParameterWindow(names=tuple(names), citation=citation, what=what)
+
     def describe(self) -> str:
         return f"{self.what}为每年" + "、".join(p.label() for p in self.periods)
 
@@ -105,3 +118,46 @@ class FilingWindow:
                 field="submitted_at",
             )
         return period
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = (int(x) for x in str(text).split("-"))
+    return month, day
+
+
+@dataclass(frozen=True)
+class ParameterWindow:
+    """A `FilingWindow` declared by parameter names and resolved on the day it is checked."""
+
+    names: tuple[str, ...]
+    citation: str = ""
+    what: str = "申报期"
+
+    def on(self, at: dt.datetime | dt.date) -> FilingWindow:
+        """The window in force on that day (Beijing time)."""
+        from kmgov.rules import parameter_value
+
+        day = local(at).date() if isinstance(at, dt.datetime) else at
+        ranges = []
+        for name in self.names:
+            value = parameter_value(name, day)
+            pairs = value if value and isinstance(value[0], (list, tuple)) else [value]
+            ranges += [(_month_day(a), _month_day(b)) for a, b in pairs]
+        return FilingWindow.yearly(*ranges, citation=self.citation, what=self.what)
+
+    def describe(self, at: dt.datetime | dt.date | None = None) -> str:
+        from kmgov.rules import today
+
+        return self.on(at or today()).describe()
+
+    def current(self, at: dt.datetime | dt.date) -> tuple[dt.date, dt.date] | None:
+        return self.on(at).current(at)
+
+    def is_open(self, at: dt.datetime | dt.date) -> bool:
+        return self.on(at).is_open(at)
+
+    def next_opening(self, at: dt.datetime | dt.date) -> dt.date:
+        return self.on(at).next_opening(at)
+
+    def check_open(self, at: dt.datetime | dt.date) -> tuple[dt.date, dt.date]:
+        return self.on(at).check_open(at)

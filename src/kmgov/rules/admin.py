@@ -3,8 +3,8 @@ from django.db import transaction
 
 from kmgov.core.audit import audit_record
 
-from .engine import invalidate_overrides
 from .models import ParameterOverride
+from .resolution import invalidate_overrides
 
 
 @admin.register(ParameterOverride)

@@ -7,8 +7,10 @@ from typing import Any
 
 from ninja import Body, Router, Schema
 
-from .engine import RULES, RuleError, decide, get_rule
+from .errors import RuleError
 from .parameters import PARAMETERS
+from .registry import RULES, get_rule
+from .single import decide
 
 router = Router(tags=["规则 rules"])
 

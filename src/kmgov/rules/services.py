@@ -7,8 +7,8 @@ from django.db import transaction
 
 from kmgov.core.audit import audit_record
 
-from .engine import invalidate_overrides
 from .models import ParameterOverride
+from .resolution import invalidate_overrides
 
 
 def parameter_override_create(*, parameter: str, value: Any, effective_from: dt.date, note: str = "", actor) -> ParameterOverride:

@@ -10,7 +10,10 @@ from typing import IO
 
 import numpy as np
 
-from .engine import Rule, RuleInputError, _field_kind, batch_rows
+from .batch import batch_rows
+from .errors import RuleInputError
+from .inputs import field_kind
+from .registry import Rule
 
 PASSTHROUGH = "id"  # a column of row identifiers, copied to the output as it is
 
@@ -46,7 +49,7 @@ def columns_from_strings(rule: Rule, raw: dict[str, list[str]], n: int) -> dict:
     wide: dict[str, dict[int, np.ndarray]] = {}
     for name, cells in raw.items():
         base, _, sub = name.partition(".")
-        if sub and base in fields and _field_kind(fields[base].annotation)[0] == "object":
+        if sub and base in fields and field_kind(fields[base].annotation)[0] == "object":
             try:
                 key = int(sub)
             except ValueError:
@@ -55,7 +58,7 @@ def columns_from_strings(rule: Rule, raw: dict[str, list[str]], n: int) -> dict:
             continue
         if name not in fields:
             raise RuleInputError([{"field": name, "message": "not an input of this rule"}])
-        kind, _ = _field_kind(fields[name].annotation)
+        kind, _ = field_kind(fields[name].annotation)
         if kind == "float":
             cols[name] = np.array([_float(c, name, i) for i, c in enumerate(cells)], dtype=float)
         elif kind == "int":

@@ -1,8 +1,10 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from .engine import RULES, RuleError, decide, get_rule
+from .errors import RuleError
 from .forms import fields_from_schema, parse_form
+from .registry import RULES, get_rule
+from .single import decide
 
 
 def rule_list(request):

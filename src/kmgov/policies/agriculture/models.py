@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
@@ -31,7 +32,7 @@ from kmgov.procedures.declare import (
 )
 from kmgov.procedures.ledger import Budget, budget_ensure, payment_record
 from kmgov.procedures.models import Case
-from kmgov.rules import PARAMETERS
+from kmgov.rules import PARAMETERS, parameter_value, today
 
 DOC = "昆政发〔2010〕59号"
 CITY_AGRICULTURE = "city-agriculture"  # 领导小组办公室设在市农业局 (五(二))
@@ -64,7 +65,8 @@ def plan_mu(county: OrgUnit, year: int, when: dt.date) -> Decimal | None:
     name = f"agriculture.annex1.{row}.adjust_{year}_mu"
     if row is None or name not in PARAMETERS:
         return None
-    return Decimal(str(PARAMETERS[name].at(max(when, PARAMETERS[name].first_date)).value))
+    # a claim dated before the annex took effect is checked against its first plan
+    return Decimal(str(parameter_value(name, max(when, PARAMETERS[name].first_date))))
 
 
 class State(models.TextChoices):
@@ -114,7 +116,9 @@ class AgricultureClaim(Case):
     participants = Participants(units=(CITY_AGRICULTURE, CITY_FINANCE))
 
     def clean(self):
-        years = PARAMETERS["agriculture.plan_years"].at(dt.date(2010, 6, 22)).value \
+        # the plan years in force on the claim's own date (created, or today while being created)
+        on = local(self.created_at).date() if self.created_at else today()
+        years = parameter_value("agriculture.plan_years", on) \
             if "agriculture.plan_years" in PARAMETERS else None
         if years and self.year not in [int(y) for y in years]:
             raise ValidationError({"year": f"计划年度须为{'、'.join(str(y) for y in years)}年之一（附件1）"})
@@ -130,7 +134,7 @@ class AgricultureClaim(Case):
     def plan_status(self, when: dt.date | None = None) -> dict:
         """Adjusted area of this claim and of the county's other live claims of the year,
         against Annex 1."""
-        when = when or dt.date.today()
+        when = when or today()
         live = [State.COUNTY_REVIEW, State.CITY_REVIEW, State.APPROVED, State.PAID]
         mine = ClaimLine.objects.filter(claim=self, kind=LineKind.CONVERSION, accepted=True) \
             .aggregate(s=models.Sum("quantity"))["s"] or Decimal("0")

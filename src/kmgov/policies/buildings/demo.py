@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from kmgov.core.calendar import TZ
 from kmgov.procedures.services import attachment_add, case_transition
+from kmgov.rules import today
 
 from .models import Building, BuildingApplication
 from .services import building_application_create
@@ -19,7 +20,7 @@ def contribute(stdout):
     User = get_user_model()
     qiye = User.objects.get(username="demo-qiye2")
     office = User.objects.get(username="demo-panlong-ban")
-    year = dt.date.today().year
+    year = today().year
     march = dt.datetime(year, 3, 10, 10, tzinfo=TZ)
     if BuildingApplication.objects.filter(building__property_certificate_no=CERT,
                                           year=year).exists():

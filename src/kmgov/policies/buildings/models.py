@@ -27,17 +27,18 @@ from kmgov.policies._recognition import (
     jsonable,
     meeting_pass_step,
     parse_amount,
-    window_from_parameters,
 )
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import Procedure, register
 from kmgov.procedures.inputs import Money
+from kmgov.procedures.windows import FilingWindow
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕62号"
 THIS_POLICY = "商务楼宇奖励扶持（本项）"
 
-WINDOW = window_from_parameters("buildings.application_window", citation=f"{DOC} 附件1 第九条")
+#: 附件1 第九条: each year's window is read on the day an application is submitted.
+WINDOW = FilingWindow.yearly_from("buildings.application_window", citation=f"{DOC} 附件1 第九条")
 
 class BuildingMeetingInput(MeetingInput):
     """A building's joint review meeting also proposes the reward (附件1 第二十条、第二十一条)."""

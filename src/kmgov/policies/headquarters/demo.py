@@ -9,6 +9,7 @@ from kmgov.core.calendar import TZ
 from kmgov.core.models import OrgUnit
 from kmgov.policies._recognition_services import application_create
 from kmgov.procedures.services import attachment_add, case_transition
+from kmgov.rules import today
 
 from .models import HeadquartersApplication
 
@@ -32,7 +33,7 @@ def contribute(stdout):
     u = {n: User.objects.get(username=n) for n in (
         "demo-qiye", "demo-qiye-wuhua", "demo-panlong-ban", "demo-panlong-lianshen",
         "demo-panlong-zf", "demo-shi-ban")}
-    year = dt.date.today().year
+    year = today().year
     march = dt.datetime(year, 3, 10, 10, tzinfo=TZ)
     made = []
     # 盘龙: certified (filed, with its card); 五华: a draft awaiting documents.

@@ -26,8 +26,6 @@ from kmgov.policies._recognition import (
     State,
     filing_step,
     meeting_pass_step,
-    parameter,
-    window_from_parameters,
 )
 from kmgov.procedures.declare import Await, Participants, Procedure, register, state_field, step
 from kmgov.procedures.filings import (
@@ -40,6 +38,8 @@ from kmgov.procedures.filings import (
 )
 from kmgov.procedures.inputs import Money, StepInput
 from kmgov.procedures.models import FilingCase
+from kmgov.procedures.windows import FilingWindow
+from kmgov.rules import parameter_value, today
 
 from .rules import CATEGORIES
 
@@ -59,8 +59,9 @@ HQ_TYPE_LABELS = {
 }
 assert set(HQ_TYPE_LABELS) == set(CATEGORIES)
 
-WINDOW = window_from_parameters("headquarters.application_window",
-                                citation=f"{DOC} 附件 第十一条")
+#: 第十一条: each year's window is read on the day an application is submitted.
+WINDOW = FilingWindow.yearly_from("headquarters.application_window",
+                                  citation=f"{DOC} 附件 第十一条")
 REPORT_CITATION = f"{DOC} 附件 第十九条"
 
 
@@ -278,7 +279,7 @@ class GreenChannelCard(models.Model):
     @classmethod
     def issue(cls, app: HeadquartersApplication, *, now) -> GreenChannelCard:
         day = local(now).date()
-        months = int(parameter("headquarters.green_card_validity_months", day))
+        months = int(parameter_value("headquarters.green_card_validity_months", day))
         return cls.objects.create(
             number=f"LSTD-{app.reference}", application=app, org=app.org, hq_type=app.hq_type,
             valid_from=day, valid_until=_add_months(day, months) - dt.timedelta(days=1),
@@ -291,7 +292,7 @@ class GreenChannelCard(models.Model):
                 "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None}
 
     def is_valid(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
+        on = on or today()
         return self.revoked_at is None and self.valid_from <= on <= self.valid_until
 
 

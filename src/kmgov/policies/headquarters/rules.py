@@ -13,8 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 from pydantic import Field, NonNegativeFloat
 
-from kmgov.rules import Ctx, RuleInput, rule
-from kmgov.rules.engine import today
+from kmgov.rules import Ctx, RuleInput, rule, today
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "

@@ -30,7 +30,7 @@ from kmgov.procedures.ledger import (
     payment_record,
 )
 from kmgov.procedures.models import Case
-from kmgov.rules import PARAMETERS, decide
+from kmgov.rules import decide, parameter_value
 
 DOC = "昆政办〔2010〕108号"
 CITY_JUSTICE = "city-justice"  # 领导小组办公室设在市司法局 (附件 二)
@@ -46,15 +46,11 @@ class Grade(models.TextChoices):
     MAJOR = "major", "重大矛盾纠纷"
 
 
-def param(name: str, when):
-    return PARAMETERS[f"mediation.{name}"].at(when).value
-
-
 def ensure_budgets(when) -> None:
     """The two budget rows of 三(二)4: 600万元 in total, of which the city 300万元."""
-    budget_ensure(BUDGET_TOTAL, label="人民调解“以奖代补”奖励经费总额", cap=param("budget_total", when),
+    budget_ensure(BUDGET_TOTAL, label="人民调解“以奖代补”奖励经费总额", cap=parameter_value("mediation.budget_total", when),
                   citation=f"{DOC} 附件 三(二)4")
-    budget_ensure(BUDGET_CITY, label="市级财政“以奖代补”试行经费", cap=param("budget_city", when),
+    budget_ensure(BUDGET_CITY, label="市级财政“以奖代补”试行经费", cap=parameter_value("mediation.budget_city", when),
                   citation=f"{DOC} 附件 三(二)4")
 
 
@@ -301,7 +297,9 @@ class MediationReport(Case):
     def report_deadline(self):
         import datetime as dt
 
-        d = dt.date.fromisoformat(param("county_report_deadline", dt.date(self.year, 12, 31)))
+        # read on the last day of the year reported on (三(三)2: the report of 2010 is due by
+        # 2010年12月31日; the same day of its own year for a later year)
+        d = dt.date.fromisoformat(parameter_value("mediation.county_report_deadline", dt.date(self.year, 12, 31)))
         return d.replace(year=self.year)
 
     @step(source=[ReportState.DRAFT, ReportState.RETURNED], target=ReportState.SUBMITTED,

@@ -15,8 +15,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kmgov.rules.engine import RULES, RuleError, decide, get_rule, run_batch
+from kmgov.rules.batch import run_batch
+from kmgov.rules.errors import RuleError
 from kmgov.rules.parameters import PARAMETERS, parse_override_value
+from kmgov.rules.registry import RULES, get_rule
+from kmgov.rules.single import decide
 from kmgov.rules.tables import read_csv, summarise, write_csv
 
 

@@ -1,0 +1,399 @@
+"""The evaluation context `c` a rule is written against, and the trace it writes.
+
+Inside a rule:
+- `c.x.<input>` reads an input (a Python value, or a numpy column in batch mode);
+- `c.p(name)` reads a parameter at the decision date (recorded with value, effective date and
+  reference, and attached to the next step);
+- `c.threshold(label, value, param)` compares with a threshold parameter whose metadata gives
+  the comparison and the word it comes from (counting convention, SPEC §13);
+- `c.condition(label, ok, cite=…)` records a yes/no condition; failed conditions are listed
+  as unmet in a refusal;
+- `c.step(check, result, …)` records any other step;
+- `c.all`, `c.any`, `c.not_`, `c.where`, `c.isin`, `c.minimum`, `c.maximum` work in both modes.
+
+One case: Python values and a full trace. A table: numpy columns (strings as `Categorical`
+codes), no trace, the same results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .citation import Citation
+from .decision import ParamUse, Step
+from .errors import RuleInputError
+from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterNotInForce
+from .resolution import _use_cache_get, _use_cache_put, resolve
+
+if TYPE_CHECKING:
+    from .registry import Rule
+
+_TOL = 1e-9
+
+class _NS(dict):
+    __slots__ = ()
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _op(value, op: str, thr):
+    tol = _TOL * max(1.0, abs(float(thr))) if isinstance(thr, (int, float)) else 0.0
+    if op == ">=":
+        return value >= thr - tol
+    if op == ">":
+        return value > thr + tol
+    if op == "<=":
+        return value <= thr + tol
+    if op == "<":
+        return value < thr - tol
+    if op == "==":
+        return value == thr
+    raise ValueError(f"unknown comparison {op}")
+
+
+_SIMPLE = (bool, int, str, type(None))
+
+
+def _py(v):
+    """A JSON-ready Python value: numpy scalars and 0-d arrays unwrapped, NaN → None."""
+    t = type(v)
+    if t in _SIMPLE:
+        return v
+    if t is float:
+        return None if v != v else v  # NaN: "not applicable" in a column, None in JSON
+    if t is dict:
+        return {k: _py(x) for k, x in v.items()}
+    if t is list or t is tuple:
+        return [_py(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
+    if isinstance(v, np.generic):
+        return _py(v.item())
+    if isinstance(v, dict):
+        return {k: _py(x) for k, x in v.items()}
+    return v
+
+
+class Categorical:
+    """A column of strings kept as small integer codes into a list of categories: comparing
+    with a string, membership and relabelling cost one pass over integers, not over strings."""
+
+    __slots__ = ("codes", "categories")
+
+    def __init__(self, codes: np.ndarray, categories: list):
+        self.codes = codes
+        self.categories = categories
+
+    @classmethod
+    def from_array(cls, col, known=()) -> Categorical:
+        cats = list(known)
+        lut = {v: i for i, v in enumerate(cats)}
+        for v in set(col.tolist()) if isinstance(col, np.ndarray) else set(col):
+            if v not in lut:
+                lut[v] = len(cats)
+                cats.append(v)
+        codes = np.fromiter(map(lut.__getitem__, col), dtype=np.intp, count=len(col))
+        return cls(codes, cats)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _mask(self, pred) -> np.ndarray:
+        m = np.fromiter((bool(pred(c)) for c in self.categories), dtype=bool, count=len(self.categories))
+        return m[self.codes] if len(m) else np.zeros(len(self.codes), dtype=bool)
+
+    def __eq__(self, other):  # type: ignore[override]
+        return self._mask(lambda c: c == other)
+
+    def __ne__(self, other):  # type: ignore[override]
+        return ~self._mask(lambda c: c == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def isin(self, values) -> np.ndarray:
+        vals = set(values)
+        return self._mask(lambda c: c in vals)
+
+    def relabel(self, fn) -> Categorical:
+        return Categorical(self.codes, [fn(c) for c in self.categories])
+
+    def to_array(self) -> np.ndarray:
+        table = np.empty(len(self.categories), dtype=object)
+        table[:] = self.categories
+        return table[self.codes]
+
+    def astype(self, dtype):
+        return self.to_array().astype(dtype)
+
+    def tolist(self) -> list:
+        return self.to_array().tolist()
+
+    def __iter__(self):
+        cats = self.categories
+        return (cats[i] for i in self.codes.tolist())
+
+    @property
+    def dtype(self):
+        return np.dtype(object)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, (int, np.integer)):
+            return self.categories[self.codes[idx]]
+        return Categorical(self.codes[idx], self.categories)
+
+
+class Ctx:
+    def __init__(self, rule: Rule, inputs: dict, when: dt.date, overrides=None, vector: bool = False, n: int = 1):
+        self.rule = rule
+        self.x = _NS(inputs)
+        self.when = when
+        self.overrides = overrides
+        self.vector = vector
+        self.n = n
+        self.steps: list[Step] = []
+        self.unmet: list[dict] = []
+        self.details: dict = {}
+        self.interpretations: dict[str, dict] = {}
+        self._pending: list[ParamUse] = []
+        self.group: str | None = None
+        self._cmp_cache: dict = {}
+
+    # -- parameters
+    def param(self, name: str) -> Parameter:
+        cache = self.rule._params
+        par = cache.get(name)
+        if par is None:
+            full = name if name in PARAMETERS else f"{self.rule.policy}.{name}"
+            par = cache[name] = PARAMETERS[full]
+        return par
+
+    def p(self, name: str):
+        par = self.param(name)
+        if self.vector:
+            try:
+                return resolve(par.name, self.when, self.overrides).value
+            except ParameterNotInForce as exc:
+                raise RuleInputError([{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]) from None
+        key = (par.name, self.when)
+        use = None if self.overrides else _use_cache_get(key)
+        if use is None:
+            try:
+                va = resolve(par.name, self.when, self.overrides)
+            except ParameterNotInForce as exc:
+                raise RuleInputError(
+                    [{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]
+                ) from None
+            use = ParamUse(
+                par.name, va.value, va.start.isoformat(), va.citation or par.citation,
+                par.interpretation, va.source, par.comparison, par.word,
+            )
+            if not self.overrides:
+                _use_cache_put(key, use)
+        self._pending.append(use)
+        if par.interpretation:
+            self.interpretations[par.name] = {
+                "name": par.name,
+                "value": use.value,
+                "effective": use.effective,
+                "source": use.source,
+                "description": par.description,
+                "note": par.metadata.get("note"),
+            }
+        return use.value
+
+    # -- trace
+    def step(self, check: str, result=None, *, values: dict | None = None, cite=None, note: str | None = None, ok=None):
+        if self.vector:
+            self._pending = []
+            return
+        params, self._pending = self._pending, []
+        citation = _cite(cite)
+        if citation is None and params:
+            citation = params[0].citation
+        if citation is None and self.rule.citations:
+            citation = self.rule.citations[0]
+        self.steps.append(
+            Step(check, _py(result), _py(values or {}), citation, params, note, None if ok is None else bool(ok))
+        )
+
+    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
+        """Compare `value` with threshold parameter `name` using its declared comparison."""
+        par = self.param(name)
+        thr = self.p(name)
+        op = par.comparison or ">="
+        if self.vector:
+            # the same column against the same threshold (e.g. 5000万 for each growth type): once
+            key = (id(value), op, repr(thr))
+            hit = self._cmp_cache.get(key)
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            res = _op(value, op, thr)
+            self._cmp_cache[key] = (value, res)
+            return res
+        res = _op(value, op, thr)
+        if not self.vector:
+            word = par.word
+            conv = CONVENTION.get(word or "", "")
+            self.step(
+                label,
+                bool(res),
+                values={"value": value, "comparison": op, "threshold": thr, "word": word, "convention": conv},
+                cite=cite,
+                note=note,
+                ok=bool(res),
+            )
+            if not res:
+                self.unmet.append(
+                    {"group": self.group, "condition": label, "field": field, "value": _py(value),
+                     "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
+                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
+                )
+        return res
+
+    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
+        if not self.vector:
+            self.step(label, bool(ok), values=values, cite=cite, note=note, ok=bool(ok))
+            if not ok:
+                self.unmet.append(
+                    {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
+                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
+                )
+        return ok
+
+    def section(self, name: str | None):
+        self.group = name
+        return self
+
+    # -- operations valid on scalars and on columns
+    def all(self, *conds):
+        if self.vector:
+            arrays = [c for c in conds if isinstance(c, np.ndarray) and c.ndim]
+            if any(not c for c in conds if not (isinstance(c, np.ndarray) and c.ndim)):
+                return np.zeros(self.n, dtype=bool)
+            if not arrays:
+                return np.ones(self.n, dtype=bool)
+            out = arrays[0].copy() if len(arrays) == 1 else np.logical_and(arrays[0], arrays[1])
+            for c in arrays[2:]:
+                np.logical_and(out, c, out=out)
+            return out
+        return all(bool(c) for c in conds)
+
+    def any(self, *conds):
+        if self.vector:
+            arrays = [c for c in conds if isinstance(c, np.ndarray) and c.ndim]
+            if any(bool(c) for c in conds if not (isinstance(c, np.ndarray) and c.ndim)):
+                return np.ones(self.n, dtype=bool)
+            if not arrays:
+                return np.zeros(self.n, dtype=bool)
+            out = arrays[0].copy() if len(arrays) == 1 else np.logical_or(arrays[0], arrays[1])
+            for c in arrays[2:]:
+                np.logical_or(out, c, out=out)
+            return out
+        return any(bool(c) for c in conds)
+
+    def not_(self, c):
+        return np.logical_not(c) if self.vector else not c
+
+    def where(self, cond, a, b):
+        if self.vector:
+            if isinstance(a, (str, Categorical)) and isinstance(b, (str, Categorical)) and isinstance(cond, np.ndarray):
+                if isinstance(a, str) and isinstance(b, str):
+                    # a labelled outcome: the boolean column itself is the code (no copy)
+                    return Categorical(cond.view(np.uint8), [b, a])
+                cats: list = []
+                index: dict = {}
+
+                def codes(v):
+                    if isinstance(v, str):
+                        if v not in index:
+                            index[v] = len(cats)
+                            cats.append(v)
+                        return index[v]
+                    remap = np.empty(len(v.categories), dtype=np.intp)
+                    for i, cat in enumerate(v.categories):
+                        if cat not in index:
+                            index[cat] = len(cats)
+                            cats.append(cat)
+                        remap[i] = index[cat]
+                    return remap[v.codes]
+
+                ca, cb = codes(a), codes(b)
+                return Categorical(np.where(cond, ca, cb), cats)
+            return np.where(cond, a, b)
+        return a if cond else b
+
+    def isin(self, x, values):
+        values = list(values)
+        if self.vector:
+            if isinstance(x, Categorical):
+                return x.isin(values)
+            return np.isin(x, values)
+        return x in values
+
+    def minimum(self, a, b):
+        return np.minimum(a, b) if self.vector else min(a, b)
+
+    def maximum(self, a, b):
+        return np.maximum(a, b) if self.vector else max(a, b)
+
+    def round(self, a, digits: int = 2):
+        """Round half away from zero (to the fen for money), the same way in both modes."""
+        q = 10.0**digits
+        if self.vector:
+            r = np.abs(a)
+            r *= q
+            r += 0.5
+            np.floor(r, out=r)
+            r /= q
+            return np.copysign(r, a, out=r)
+        if a != a:
+            return a
+        return math.copysign(math.floor(abs(a) * q + 0.5) / q, a) if a else 0.0
+
+    def isnan(self, a):
+        if self.vector:
+            return np.isnan(a)
+        return a is None or (isinstance(a, float) and a != a)
+
+    def num(self, a):
+        """A number, or NaN where the input was not given (so both modes compute alike)."""
+        if self.vector:
+            return a
+        return float("nan") if a is None else a
+
+    def ceil(self, a):
+        return np.ceil(a) if self.vector else (a if a != a else float(math.ceil(a)))
+
+    def full(self, value):
+        if self.vector:
+            if isinstance(value, str):
+                return Categorical(np.zeros(self.n, dtype=np.uint8), [value])
+            return np.full(self.n, value)
+        return value
+
+
+_CITE_CACHE: dict = {}
+
+
+def _cite(cite) -> Citation | None:
+    if cite is None:
+        return None
+    if isinstance(cite, Citation):
+        return cite
+    if isinstance(cite, tuple):
+        c = _CITE_CACHE.get(cite)
+        if c is None:
+            c = _CITE_CACHE[cite] = Citation(*cite)
+        return c
+    if isinstance(cite, str) and cite in PARAMETERS:
+        return PARAMETERS[cite].citation
+    return Citation.from_value(cite)
+

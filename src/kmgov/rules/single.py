@@ -1,0 +1,72 @@
+"""One case: validate the inputs with the rule's pydantic schema, evaluate the rule with a
+full trace, and return a `Decision`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from .context import Ctx, _py
+from .decision import Decision
+from .errors import RuleInputError
+from .inputs import RuleInput, message_for, today
+from .parameters import ParameterError
+from .registry import Rule, get_rule
+from .resolution import check_overrides
+
+
+def validate_inputs(rule: Rule, inputs: Any) -> RuleInput:
+    if not isinstance(inputs, Mapping):
+        raise RuleInputError([{"field": "__root__", "type": "dict_type", "message": message_for("dict_type")}])
+    try:
+        return rule.inputs.model_validate(dict(inputs))
+    except ValidationError as exc:
+        raise RuleInputError.from_validation(exc) from None
+
+
+def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = None) -> Decision:
+    rule = get_rule(rule_id)
+    model = validate_inputs(rule, inputs)
+    check_overrides(overrides)
+    data = model.model_dump()
+    when = data.get("as_of")
+    if when is None and rule.default_as_of is not None:
+        when = rule.default_as_of(data)
+        if when is not None:
+            c_note = f"as_of not given: {when.isoformat()} derived from the inputs"
+            data["_as_of_note"] = c_note
+    when = when or today()
+    data["as_of"] = when
+    c = Ctx(rule, data, when, overrides)
+    try:
+        out = rule.formula(c)
+    except ParameterError as exc:
+        raise RuleInputError([{"field": "parameters", "message": str(exc)}]) from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        # e.g. a date at the end of the calendar plus a 15-day period, or a what-if value of the
+        # wrong type: the inputs (or overrides) are outside what the rule can compute with
+        field = "set" if overrides else "__root__"
+        raise RuleInputError([{"field": field, "message": f"无法按这些输入计算：{exc}"}]) from None
+    out = dict(out)
+    outcome = out.pop("outcome", None)
+    details = {**c.details, **out.pop("details", {})}
+    outputs = {}
+    for key, value in out.items():
+        if key in rule.list_outputs and isinstance(value, dict):
+            value = [k for k in rule.list_outputs[key] if bool(value.get(k))]
+        outputs[key] = _py(value)
+    outcome = _py(outcome)
+    unmet = c.unmet if outcome in rule.refusals else []
+    return Decision(
+        rule=rule.id,
+        outcome=outcome,
+        outputs=outputs,
+        details=_py(details),
+        steps=c.steps,
+        unmet=unmet,
+        as_of=when.isoformat(),
+        interpretations=list(c.interpretations.values()),
+        inputs=data,
+    )
