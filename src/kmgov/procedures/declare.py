@@ -10,6 +10,8 @@ The service `case_transition` reads these declarations; no permission `if` lives
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -98,11 +100,17 @@ class DeadlineRule:
     `remind_before` days (same counting) before the end, the awaited party gets a reminder;
     when the period has run out the case is escalated to `escalate_to` (and the awaited party
     is told it is overdue). `citation` names the provision (e.g. "昆政办〔2010〕106号 第九条").
+
+    `days` and `remind_before` may also be functions `(case, on: date) -> int | None`, called
+    when the step is taken (on the day it is taken): a period that is a parameter read at the
+    time of use, through the administrators' interpretation overrides, or one that depends on
+    the case (the 96128 desk's reply period per request type). `days` returning None means the
+    case has no such period (no rows are written).
     """
 
-    days: int
+    days: int | Callable[["Case", "dt.date"], int | None]
     count: DayCount = DayCount.CALENDAR
-    remind_before: int | None = None
+    remind_before: int | Callable[["Case", "dt.date"], int | None] | None = None
     escalate_to: Target | None = None
     what: str = ""
     citation: str = ""

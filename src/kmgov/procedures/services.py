@@ -237,40 +237,45 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
+        days = rule.days(case, start_day) if callable(rule.days) else rule.days
+        if days is None:
+            continue
+        remind_before = (rule.remind_before(case, start_day) if callable(rule.remind_before)
+                         else rule.remind_before)
         try:
-            last_day = add_days(start_day, rule.days, rule.count)
+            last_day = add_days(start_day, days, rule.count)
         except CalendarRangeError:
             # A calendar-day period ending in a year whose holidays are not yet published (e.g.
             # a yearly report due next year): the last day is not moved off a rest day. Working
             # days cannot be counted without the data and still refuse.
             if DayCount(rule.count) is not DayCount.CALENDAR:
                 raise
-            last_day = add_days(start_day, rule.days, rule.count, roll_forward=False)
+            last_day = add_days(start_day, days, rule.count, roll_forward=False)
         ends = end_of_day(last_day)
         earliest = ends if earliest is None or ends < earliest else earliest
         unit = "个工作日" if DayCount(rule.count) is DayCount.WORKING else "日"
         common = dict(
             **_case_ref(case), state=case.state, step=spec.name, period_ends_at=ends,
-            days=rule.days, count=str(rule.count), citation=rule.citation)
+            days=days, count=str(rule.count), citation=rule.citation)
         label = f"{case.procedure.name}“{case.reference}”{rule.what or what}"
         last = f"{last_day.year}年{last_day.month}月{last_day.day}日"
-        if rule.remind_before:
+        if remind_before:
             if DayCount(rule.count) is DayCount.WORKING:
-                remind_day = add_working_days(last_day, -rule.remind_before)
+                remind_day = add_working_days(last_day, -remind_before)
             else:
-                remind_day = last_day - dt.timedelta(days=rule.remind_before)
+                remind_day = last_day - dt.timedelta(days=remind_before)
             remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
             for target in _targets_of(case, spec.awaits):
                 Deadline.objects.create(
                     **common, **target, kind=DeadlineKind.REMINDER, due_at=remind_at,
-                    message=f"提醒：{label}期限为{rule.days}{unit}，将于{last}届满")
+                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满")
         escalate = ([dict(target_role=rule.escalate_to.role,
                           target_org=resolve_org(case, rule.escalate_to.at))]
                     if rule.escalate_to else _targets_of(case, spec.awaits))
         for target in escalate:
             Deadline.objects.create(
                 **common, **target, kind=DeadlineKind.ESCALATION, due_at=ends,
-                message=f"逾期：{label}期限{rule.days}{unit}已于{last}届满，尚未办理")
+                message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理")
     return earliest
 
 
