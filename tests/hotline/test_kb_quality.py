@@ -52,16 +52,22 @@ def test_every_entry_cites_the_gazette_and_calculations_link_their_rule(desk):
 
 def test_every_citation_resolves_to_a_gazette_node(desk, seed_path):
     """Once the gazette parser is in (it lands on another branch), every entry's node, every
-    topic's and every routing rule's citation must be a node of the ingested issue."""
+    topic's and every routing destination's citation must be a node of the ingested issue
+    (adapted, issue 8: routing is the rule hotline.route with its parameters, and the
+    provisions it names for each destination)."""
     from kmgov.gazette.models import Node
     from kmgov.gazette.services import issue_ingest
-    from kmgov.hotline.models import KbEntry, RoutingRule, Topic
+    from kmgov.hotline.models import KbEntry, Topic
+    from kmgov.rules import PARAMETERS, decide
 
     issue_ingest(data=seed_path.read_bytes(), source_name=seed_path.name)
     nodes = set(Node.objects.values_list("document__docno", "path"))
     cited = {(e.docno, e.node_path) for e in KbEntry.objects.exclude(node_path="")}
     for c in [*Topic.objects.exclude(citation="").values_list("citation", flat=True),
-              *RoutingRule.objects.values_list("citation", flat=True)]:
+              *(f"{PARAMETERS[n].citation.docno} {PARAMETERS[n].citation.path}"
+                for n in PARAMETERS.names() if n.startswith("hotline.destination_org.")),
+              *(f"昆政办〔2010〕116号 {decide('hotline.route', {'request_type': t}).outputs['provision']}"
+                for t in ("query", "approval", "complaint", "consultation", "other"))]:
         docno, _, path = c.partition(" ")
         if path:
             cited.add((docno, path))

@@ -1,29 +1,11 @@
-"""The desk's parameters as data an administrator edits: routing table, reply deadlines,
-access platforms, synonyms, topics; the knowledge base and tickets for inspection."""
+"""The desk's data an administrator edits: access platforms, synonyms, topics; the knowledge
+base and tickets for inspection. Routing and reply periods are interpretation parameters of
+116号, changed at /admin/rules/parameteroverride/ (`hotline.destination_org.*`,
+`hotline.reply_working_days.*`, `hotline.reply_remind_days`)."""
 
 from django.contrib import admin
 
-from .models import (
-    AccessPlatform,
-    KbEntry,
-    Open311Key,
-    ReplyDeadline,
-    RoutingRule,
-    Synonym,
-    Ticket,
-    Topic,
-)
-
-
-@admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ("order", "request_type", "needs_answer", "action", "target_org", "citation")
-    list_editable = ("action", "target_org")
-
-
-@admin.register(ReplyDeadline)
-class ReplyDeadlineAdmin(admin.ModelAdmin):
-    list_display = ("request_type", "working_days", "remind_days_before", "note")
+from .models import AccessPlatform, KbEntry, Open311Key, Synonym, Ticket, Topic
 
 
 @admin.register(AccessPlatform)
@@ -50,10 +32,13 @@ class KbEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ("number", "channel", "request_type", "status", "assigned_org", "received_at",
-                    "due_at")
-    list_filter = ("status", "channel", "request_type")
+    list_display = ("number", "reference", "channel", "request_type", "state", "assigned_org",
+                    "received_at", "due_at")
+    list_filter = ("state", "channel", "request_type")
     readonly_fields = [f.name for f in Ticket._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # tickets are filed through the desk (the kernel's case_create)
 
 
 @admin.register(Open311Key)

@@ -100,12 +100,12 @@ class TicketCreatedOut(TicketOut):
 def ticket_out(t: Ticket, *, with_code=False) -> dict:
     d = dict(
         number=t.number, channel=t.channel, request_type=t.request_type,
-        topic=t.topic.code if t.topic else None, status=t.status,
-        status_display=t.get_status_display(), text=t.text, received_at=t.received_at,
+        topic=t.topic.code if t.topic else None, status=t.state,
+        status_display=t.get_state_display(), text=t.text, received_at=t.received_at,
         after_hours=t.after_hours, handle_from=t.handle_from,
         assigned_org=t.assigned_org.name if t.assigned_org else None,
         assigned_org_code=t.assigned_org.code if t.assigned_org else None,
-        due_at=t.due_at, answer_text=t.answer_text,
+        due_at=t.due_at or t.reply_due_at, answer_text=t.answer_text,
         answer_citation=t.answer_entry.citation if t.answer_entry else None,
         satisfaction=t.satisfaction,
         events=[dict(at=e.at, kind=e.kind, from_org=e.from_org.name if e.from_org else None,
@@ -139,7 +139,7 @@ def ticket_create(request, payload: TicketIn):
 def ticket_list(request, status: str | None = None, limit: int = 50):
     qs = selectors.tickets_visible(request.auth)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(state=status)
     return [ticket_out(t) for t in qs[: max(1, min(limit, 200))]]
 
 
@@ -179,7 +179,7 @@ def ticket_route(request, number: str, payload: AnswerIn):
     t = selectors.ticket_get(request.auth, number)
     services.require_operator(request.auth)
     entry = KbEntry.objects.filter(pk=payload.entry_id).first() if payload.entry_id else None
-    if t.status == "queued":
+    if t.state == "queued":
         t = services.ticket_take(ticket=t, actor=request.auth)
     else:
         t = services.ticket_route(ticket=t, actor=request.auth, answer_entry=entry)

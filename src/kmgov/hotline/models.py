@@ -2,14 +2,32 @@
 
 Tickets come in on three channels (三(四) "电话、网络、政务服务中心（窗口）三位一体"); the
 knowledge base holds the answers departments authorised for a period (the "FAQ 授权事项表",
-三(四)1); routing, access platforms and reply deadlines are data an administrator edits.
+三(四)1). A ticket is a case of the procedures kernel (`Ticket`, procedure "hotline"): its
+routing is the rule `hotline.route`, its reply periods are interpretation parameters of
+116号 (`hotline.reply_working_days.*`), its attachments and deadlines are the kernel's.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from kmgov.core.models import OrgUnit
+from kmgov.core.calendar import DayCount
+from kmgov.core.models import OrgUnit, Role
+from kmgov.procedures.declare import (
+    AT_ORG,
+    SCOPE_ANY,
+    Await,
+    DeadlineRule,
+    Procedure,
+    Target,
+    register,
+    state_field,
+    step,
+)
+from kmgov.procedures.models import Case
+
+from .inputs import AnswerInput, CallBackInput, ReplyInput, RouteInput, TransferInput
 
 
 class Channel(models.TextChoices):
@@ -24,6 +42,8 @@ class RequestType(models.TextChoices):
     COMPLAINT = "complaint", "投诉"
     REPORT = "report", "举报"
     SUGGESTION = "suggestion", "建议"
+    # 116号 三(四)4 "专业性较强的咨询服务": the rule `hotline.route` knows it; the desk does too.
+    CONSULTATION = "consultation", "专业咨询"
     OTHER = "other", "其他"
 
 
@@ -38,6 +58,14 @@ class TicketStatus(models.TextChoices):
 
 OPEN_STATUSES = (TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
                  TicketStatus.REPLIED)
+DONE_STATUSES = (TicketStatus.ANSWERED, TicketStatus.CLOSED)
+
+#: The desk's own unit: tickets belong to it until they are transferred to a department.
+DESK_ORG = "city-mayors-hotline"
+#: 116号 五(三): 市政府目督办 (in 市政府办公厅) counts the departments' replies.
+ESCALATION_ORG = "city-general-office"
+DESK_ROLES = (Role.HOTLINE_OPERATOR, Role.ADMINISTRATOR)
+DEPARTMENT_ROLES = (Role.DEPARTMENT_LIAISON, Role.CITY_DEPARTMENT, Role.COUNTY_DEPARTMENT)
 
 
 class Topic(models.Model):
@@ -80,46 +108,6 @@ class AccessPlatform(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} · {self.get_platform_type_display()}"
-
-
-class RoutingRule(models.Model):
-    """One line of the routing table (116号 三(四)1–4). First matching rule (by `order`) wins."""
-
-    class Action(models.TextChoices):
-        ANSWER = "answer", "话务平台直接答复"
-        ORG = "org", "转指定单位"
-        TOPIC_DEPARTMENT = "topic_department", "转主题牵头部门的接入平台或联络员"
-
-    order = models.PositiveSmallIntegerField(default=100)
-    request_type = models.CharField("诉求类型", max_length=16, choices=RequestType.choices)
-    needs_answer = models.BooleanField("仅当知识库有授权答案", default=False)
-    action = models.CharField(max_length=24, choices=Action.choices)
-    target_org = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    citation = models.CharField("依据", max_length=128)
-    note = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = "分流规则"
-        verbose_name_plural = "分流规则"
-
-    def __str__(self) -> str:
-        return f"{self.get_request_type_display()} → {self.get_action_display()}"
-
-
-class ReplyDeadline(models.Model):
-    """Working days a department has to reply, per request type: an interpretation parameter
-    (the gazette sets none; see docs/interpretations.md "## Hotline")."""
-
-    request_type = models.CharField(max_length=16, choices=RequestType.choices, unique=True)
-    working_days = models.PositiveSmallIntegerField()
-    remind_days_before = models.PositiveSmallIntegerField(default=1)
-    note = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = "回复时限"
-        verbose_name_plural = "回复时限"
 
 
 class Synonym(models.Model):
@@ -197,7 +185,46 @@ class KbEntry(models.Model):
                 and (self.valid_to is None or on <= self.valid_to))
 
 
-class Ticket(models.Model):
+def _reply_days(case, on):
+    from .routing import reply_days
+
+    return reply_days(case.request_type, on)
+
+
+def _remind_days(case, on):
+    from .routing import remind_days
+
+    return remind_days(on)
+
+
+# The department's reply period (116号 三(二) "部门办理完毕后应以电话、邮件等形式简单回复工作组"),
+# in working days by request type: interpretation parameters read when the ticket is
+# transferred (`hotline.reply_working_days.<type>`, `hotline.reply_remind_days`). Overdue
+# replies are escalated to 市政府办公厅, whose 目督办 counts them in the assessment (五(三)).
+REPLY_PERIOD = DeadlineRule(
+    days=_reply_days, count=DayCount.WORKING, remind_before=_remind_days,
+    escalate_to=Target(Role.CITY_OFFICE, ESCALATION_ORG), what="回复96128工单",
+    citation="昆政办〔2010〕116号 五(三)")
+AWAIT_REPLY = Await(what="办理并回复96128工单（电话或邮件）", role=Role.DEPARTMENT_LIAISON, at=AT_ORG)
+AWAIT_DESK = Await(what="96128工单：受理、答复或转办", role=Role.HOTLINE_OPERATOR, at=DESK_ORG)
+AWAIT_CALLBACK = Await(what="96128工单：回访来电人并办结", role=Role.HOTLINE_OPERATOR, at=DESK_ORG)
+DESK_CITE = "昆政办〔2010〕116号"
+
+
+@register
+class Ticket(Case):
+    """A 96128 ticket: a case of the procedures kernel (`procedure` code "hotline").
+
+    States: queued (recorded, not yet taken up: after hours it waits for the next working
+    hours, 116号 三(二)) → open (at the desk) → answered (by the desk from the knowledge base,
+    三(四)1) or transferred (to a department, 三(四)2–4, reply period running) → replied
+    (the department answered the desk) → closed (after the call-back). Each change is a
+    declared step below, taken through `kmgov.procedures.services.case_transition`; the
+    desk's services and pages call them, and each is also `POST
+    /api/v1/cases/hotline/{reference}/steps/{step}`.
+    """
+
+    state = state_field(TicketStatus.choices, default=TicketStatus.QUEUED)
     number = models.CharField("工单号", max_length=24, unique=True)
     check_code = models.CharField("查询码", max_length=8)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
@@ -211,18 +238,15 @@ class Ticket(models.Model):
     received_at = models.DateTimeField("受理时间", default=timezone.now, db_index=True)
     after_hours = models.BooleanField("非工作时间来电", default=False)
     handle_from = models.DateTimeField("应处理起始", null=True, blank=True)
-    status = models.CharField(max_length=16, choices=TicketStatus.choices, db_index=True)
     assigned_org = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="hotline_tickets")
     answer_entry = models.ForeignKey(KbEntry, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="tickets")
     answer_text = models.TextField(blank=True)
     transferred_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField("回复期限", null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
-    reply_on_time = models.BooleanField(null=True)
+    reply_due_at = models.DateTimeField("回复期限（已回复工单）", null=True, blank=True)
+    reply_on_time = models.BooleanField("按时回复", null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField("满意度", null=True, blank=True)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -230,7 +254,14 @@ class Ticket(models.Model):
     source_ip = models.GenericIPAddressField(null=True, blank=True)
     api_key = models.ForeignKey("Open311Key", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="tickets")
-    updated_at = models.DateTimeField(auto_now=True)
+
+    procedure = Procedure(
+        code="hotline", name="96128工单", reference_prefix="RX",
+        checklist={"attachment": "来件附件"}, editable_states=(TicketStatus.QUEUED,
+                                                              TicketStatus.OPEN),
+        attachment_max_bytes=2 * 1024 * 1024, initial_awaits=AWAIT_DESK,
+        citation="昆政办〔2010〕116号 三",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -241,17 +272,152 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # The desk's name for the state (JSON `status`, pages, Open311).
+    @property
+    def status(self) -> str:
+        return self.state
+
+    def get_status_display(self) -> str:
+        return self.get_state_display()
+
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.state in OPEN_STATUSES
 
+    def _event(self, kind, *, actor, now, **kw) -> "TicketEvent":
+        from .routing import person
 
-class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=128, blank=True)
-    size = models.PositiveIntegerField()
-    data = models.BinaryField()
+        return TicketEvent.objects.create(ticket=self, kind=kind, at=now, actor=person(actor),
+                                          **kw)
+
+    # --- steps ------------------------------------------------------------------------------
+
+    @step(source=TicketStatus.QUEUED, target=TicketStatus.OPEN, label="受理",
+          roles=DESK_ROLES, scope=SCOPE_ANY, awaits=AWAIT_DESK,
+          help="话务员接手处理（非工作时间录音的工单在工作时间内及时整理）",
+          citation="昆政办〔2010〕116号 三(二)")
+    def intake(self, *, actor, reason, now, data=None):
+        from .routing import person
+
+        if person(actor) is not None:
+            self.operator = actor
+        if self.after_hours:
+            self._event(TicketEvent.Kind.NOTE, actor=actor, now=now, text="话务员接手处理")
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.ANSWERED,
+          label="直接答复", roles=DESK_ROLES, scope=SCOPE_ANY, input=AnswerInput,
+          awaits=AWAIT_CALLBACK,
+          help="以部门授权、在授权期内的知识库答案直接答复", citation="昆政办〔2010〕116号 三(四)1")
+    def answer(self, *, actor, reason, now, data):
+        from kmgov.core import calendar
+
+        entry = KbEntry.objects.filter(pk=data.entry_id).first()
+        if entry is None:
+            raise ValidationError({"entry_id": ["没有该知识库条目"]})
+        if not entry.is_answerable(calendar.local(now).date()):
+            raise ValidationError({"entry_id": ["该知识库条目不在授权有效期内或已撤回，不能作答"]})
+        self.answer_entry = entry
+        self.answer_text = entry.answer
+        self.closed_at = now
+        self._event(TicketEvent.Kind.ANSWERED, actor=actor, now=now,
+                    citation=f"{DESK_CITE} 三(四)1", text=entry.answer,
+                    extra={"entry": entry.key, "entry_version": entry.version,
+                           "authorised_by": entry.authorised_by})
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,
+          label="按分流规则转办", roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
+          awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="按规则 hotline.route 的决定转至承办单位", citation="昆政办〔2010〕116号 三(四)")
+    def route(self, *, actor, reason, now, data):
+        from .routing import route_decision
+
+        d = route_decision(self, now=now)
+        if d.destination == "answer_directly":
+            raise ValidationError({"__all__": [
+                "按分流规则，该诉求由话务平台直接答复（三(四)1），请选择答案条目"]})
+        if d.org is None:
+            raise ValidationError({"__all__": [
+                "按分流规则应转工单主题的牵头部门，但未能判断主题：请选择主题或指定转办单位"]})
+        self._transfer(d.org, actor=actor, now=now, citation=d.citation,
+                       note=(data.note if data else "") or d.note,
+                       extra={"rule": "hotline.route", "destination": d.destination})
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
+                  TicketStatus.REPLIED], target=TicketStatus.TRANSFERRED, label="转办",
+          roles=DESK_ROLES, scope=SCOPE_ANY, input=TransferInput, awaits=AWAIT_REPLY,
+          deadlines=REPLY_PERIOD,
+          help="话务员指定承办单位（接入平台或联络员）；回复期限重新起算",
+          citation="昆政办〔2010〕116号 三(四)4")
+    def transfer(self, *, actor, reason, now, data):
+        org = OrgUnit.objects.filter(code=data.to_org).first()
+        if org is None:
+            raise ValidationError({"to_org": ["没有该单位"]})
+        self._transfer(org, actor=actor, now=now, citation="", note=data.note)
+
+    def _transfer(self, to_org, *, actor, now, citation, note, extra=None):
+        from . import kb
+        from .routing import reply_due_preview
+
+        platform = AccessPlatform.objects.filter(org=to_org).first()
+        prev_org = self.assigned_org
+        self.assigned_org = to_org
+        self.org = to_org  # the case belongs to the department now: its staff reach it
+        self.transferred_at = now
+        self.replied_at = self.reply_due_at = None
+        self.reply_on_time = None
+        due = reply_due_preview(self, now)
+        self._event(TicketEvent.Kind.TRANSFERRED, actor=actor, now=now, from_org=prev_org,
+                    to_org=to_org, citation=citation, text=kb.clean_text(note or ""),
+                    extra={"platform_type": platform.platform_type if platform else 3,
+                           "contact": (platform.phone or platform.liaison_phone)
+                           if platform else "",
+                           "due_at": due.isoformat() if due else None, **(extra or {})})
+
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.REPLIED, label="部门回复",
+          roles=DEPARTMENT_ROLES + (Role.ADMINISTRATOR,), input=ReplyInput,
+          awaits=AWAIT_CALLBACK,
+          help="承办部门以电话或邮件简单回复工作组", citation="昆政办〔2010〕116号 三(二)")
+    def reply(self, *, actor, reason, now, data):
+        self.replied_at = now
+        self.reply_due_at = self.due_at
+        self.reply_on_time = self.due_at is None or now <= self.due_at
+        self.answer_text = data.text
+        self._event(TicketEvent.Kind.REPLIED, actor=actor, now=now, from_org=self.assigned_org,
+                    method=data.method, text=data.text, extra={"on_time": self.reply_on_time})
+
+    @step(source=[TicketStatus.REPLIED, TicketStatus.ANSWERED], target=TicketStatus.CLOSED,
+          label="回访办结", roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
+          help="把答复告知来电人并记录满意度（1 很不满意 — 5 很满意）",
+          citation="昆政办〔2010〕116号 五(三)")
+    def call_back(self, *, actor, reason, now, data):
+        from . import kb
+
+        self.satisfaction = data.satisfaction
+        self.closed_at = now
+        self._event(TicketEvent.Kind.CLOSED, actor=actor, now=now,
+                    text=kb.clean_text(data.note or ""),
+                    extra={"satisfaction": data.satisfaction})
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
+                  TicketStatus.REPLIED], target=TicketStatus.CLOSED, label="办结（不回访）",
+          roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
+          help="重复来电、无效来电或来电人无法联系等，写明理由后办结")
+    def close(self, *, actor, reason, now, data=None):
+        from . import kb
+
+        self.closed_at = now
+        self._event(TicketEvent.Kind.CLOSED, actor=actor, now=now, text=kb.clean_text(reason),
+                    extra={"satisfaction": None, "without_call_back": True})
+
+    @step(source=[TicketStatus.ANSWERED, TicketStatus.CLOSED], target=TicketStatus.OPEN,
+          label="重新办理", roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
+          awaits=AWAIT_DESK, help="来电人对答复不满意或情况有变：回到话务台重新答复或转办")
+    def reopen(self, *, actor, reason, now, data=None):
+        from . import kb
+
+        self.closed_at = None
+        self.satisfaction = None
+        self._event(TicketEvent.Kind.REOPENED, actor=actor, now=now, text=kb.clean_text(reason))
 
 
 class TicketEvent(models.Model):
@@ -266,6 +432,7 @@ class TicketEvent(models.Model):
         REMINDED = "reminded", "催办"
         ESCALATED = "escalated", "超期督办"
         CLOSED = "closed", "回访办结"
+        REOPENED = "reopened", "重新办理"
         NOTE = "note", "备注"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kmgov.core import calendar
 
 from . import services
-from .models import Channel, Open311Key, RequestType, Ticket, TicketStatus, Topic
+from .models import DONE_STATUSES, Channel, Open311Key, RequestType, Ticket, Topic
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+08:00"
@@ -174,7 +174,7 @@ def service_definition(request, code, *, fmt):
 
 
 def _request_out(t: Ticket, *, public_text: bool) -> dict:
-    closed = t.status in (TicketStatus.CLOSED, TicketStatus.ANSWERED)
+    closed = t.state in DONE_STATUSES
     notice = t.get_status_display()
     if t.due_at and not closed:
         notice += f"，回复期限 {calendar.local(t.due_at):%Y-%m-%d %H:%M}"
@@ -189,7 +189,7 @@ def _request_out(t: Ticket, *, public_text: bool) -> dict:
         "service_notice": notice,
         "requested_datetime": _iso(t.received_at),
         "updated_datetime": _iso(t.closed_at if closed and t.closed_at else t.updated_at),
-        "expected_datetime": _iso(t.due_at),
+        "expected_datetime": _iso(t.due_at or t.reply_due_at),
         "address": None, "address_id": None, "zipcode": None, "lat": None, "long": None,
         "media_url": None,
     }
@@ -219,9 +219,9 @@ def requests_view(request, *, fmt):
             qs = qs.filter(topic__code__in=request.GET["service_code"].split(","))
         status = request.GET.get("status")
         if status == "open":
-            qs = qs.exclude(status__in=[TicketStatus.CLOSED, TicketStatus.ANSWERED])
+            qs = qs.exclude(state__in=DONE_STATUSES)
         elif status == "closed":
-            qs = qs.filter(status__in=[TicketStatus.CLOSED, TicketStatus.ANSWERED])
+            qs = qs.filter(state__in=DONE_STATUSES)
         elif status:
             raise Open311Error(400, "status 应为 open 或 closed")
     rows = [_request_out(t, public_text=t.api_key_id is not None)

@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import has_role, user_assignments
 
-DESK_ROLES = (Role.HOTLINE_OPERATOR, Role.ADMINISTRATOR)
-DEPARTMENT_ROLES = (Role.DEPARTMENT_LIAISON, Role.CITY_DEPARTMENT, Role.COUNTY_DEPARTMENT)
+from .models import DEPARTMENT_ROLES, DESK_ROLES  # noqa: E402  (declared with the steps)
 
 
 class HotlinePermissionError(PermissionDenied):

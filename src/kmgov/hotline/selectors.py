@@ -1,36 +1,44 @@
-"""Reads of the desk, scoped: an operator sees the whole desk; a department (liaison or staff)
-only the tickets transferred to it and its own entries; a citizen only their own ticket, by
-number and check code."""
+"""Reads of the desk, scoped through the kernel (`visibility_q`, `core.scope`): an operator
+sees the whole desk; a department (liaison or staff) only the tickets transferred to it and
+its own entries; a citizen only their own ticket, by number and check code."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
 
-from django.db.models import Avg, Count, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from kmgov.core import calendar
+from kmgov.core.scope import subtree_q
+from kmgov.procedures.models import Deadline, DeadlineKind
+from kmgov.procedures.selectors import visibility_q
 
 from .models import OPEN_STATUSES, KbEntry, Ticket, TicketEvent, TicketStatus
 from .permissions import department_orgs, is_operator
 
 
 def tickets_visible(user):
+    """The kernel's scope (`procedures.selectors.visibility_q`, through `core.scope`): the
+    desk (operators, administrators) reaches every ticket; a department the tickets whose
+    unit is in its subtree — a ticket belongs to the department it was transferred to; a
+    logged-in citizen the tickets they filed. A department also keeps seeing what it was once
+    given, after a transfer onwards (read-only: its steps need the ticket to be its own)."""
     qs = Ticket.objects.select_related("assigned_org", "topic", "answer_entry")
     if is_operator(user):
         return qs
-    orgs = department_orgs(user)
-    if not orgs:
+    q = visibility_q(Ticket, user, org_field="assigned_org")
+    if q is None:
         return qs.none()
-    cond = Q()
-    for o in orgs:
-        cond |= Q(assigned_org__path__startswith=o.path)
-    # A department keeps seeing what it was once given, even after a transfer onwards.
-    for o in orgs:
-        cond |= Q(events__to_org__path__startswith=o.path)
-    return qs.filter(cond).distinct()
+    for o in department_orgs(user):
+        q |= Q(pk__in=TicketEvent.objects.filter(kind=TicketEvent.Kind.TRANSFERRED)
+               .filter(subtree_q(o.path, "to_org")).values("ticket_id"))
+    if not department_orgs(user):
+        q &= Q(applicant=user)  # no desk or department role: only what they filed themselves
+    return qs.filter(q)
 
 
 def ticket_get(user, number: str) -> Ticket:
@@ -49,8 +57,29 @@ def ticket_lookup_public(number: str, check_code: str) -> Ticket:
     return t
 
 
-def ticket_events(ticket):
-    return ticket.events.select_related("from_org", "to_org", "actor").order_by("at", "id")
+def ticket_events(ticket) -> list:
+    """The ticket's whole history, in order: the desk's events, and the reminders and
+    escalations the kernel's sweep fired on its reply period (its `Deadline` rows)."""
+    events = list(ticket.events.select_related("from_org", "to_org", "actor"))
+    transfers = [e for e in events if e.kind == TicketEvent.Kind.TRANSFERRED]
+    ct = ContentType.objects.get_for_model(Ticket)
+    for d in (Deadline.objects.filter(content_type=ct, object_id=ticket.pk, fired_at__isnull=False)
+              .select_related("target_org")):
+        # The department whose period ran out: the last transfer before it fired (a later
+        # transfer would have cancelled it).
+        dept = next((e.to_org for e in reversed(transfers) if e.at <= d.fired_at), None)
+        ends = f"{calendar.local(d.period_ends_at):%Y-%m-%d %H:%M}"
+        if d.kind == DeadlineKind.REMINDER:
+            events.append(TicketEvent(ticket=ticket, at=d.fired_at, kind=TicketEvent.Kind.REMINDED,
+                                      to_org=d.target_org, text=f"请于 {ends} 前回复",
+                                      extra={"deadline": d.pk}))
+        else:
+            events.append(TicketEvent(ticket=ticket, at=d.fired_at, kind=TicketEvent.Kind.ESCALATED,
+                                      from_org=dept, to_org=d.target_org, citation=d.citation,
+                                      text=f"{dept or ''} 逾期未回复（期限 {ends}）",
+                                      extra={"deadline": d.pk}))
+    events.sort(key=lambda e: (e.at, e.pk is None, e.pk or 0))
+    return events
 
 
 def desk_queue(user):
@@ -58,15 +87,20 @@ def desk_queue(user):
     oldest first), then other tickets still at the desk."""
     if not is_operator(user):
         return Ticket.objects.none()
-    return (Ticket.objects.filter(status__in=[TicketStatus.QUEUED, TicketStatus.OPEN])
+    return (Ticket.objects.filter(state__in=[TicketStatus.QUEUED, TicketStatus.OPEN])
             .select_related("topic")
-            .order_by("-after_hours", "status", "received_at"))
+            .order_by("-after_hours", "state", "received_at"))
 
 
 def department_tickets(user, *, open_only=False):
-    qs = tickets_visible(user)
+    """A department's tickets, soonest reply due first; `escalated`: its reply period ran out
+    and the kernel's sweep escalated it."""
+    ct = ContentType.objects.get_for_model(Ticket)
+    qs = tickets_visible(user).annotate(escalated=Exists(Deadline.objects.filter(
+        content_type=ct, object_id=OuterRef("pk"), kind=DeadlineKind.ESCALATION,
+        state=TicketStatus.TRANSFERRED, fired_at__isnull=False)))
     if open_only:
-        qs = qs.filter(status=TicketStatus.TRANSFERRED)
+        qs = qs.filter(state=TicketStatus.TRANSFERRED)
     return qs.order_by("due_at", "received_at")
 
 
@@ -116,7 +150,7 @@ def stats(*, start: dt.date | None = None, end: dt.date | None = None, now=None)
               .annotate(total=Count("id"),
                         replied=Count("id", filter=Q(replied_at__isnull=False)),
                         on_time=Count("id", filter=Q(reply_on_time=True)),
-                        overdue_open=Count("id", filter=Q(status=TicketStatus.TRANSFERRED,
+                        overdue_open=Count("id", filter=Q(state=TicketStatus.TRANSFERRED,
                                                           due_at__lt=now)),
                         satisfaction=Avg("satisfaction"))
               .order_by("-total")):
@@ -127,7 +161,7 @@ def stats(*, start: dt.date | None = None, end: dt.date | None = None, now=None)
             "overdue_open": r["overdue_open"],
             "satisfaction": round(r["satisfaction"], 2) if r["satisfaction"] else None,
         })
-    backlog = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    backlog = Ticket.objects.filter(state__in=OPEN_STATUSES)
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "total": qs.count(),
@@ -139,10 +173,10 @@ def stats(*, start: dt.date | None = None, end: dt.date | None = None, now=None)
         "transferred": qs.filter(pk__in=transfers.values("ticket_id")).count(),
         "after_hours": qs.filter(after_hours=True).count(),
         "backlog": {
-            "queued": backlog.filter(status=TicketStatus.QUEUED).count(),
-            "at_desk": backlog.filter(status=TicketStatus.OPEN).count(),
-            "awaiting_reply": backlog.filter(status=TicketStatus.TRANSFERRED).count(),
-            "overdue": backlog.filter(status=TicketStatus.TRANSFERRED, due_at__lt=now).count(),
-            "awaiting_callback": backlog.filter(status=TicketStatus.REPLIED).count(),
+            "queued": backlog.filter(state=TicketStatus.QUEUED).count(),
+            "at_desk": backlog.filter(state=TicketStatus.OPEN).count(),
+            "awaiting_reply": backlog.filter(state=TicketStatus.TRANSFERRED).count(),
+            "overdue": backlog.filter(state=TicketStatus.TRANSFERRED, due_at__lt=now).count(),
+            "awaiting_callback": backlog.filter(state=TicketStatus.REPLIED).count(),
         },
     }

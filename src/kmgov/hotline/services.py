@@ -4,7 +4,9 @@ writes the audit entry (kmgov.core.audit)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -15,18 +17,28 @@ from django.utils import timezone
 from kmgov.core import calendar
 from kmgov.core.audit import audit_record
 from kmgov.core.models import OrgUnit
+from kmgov.procedures.errors import (
+    CaseNotFound,
+    ProcedureError,
+    StepInputInvalid,
+    TransitionDenied,
+)
+from kmgov.procedures.services import (
+    attachment_add,
+    case_create,
+    case_transition,
+    deadlines_sweep,
+)
 
 from . import kb
 from .models import (
+    DESK_ORG,
     AccessPlatform,
-    Attachment,
     Channel,
     EntryStatus,
     KbEntry,
     Open311Key,
-    ReplyDeadline,
     RequestType,
-    RoutingRule,
     Synonym,
     Ticket,
     TicketEvent,
@@ -40,6 +52,7 @@ from .permissions import (
     require_operator,
     require_ticket_handler,
 )
+from .routing import desk_account, person, reply_days, route_decision
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -51,8 +64,7 @@ MAX_ATTACHMENTS = 5
 # Anonymous submissions from one address per minute (web page, Open311).
 RATE_LIMIT_PER_MINUTE = 5
 
-HOTLINE_OFFICE = "city-mayors-hotline"
-ESCALATION_ORG = "city-general-office"  # 116号 五(三): 市政府目督办 counts replies in the assessment
+HOTLINE_OFFICE = DESK_ORG
 
 
 class RateLimited(Exception):
@@ -85,9 +97,10 @@ def _date(v):
 
 @transaction.atomic
 def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
-    """Load topics, platforms, routing table, reply deadlines, synonyms and the knowledge base's
-    entries from the app's YAML files. Idempotent: a second run changes nothing; entries a
-    department has since edited (version > 1) are left as the department made them."""
+    """Load topics, platforms, synonyms and the knowledge base's entries from the app's YAML
+    files (routing and reply periods are the rules' parameters, not the desk's). Idempotent: a
+    second run changes nothing; entries a department has since edited (version > 1) are left
+    as the department made them."""
     orgs = {o.code: o for o in OrgUnit.objects.all()}
     if not orgs:
         raise RuntimeError("请先载入组织机构树（kmgov setup）")
@@ -118,16 +131,6 @@ def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
             platform_type=p["type"], phone=p.get("phone", ""), email=p.get("email", ""),
             liaison_name=p.get("liaison", ""), liaison_phone=p.get("liaison_phone", "")))
 
-    if not RoutingRule.objects.exists():
-        for i, r in enumerate(desk["routing"]):
-            RoutingRule.objects.create(
-                order=(i + 1) * 10, request_type=r["type"],
-                needs_answer=r.get("needs_answer", False), action=r["action"],
-                target_org=orgs[r["target"]] if r.get("target") else None,
-                citation=r["citation"], note=r.get("note", ""))
-    for d in desk["deadlines"]:
-        ReplyDeadline.objects.get_or_create(request_type=d["type"], defaults=dict(
-            working_days=d["days"], remind_days_before=d.get("remind", 1), note=d["note"]))
     if not Synonym.objects.exists():
         Synonym.objects.bulk_create([Synonym(words=[str(w) for w in g]) for g in desk["synonyms"]])
 
@@ -234,12 +237,38 @@ def kb_entry_withdraw(*, entry: KbEntry, actor, reason: str = "") -> KbEntry:
 
 
 # --- tickets ------------------------------------------------------------------------------
+#
+# A ticket is a case of the procedures kernel (`models.Ticket`). These services are the desk's
+# channel onto it: they validate what the pages and the desk's API send, then take the
+# ticket's declared steps through `case_transition` (which checks state, roles and scope,
+# validates the step's typed input, writes the audit entry, the inbox and the deadlines).
+# The kernel's refusals come back in the desk's own terms (ValidationError, permission).
 
 
-def _event(ticket, kind, *, actor=None, at=None, **kw) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at or timezone.now(),
-                                      actor=actor if getattr(actor, "is_authenticated", False)
-                                      else None, **kw)
+@contextmanager
+def _kernel():
+    """Kernel refusals as the desk's errors: out of reach or not allowed → permission; any
+    other refusal (state, input, condition) → ValidationError naming the field."""
+    try:
+        yield
+    except (CaseNotFound, TransitionDenied) as exc:
+        raise HotlinePermissionError(exc.message) from None
+    except StepInputInvalid as exc:
+        raise ValidationError({(e["field"].split(".")[0] or "__all__"): [e["message"]]
+                               for e in exc.errors} or {"__all__": [exc.message]}) from None
+    except ProcedureError as exc:
+        raise ValidationError({exc.field or "status": [exc.message]}) from None
+
+
+def _step(ticket: Ticket, name: str, *, actor, now=None, reason: str = "", **data) -> Ticket:
+    with _kernel():
+        return case_transition(ticket, name, actor=actor, now=now, reason=reason,
+                               data=data or None)
+
+
+def _desk_actor(actor):
+    """Who takes the desk's steps: the operator at the desk, else the desk's own account."""
+    return actor if is_operator(actor) else desk_account()
 
 
 def _check_rate(source_ip: str | None, now) -> None:
@@ -256,21 +285,30 @@ def _new_number(ticket: Ticket) -> str:
     return f"{day}{ticket.pk:06d}"
 
 
+def _event(ticket, kind, *, actor=None, at=None, **kw) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at or timezone.now(),
+                                      actor=person(actor), **kw)
+
+
 @transaction.atomic
 def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
                   topic: Topic | str | None = None, caller_name: str = "",
                   caller_phone: str = "", caller_email: str = "", attachments=(),
                   now=None, source_ip: str | None = None, api_key: Open311Key | None = None,
                   route: bool = True) -> Ticket:
-    """File a ticket on any channel. In working hours it is routed at once (an operator takes
-    the call); outside them (116号 三(二)) it is recorded and queued for the next working
-    hours. Anonymous submissions are rate-limited per address."""
+    """File a ticket on any channel (the kernel's `case_create`, then the step `intake`).
+
+    In working hours it is taken up and routed at once (an operator takes the call; the desk
+    routes what a citizen files); outside them (116号 三(二)) it is recorded and stays
+    `queued` for the next working hours. Anonymous submissions are rate-limited per address;
+    attachments go through the kernel's byte check, never the client's MIME type."""
     now = now or timezone.now()
     staff = is_operator(actor)
     if channel not in Channel.values:
         _invalid("channel", "渠道应为 phone（电话）、web（网络）或 window（窗口）")
     if request_type not in RequestType.values:
-        _invalid("request_type", "诉求类型应为 query/approval/complaint/report/suggestion/other")
+        _invalid("request_type", "诉求类型应为 query/approval/complaint/report/suggestion/"
+                                 "consultation/other")
     open_now = calendar.is_business_hours(now)
     if channel == Channel.WINDOW and not staff:
         raise HotlinePermissionError("窗口工单由服务中心工作人员录入")
@@ -293,36 +331,41 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
         topic = Topic.objects.filter(code=topic).first() if topic else None
     if not staff:
         _check_rate(source_ip, now)
-    ticket = Ticket(
-        number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**6):06d}",
-        channel=channel, request_type=request_type, topic=topic or topic_guess(text),
-        caller_name=caller_name, caller_phone=caller_phone, caller_email=caller_email,
-        text=text, received_at=now, after_hours=not open_now,
-        handle_from=calendar.next_working_moment(now), status=TicketStatus.OPEN,
-        operator=actor if staff else None, source_ip=source_ip, api_key=api_key)
-    ticket.save()
+    desk = _desk_actor(actor)
+    citizen = actor if getattr(actor, "is_authenticated", False) and not staff else None
+    label = RequestType(request_type).label
+    with _kernel():
+        ticket = case_create(
+            Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now,
+            title=f"{label}：{text[:60]}",
+            number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**6):06d}",
+            channel=channel, request_type=request_type, topic=topic or topic_guess(text),
+            caller_name=caller_name, caller_phone=caller_phone, caller_email=caller_email,
+            text=text, received_at=now, after_hours=not open_now,
+            handle_from=calendar.next_working_moment(now),
+            operator=actor if staff else None, source_ip=source_ip, api_key=api_key)
     ticket.number = _new_number(ticket)
-    ticket.save(update_fields=["number"])
-    for name, content_type, data in attachments:
-        Attachment.objects.create(ticket=ticket, name=kb.clean_text(name)[:255] or "附件",
-                                  content_type=content_type[:128], size=len(data), data=data)
+    ticket.applicant = citizen  # the citizen who filed it logged in, else nobody
+    ticket.save(update_fields=["number", "applicant"])
+    # Attachments: judged by their bytes (kernel), stored by the kernel under the case.
+    for name, _content_type, data in attachments:
+        with _kernel():
+            attachment_add(ticket, key="attachment", file=io.BytesIO(data),
+                           name=kb.clean_text(name)[:255] or "附件", actor=desk, now=now)
     _event(ticket, TicketEvent.Kind.CREATED, actor=actor, at=now,
            extra={"channel": channel, "request_type": request_type})
-    audit_record(actor=actor, action="hotline.ticket.create", obj=ticket,
-                 to_state=ticket.status, extra={"number": ticket.number, "channel": channel})
     if open_now or staff and channel != Channel.PHONE:
         # The desk routes what a citizen files; an operator routes what they take.
+        ticket = _step(ticket, "intake", actor=desk, now=now)
         if not route:
             return ticket
-        return ticket_route(ticket=ticket, actor=actor if staff else None, now=now)
+        return ticket_route(ticket=ticket, actor=desk, now=now)
     # Outside working hours nobody takes the call (116号 三(二)): a query the knowledge base
     # answers is answered at once on the web; everything else is recorded and queued.
     if channel == Channel.WEB and request_type == RequestType.QUERY:
         entry = kb.best_answer(text, on=calendar.local(now).date())
         if entry is not None:
-            return ticket_answer(ticket=ticket, entry=entry, now=now)
-    ticket.status = TicketStatus.QUEUED
-    ticket.save(update_fields=["status"])
+            return _step(ticket, "answer", actor=desk, now=now, entry_id=entry.pk)
     _event(ticket, TicketEvent.Kind.QUEUED, at=now, citation="昆政办〔2010〕116号 三(二)",
            text=("非工作时间录音答录，" if channel == Channel.PHONE else "非工作时间来件，")
            + f"于 {calendar.local(ticket.handle_from):%Y-%m-%d %H:%M} 起处理")
@@ -339,106 +382,60 @@ def topic_guess(text: str) -> Topic | None:
     return best
 
 
-def _rule_for(ticket, has_answer: bool) -> RoutingRule | None:
-    for r in RoutingRule.objects.select_related("target_org"):
-        if r.request_type == ticket.request_type and (has_answer or not r.needs_answer):
-            return r
-    return None
-
-
 @transaction.atomic
 def ticket_route(*, ticket: Ticket, actor=None, now=None, answer_entry: KbEntry | None = None,
                  note: str = "") -> Ticket:
-    """Apply the routing table (116号 三(四)1–4) to an open ticket."""
+    """Route an open ticket as the rule `hotline.route` decides (116号 三(四)1–4): answer it
+    from the knowledge base (step `answer`), transfer it (step `route`), or — when the rule
+    sends it to the topic's lead department and no topic is known — leave it at the desk."""
     now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status not in (TicketStatus.OPEN, TicketStatus.QUEUED):
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    if ticket.state not in (TicketStatus.OPEN, TicketStatus.QUEUED):
         _invalid("status", "只有待处理的工单可以分流")
-    if ticket.status == TicketStatus.QUEUED:
-        ticket.status = TicketStatus.OPEN
-    entry = answer_entry
-    if entry is None and ticket.request_type == RequestType.QUERY:
-        entry = kb.best_answer(ticket.text, on=calendar.local(now).date())
-    if entry is not None and not entry.is_answerable(calendar.local(now).date()):
+    if answer_entry is not None and not answer_entry.is_answerable(calendar.local(now).date()):
         _invalid("answer_entry", "该知识库条目不在授权有效期内或已撤回，不能作答")
-    rule = _rule_for(ticket, has_answer=entry is not None)
-    if rule is None:
-        ticket.save()
+    actor = actor if getattr(actor, "is_authenticated", False) else desk_account()
+    if ticket.state == TicketStatus.QUEUED:
+        ticket = _step(ticket, "intake", actor=actor, now=now)
+    d = route_decision(ticket, now=now, entry=answer_entry)
+    if d.destination == "answer_directly":
+        return _step(ticket, "answer", actor=actor, now=now, entry_id=d.entry.pk)
+    if d.org is None:
         return ticket  # stays at the desk for an operator
-    if rule.action == RoutingRule.Action.ANSWER and entry is not None:
-        return ticket_answer(ticket=ticket, entry=entry, actor=actor, now=now,
-                             citation=rule.citation)
-    target = rule.target_org
-    if rule.action == RoutingRule.Action.TOPIC_DEPARTMENT:
-        target = ticket.topic.lead_org if ticket.topic else None
-    if target is None:
-        ticket.save()
-        return ticket
-    return ticket_transfer(ticket=ticket, to_org=target, actor=actor, now=now,
-                           citation=rule.citation, note=note or rule.note)
+    return _step(ticket, "route", actor=actor, now=now, note=note)
 
 
 @transaction.atomic
-def ticket_answer(*, ticket: Ticket, entry: KbEntry, actor=None, now=None,
-                  citation: str = "昆政办〔2010〕116号 三(四)1") -> Ticket:
+def ticket_answer(*, ticket: Ticket, entry: KbEntry, actor=None, now=None) -> Ticket:
+    """The operator answers from an authorised knowledge-base entry (116号 三(四)1)."""
     now = now or timezone.now()
     if actor is not None and getattr(actor, "is_authenticated", False):
         require_operator(actor)
     if not entry.is_answerable(calendar.local(now).date()):
         _invalid("answer_entry", "该知识库条目不在授权有效期内或已撤回，不能作答")
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    prev = ticket.status
-    ticket.status = TicketStatus.ANSWERED
-    ticket.answer_entry = entry
-    ticket.answer_text = entry.answer
-    ticket.closed_at = now
-    ticket.save()
-    _event(ticket, TicketEvent.Kind.ANSWERED, actor=actor, at=now, citation=citation,
-           text=entry.answer, extra={"entry": entry.key, "entry_version": entry.version,
-                                     "authorised_by": entry.authorised_by})
-    audit_record(actor=actor, action="hotline.ticket.answer", obj=ticket, from_state=prev,
-                 to_state=ticket.status, extra={"entry": entry.key})
-    return ticket
+    return _step(ticket, "answer", actor=_desk_actor(actor), now=now, entry_id=entry.pk)
 
 
 def reply_due(request_type: str, start) -> dt.datetime | None:
-    """End of the n-th working day after the day the department can first act on it."""
-    d = ReplyDeadline.objects.filter(request_type=request_type).first()
-    if d is None:
+    """End of the n-th working day after `start` (the reply period, read now)."""
+    days = reply_days(request_type, calendar.local(start).date())
+    if days is None:
         return None
-    return calendar.deadline_after(calendar.next_working_moment(start), d.working_days,
-                                   calendar.DayCount.WORKING)
+    return calendar.deadline_after(start, days, calendar.DayCount.WORKING)
 
 
 @transaction.atomic
-def ticket_transfer(*, ticket: Ticket, to_org: OrgUnit, actor=None, now=None, citation: str = "",
-                    note: str = "") -> Ticket:
+def ticket_transfer(*, ticket: Ticket, to_org: OrgUnit, actor=None, now=None, note: str = "",
+                    citation: str = "") -> Ticket:
     """Hand a ticket to a department's platform or liaison (or to 政务服务管理局 / 12345). The
     previous assignment stays in the ticket's history; the reply clock restarts."""
     now = now or timezone.now()
     if actor is not None and getattr(actor, "is_authenticated", False):
         require_operator(actor)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status in (TicketStatus.CLOSED, TicketStatus.ANSWERED):
+    if ticket.state in (TicketStatus.CLOSED, TicketStatus.ANSWERED):
         _invalid("status", "已办结的工单不能转办")
-    prev_status, prev_org = ticket.status, ticket.assigned_org
-    platform = AccessPlatform.objects.filter(org=to_org).first()
-    ticket.status = TicketStatus.TRANSFERRED
-    ticket.assigned_org = to_org
-    ticket.transferred_at = now
-    ticket.due_at = reply_due(ticket.request_type, now)
-    ticket.reminded_at = ticket.escalated_at = ticket.replied_at = None
-    ticket.reply_on_time = None
-    ticket.save()
-    _event(ticket, TicketEvent.Kind.TRANSFERRED, actor=actor, at=now, from_org=prev_org,
-           to_org=to_org, citation=citation, text=kb.clean_text(note),
-           extra={"platform_type": platform.platform_type if platform else 3,
-                  "contact": (platform.phone or platform.liaison_phone) if platform else "",
-                  "due_at": ticket.due_at.isoformat() if ticket.due_at else None})
-    audit_record(actor=actor, action="hotline.ticket.transfer", obj=ticket, org=to_org,
-                 from_state=prev_status, to_state=ticket.status,
-                 extra={"from_org": prev_org.code if prev_org else None, "to_org": to_org.code})
-    return ticket
+    return _step(ticket, "transfer", actor=_desk_actor(actor), now=now, to_org=to_org.code,
+                 note=note)
 
 
 @transaction.atomic
@@ -446,103 +443,56 @@ def ticket_take(*, ticket: Ticket, actor, now=None) -> Ticket:
     """An operator takes a queued after-hours ticket in working hours and routes it."""
     require_operator(actor)
     now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status != TicketStatus.QUEUED:
+    if Ticket.objects.get(pk=ticket.pk).state != TicketStatus.QUEUED:
         _invalid("status", "该工单不在非工作时间队列中")
-    ticket.status = TicketStatus.OPEN
-    ticket.operator = actor
-    ticket.save()
-    _event(ticket, TicketEvent.Kind.NOTE, actor=actor, at=now, text="话务员接手处理")
-    audit_record(actor=actor, action="hotline.ticket.take", obj=ticket,
-                 from_state=TicketStatus.QUEUED, to_state=TicketStatus.OPEN)
+    ticket = _step(ticket, "intake", actor=actor, now=now)
     return ticket_route(ticket=ticket, actor=actor, now=now)
 
 
 @transaction.atomic
 def reply_record(*, ticket: Ticket, method: str, text: str, actor, now=None) -> Ticket:
     """The department replies to the desk by phone note or e-mail (116号 三(二))."""
-    now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = Ticket.objects.select_related("org").get(pk=ticket.pk)
     require_ticket_handler(actor, ticket)
-    if method not in ("phone", "email"):
-        _invalid("method", "回复方式应为 phone（电话）或 email（邮件）")
-    text = kb.clean_text(text)
-    if not text:
-        _invalid("text", "请填写回复内容")
-    if len(text) > MAX_TEXT:
-        _invalid("text", f"回复过长：最多 {MAX_TEXT} 字")
-    if ticket.status != TicketStatus.TRANSFERRED:
-        _invalid("status", "只有已转办待回复的工单可以回复")
-    ticket.status = TicketStatus.REPLIED
-    ticket.replied_at = now
-    ticket.reply_on_time = ticket.due_at is None or now <= ticket.due_at
-    ticket.answer_text = text
-    ticket.save()
-    _event(ticket, TicketEvent.Kind.REPLIED, actor=actor, at=now, from_org=ticket.assigned_org,
-           method=method, text=text, extra={"on_time": ticket.reply_on_time})
-    audit_record(actor=actor, action="hotline.ticket.reply", obj=ticket, org=ticket.assigned_org,
-                 from_state=TicketStatus.TRANSFERRED, to_state=ticket.status,
-                 extra={"on_time": ticket.reply_on_time})
-    return ticket
+    return _step(ticket, "reply", actor=actor, now=now, method=method, text=text)
 
 
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, satisfaction: int | None, actor, note: str = "",
                  now=None) -> Ticket:
-    """The call-back: the desk tells the caller the reply and records a satisfaction score."""
+    """The call-back: the desk tells the caller the reply and records a satisfaction score
+    (step `call_back`)."""
     require_operator(actor)
-    now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status not in (TicketStatus.REPLIED, TicketStatus.ANSWERED):
-        _invalid("status", "部门回复后方可回访办结")
-    if satisfaction is not None and not 1 <= int(satisfaction) <= 5:
-        _invalid("satisfaction", "满意度为 1（很不满意）到 5（很满意）")
-    prev = ticket.status
-    ticket.status = TicketStatus.CLOSED
-    ticket.satisfaction = satisfaction
-    ticket.closed_at = now
-    ticket.save()
-    _event(ticket, TicketEvent.Kind.CLOSED, actor=actor, at=now, text=kb.clean_text(note),
-           extra={"satisfaction": satisfaction})
-    audit_record(actor=actor, action="hotline.ticket.close", obj=ticket, from_state=prev,
-                 to_state=ticket.status, extra={"satisfaction": satisfaction})
-    return ticket
+    data = {"note": note}
+    if satisfaction is not None:
+        data["satisfaction"] = satisfaction
+    return _step(ticket, "call_back", actor=actor, now=now, **data)
 
 
 @transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor, reason: str, now=None) -> Ticket:
+    require_operator(actor)
+    return _step(ticket, "reopen", actor=actor, now=now, reason=kb.clean_text(reason))
+
+
 def tickets_sweep(*, now=None, actor=None) -> dict:
-    """Remind departments whose reply falls due within `remind_days_before` working days and
-    escalate those overdue (to 市政府办公厅, whose 目督办 counts replies in the yearly
-    assessment, 116号 五(三)). Idempotent: a ticket is reminded once and escalated once."""
-    now = now or timezone.now()
-    today = calendar.local(now).date()
-    reminded = escalated = 0
-    deadlines = {d.request_type: d for d in ReplyDeadline.objects.all()}
-    escalation_org = OrgUnit.objects.filter(code=ESCALATION_ORG).first()
-    qs = Ticket.objects.select_for_update().filter(status=TicketStatus.TRANSFERRED,
-                                                   due_at__isnull=False)
-    for t in qs:
-        if t.due_at <= now and t.escalated_at is None:
-            t.escalated_at = now
-            t.save(update_fields=["escalated_at"])
-            _event(t, TicketEvent.Kind.ESCALATED, actor=actor, at=now, from_org=t.assigned_org,
-                   to_org=escalation_org, citation="昆政办〔2010〕116号 五(三)",
-                   text=f"{t.assigned_org} 逾期未回复（期限 {calendar.local(t.due_at):%Y-%m-%d %H:%M}）")
-            audit_record(actor=actor, action="hotline.ticket.escalate", obj=t, org=t.assigned_org)
-            escalated += 1
-        elif t.due_at > now and t.reminded_at is None:
-            d = deadlines.get(t.request_type)
-            before = d.remind_days_before if d else 1
-            last_day = calendar.local(t.due_at).date() - dt.timedelta(days=1)
-            remind_on = calendar.add_working_days(last_day, -before)
-            if today >= remind_on:
-                t.reminded_at = now
-                t.save(update_fields=["reminded_at"])
-                _event(t, TicketEvent.Kind.REMINDED, actor=actor, at=now, to_org=t.assigned_org,
-                       text=f"请于 {calendar.local(t.due_at):%Y-%m-%d %H:%M} 前回复")
-                audit_record(actor=actor, action="hotline.ticket.remind", obj=t, org=t.assigned_org)
-                reminded += 1
-    return {"reminded": reminded, "escalated": escalated}
+    """`kmgov hotline sweep`: the kernel's sweep (`kmgov procedures sweep`), which fires every
+    due reminder and escalation of every procedure once; the counts returned are the desk's
+    (reminders to departments whose reply falls due, escalations to 市政府办公厅 of those
+    overdue, 116号 五(三))."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Ticket).pk
+    counts = {"reminded": 0, "escalated": 0}
+
+    def on_fire(deadline, outcome):
+        if deadline.content_type_id == ct:
+            key = {"reminders": "reminded", "escalations": "escalated"}.get(outcome)
+            if key:
+                counts[key] += 1
+
+    deadlines_sweep(now=now, on_fire=on_fire)
+    return counts
 
 
 @transaction.atomic

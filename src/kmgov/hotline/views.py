@@ -104,7 +104,7 @@ def console(request):
                 route=False)
             entry_id = request.POST.get("entry_id")
             entry = KbEntry.objects.filter(pk=entry_id).first() if entry_id else None
-            if t.status == "open":
+            if t.state == "open":
                 t = services.ticket_route(ticket=t, actor=request.user, answer_entry=entry)
             messages.success(request, f"已受理工单 {t.number}（查询码 {t.check_code}）："
                                       f"{t.get_status_display()}")
@@ -136,7 +136,7 @@ def console_ticket(request, number: str):
                                              note=request.POST.get("note", ""))
                 messages.success(request, f"已转办至 {org.name}")
             elif action == "route":
-                t = (services.ticket_take(ticket=t, actor=request.user) if t.status == "queued"
+                t = (services.ticket_take(ticket=t, actor=request.user) if t.state == "queued"
                      else services.ticket_route(ticket=t, actor=request.user))
                 messages.success(request, f"已按分流规则处理：{t.get_status_display()}")
             elif action == "answer":
@@ -150,6 +150,10 @@ def console_ticket(request, number: str):
                 t = services.ticket_close(ticket=t, satisfaction=int(sat) if sat else None,
                                           actor=request.user, note=request.POST.get("note", ""))
                 messages.success(request, "已回访办结")
+            elif action == "reopen":
+                t = services.ticket_reopen(ticket=t, actor=request.user,
+                                           reason=request.POST.get("reason", ""))
+                messages.success(request, "已重新办理")
             return redirect("hotline:console_ticket", number=t.number)
         except ValidationError as e:
             for m in _errors(e):

@@ -99,23 +99,38 @@ class DeadlineRule:
     `remind_before` days (same counting) before the end, the awaited party gets a reminder;
     when the period has run out the case is escalated to `escalate_to` (and the awaited party
     is told it is overdue). `citation` names the provision (e.g. "昆政办〔2010〕106号 第九条").
+
+    `days` and `remind_before` are read on the day the step is taken, in one of three forms:
+    a number; the name of a parameter (read through the administrators' interpretation
+    overrides, `kmgov.rules.parameter_value`); or a function `(case, on: date) -> int | None`
+    for a period that depends on the case (the 96128 desk's reply period per request type,
+    itself read from parameters). `days` giving None means the case has no such period (no
+    rows are written).
     """
 
-    days: int | str  # a number, or the name of a parameter read on the day the period starts
+    days: int | str | Callable[[Case, dt.date], int | None]
     count: DayCount = DayCount.CALENDAR
-    remind_before: int | None = None
+    remind_before: int | str | Callable[[Case, dt.date], int | None] | None = None
     escalate_to: Target | None = None
     what: str = ""
     citation: str = ""
 
-    def days_on(self, day: dt.date) -> int:
-        """The period's length for a period starting on `day`: a parameter is read then,
-        through the administrators' interpretation overrides (`kmgov.rules.parameter_value`)."""
-        if isinstance(self.days, str):
+    @staticmethod
+    def _read(value, case, day: dt.date) -> int | None:
+        if callable(value):
+            value = value(case, day)
+        elif isinstance(value, str):
             from kmgov.rules import parameter_value
 
-            return int(parameter_value(self.days, day))
-        return self.days
+            value = parameter_value(value, day)
+        return None if value is None else int(value)
+
+    def days_for(self, case, day: dt.date) -> int | None:
+        """The period's length for this case, for a period starting on `day`."""
+        return self._read(self.days, case, day)
+
+    def remind_before_for(self, case, day: dt.date) -> int | None:
+        return self._read(self.remind_before, case, day)
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,26 @@ def _await(aw: Await) -> dict:
             "role": _role(aw.role) if aw.role else None, "at": _at(aw.at) if aw.role else ""}
 
 
+def _period(value) -> dict:
+    """A period's length as declared: a number, a parameter (with today's value) or a
+    function of the case (its first doc line)."""
+    if value is None or isinstance(value, int):
+        return {"value": value}
+    if isinstance(value, str):
+        from kmgov.rules import parameter_value, today
+
+        return {"value": int(parameter_value(value, today())), "parameter": value}
+    doc = (getattr(value, "__doc__", None) or "").strip().splitlines()
+    return {"value": None, "depends_on_case": doc[0] if doc else "视事项而定"}
+
+
 def _deadline(rule: DeadlineRule) -> dict:
     count = str(rule.count)
-    return {"days": rule.days, "count": count,
-            "count_label": "工作日" if count == "working" else "自然日", "remind_before": rule.remind_before, "what": rule.what,
+    days, remind = _period(rule.days), _period(rule.remind_before)
+    return {"days": days["value"], "days_declared": days, "count": count,
+            "count_label": "工作日" if count == "working" else "自然日",
+            "remind_before": remind["value"], "remind_before_declared": remind,
+            "what": rule.what,
             "escalate_to": ({"role": _role(rule.escalate_to.role), "at": _at(rule.escalate_to.at)}
                             if rule.escalate_to else None),
             "citation": rule.citation}

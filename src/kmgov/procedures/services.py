@@ -259,7 +259,10 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
-        days = rule.days_on(start_day)
+        days = rule.days_for(case, start_day)
+        if days is None:
+            continue
+        remind_before = rule.remind_before_for(case, start_day)
         try:
             last_day = add_days(start_day, days, rule.count)
         except CalendarRangeError:
@@ -277,11 +280,11 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
             days=days, count=str(rule.count), citation=rule.citation)
         label = f"{case.procedure.name}“{case.reference}”{rule.what or what}"
         last = f"{last_day.year}年{last_day.month}月{last_day.day}日"
-        if rule.remind_before:
+        if remind_before:
             if DayCount(rule.count) is DayCount.WORKING:
-                remind_day = add_working_days(last_day, -rule.remind_before)
+                remind_day = add_working_days(last_day, -remind_before)
             else:
-                remind_day = last_day - dt.timedelta(days=rule.remind_before)
+                remind_day = last_day - dt.timedelta(days=remind_before)
             remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
             for target in _targets_of(case, spec.awaits):
                 Deadline.objects.create(

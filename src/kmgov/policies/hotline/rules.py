@@ -35,7 +35,7 @@ class RouteInput(RuleInput):
     "hotline.route",
     title="96128来电的去向",
     inputs=RouteInput,
-    outputs=("destination", "handled_now"),
+    outputs=("destination", "target", "provision", "handled_now"),
     cite=[(DOC, "三(四)1", "授权专线平台解答的查询服务"), (DOC, "三(四)2", "涉及行政审批的事项，由96128和12345平台直接转接至市各级政务服务管理局"),
           (DOC, "三(四)3", "涉及投诉、举报和建议的事项，由96128平台直接转至12345平台"),
           (DOC, "三(四)4", "其他未授权的查询服务和专业性较强的咨询服务等……转至相应的接入平台或者联络员"),
@@ -43,7 +43,8 @@ class RouteInput(RuleInput):
 )
 def route(c: Ctx):
     """三(四)：授权的查询（含公共服务信息）由平台直接答复；行政审批转政务服务管理局；投诉、举报、建议转12345；
-    其他转接入平台或联络员。三(二)：非工作时间录音，工作时间内处理。"""
+    其他（含未授权的查询和专业性较强的咨询 consultation）转接入平台或联络员。三(二)：非工作时间录音，工作时间内处理。
+    承办单位（target）取自解释性参数 hotline.destination_org.*，96128 工单的分流只按本规则。"""
     x = c.x
     direct = c.all(x.request_type == "query", c.any(x.faq_authorised, x.public_utility))
     dest = c.where(direct, "answer_directly",
@@ -52,9 +53,21 @@ def route(c: Ctx):
                                    "access_platform_or_liaison")))
     c.step("去向", dest, values={"request_type": x.request_type, "faq_authorised": x.faq_authorised, "public_utility": x.public_utility},
            cite=(DOC, "三(四)", "延伸服务方式"))
+    # Who takes it: the units each destination goes to are interpretation parameters an
+    # administrator may change (an org code, or "lead_department": the lead department of the
+    # request's topic). The desk transfers to `target`; "" means the desk answers itself.
+    target = c.where(direct, "",
+                     c.where(x.request_type == "approval", c.p("destination_org.government_service_bureau"),
+                             c.where(c.isin(x.request_type, ["complaint", "report", "suggestion"]),
+                                     c.p("destination_org.mayors_hotline_12345"),
+                                     c.p("destination_org.access_platform_or_liaison"))))
+    provision = c.where(direct, "三(四)1",
+                        c.where(x.request_type == "approval", "三(四)2",
+                                c.where(c.isin(x.request_type, ["complaint", "report", "suggestion"]), "三(四)3", "三(四)4")))
+    c.step("承办单位", target, values={"destination": dest}, cite=(DOC, "三(四)", "延伸服务方式"))
     c.p("service_hours")
     c.step("7×24：工作时间人工接听；非工作时间录音，下一工作时间处理", x.working_hours, values={"working_hours": x.working_hours})
-    return {"destination": dest, "handled_now": x.working_hours}
+    return {"destination": dest, "target": target, "provision": provision, "handled_now": x.working_hours}
 
 
 class PlatformInput(RuleInput):

@@ -1,0 +1,73 @@
+"""What a caller sends with each step of a 96128 ticket (typed step inputs of the kernel).
+
+Each is validated by the kernel before anything is locked or written (422 with a Chinese
+message per field, unknown fields refused) whichever channel sends it: the desk's pages and
+JSON API, the kernel's `POST /api/v1/cases/hotline/{reference}/steps/{step}`, the CLI.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator
+
+from kmgov.procedures.inputs import StepInput
+
+#: A department's reply or a note: the desk's limit on any text (SPEC X-9).
+MAX_TEXT = 5000
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
+
+
+def _clean(cls, v):
+    from .kb import clean_text
+
+    return clean_text(v) if isinstance(v, str) else v
+
+
+_clean = classmethod(_clean)
+
+
+class ReplyMethod(str, enum.Enum):
+    phone = "phone"
+    email = "email"
+
+    @property
+    def label(self) -> str:
+        return {"phone": "电话", "email": "邮件"}[self.value]
+
+
+class AnswerInput(StepInput):
+    entry_id: int = Field(title="知识库条目", ge=1,
+                          description="部门授权、在授权期内的知识库条目编号")
+
+
+class RouteInput(StepInput):
+    note: Note = Field(default="", title="转办说明")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+class TransferInput(StepInput):
+    to_org: str = Field(title="转办单位", min_length=1, max_length=64,
+                        description="承办单位的组织机构代码（如 city-forestry）")
+    note: Note = Field(default="", title="转办说明")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+class ReplyInput(StepInput):
+    method: ReplyMethod = Field(title="回复方式", description="phone 电话 / email 邮件")
+    text: Text = Field(title="回复内容")
+
+    clean_text = field_validator("text", mode="before")(_clean)
+
+
+class CallBackInput(StepInput):
+    satisfaction: int | None = Field(default=None, title="满意度", ge=1, le=5,
+                                     description="1 很不满意 — 5 很满意；未能联系来电人时不填")
+    note: Note = Field(default="", title="回访记录")
+
+    clean_note = field_validator("note", mode="before")(_clean)
