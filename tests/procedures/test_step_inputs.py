@@ -33,6 +33,18 @@ def test_describe_lists_every_procedure_with_states_steps_and_schemas():
             assert st["input"]["type"] == "object" and st["input"]["additionalProperties"] is False
             assert st["from"] and st["to"] and st["who"], (code, st["name"])
             assert not RESERVED & set(st["input"].get("properties", {})), (code, st["name"])
+    # States and steps carry English too (docs/ui-strings-en.tsv → the catalogue); the
+    # test-only sample app is not translated.
+    def english(text):
+        return text and not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    for code, p in procs.items():
+        if code.startswith("sample"):
+            continue
+        assert english(p["name_en"]), (code, p["name_en"])
+        assert all(english(s["label_en"]) for s in p["states"]), (code, p["states"])
+        assert all(english(st["label_en"]) for st in p["steps"]), (code, p["steps"])
+    assert {"hotline", "hq-statistics"} <= set(procs)
     # The joint meeting takes its date and attendees (62号 附件1 第十条; 63号 附件 第十二条).
     meeting = next(s for s in procs["building"]["steps"] if s["name"] == "meeting_pass")
     props = meeting["input"]["properties"]
@@ -111,6 +123,17 @@ def test_every_step_of_every_procedure_refuses_kernel_names_and_unknown_fields(
 
     admin = user_create(username="root-test", is_superuser=True,
                         roles=[("administrator", "kunming")])
+    # The 96128 desk's ticket (an anonymous citizen on the web) and the yearly statistics
+    # report the demo's certified headquarters owes (63号 附件 第十九条).
+    from kmgov.core.models import OrgUnit
+    from kmgov.hotline.services import ticket_create
+    from kmgov.procedures.filing_services import filing_start, slots_open
+
+    ticket_create(channel="web", request_type="complaint", text="小区旁工地夜间施工噪音扰民，请处理。")
+    owed = slots_open("hq-statistics", "2026")
+    assert owed["opened"] >= 1, owed
+    hq = registered()["hq"].objects.filter(state="filed").select_related("org").first()
+    filing_start("hq-statistics", "2026", org=OrgUnit.objects.get(pk=hq.org_id), actor=admin)
     client = Client()
     client.force_login(admin)
     seen = set()
@@ -132,7 +155,8 @@ def test_every_step_of_every_procedure_refuses_kernel_names_and_unknown_fields(
         case.refresh_from_db()
         assert (case.state, case.version, case.state_changed_at,
                 AuditEntry.objects.count()) == before, code
-    assert {"hq", "building", "forest", "ag-claim", "mediation-claim"} <= seen, seen
+    assert {"hq", "building", "forest", "ag-claim", "mediation-claim", "hotline",
+            "hq-statistics"} <= seen, seen
 
 
 @pytest.mark.django_db

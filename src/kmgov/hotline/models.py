@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kmgov.core.calendar import DayCount
 from kmgov.core.models import OrgUnit, Role
@@ -31,29 +32,29 @@ from .inputs import AnswerInput, CallBackInput, ReplyInput, RouteInput, Transfer
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "电话"
-    WEB = "web", "网络"
-    WINDOW = "window", "服务中心窗口"
+    PHONE = "phone", gettext_noop("电话")
+    WEB = "web", gettext_noop("网络")
+    WINDOW = "window", gettext_noop("服务中心窗口")
 
 
 class RequestType(models.TextChoices):
-    QUERY = "query", "查询咨询"
-    APPROVAL = "approval", "行政审批"
-    COMPLAINT = "complaint", "投诉"
-    REPORT = "report", "举报"
-    SUGGESTION = "suggestion", "建议"
+    QUERY = "query", gettext_noop("查询咨询")
+    APPROVAL = "approval", gettext_noop("行政审批")
+    COMPLAINT = "complaint", gettext_noop("投诉")
+    REPORT = "report", gettext_noop("举报")
+    SUGGESTION = "suggestion", gettext_noop("建议")
     # 116号 三(四)4 "专业性较强的咨询服务": the rule `hotline.route` knows it; the desk does too.
-    CONSULTATION = "consultation", "专业咨询"
-    OTHER = "other", "其他"
+    CONSULTATION = "consultation", gettext_noop("专业咨询")
+    OTHER = "other", gettext_noop("其他")
 
 
 class TicketStatus(models.TextChoices):
-    QUEUED = "queued", "非工作时间录音，待处理"
-    OPEN = "open", "待处理"
-    ANSWERED = "answered", "已直接答复"
-    TRANSFERRED = "transferred", "已转办，待回复"
-    REPLIED = "replied", "部门已回复，待回访"
-    CLOSED = "closed", "已办结"
+    QUEUED = "queued", gettext_noop("非工作时间录音，待处理")
+    OPEN = "open", gettext_noop("待处理")
+    ANSWERED = "answered", gettext_noop("已直接答复")
+    TRANSFERRED = "transferred", gettext_noop("已转办，待回复")
+    REPLIED = "replied", gettext_noop("部门已回复，待回访")
+    CLOSED = "closed", gettext_noop("已办结")
 
 
 OPEN_STATUSES = (TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
@@ -122,8 +123,8 @@ class Synonym(models.Model):
 
 
 class EntryStatus(models.TextChoices):
-    ACTIVE = "active", "有效"
-    WITHDRAWN = "withdrawn", "已撤回"
+    ACTIVE = "active", gettext_noop("有效")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
 
 
 class KbEntry(models.Model):
@@ -256,7 +257,7 @@ class Ticket(Case):
                                 related_name="tickets")
 
     procedure = Procedure(
-        code="hotline", name="96128工单", reference_prefix="RX",
+        code="hotline", name=gettext_noop("96128工单"), reference_prefix="RX",
         checklist={"attachment": "来件附件"}, editable_states=(TicketStatus.QUEUED,
                                                               TicketStatus.OPEN),
         attachment_max_bytes=2 * 1024 * 1024, initial_awaits=AWAIT_DESK,
@@ -292,7 +293,7 @@ class Ticket(Case):
 
     # --- steps ------------------------------------------------------------------------------
 
-    @step(source=TicketStatus.QUEUED, target=TicketStatus.OPEN, label="受理",
+    @step(source=TicketStatus.QUEUED, target=TicketStatus.OPEN, label=gettext_noop("受理"),
           roles=DESK_ROLES, scope=SCOPE_ANY, awaits=AWAIT_DESK,
           help="话务员接手处理（非工作时间录音的工单在工作时间内及时整理）",
           citation="昆政办〔2010〕116号 三(二)")
@@ -305,7 +306,7 @@ class Ticket(Case):
             self._event(TicketEvent.Kind.NOTE, actor=actor, now=now, text="话务员接手处理")
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.ANSWERED,
-          label="直接答复", roles=DESK_ROLES, scope=SCOPE_ANY, input=AnswerInput,
+          label=gettext_noop("直接答复"), roles=DESK_ROLES, scope=SCOPE_ANY, input=AnswerInput,
           awaits=AWAIT_CALLBACK,
           help="以部门授权、在授权期内的知识库答案直接答复", citation="昆政办〔2010〕116号 三(四)1")
     def answer(self, *, actor, reason, now, data):
@@ -325,7 +326,7 @@ class Ticket(Case):
                            "authorised_by": entry.authorised_by})
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,
-          label="按分流规则转办", roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
+          label=gettext_noop("按分流规则转办"), roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="按规则 hotline.route 的决定转至承办单位", citation="昆政办〔2010〕116号 三(四)")
     def route(self, *, actor, reason, now, data):
@@ -343,7 +344,7 @@ class Ticket(Case):
                        extra={"rule": "hotline.route", "destination": d.destination})
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
-                  TicketStatus.REPLIED], target=TicketStatus.TRANSFERRED, label="转办",
+                  TicketStatus.REPLIED], target=TicketStatus.TRANSFERRED, label=gettext_noop("转办"),
           roles=DESK_ROLES, scope=SCOPE_ANY, input=TransferInput, awaits=AWAIT_REPLY,
           deadlines=REPLY_PERIOD,
           help="话务员指定承办单位（接入平台或联络员）；回复期限重新起算",
@@ -373,7 +374,7 @@ class Ticket(Case):
                            if platform else "",
                            "due_at": due.isoformat() if due else None, **(extra or {})})
 
-    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.REPLIED, label="部门回复",
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.REPLIED, label=gettext_noop("部门回复"),
           roles=DEPARTMENT_ROLES + (Role.ADMINISTRATOR,), input=ReplyInput,
           awaits=AWAIT_CALLBACK,
           help="承办部门以电话或邮件简单回复工作组", citation="昆政办〔2010〕116号 三(二)")
@@ -386,7 +387,7 @@ class Ticket(Case):
                     method=data.method, text=data.text, extra={"on_time": self.reply_on_time})
 
     @step(source=[TicketStatus.REPLIED, TicketStatus.ANSWERED], target=TicketStatus.CLOSED,
-          label="回访办结", roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
+          label=gettext_noop("回访办结"), roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
           help="把答复告知来电人并记录满意度（1 很不满意 — 5 很满意）",
           citation="昆政办〔2010〕116号 五(三)")
     def call_back(self, *, actor, reason, now, data):
@@ -399,7 +400,7 @@ class Ticket(Case):
                     extra={"satisfaction": data.satisfaction})
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
-                  TicketStatus.REPLIED], target=TicketStatus.CLOSED, label="办结（不回访）",
+                  TicketStatus.REPLIED], target=TicketStatus.CLOSED, label=gettext_noop("办结（不回访）"),
           roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
           help="重复来电、无效来电或来电人无法联系等，写明理由后办结")
     def close(self, *, actor, reason, now, data=None):
@@ -410,7 +411,7 @@ class Ticket(Case):
                     extra={"satisfaction": None, "without_call_back": True})
 
     @step(source=[TicketStatus.ANSWERED, TicketStatus.CLOSED], target=TicketStatus.OPEN,
-          label="重新办理", roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
+          label=gettext_noop("重新办理"), roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
           awaits=AWAIT_DESK, help="来电人对答复不满意或情况有变：回到话务台重新答复或转办")
     def reopen(self, *, actor, reason, now, data=None):
         from . import kb
@@ -424,16 +425,16 @@ class TicketEvent(models.Model):
     """The ticket's whole history: every transfer, reply, reminder and call-back, in order."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "受理"
-        QUEUED = "queued", "非工作时间录音"
-        ANSWERED = "answered", "直接答复"
-        TRANSFERRED = "transferred", "转办"
-        REPLIED = "replied", "部门回复"
-        REMINDED = "reminded", "催办"
-        ESCALATED = "escalated", "超期督办"
-        CLOSED = "closed", "回访办结"
-        REOPENED = "reopened", "重新办理"
-        NOTE = "note", "备注"
+        CREATED = "created", gettext_noop("受理")
+        QUEUED = "queued", gettext_noop("非工作时间录音")
+        ANSWERED = "answered", gettext_noop("直接答复")
+        TRANSFERRED = "transferred", gettext_noop("转办")
+        REPLIED = "replied", gettext_noop("部门回复")
+        REMINDED = "reminded", gettext_noop("催办")
+        ESCALATED = "escalated", gettext_noop("超期督办")
+        CLOSED = "closed", gettext_noop("回访办结")
+        REOPENED = "reopened", gettext_noop("重新办理")
+        NOTE = "note", gettext_noop("备注")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

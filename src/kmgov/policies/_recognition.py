@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.calendar import local
@@ -39,16 +40,16 @@ from kmgov.rules import RuleError, decide
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待县级办公室审核"
-    RETURNED = "returned", "退回补正"
-    AT_MEETING = "at_meeting", "待联审会议"
-    MEETING_PASSED = "meeting_passed", "联审通过，待县级政府审批"
-    APPROVED = "approved", "县级政府已批准，待市级备案"
-    FILED = "filed", "已认定（已报市级备案）"
-    REJECTED = "rejected", "不予认定"
-    WITHDRAWN = "withdrawn", "已撤回"
-    REVOKED = "revoked", "已撤销"
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("待县级办公室审核")
+    RETURNED = "returned", gettext_noop("退回补正")
+    AT_MEETING = "at_meeting", gettext_noop("待联审会议")
+    MEETING_PASSED = "meeting_passed", gettext_noop("联审通过，待县级政府审批")
+    APPROVED = "approved", gettext_noop("县级政府已批准，待市级备案")
+    FILED = "filed", gettext_noop("已认定（已报市级备案）")
+    REJECTED = "rejected", gettext_noop("不予认定")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
+    REVOKED = "revoked", gettext_noop("已撤销")
 
 
 #: States in which an application still holds its place (a building's one applicant).
@@ -259,7 +260,7 @@ class RecognitionCase(Case):
 
     # ------------------------------------------------------------ the route (steps)
 
-    @step(source=[State.DRAFT], target=State.SUBMITTED, label="提交申报", applicant=True,
+    @step(source=[State.DRAFT], target=State.SUBMITTED, label=gettext_noop("提交申报"), applicant=True,
           window=True, conditions=[required_documents_attached(), decision_valid()],
           awaits=Await(what="审核申报材料（汇总、审核）", role=Role.COUNTY_OFFICE, at=AT_COUNTY))
     def submit(self, *, actor, reason, now, data=None):
@@ -271,7 +272,7 @@ class RecognitionCase(Case):
         self.submitted_at = now
         self.keep_decision(actor=actor, now=now)
 
-    @step(source=[State.RETURNED], target=State.SUBMITTED, label="补正后重新提交",
+    @step(source=[State.RETURNED], target=State.SUBMITTED, label=gettext_noop("补正后重新提交"),
           applicant=True, conditions=[required_documents_attached(), decision_valid()],
           awaits=Await(what="审核补正后的申报材料", role=Role.COUNTY_OFFICE, at=AT_COUNTY))
     def resubmit(self, *, actor, reason, now, data=None):
@@ -282,20 +283,20 @@ class RecognitionCase(Case):
             raise ValidationError({"inputs": "申报数据不完整或有误"})
         self.keep_decision(actor=actor, now=now)
 
-    @step(source=State.SUBMITTED, target=State.RETURNED, label="退回补正",
+    @step(source=State.SUBMITTED, target=State.RETURNED, label=gettext_noop("退回补正"),
           roles=[Role.COUNTY_OFFICE], reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
     def return_for_changes(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
-    @step(source=State.SUBMITTED, target=State.AT_MEETING, label="审核通过，提交联审会议",
+    @step(source=State.SUBMITTED, target=State.AT_MEETING, label=gettext_noop("审核通过，提交联审会议"),
           roles=[Role.COUNTY_OFFICE],
           awaits=Await(what="召开联审会议并记录参会人员、日期与结论", role=MEETING_SECRETARY,
                        at=AT_COUNTY))
     def pass_to_meeting(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
-    @step(source=State.SUBMITTED, target=State.REJECTED, label="不予认定（县级办公室）",
+    @step(source=State.SUBMITTED, target=State.REJECTED, label=gettext_noop("不予认定（县级办公室）"),
           roles=[Role.COUNTY_OFFICE], reason_required=True)
     def reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
@@ -303,27 +304,27 @@ class RecognitionCase(Case):
     # `meeting_pass` is declared per procedure with `meeting_pass_step(input=…)`: what else the
     # meeting decides (a building's reward) differs.
 
-    @step(source=State.AT_MEETING, target=State.REJECTED, label="记录联审会议：未通过",
+    @step(source=State.AT_MEETING, target=State.REJECTED, label=gettext_noop("记录联审会议：未通过"),
           roles=[MEETING_SECRETARY], reason_required=True, input=MeetingInput)
     def meeting_fail(self, *, actor, reason, now, data=None):
         self._record_meeting("failed", date=data.meeting_date, members=data.meeting_members,
                              minutes=data.meeting_minutes, now=now)
         self.closed_reason = reason
 
-    @step(source=State.MEETING_PASSED, target=State.APPROVED, label="批准（县级政府）",
+    @step(source=State.MEETING_PASSED, target=State.APPROVED, label=gettext_noop("批准（县级政府）"),
           roles=[Role.COUNTY_GOVERNMENT],
           awaits=Await(what="备案", role=Role.CITY_OFFICE, at=AT_CITY))
     def approve(self, *, actor, reason, now, data=None):
         self.approved_at = now
         self.on_approved(actor=actor, now=now)
 
-    @step(source=State.MEETING_PASSED, target=State.REJECTED, label="不予批准（县级政府）",
+    @step(source=State.MEETING_PASSED, target=State.REJECTED, label=gettext_noop("不予批准（县级政府）"),
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True)
     def government_reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
     @step(source=[State.DRAFT, State.SUBMITTED, State.RETURNED], target=State.WITHDRAWN,
-          label="撤回申报", applicant=True)
+          label=gettext_noop("撤回申报"), applicant=True)
     def withdraw(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
@@ -345,7 +346,7 @@ def meeting_pass_step(input: type[MeetingInput] = MeetingInput):
                              minutes=data.meeting_minutes, now=now)
         self.on_meeting_passed(actor=actor, now=now, data=data)
 
-    return step(source=State.AT_MEETING, target=State.MEETING_PASSED, label="记录联审会议：通过",
+    return step(source=State.AT_MEETING, target=State.MEETING_PASSED, label=gettext_noop("记录联审会议：通过"),
                 roles=[MEETING_SECRETARY], input=input,
                 awaits=Await(what="审批联审会议形成的实施方案", role=Role.COUNTY_GOVERNMENT,
                              at=AT_COUNTY))(meeting_pass)
@@ -357,5 +358,5 @@ def filing_step(**extra):
     def file(self, *, actor, reason, now, data=None):
         self._file(actor=actor, reason=reason, now=now, data=data)
 
-    return step(source=State.APPROVED, target=State.FILED, label="备案（市级办公室）",
+    return step(source=State.APPROVED, target=State.FILED, label=gettext_noop("备案（市级办公室）"),
                 roles=[Role.CITY_OFFICE], input=FilingInput, **extra)(file)

@@ -24,6 +24,15 @@ from .declare import (
 )
 from .inputs import json_schema
 
+
+def _en(text: str) -> str:
+    """The English of a declared Chinese label (from the translation catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return translation.gettext(text)
+
+
 _AT_LABELS = {AT_ORG: "事项所属单位", AT_COUNTY: "所属县（市）区", AT_CITY: "市级"}
 
 
@@ -82,9 +91,11 @@ def describe_step(model, spec: StepSpec) -> dict[str, Any]:
     sources = step_sources(model, spec.name)
     targets = sorted({str(step_target(model, spec.name, s)) for s in sources})
     return {
-        "name": spec.name, "label": spec.label,
-        "from": [{"name": s, "label": labels.get(s, s)} for s in sources],
-        "to": [{"name": t, "label": labels.get(t, t)} for t in targets],
+        "name": spec.name, "label": spec.label, "label_en": _en(spec.label),
+        "from": [{"name": s, "label": labels.get(s, s), "label_en": _en(labels.get(s, s))}
+                 for s in sources],
+        "to": [{"name": t, "label": labels.get(t, t), "label_en": _en(labels.get(t, t))}
+               for t in targets],
         "who": spec.describe_actors(),
         "applicant": spec.applicant,
         "roles": [_role(r) for r in sorted(spec.roles)],
@@ -103,12 +114,13 @@ def describe_step(model, spec: StepSpec) -> dict[str, Any]:
 def describe_procedure(model) -> dict[str, Any]:
     proc = model.procedure
     return {
-        "code": proc.code, "name": proc.name, "reference_prefix": proc.prefix(),
+        "code": proc.code, "name": proc.name, "name_en": _en(proc.name), "reference_prefix": proc.prefix(),
         "citation": proc.citation, "model": model._meta.label,
         "window": proc.window.describe() if proc.window is not None else None,
         "checklist": [{"key": k, "label": v, "required": k in proc.required_documents}
                       for k, v in proc.checklist.items()],
-        "states": [{"name": k, "label": v} for k, v in state_labels(model).items()],
+        "states": [{"name": k, "label": v, "label_en": _en(v)}
+                   for k, v in state_labels(model).items()],
         "initial_state": str(model._meta.get_field("state").default),
         "steps": [describe_step(model, spec) for _, spec in sorted(steps_of(model).items())],
     }

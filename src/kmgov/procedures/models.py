@@ -49,7 +49,11 @@ class Case(FSMModelMixin, models.Model):
         return last_day_of(self.due_at) if self.due_at else None
 
     def state_label(self) -> str:
-        return self.get_state_display()  # type: ignore[attr-defined]
+        """The state in words, in the reader's language (labels are declared in Chinese and
+        marked for translation; the English is in the catalogue)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.get_state_display())  # type: ignore[attr-defined]
 
     @property
     def content_type(self) -> ContentType:

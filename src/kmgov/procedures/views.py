@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -79,17 +80,19 @@ def _case_or_404(request, procedure: str, reference: str):
         raise Http404(exc.message) from exc
 
 
-_ACTION_LABELS = {"create": "创建", "attachment_add": "上传材料", "reminder": "到期提醒",
-                  "escalation": "逾期督办"}
+_ACTION_LABELS = {"create": gettext_noop("创建"), "attachment_add": gettext_noop("上传材料"),
+                  "reminder": gettext_noop("到期提醒"), "escalation": gettext_noop("逾期督办")}
 
 
 def history_rows(case) -> list[dict]:
     """The audit trail in words: what was done (the step's label), from which state to which
     (their labels), never an action code or a state id."""
-    labels = dict(type(case)._meta.get_field("state").flatchoices)
+    from django.utils.translation import gettext
+
+    labels = {k: gettext(v) for k, v in type(case)._meta.get_field("state").flatchoices}
     return [
-        {"entry": e, "what": e.extra.get("step") or _ACTION_LABELS.get(
-            e.action.rsplit(".", 1)[-1], "办理"),
+        {"entry": e, "what": gettext(e.extra.get("step") or _ACTION_LABELS.get(
+            e.action.rsplit(".", 1)[-1], "办理")),
          "from": labels.get(e.from_state, e.from_state), "to": labels.get(e.to_state, e.to_state)}
         for e in selectors.case_history(case)
     ]

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
@@ -45,10 +46,10 @@ ANNEX1_ROW = {"wuhua": "wuhua", "panlong": "panlong", "guandu": "guandu", "xisha
 
 
 class LineKind(models.TextChoices):
-    CONVERSION = "conversion", "种植业结构调整补助"
-    OFFSITE_RENT = "offsite_rent", "到流域外租地种植补助"
-    TRAINING = "training", "培训转移劳动力补助"
-    LAND_TRANSFER = "land_transfer", "土地流转一次性奖励"
+    CONVERSION = "conversion", gettext_noop("种植业结构调整补助")
+    OFFSITE_RENT = "offsite_rent", gettext_noop("到流域外租地种植补助")
+    TRAINING = "training", gettext_noop("培训转移劳动力补助")
+    LAND_TRANSFER = "land_transfer", gettext_noop("土地流转一次性奖励")
 
 
 RULE_OF = {
@@ -70,14 +71,14 @@ def plan_mu(county: OrgUnit, year: int, when: dt.date) -> Decimal | None:
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    COUNTY_REVIEW = "county_review", "待县级人民政府审核"
-    CITY_REVIEW = "city_review", "待市领导小组办公室（市农业局）审核"
-    RETURNED = "returned", "退回补正"
-    APPROVED = "approved", "审核通过，待市财政拨付"
-    PAID = "paid", "市级资金已拨付"
-    REJECTED = "rejected", "不予报账"
-    WITHDRAWN = "withdrawn", "已撤回"
+    DRAFT = "draft", gettext_noop("草稿")
+    COUNTY_REVIEW = "county_review", gettext_noop("待县级人民政府审核")
+    CITY_REVIEW = "city_review", gettext_noop("待市领导小组办公室（市农业局）审核")
+    RETURNED = "returned", gettext_noop("退回补正")
+    APPROVED = "approved", gettext_noop("审核通过，待市财政拨付")
+    PAID = "paid", gettext_noop("市级资金已拨付")
+    REJECTED = "rejected", gettext_noop("不予报账")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
 
 
 def _has_lines(case) -> bool:
@@ -100,7 +101,7 @@ class AgricultureClaim(Case):
     plan_override_reason = models.CharField("超计划理由", max_length=300, blank=True)
     plan_override_at = models.DateTimeField("超计划确认时间", null=True, blank=True)
 
-    procedure = Procedure(code="ag-claim", name="滇池流域农业结构调整报账", reference_prefix="NYBZ",
+    procedure = Procedure(code="ag-claim", name=gettext_noop("滇池流域农业结构调整报账"), reference_prefix="NYBZ",
                           checklist={"acceptance": "县级验收材料"},
                           editable_states=(State.DRAFT, State.RETURNED),
                           citation=f"{DOC} 四(七)")
@@ -165,7 +166,7 @@ class AgricultureClaim(Case):
                 f"已报账{st['other_claims_mu']}亩，本次{st['this_claim_mu']}亩，超出计划；"
                 "须由市领导小组办公室记录超计划确认（确认人、理由）")})
 
-    @step(source=[State.DRAFT, State.RETURNED], target=State.COUNTY_REVIEW, label="报县级人民政府审核",
+    @step(source=[State.DRAFT, State.RETURNED], target=State.COUNTY_REVIEW, label=gettext_noop("报县级人民政府审核"),
           applicant=True, roles=[Role.COUNTY_DEPARTMENT],
           conditions=[condition("报账单没有明细（调整、租地、培训、流转）", field="lines")(_has_lines)],
           awaits=Await(what="审核本县区报账单", role=Role.COUNTY_GOVERNMENT, at=AT_COUNTY))
@@ -179,43 +180,43 @@ class AgricultureClaim(Case):
                 decision_keep(self, line.decision["line"], actor=actor, now=now,
                               subject=line.subject())
 
-    @step(source=State.COUNTY_REVIEW, target=State.CITY_REVIEW, label="县政府审核同意，报市",
+    @step(source=State.COUNTY_REVIEW, target=State.CITY_REVIEW, label=gettext_noop("县政府审核同意，报市"),
           roles=[Role.COUNTY_GOVERNMENT],
           awaits=Await(what="审核县区报账（规则核算、计划控制）", role=Role.CITY_OFFICE,
                        at=CITY_AGRICULTURE))
     def county_approve(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县政府退回补正",
+    @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label=gettext_noop("县政府退回补正"),
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True,
           awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
     def county_return(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.CITY_REVIEW, target=State.APPROVED, label="市领导小组办公室审核通过",
+    @step(source=State.CITY_REVIEW, target=State.APPROVED, label=gettext_noop("市领导小组办公室审核通过"),
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE,
           awaits=Await(what="按分担比例拨付市级资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
     def city_approve(self, *, actor, reason, now, data=None):
         self.recompute()
         self._check_plan(now)
 
-    @step(source=State.CITY_REVIEW, target=State.RETURNED, label="市领导小组办公室退回补正",
+    @step(source=State.CITY_REVIEW, target=State.RETURNED, label=gettext_noop("市领导小组办公室退回补正"),
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True,
           awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
     def city_return(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.CITY_REVIEW, target=State.REJECTED, label="不予报账",
+    @step(source=State.CITY_REVIEW, target=State.REJECTED, label=gettext_noop("不予报账"),
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True)
     def reject(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=[State.DRAFT, State.COUNTY_REVIEW, State.RETURNED], target=State.WITHDRAWN,
-          label="撤回报账", applicant=True)
+          label=gettext_noop("撤回报账"), applicant=True)
     def withdraw(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.APPROVED, target=State.PAID, label="拨付市级资金",
+    @step(source=State.APPROVED, target=State.PAID, label=gettext_noop("拨付市级资金"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
     def pay(self, *, actor, reason, now, data=None):
         # the city's share of every accepted line (四(七)), each with its trace
@@ -224,7 +225,7 @@ class AgricultureClaim(Case):
                 decision_keep(self, line.decision["cost_share"], actor=actor, now=now,
                               subject=line.subject(),
                               amounts={"city_yuan": line.city_yuan, "county_yuan": line.county_yuan})
-        payment_record(self, tranche="city_share", label="市级承担资金（报账制）",
+        payment_record(self, tranche="city_share", label=gettext_noop("市级承担资金（报账制）"),
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 四(七)",
                        note=f"{self.year}年度，核定{self.accepted_yuan}元")

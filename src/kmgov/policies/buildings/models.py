@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.calendar import local
@@ -99,7 +100,7 @@ class BuildingApplication(RecognitionCase):
     reward_decision = models.JSONField("奖励计算过程", default=dict, blank=True)
 
     procedure = Procedure(
-        code="building", name="商务楼宇奖励扶持认定", reference_prefix="LY", window=WINDOW,
+        code="building", name=gettext_noop("商务楼宇奖励扶持认定"), reference_prefix="LY", window=WINDOW,
         # 第八条 (一)–(五); (五) “要求的其它材料” is optional.
         checklist={
             "application": "商务楼宇认定申请（《商务楼宇政策扶持项目申请表》）",

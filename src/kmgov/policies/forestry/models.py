@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.calendar import local
@@ -40,26 +41,26 @@ CITY_FINANCE = "city-finance"
 
 
 class Ownership(models.TextChoices):
-    HOUSEHOLD = "household", "分包到户的林地"
-    TRANSFERRED = "transferred", "流转到户的林地"
-    COLLECTIVE = "collective", "集体经营的林地"
-    ENTERPRISE = "enterprise", "企业的林地"
-    STATE = "state", "国有林地"
+    HOUSEHOLD = "household", gettext_noop("分包到户的林地")
+    TRANSFERRED = "transferred", gettext_noop("流转到户的林地")
+    COLLECTIVE = "collective", gettext_noop("集体经营的林地")
+    ENTERPRISE = "enterprise", gettext_noop("企业的林地")
+    STATE = "state", gettext_noop("国有林地")
 
 
 STATION_ROUTE = (Ownership.HOUSEHOLD, Ownership.TRANSFERRED)
 
 
 class Method(models.TextChoices):
-    HARVEST_REGENERATION = "harvest_regeneration", "采伐更新"
-    SPECIES_REPLACEMENT = "species_replacement", "树种更替"
-    TENDING = "tending", "森林抚育"
-    REJUVENATION = "rejuvenation", "复壮改造"
-    COMPREHENSIVE = "comprehensive", "综合改造"
-    REPLANTING = "replanting", "补植补造"
-    CLOSURE = "closure", "封山育林"
-    STRUCTURE_IMPROVEMENT = "structure_improvement", "改善林分结构"
-    CLEAR_CUTTING = "clear_cutting", "皆伐性改造"
+    HARVEST_REGENERATION = "harvest_regeneration", gettext_noop("采伐更新")
+    SPECIES_REPLACEMENT = "species_replacement", gettext_noop("树种更替")
+    TENDING = "tending", gettext_noop("森林抚育")
+    REJUVENATION = "rejuvenation", gettext_noop("复壮改造")
+    COMPREHENSIVE = "comprehensive", gettext_noop("综合改造")
+    REPLANTING = "replanting", gettext_noop("补植补造")
+    CLOSURE = "closure", gettext_noop("封山育林")
+    STRUCTURE_IMPROVEMENT = "structure_improvement", gettext_noop("改善林分结构")
+    CLEAR_CUTTING = "clear_cutting", gettext_noop("皆伐性改造")
 
 
 # The site categories of 三(三) (inputs of the rule forestry.allowed_methods).
@@ -71,18 +72,18 @@ SITE_FLAGS = {
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    STATION_REVIEW = "station_review", "乡（镇）林业站审核中"
-    COUNTY_REVIEW = "county_review", "县级林业主管部门审批中"
-    RETURNED = "returned", "退回补正"
-    DESIGN_APPROVED = "design_approved", "设计已批准，待拨付首期补助"
-    IN_PROGRESS = "in_progress", "首期补助已拨付，实施中"
-    SELF_CHECKED = "self_checked", "县级自查合格，待市级抽检"
-    ACCEPTED = "accepted", "验收合格，待拨付余款"
-    COMPLETED = "completed", "补助已全部拨付"
-    REJECTED = "rejected", "不予批准"
-    WITHDRAWN = "withdrawn", "已撤回"
-    REVOKED = "revoked", "已撤销（补助追回）"
+    DRAFT = "draft", gettext_noop("草稿")
+    STATION_REVIEW = "station_review", gettext_noop("乡（镇）林业站审核中")
+    COUNTY_REVIEW = "county_review", gettext_noop("县级林业主管部门审批中")
+    RETURNED = "returned", gettext_noop("退回补正")
+    DESIGN_APPROVED = "design_approved", gettext_noop("设计已批准，待拨付首期补助")
+    IN_PROGRESS = "in_progress", gettext_noop("首期补助已拨付，实施中")
+    SELF_CHECKED = "self_checked", gettext_noop("县级自查合格，待市级抽检")
+    ACCEPTED = "accepted", gettext_noop("验收合格，待拨付余款")
+    COMPLETED = "completed", gettext_noop("补助已全部拨付")
+    REJECTED = "rejected", gettext_noop("不予批准")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
+    REVOKED = "revoked", gettext_noop("已撤销（补助追回）")
 
 
 def township_of(case) -> OrgUnit:
@@ -168,7 +169,7 @@ class ForestProject(Case):
     subsidy_decision = models.JSONField("补助计算过程", default=dict, blank=True)
 
     procedure = Procedure(
-        code="forest", name="中低产林改造项目", reference_prefix="DCL",
+        code="forest", name=gettext_noop("中低产林改造项目"), reference_prefix="DCL",
         checklist={"design": "改造作业设计", "decision": "村民会议决议", "application": "改造申请书"},
         editable_states=(State.DRAFT, State.RETURNED),
         citation=f"{DOC} 五(五)",
@@ -190,7 +191,7 @@ class ForestProject(Case):
     # ------------------------------------------------------------ submission
 
     @step(source=[State.DRAFT, State.RETURNED], target=State.STATION_REVIEW,
-          label="提交乡（镇）林业站审核", applicant=True,
+          label=gettext_noop("提交乡（镇）林业站审核"), applicant=True,
           conditions=[condition("该申请应走此路线：分包到户或流转到户的林地由乡（镇）林业站审核",
                                 field="ownership")(lambda c: c.ownership in STATION_ROUTE)],
           awaits=Await(what="审核改造申请并上报县级林业主管部门", role=Role.TOWNSHIP_STAFF,
@@ -199,7 +200,7 @@ class ForestProject(Case):
         self._submit(now, data)
 
     @step(source=[State.DRAFT, State.RETURNED], target=State.COUNTY_REVIEW,
-          label="报县级林业主管部门审批", applicant=True,
+          label=gettext_noop("报县级林业主管部门审批"), applicant=True,
           conditions=[condition("分包到户或流转到户的林地须先经乡（镇）林业站审核",
                                 field="ownership")(lambda c: c.ownership not in STATION_ROUTE)],
           awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
@@ -221,14 +222,14 @@ class ForestProject(Case):
 
     # ------------------------------------------------------------ township station
 
-    @step(source=State.STATION_REVIEW, target=State.COUNTY_REVIEW, label="林业站审核通过，报县审批",
+    @step(source=State.STATION_REVIEW, target=State.COUNTY_REVIEW, label=gettext_noop("林业站审核通过，报县审批"),
           roles=[Role.TOWNSHIP_STAFF], at=township_of,
           awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
     def station_approve(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.STATION_REVIEW, target=State.RETURNED, label="林业站退回补正",
+    @step(source=State.STATION_REVIEW, target=State.RETURNED, label=gettext_noop("林业站退回补正"),
           roles=[Role.TOWNSHIP_STAFF], at=township_of, reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
     def station_return(self, *, actor, reason, now, data=None):
@@ -236,7 +237,7 @@ class ForestProject(Case):
 
     # ------------------------------------------------------------ county forestry
 
-    @step(source=State.COUNTY_REVIEW, target=State.DESIGN_APPROVED, label="批准改造及作业设计",
+    @step(source=State.COUNTY_REVIEW, target=State.DESIGN_APPROVED, label=gettext_noop("批准改造及作业设计"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           conditions=[condition("须上传改造作业设计", field="attachments")(
               lambda c: c.has_attachment("design"))],
@@ -251,25 +252,25 @@ class ForestProject(Case):
         self.subsidy_decision = d.to_dict()
         decision_keep(self, d, actor=actor, now=now, subject=f"{self.holder_name} {self.area_mu}亩")
 
-    @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label="县林业主管部门退回补正",
+    @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label=gettext_noop("县林业主管部门退回补正"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True,
           awaits=Await(what="按审批意见补正后重新提交", applicant=True))
     def county_return(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.COUNTY_REVIEW, target=State.REJECTED, label="不予批准",
+    @step(source=State.COUNTY_REVIEW, target=State.REJECTED, label=gettext_noop("不予批准"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True)
     def reject(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=[State.DRAFT, State.STATION_REVIEW, State.COUNTY_REVIEW, State.RETURNED],
-          target=State.WITHDRAWN, label="撤回申请", applicant=True)
+          target=State.WITHDRAWN, label=gettext_noop("撤回申请"), applicant=True)
     def withdraw(self, *, actor, reason, now, data=None):
         pass
 
     # ------------------------------------------------------------ money and acceptance
 
-    @step(source=State.DESIGN_APPROVED, target=State.IN_PROGRESS, label="拨付首期补助（50%）",
+    @step(source=State.DESIGN_APPROVED, target=State.IN_PROGRESS, label=gettext_noop("拨付首期补助（50%）"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE,
           awaits=Await(what="改造完成后组织县级自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
@@ -277,33 +278,33 @@ class ForestProject(Case):
         self._pay("design", "设计批准后首期补助（50%）", self.design_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
-    @step(source=State.IN_PROGRESS, target=State.SELF_CHECKED, label="县级自查合格",
+    @step(source=State.IN_PROGRESS, target=State.SELF_CHECKED, label=gettext_noop("县级自查合格"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY))
     def self_check(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label="市级抽检合格",
+    @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label=gettext_noop("市级抽检合格"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
           awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
     def spot_check_pass(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label="市级抽检不合格，整改",
+    @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label=gettext_noop("市级抽检不合格，整改"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
           awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
     def spot_check_fail(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=State.ACCEPTED, target=State.COMPLETED, label="拨付其余补助",
+    @step(source=State.ACCEPTED, target=State.COMPLETED, label=gettext_noop("拨付其余补助"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
     def pay_acceptance(self, *, actor, reason, now, data=None):
         self._pay("acceptance", "验收后其余补助", self.acceptance_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
     @step(source=[State.DESIGN_APPROVED, State.IN_PROGRESS, State.SELF_CHECKED, State.ACCEPTED],
-          target=State.REVOKED, label="撤销项目并追回已拨补助", roles=[Role.CITY_DEPARTMENT],
+          target=State.REVOKED, label=gettext_noop("撤销项目并追回已拨补助"), roles=[Role.CITY_DEPARTMENT],
           at=CITY_FORESTRY, reason_required=True)
     def revoke(self, *, actor, reason, now, data=None):
         for p in payments_of(self).filter(reverses__isnull=True, amount__gt=0):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.calendar import local
@@ -66,9 +67,9 @@ REPORT_CITATION = f"{DOC} 附件 第十九条"
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已报送，待市商务局查收"
-    RECEIVED = "received", "市商务局已查收"
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("已报送，待市商务局查收")
+    RECEIVED = "received", gettext_noop("市商务局已查收")
 
 
 class StatisticsReportInput(StepInput):
@@ -96,7 +97,7 @@ class HeadquartersApplication(RecognitionCase):
                                                         blank=True)
 
     procedure = Procedure(
-        code="hq", name="总部企业认定", reference_prefix="ZB", window=WINDOW,
+        code="hq", name=gettext_noop("总部企业认定"), reference_prefix="ZB", window=WINDOW,
         # 第十条 (一)–(六); (六) “要求的其它材料” is optional.
         checklist={
             "application": "总部企业认定申请（《总部企业认定申请表》）",
@@ -181,7 +182,7 @@ class HeadquartersApplication(RecognitionCase):
     # scheduled filing `hq-statistics` (HQ_STATISTICS below), owed by every certified HQ.
     file = filing_step()
 
-    @step(source=State.FILED, target=State.REVOKED, label="撤销认定并追回（弄虚作假）",
+    @step(source=State.FILED, target=State.REVOKED, label=gettext_noop("撤销认定并追回（弄虚作假）"),
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True, input=RevokeInput)
     def revoke(self, *, actor, reason, now, data=None):
         amount = data.clawback_amount_yuan
@@ -209,7 +210,7 @@ class HeadquartersStatisticsReport(FilingCase):
 
     participants = Participants(units=("city-commerce",))
     procedure = Procedure(
-        code="hq-statistics", name="总部情况统计资料年报", reference_prefix="ZBTJ",
+        code="hq-statistics", name=gettext_noop("总部情况统计资料年报"), reference_prefix="ZBTJ",
         checklist={"statistics": "本企业总部情况统计资料"}, editable_states=(ReportState.DRAFT,),
         initial_awaits=Await(what="填写并报送总部情况统计资料", applicant=True),
         citation=REPORT_CITATION)
@@ -218,7 +219,7 @@ class HeadquartersStatisticsReport(FilingCase):
         verbose_name = "总部情况统计资料年报"
         verbose_name_plural = "总部情况统计资料年报"
 
-    @step(source=ReportState.DRAFT, target=ReportState.SUBMITTED, label="报送统计资料",
+    @step(source=ReportState.DRAFT, target=ReportState.SUBMITTED, label=gettext_noop("报送统计资料"),
           applicant=True, roles=[Role.ENTERPRISE], input=StatisticsReportInput,
           awaits=Await(what="查收总部情况统计资料", role=Role.CITY_DEPARTMENT, at="city-commerce"),
           citation=REPORT_CITATION)
@@ -232,7 +233,7 @@ class HeadquartersStatisticsReport(FilingCase):
         HeadquartersApplication.objects.filter(org=self.org, state=State.FILED).update(
             last_report_year=int(self.period))
 
-    @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label="查收",
+    @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
           roles=[Role.CITY_DEPARTMENT], at="city-commerce")
     def receive(self, *, actor, reason, now, data=None):
         pass
@@ -300,7 +301,7 @@ class CreditRecord(models.Model):
     """An entry of the enterprise credit file (企业信用信息档案, 63号 附件 第二十条). Append-only."""
 
     class Kind(models.TextChoices):
-        FRAUD_CLAWBACK = "fraud_clawback", "弄虚作假骗取补助奖励：撤销并责令退回"
+        FRAUD_CLAWBACK = "fraud_clawback", gettext_noop("弄虚作假骗取补助奖励：撤销并责令退回")
 
     org = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
                             verbose_name="企业")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
@@ -41,16 +42,16 @@ COMMITTEE_KINDS = ("township", "subdistrict", "village", "community")
 
 
 class Grade(models.TextChoices):
-    ORDINARY = "ordinary", "普通矛盾纠纷"
-    DIFFICULT = "difficult", "疑难矛盾纠纷"
-    MAJOR = "major", "重大矛盾纠纷"
+    ORDINARY = "ordinary", gettext_noop("普通矛盾纠纷")
+    DIFFICULT = "difficult", gettext_noop("疑难矛盾纠纷")
+    MAJOR = "major", gettext_noop("重大矛盾纠纷")
 
 
 def ensure_budgets(when) -> None:
     """The two budget rows of 三(二)4: 600万元 in total, of which the city 300万元."""
-    budget_ensure(BUDGET_TOTAL, label="人民调解“以奖代补”奖励经费总额", cap=parameter_value("mediation.budget_total", when),
+    budget_ensure(BUDGET_TOTAL, label=gettext_noop("人民调解“以奖代补”奖励经费总额"), cap=parameter_value("mediation.budget_total", when),
                   citation=f"{DOC} 附件 三(二)4")
-    budget_ensure(BUDGET_CITY, label="市级财政“以奖代补”试行经费", cap=parameter_value("mediation.budget_city", when),
+    budget_ensure(BUDGET_CITY, label=gettext_noop("市级财政“以奖代补”试行经费"), cap=parameter_value("mediation.budget_city", when),
                   citation=f"{DOC} 附件 三(二)4")
 
 
@@ -133,13 +134,13 @@ class MediationRecord(models.Model):
 
 
 class ClaimState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待市司法局审核"
-    RETURNED = "returned", "退回补正"
-    APPROVED = "approved", "审核通过，待市财政拨付"
-    PAID = "paid", "市级资金已拨付"
-    REJECTED = "rejected", "不予核拨"
-    WITHDRAWN = "withdrawn", "已撤回"
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("待市司法局审核")
+    RETURNED = "returned", gettext_noop("退回补正")
+    APPROVED = "approved", gettext_noop("审核通过，待市财政拨付")
+    PAID = "paid", gettext_noop("市级资金已拨付")
+    REJECTED = "rejected", gettext_noop("不予核拨")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
 
 
 def _has_records(case) -> bool:
@@ -157,7 +158,7 @@ class MediationClaim(Case):
     case_count = models.PositiveIntegerField("案件数", default=0)
     reserved = models.BooleanField("已占用经费额度", default=False)
 
-    procedure = Procedure(code="mediation-claim", name="人民调解“以奖代补”奖励申领",
+    procedure = Procedure(code="mediation-claim", name=gettext_noop("人民调解“以奖代补”奖励申领"),
                           reference_prefix="TJJ", citation=f"{DOC} 附件 三(二)")
 
     class Meta:
@@ -225,7 +226,7 @@ class MediationClaim(Case):
         self.case_count = 0
 
     @step(source=[ClaimState.DRAFT, ClaimState.RETURNED], target=ClaimState.SUBMITTED,
-          label="提交申领", applicant=True, roles=[Role.COUNTY_DEPARTMENT],
+          label=gettext_noop("提交申领"), applicant=True, roles=[Role.COUNTY_DEPARTMENT],
           conditions=[condition("本县区没有可申领的成功调解案件（已申领或认定虚报的除外）",
                                 field="records")(_has_records)],
           awaits=Await(what="审核调解案件等级、件数与奖励金额", role=Role.CITY_OFFICE,
@@ -235,44 +236,44 @@ class MediationClaim(Case):
         self.submitted_at = now
         self.keep_decisions(actor, now, local(now).date())
 
-    @step(source=ClaimState.SUBMITTED, target=ClaimState.APPROVED, label="审核通过",
+    @step(source=ClaimState.SUBMITTED, target=ClaimState.APPROVED, label=gettext_noop("审核通过"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE,
           awaits=Await(what="拨付市级“以奖代补”资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
     def approve(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=ClaimState.SUBMITTED, target=ClaimState.RETURNED, label="退回补正",
+    @step(source=ClaimState.SUBMITTED, target=ClaimState.RETURNED, label=gettext_noop("退回补正"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
           awaits=Await(what="按审核意见补正后重新提交", applicant=True))
     def return_for_changes(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 退回")
 
-    @step(source=ClaimState.SUBMITTED, target=ClaimState.REJECTED, label="不予核拨",
+    @step(source=ClaimState.SUBMITTED, target=ClaimState.REJECTED, label=gettext_noop("不予核拨"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True)
     def reject(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 不予核拨")
 
     @step(source=[ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED],
-          target=ClaimState.WITHDRAWN, label="撤回申领", applicant=True)
+          target=ClaimState.WITHDRAWN, label=gettext_noop("撤回申领"), applicant=True)
     def withdraw(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 撤回")
 
-    @step(source=ClaimState.APPROVED, target=ClaimState.PAID, label="拨付市级资金",
+    @step(source=ClaimState.APPROVED, target=ClaimState.PAID, label=gettext_noop("拨付市级资金"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
     def pay(self, *, actor, reason, now, data=None):
         # the reward paid and the city's share of it, with their traces (三(二)3, 三(二)4)
         self.keep_decisions(actor, now, local(self.submitted_at or now).date())
-        payment_record(self, tranche="city_share", label="市级“以奖代补”资金",
+        payment_record(self, tranche="city_share", label=gettext_noop("市级“以奖代补”资金"),
                        amount=self.city_yuan, payer=OrgUnit.objects.get(code=CITY_FINANCE),
                        payee=self.org, actor=actor, now=now, citation=f"{DOC} 附件 三(二)4",
                        note=f"{self.case_count}件，奖励合计{self.total_yuan}元")
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待市司法局审阅"
-    RETURNED = "returned", "退回补充"
-    ACCEPTED = "accepted", "已收悉"
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("待市司法局审阅")
+    RETURNED = "returned", gettext_noop("退回补充")
+    ACCEPTED = "accepted", gettext_noop("已收悉")
 
 
 @register
@@ -283,7 +284,7 @@ class MediationReport(Case):
     year = models.PositiveSmallIntegerField("年度", default=2010)
     late = models.BooleanField("逾期报送", default=False)
 
-    procedure = Procedure(code="mediation-report", name="“以奖代补”试行工作总结报告",
+    procedure = Procedure(code="mediation-report", name=gettext_noop("“以奖代补”试行工作总结报告"),
                           reference_prefix="TJB", checklist={"report": "书面总结报告"},
                           editable_states=(ReportState.DRAFT, ReportState.RETURNED),
                           citation=f"{DOC} 附件 三(三)2")
@@ -303,7 +304,7 @@ class MediationReport(Case):
         return d.replace(year=self.year)
 
     @step(source=[ReportState.DRAFT, ReportState.RETURNED], target=ReportState.SUBMITTED,
-          label="报送市司法局", applicant=True, roles=[Role.COUNTY_DEPARTMENT],
+          label=gettext_noop("报送市司法局"), applicant=True, roles=[Role.COUNTY_DEPARTMENT],
           conditions=[documents_attached("report")],
           awaits=Await(what="审阅县区总结报告，整理全市试行工作总结", role=Role.CITY_OFFICE,
                        at=CITY_JUSTICE))
@@ -313,12 +314,12 @@ class MediationReport(Case):
         self.late = local(now).date() > self.report_deadline()
         self.submitted_at = now
 
-    @step(source=ReportState.SUBMITTED, target=ReportState.ACCEPTED, label="收悉",
+    @step(source=ReportState.SUBMITTED, target=ReportState.ACCEPTED, label=gettext_noop("收悉"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE)
     def accept(self, *, actor, reason, now, data=None):
         pass
 
-    @step(source=ReportState.SUBMITTED, target=ReportState.RETURNED, label="退回补充",
+    @step(source=ReportState.SUBMITTED, target=ReportState.RETURNED, label=gettext_noop("退回补充"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
           awaits=Await(what="补充总结报告后重新报送", applicant=True))
     def return_for_changes(self, *, actor, reason, now, data=None):
