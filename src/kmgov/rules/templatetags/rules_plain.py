@@ -1,0 +1,122 @@
+"""Values of a decision's trace in words, for pages: no `True`, no dicts, no field codes.
+
+    {% load rules_plain %}
+    {{ s.result|plain }}                      是 / 否 / 1,200,000 / 综合型总部、成长型总部
+    {{ s.values|plain_values:decision.rule }}  注册资本或净资产：120,000,000；…
+    {{ p.name|parameter_label }}               the parameter's description (its code on hover)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+# A rule's field description often ends with the provision in brackets: keep the words only.
+_TRAILING_REF = re.compile(r"（[^（）]*[条款项号][^（）]*）$")
+
+
+def _number(v: float | int) -> str:
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return "∞" if v > 0 else ("-∞" if v < 0 else "—")
+        if v.is_integer():
+            v = int(v)
+        else:
+            return f"{v:,.4f}".rstrip("0").rstrip(".")
+    return f"{v:,}"
+
+
+_CODES: dict[str, str] | None = None
+
+
+def _code_labels() -> dict[str, str]:
+    """Chinese words for the codes rules use as values: the outcomes, and every enumerated
+    value a rule's input accepts under a Chinese alias (`RuleInput.ALIASES`)."""
+    global _CODES
+    if _CODES is None:
+        from kmgov.rules import RULES
+        from kmgov.rules.labels import OUTCOMES
+
+        codes: dict[str, str] = {}
+        for rule in RULES.values():
+            for amap in (getattr(rule.inputs, "ALIASES", None) or {}).values():
+                for alias, code in amap.items():
+                    if re.search(r"[\u4e00-\u9fff]", alias) and isinstance(code, str):
+                        codes.setdefault(code, alias)
+        codes.update(OUTCOMES)
+        _CODES = codes
+    return _CODES
+
+
+def _label(key, labels: dict[str, str], policy: str = "") -> str:
+    from kmgov.rules.labels import AMOUNTS
+
+    key = str(key)
+    word = (labels.get(key) or _code_labels().get(key) or AMOUNTS.get(key)
+            or _parameter_label(key) or (policy and _parameter_label(f"{policy}.{key}")))
+    return gettext(word) if word else key
+
+
+@register.filter
+def plain(value, labels: dict[str, str] | None = None, policy: str = "") -> str:
+    """One value in words."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, dict):
+        labels = labels or {}
+        return "；".join(f"{_label(k, labels, policy)}：{plain(v, labels, policy)}"
+                        for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(plain(v, labels, policy) for v in value) or "—"
+    text = str(value)
+    word = _code_labels().get(text)
+    return gettext(word) if word else text
+
+
+def _field_labels(rule_id: str) -> dict[str, str]:
+    from kmgov.rules import get_rule
+    from kmgov.rules.errors import UnknownRule
+
+    try:
+        props = get_rule(rule_id).schema().get("properties", {})
+    except (UnknownRule, KeyError, AttributeError):
+        return {}
+    out = {}
+    for name, prop in props.items():
+        desc = (prop.get("description") or "").strip()
+        out[name] = _TRAILING_REF.sub("", desc).strip() or desc
+    return out
+
+
+def _parameter_label(name: str) -> str:
+    from kmgov.rules import PARAMETERS
+
+    par = PARAMETERS.get(name)
+    desc = (getattr(par, "description", "") or "").strip()
+    return desc.removeprefix("解释：") if desc else ""
+
+
+@register.filter
+def plain_values(values, rule_id: str = "") -> str:
+    """The values a trace step compared, each named by the rule's field description (or the
+    parameter's), never by its code."""
+    if not isinstance(values, dict):
+        return plain(values)
+    labels = _field_labels(rule_id) if rule_id else {}
+    policy = rule_id.split(".", 1)[0] if rule_id else ""
+    return "；".join(f"{_label(k, labels, policy)}：{plain(v, labels, policy)}"
+                    for k, v in values.items())
+
+
+@register.filter
+def parameter_label(name: str) -> str:
+    return _parameter_label(name) or name
