@@ -41,7 +41,7 @@ def test_pages_form_and_inbox(people, notice):
                                              "happened_on": "2026-02-30", "next": url},
                        follow=True)
     page = r.content.decode()
-    assert "发生日期：须为日期" in page and "漏报一起" in page
+    assert "发生日期：应为日期" in page and "漏报一起" in page
     notice.refresh_from_db()
     assert notice.state == "draft" and notice.version == 0
     r = applicant.post(f"{url}steps/file/", {"expected_state": "draft", "summary": "漏报一起",

@@ -82,8 +82,8 @@ def test_empty_required_fields_and_bad_values_are_named_in_chinese():
     with pytest.raises(StepInputInvalid) as exc:
         validate_input(ReportInput, data, step_label="报告")
     messages = {e["field"]: e["message"] for e in exc.value.errors}
-    assert messages["happened_on"] == "发生日期：必须填写"
-    assert messages["grade"].startswith("事故等级：须为以下之一")
-    assert messages["paid_yuan"] == "已拨付金额：须不小于0"
+    assert messages["happened_on"] == "发生日期：必填"
+    assert messages["grade"].startswith("事故等级：应为以下之一")
+    assert messages["paid_yuan"] == "已拨付金额：应不小于0"
     assert messages["members"] == "参会人员：至少1项"
     assert exc.value.status == 422

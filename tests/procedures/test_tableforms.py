@@ -74,13 +74,13 @@ def test_filled_validated_and_bad_answers_refused_naming_the_row(form):
         validate_input(model, {**FILLED, "item_1": "部分落实", "item_9": "落实"},
                        step_label="零申报")
     messages = {e["field"]: e["message"] for e in exc.value.errors}
-    assert "须为以下之一" in messages["item_1"] and "不接受" in messages["item_9"]
+    assert "应为以下之一" in messages["item_1"] and "不接受" in messages["item_9"]
     missing = dict(FILLED)
     del missing["item_2"]
     with pytest.raises(StepInputInvalid) as exc:
         validate_input(model, missing, step_label="零申报")
     assert exc.value.errors[0]["message"].startswith("第2项：部门主要领导与副职签订") and \
-        exc.value.errors[0]["message"].endswith("必须填写")
+        exc.value.errors[0]["message"].endswith("必填")
 
 
 def test_printed_back_as_the_same_table(form):

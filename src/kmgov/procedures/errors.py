@@ -3,7 +3,7 @@ channel renders them the same way (the API as `{"detail": message, "field": fiel
 with `status`, the web pages as a message or the refusal page, the CLI as an error line with
 exit code 2). Messages are Chinese and name the field or condition that failed (SPEC X-9)."""
 
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Forbidden, InvalidInput, NotFound, Refusal
 
 
 class ProcedureError(Refusal):
@@ -14,20 +14,15 @@ class ProcedureError(Refusal):
         super().__init__(message, field=field)
 
 
-class CaseNotFound(ProcedureError):
+# The site-wide kinds first, so their status, code and title are the ones that count.
+
+
+class CaseNotFound(NotFound, ProcedureError):
     """The case does not exist, or the caller's roles do not reach it (the two look alike)."""
 
-    status = 404
-    code = "not_found"
-    title = "没有找到"
 
-
-class TransitionDenied(ProcedureError):
+class TransitionDenied(Forbidden, ProcedureError):
     """The caller sees the case but may not perform this step (role or scope)."""
-
-    status = 403
-    code = "denied"
-    title = "无权操作"
 
 
 class StateChanged(ProcedureError):
@@ -52,12 +47,9 @@ class ConditionUnmet(ProcedureError):
     code = "condition_unmet"
 
 
-class StepInputInvalid(ProcedureError):
+class StepInputInvalid(InvalidInput, ProcedureError):
     """What was sent with a step does not match the step's declared input; `errors` names
     each field with a Chinese message. Nothing was written."""
-
-    status = 422
-    code = "invalid_input"
 
     def __init__(self, message: str, *, errors: list[dict] | None = None,
                  field: str | None = None):

@@ -70,69 +70,14 @@ def field_label(model: type[BaseModel] | None, name: str) -> str:
 
 # ---------------------------------------------------------------- validation
 
-def _constraint(ctx: dict, *keys: str):
-    for k in keys:
-        if k in ctx:
-            return ctx[k]
-    return None
-
-
 def zh_message(err: dict) -> str:
-    """A pydantic error as a Chinese sentence (without the field's name)."""
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return "必须填写"
-    if kind == "extra_forbidden":
-        return "不接受此项（不是该环节的填写内容）"
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return "须为日期，如 2010-10-08"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "须为整数"
-    if kind.startswith("decimal") or kind.startswith("float"):
-        if kind == "decimal_max_places":
-            return f"最多保留{ctx.get('decimal_places')}位小数"
-        if kind in ("decimal_max_digits", "decimal_whole_digits"):
-            return "数值过大"
-        return "须为数字（不接受无穷大或非数字）" if "finite" in kind else "须为数字"
-    if kind == "finite_number":
-        return "须为有限的数字"
-    if kind in ("bool_parsing", "bool_type"):
-        return "须为“是”或“否”"
-    if kind == "greater_than":
-        return f"须大于{ctx.get('gt')}"
-    if kind == "greater_than_equal":
-        return f"须不小于{ctx.get('ge')}"
-    if kind == "less_than":
-        return f"须小于{ctx.get('lt')}"
-    if kind == "less_than_equal":
-        return f"须不大于{ctx.get('le')}"
-    if kind == "string_too_short":
-        n = ctx.get("min_length", 1)
-        return "不能为空" if n == 1 else f"至少{n}个字"
-    if kind == "string_too_long":
-        return f"不超过{ctx.get('max_length')}个字"
-    if kind == "too_short":
-        return f"至少{ctx.get('min_length')}项"
-    if kind == "too_long":
-        return f"不超过{ctx.get('max_length')}项"
-    if kind == "string_pattern_mismatch":
-        return "格式不符合要求"
-    if kind in ("enum", "literal_error"):
-        return f"须为以下之一：{ctx.get('expected', '')}"
-    if kind == "string_type":
-        return "须为文字"
-    if kind in ("list_type", "tuple_type", "set_type"):
-        return "须为若干项的列表"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "格式不对（应为一组字段）"
-    if kind in ("value_error", "assertion_error"):
-        msg = str(err.get("msg", ""))
-        for prefix in ("Value error, ", "Assertion failed, "):
-            if msg.startswith(prefix):
-                msg = msg[len(prefix):]
-        return msg
-    return "填写有误"
+    """A pydantic error as a Chinese sentence (without the field's name): the rules kernel's
+    one table of messages (`kmgov.rules.inputs.message_for`), shared by rule inputs, tables of
+    cases and step inputs."""
+    from kmgov.rules.inputs import message_for
+
+    return message_for(err.get("type", ""), err.get("ctx") or {}, str(err.get("msg", ""))
+                       ) if err.get("type") else "填写有误"
 
 
 def zh_errors(exc: PydanticValidationError, model: type[BaseModel] | None) -> list[dict]:
@@ -343,6 +288,6 @@ def form_data(model: type[BaseModel] | None, post) -> dict:
         else:
             raw = post.get(name, "")
             raw = raw.strip() if isinstance(raw, str) else raw
-            if raw != "":  # an empty required field is left out: "必须填写"
+            if raw != "":  # an empty required field is left out: "必填"
                 data[name] = raw
     return data

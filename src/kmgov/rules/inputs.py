@@ -199,6 +199,18 @@ _MESSAGES = {
     "dict_type": "应为对象（{{键: 值}}）",
     "list_type": "应为列表",
     "json_invalid": "不是有效的 JSON",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_max_places": "最多保留{decimal_places}位小数",
+    "decimal_max_digits": "数值过大",
+    "decimal_whole_digits": "数值过大",
+    "decimal_not_finite": "应为有限的数",
+    "datetime_parsing": "应为日期时间（YYYY-MM-DD HH:MM）",
+    "datetime_type": "应为日期时间（YYYY-MM-DD HH:MM）",
+    "tuple_type": "应为列表",
+    "set_type": "应为列表",
+    "model_type": "应为对象（{{键: 值}}）",
+    "model_attributes_type": "应为对象（{{键: 值}}）",
 }
 
 
@@ -216,6 +228,12 @@ def _number(v):
 
 def message_for(kind: str, ctx: dict | None = None, fallback: str = "") -> str:
     """The Chinese message of an error of this kind (a pydantic error type), else `fallback`."""
+    if kind == "string_too_short" and (ctx or {}).get("min_length") == 1:
+        return "不能为空"
+    if kind in ("value_error", "assertion_error"):  # a validator's own (Chinese) sentence
+        for prefix in ("Value error, ", "Assertion failed, "):
+            fallback = fallback.removeprefix(prefix)
+        return fallback or kind
     template = _MESSAGES.get(kind)
     if template is None:
         return fallback or kind
