@@ -45,6 +45,11 @@ def test_describe_lists_every_procedure_with_states_steps_and_schemas():
         assert all(english(s["label_en"]) for s in p["states"]), (code, p["states"])
         assert all(english(st["label_en"]) for st in p["steps"]), (code, p["steps"])
     assert {"hotline", "hq-statistics"} <= set(procs)
+    # 63号 附件 第十九条's yearly statistics report is a scheduled filing (the obligation).
+    (ob,) = procs["hq-statistics"]["obligations"]
+    assert ob["code"] == "hq-statistics" and ob["period"] == "year"
+    assert ob["receiver"]["code"] == "city_department" and ob["filed_by_step"] == "submit"
+    assert ob["window"]["parameter"] == "headquarters.statistics_window"
     # The joint meeting takes its date and attendees (62号 附件1 第十条; 63号 附件 第十二条).
     meeting = next(s for s in procs["building"]["steps"] if s["name"] == "meeting_pass")
     props = meeting["input"]["properties"]

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -164,7 +165,7 @@ def appointments(request, person: str | None = None, post: str | None = None,
     if person:
         rows = selectors.appointments_of(person)
     elif post and org:
-        rows = selectors.appointments_holding(post, org, on or date.today())
+        rows = selectors.appointments_holding(post, org, on or timezone.localdate())
     else:
         raise HttpError(422, "person，或 post 与 org：至少给出其一")
     return [

@@ -22,6 +22,7 @@ from .declare import (
     step_target,
     steps_of,
 )
+from .filings import obligations_of_form
 from .inputs import json_schema
 
 
@@ -123,7 +124,19 @@ def describe_procedure(model) -> dict[str, Any]:
                    for k, v in state_labels(model).items()],
         "initial_state": str(model._meta.get_field("state").default),
         "steps": [describe_step(model, spec) for _, spec in sorted(steps_of(model).items())],
+        "obligations": [_obligation(ob) for ob in obligations_of_form(proc.code)],
     }
+
+
+def _obligation(ob) -> dict[str, Any]:
+    """A scheduled filing this procedure is the form of: who owes it, when, to whom."""
+    return {"code": ob.code, "name": ob.name, "name_en": _en(ob.name),
+            "period": str(ob.period.value), "filed_by_step": ob.filed_by_step,
+            "filers": ob.filers.describe(), "receiver": _role(ob.receiver.role),
+            "window": {"open": list(ob.window.open), "close": list(ob.window.close),
+                       "parameter": ob.window.parameter or None},
+            "remind_before": ob.remind_before, "escalate": ob.escalate,
+            "rollup_of": ob.rollup_of or None, "citation": ob.citation}
 
 
 def describe_all() -> list[dict[str, Any]]:
