@@ -165,7 +165,8 @@ def test_refused_line_is_explained_in_plain_chinese(folk):
     [rec] = records(ref, "submit")
     assert rec.outcome == "ineligible" and rec.unmet
     page = client_for(folk.jinning_agri).get(f"/agriculture/claims/{ref}/").content.decode()
-    summary = page[page.index('id="decision-summary"'):page.index('id="decision-trace"')]
+    start = page.index('id="decision-summary"')
+    summary = page[start:page.index("</section>", start)]
     assert "不符合条件" in summary and "未满足" in summary and "四(三)" in summary
     assert "审核本县区报账单" in summary  # what happens next: the county government reviews
     for internal in ("ineligible", "eligible", "True", "False", "{", "amount_yuan", "contiguous_area_mu"):

@@ -238,10 +238,15 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
     unmet_by_label = {u.get("condition"): u for u in record.unmet}
     for u in record.unmet:
         unmet.append({"text": _unmet_text(u), "citation": _cite(u.get("reference"))})
+    # A decision reached through alternatives (one HQ type of several, one route of two) has
+    # tests that passed inside branches that failed: listing them as "met" would mislead, so
+    # for such a decision the met tests are left to the full trace and said so.
+    branched = not refused and any(s.get("ok") is False for s in record.trace)
     for s in record.trace:
         cite = _cite(s.get("citation"))
         if s.get("ok") is True:
-            met.append({"text": s.get("check", ""), "citation": cite})
+            if not branched:
+                met.append({"text": s.get("check", ""), "citation": cite})
         elif s.get("ok") is False:
             if refused and not record.unmet and s.get("check") not in unmet_by_label:
                 values = s.get("values") if isinstance(s.get("values"), Mapping) else {}
@@ -250,6 +255,9 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
         elif _num(s.get("result")):
             basis.append({"text": f"{s.get('check', '')}：{_num(s.get('result'))}",
                           "citation": cite})
+    if branched:
+        basis.insert(0, {"text": "该结论由若干可选条件之一得出；每项条件是否满足见下方完整计算过程",
+                         "citation": None})
     amounts = [{"label": amount_label(record.rule, k), "yuan": f"{Decimal(v):,.2f}"}
                for k, v in record.amounts.items()]
     nxt = []
@@ -289,10 +297,15 @@ def decision_summary_out(record: DecisionRecord | None, case=None) -> dict | Non
 
 def latest_decision_context(case, user) -> dict | None:
     """For a case page: the latest decision's summary and its full trace (None if none)."""
-    from .selectors import decision_latest
+    from .selectors import decision_latest, decisions_of
 
     record = decision_latest(case, user)
     if record is None:
         return None
-    return {"summary": decision_summary(record, case), "decision": record.as_decision(),
-            "rule": record.rule, "record": record}
+    # Everything the latest step decided (a claim's lines, a meeting's cap and best policy),
+    # not only its last record.
+    same_step = [r for r in decisions_of(case, user).filter(step=record.step,
+                                                            decided_at=record.decided_at)]
+    every = [{"summary": decision_summary(r, case), "decision": r.as_decision(),
+              "rule": r.rule, "record": r} for r in same_step or [record]]
+    return {**every[-1], "all": every}
