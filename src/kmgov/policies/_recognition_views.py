@@ -173,6 +173,8 @@ def make_pages(spec: PageSpec):
             "has_reward": hasattr(case, "reward_amount_yuan"),
             # the latest decision kept for the case (procedures/_decision.html)
             "latest_decision": latest_decision_context(case, request.user),
+            "qualifies_labels": [getattr(model, "TYPE_LABELS", {}).get(t, t)
+                                 for t in (case.decision or {}).get("qualifies_for") or []],
         }, status=status)
 
     @login_required

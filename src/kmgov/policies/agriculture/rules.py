@@ -177,7 +177,7 @@ class LandTransferInput(RuleInput):
 )
 def land_transfer_reward(c: Ctx):
     """四(五)（依昆政发〔2010〕8号）：流转1000—2000亩每亩100元，2000—3000亩每亩150元，3000亩以上
-    每亩200元。共用边界与1000亩以下为解释性参数（SPEC §13）。"""
+    每亩200元。共用边界与1000亩以下为解释性参数。"""
     x = c.x
     area = x.area_mu
     brackets = c.p("land_transfer_reward")
@@ -365,7 +365,7 @@ def _half_up(value: float, decimals: int) -> float:
 )
 def annex_check(c: Ctx):
     """AG-1 / AG-9：由附件1分县分年数字重算合计行；由附件1面积和补助标准（1000元/亩、800元/人）
-    重算附件2；与印刷数字比较，并报告 SPEC §13 所列不一致。"""
+    重算附件2；与印刷数字比较，并报告公报数字之间的不一致。"""
     years = c.p("plan_years")
     rows = {}
     for key in _ANNEX1_ROWS:
@@ -401,10 +401,10 @@ def annex_check(c: Ctx):
     c.step("正文年度比例（10%、20%、40%、30%）与附件1比例一致", ok,
            values={"text": shares_text, "annex1": shares_annex, "plan_source": source},
            cite=(DOC, "二(二)", "按年度分别调减现有耕地面积10%、20%、40%和30%"), ok=ok,
-           note="SPEC §13；计划以附件1为准（解释参数 yearly_plan_source）")
+           note="计划以附件1为准（解释参数 yearly_plan_source）")
     if not ok:
         issues.append({"where": "59号 二(二) 与 附件1", "kind": "yearly_percentages", "printed": shares_text,
-                       "recomputed": shares_annex, "note": "正文百分比与附件1分年面积不符（SPEC §13）"})
+                       "recomputed": shares_annex, "note": "正文百分比与附件1分年面积不符"})
     text_total = c.p("total_farmland_text_wan_mu")
     exact_wan = total["farmland_mu"] / 10000
     ok = abs(_half_up(exact_wan, 1) - text_total) < 1e-9
@@ -456,7 +456,7 @@ def annex_check(c: Ctx):
         if abs(exact - printed_sub) > 1e-6:
             issues.append({"where": f"附件2 {y} 结构调整补助资金", "kind": "area_rounding",
                            "printed": c.p(f"annex2.{key}.structure_subsidy_wan_yuan"), "recomputed": exact,
-                           "note": f"附件2按{annex2[y]['area_wan_mu']}万亩计；附件1面积精确计算为{exact}万元（SPEC §13）"})
+                           "note": f"附件2按{annex2[y]['area_wan_mu']}万亩计；附件1面积精确计算为{exact}万元"})
     people_total = c.p("annex2_training_total_people")
     ok = sum(skills) == people_total
     c.step("附件2备注：4年技能培训10万人 = 正文各年技能培训人数之和", ok,
@@ -483,7 +483,7 @@ def annex_check(c: Ctx):
     vectorised=False,
 )
 def annex1_check(c: Ctx):
-    """AG-1：附件1 的分县分年数字重算合计行，并与正文的年度比例和面积比较（SPEC §13）。"""
+    """AG-1：附件1 的分县分年数字重算合计行，并与正文的年度比例和面积比较。"""
     out = annex_check(c)
     issues = [i for i in out["inconsistencies"] if not i["where"].startswith("附件2")]
     return {"outcome": "consistent" if not issues else "inconsistent",
@@ -501,7 +501,7 @@ def annex1_check(c: Ctx):
     vectorised=False,
 )
 def annex2_check(c: Ctx):
-    """AG-9：由附件1面积与补助标准重算附件2（按年预算），并报告取整造成的差额（SPEC §13）。"""
+    """AG-9：由附件1面积与补助标准重算附件2（按年预算），并报告取整造成的差额。"""
     out = annex_check(c)
     issues = [i for i in out["inconsistencies"] if i["where"].startswith("附件2") or i.get("kind") == "total_area"]
     return {"outcome": "consistent" if not issues else "inconsistent",

@@ -149,7 +149,7 @@ class IndexCheckInput(RuleInput):
 )
 def index_check(c: Ctx):
     """附件2 一(二)：4个子系统14个方面47个指标；核对各子系统说明所称指标数与表中所列数、指标11的单位
-    （SPEC §13）。"""
+    。"""
     names = c.p("index_subsystem_names")
     stated = c.p("index_stated_counts")
     ranges = c.p("index_table_ranges")

@@ -96,6 +96,8 @@ class HeadquartersApplication(RecognitionCase):
     last_report_year = models.PositiveSmallIntegerField("最近报送统计资料的年度", null=True,
                                                         blank=True)
 
+    TYPE_LABELS = HQ_TYPE_LABELS  # the rule's type codes in words (pages)
+
     procedure = Procedure(
         code="hq", name=gettext_noop("总部企业认定"), reference_prefix="ZB", window=WINDOW,
         # 第十条 (一)–(六); (六) “要求的其它材料” is optional.
@@ -209,6 +211,7 @@ class HeadquartersStatisticsReport(FilingCase):
     note = models.TextField("说明", blank=True)
 
     participants = Participants(units=("city-commerce",))
+
     procedure = Procedure(
         code="hq-statistics", name=gettext_noop("总部情况统计资料年报"), reference_prefix="ZBTJ",
         checklist={"statistics": "本企业总部情况统计资料"}, editable_states=(ReportState.DRAFT,),
