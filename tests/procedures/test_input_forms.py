@@ -87,3 +87,30 @@ def test_empty_required_fields_and_bad_values_are_named_in_chinese():
     assert messages["paid_yuan"] == "已拨付金额：应不小于0"
     assert messages["members"] == "参会人员：至少1项"
     assert exc.value.status == 422
+
+
+class WarnInput(StepInput):
+    to_org: str = Field(title="警示对象")
+    score: int = Field(title="满意度", ge=1, le=5)
+
+    @classmethod
+    def form_choices(cls, name):
+        from kmgov.procedures.inputs import org_choices
+
+        return org_choices(kinds=("county",)) if name == "to_org" else None
+
+
+@pytest.mark.django_db
+def test_choices_known_at_render_time_and_integer_bounds():
+    from kmgov.core.services import org_tree_load
+
+    org_tree_load()
+    fields = {f.name: f for f in form_fields(WarnInput)}
+    assert fields["to_org"].kind == "choice"
+    # 昆明市's county-level units by name, never by code on the page
+    assert ("panlong", "盘龙区") in fields["to_org"].choices
+    assert all(code != label for code, label in fields["to_org"].choices)
+    assert (fields["score"].step, fields["score"].min, fields["score"].max) == ("1", 1, 5)
+    # the posted choice parses back like any text field
+    assert form_data(WarnInput, post(to_org="panlong", score="4")) == {"to_org": "panlong",
+                                                                        "score": "4"}

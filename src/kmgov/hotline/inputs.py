@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from kmgov.procedures.inputs import StepInput
+from kmgov.procedures.inputs import StepInput, org_choices
 
 #: A department's reply or a note: the desk's limit on any text (SPEC X-9).
 MAX_TEXT = 5000
@@ -41,7 +41,21 @@ class ReplyMethod(str, enum.Enum):
 
 class AnswerInput(StepInput):
     entry_id: int = Field(title="知识库条目", ge=1,
-                          description="部门授权、在授权期内的知识库条目编号")
+                          description="部门授权、在授权期内的知识库条目")
+
+    @classmethod
+    def form_choices(cls, name: str):
+        """The answerable entries today, by their question (the form never asks for a number)."""
+        if name != "entry_id":
+            return None
+        from django.utils import timezone
+
+        from .models import EntryStatus, KbEntry
+
+        today = timezone.localdate()
+        qs = (KbEntry.objects.filter(status=EntryStatus.ACTIVE, valid_from__lte=today)
+              .exclude(valid_to__lt=today).order_by("question"))
+        return [(str(e.pk), e.question) for e in qs]
 
 
 class RouteInput(StepInput):
@@ -52,14 +66,20 @@ class RouteInput(StepInput):
 
 class TransferInput(StepInput):
     to_org: str = Field(title="转办单位", min_length=1, max_length=64,
-                        description="承办单位的组织机构代码（如 city-forestry）")
+                        description="承办的委办局、县（市）区或开发（度假）区")
     note: Note = Field(default="", title="转办说明")
 
     clean_note = field_validator("note", mode="before")(_clean)
 
+    @classmethod
+    def form_choices(cls, name: str):
+        if name != "to_org":
+            return None
+        return org_choices(kinds=("department", "county", "zone", "other_body"))
+
 
 class ReplyInput(StepInput):
-    method: ReplyMethod = Field(title="回复方式", description="phone 电话 / email 邮件")
+    method: ReplyMethod = Field(title="回复方式")
     text: Text = Field(title="回复内容")
 
     clean_text = field_validator("text", mode="before")(_clean)

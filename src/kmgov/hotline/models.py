@@ -49,7 +49,7 @@ class RequestType(models.TextChoices):
 
 
 class TicketStatus(models.TextChoices):
-    QUEUED = "queued", gettext_noop("非工作时间录音，待处理")
+    QUEUED = "queued", gettext_noop("待受理")
     OPEN = "open", gettext_noop("待处理")
     ANSWERED = "answered", gettext_noop("已直接答复")
     TRANSFERRED = "transferred", gettext_noop("已转办，待回复")
@@ -243,18 +243,21 @@ class Ticket(Case):
                                      related_name="hotline_tickets")
     answer_entry = models.ForeignKey(KbEntry, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="tickets")
-    answer_text = models.TextField(blank=True)
-    transferred_at = models.DateTimeField(null=True, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
+    answer_text = models.TextField("答复内容", blank=True)
+    transferred_at = models.DateTimeField("转办时间", null=True, blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
     reply_due_at = models.DateTimeField("回复期限（已回复工单）", null=True, blank=True)
     reply_on_time = models.BooleanField("按时回复", null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField("满意度", null=True, blank=True)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    source_ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
     api_key = models.ForeignKey("Open311Key", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="tickets")
+
+    #: Kept for rate limiting and abuse handling, never shown on a case page.
+    PAGE_HIDDEN_FIELDS = ("source_ip",)
 
     procedure = Procedure(
         code="hotline", name=gettext_noop("96128工单"), reference_prefix="RX",

@@ -27,8 +27,9 @@ _SKIP = {"id", "state", "version", "reference", "title", "org", "applicant", "cr
 def case_fields(case) -> list[tuple[str, object]]:
     """The procedure's own fields, labelled, for the case page."""
     out = []
+    hidden = set(getattr(type(case), "PAGE_HIDDEN_FIELDS", ()))
     for f in case._meta.concrete_fields:
-        if f.name in _SKIP or f.get_internal_type() == "JSONField" or f.is_relation:
+        if f.name in _SKIP or f.name in hidden or f.get_internal_type() == "JSONField" or f.is_relation:
             continue
         value = getattr(case, f"get_{f.name}_display", lambda f=f: getattr(case, f.name))()
         if isinstance(value, bool):  # never "True" on a page

@@ -215,20 +215,55 @@ def _kind(info, base) -> str:
     return "text"
 
 
+def _bounds(info) -> tuple[Any, Any]:
+    """(lowest, highest) allowed by the field's ge/gt/le/lt constraints, for the form."""
+    lo = hi = None
+    for m in info.metadata:
+        lo = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else (
+            getattr(m, "gt", None) if getattr(m, "gt", None) is not None else lo)
+        hi = getattr(m, "le", None) if getattr(m, "le", None) is not None else (
+            getattr(m, "lt", None) if getattr(m, "lt", None) is not None else hi)
+    return lo, hi
+
+
+def org_choices(*, kinds: tuple[str, ...] = (), under: str | None = None
+                ) -> list[tuple[str, str]]:
+    """Organisation units as form choices (code → name, in tree order): for inputs naming a
+    unit (a department to transfer to, a government to warn). An input model offers them
+    from its `form_choices(field)` class method."""
+    from kmgov.core.models import OrgUnit
+
+    qs = OrgUnit.objects.all()
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if under:
+        root = OrgUnit.objects.filter(code=under).first()
+        qs = qs.filter(path__startswith=root.path) if root else qs.none()
+    return [(u.code, u.name) for u in qs.order_by("path")]
+
+
 class FormField:
     """One field of a step's form, as a template renders it."""
 
-    def __init__(self, name: str, info, *, value: Any = None, error: str = ""):
+    def __init__(self, name: str, info, *, value: Any = None, error: str = "",
+                 choices: list[tuple[str, str]] | None = None):
         base, optional = _unwrap(info.annotation)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         self.name = name
         self.label = info.title or name
         self.help = info.description or ""
         self.required = info.is_required()
-        self.kind = _kind(info, base)
+        self.kind = "choice" if choices is not None else _kind(info, base)
         self.unit = extra.get("unit", "元" if self.kind == "money" else "")
-        self.choices = _choices_of(base) or [(str(k), str(v)) for k, v in
-                                             (extra.get("choices") or {}).items()]
+        if self.unit and self.label.endswith(f"（{self.unit}）"):
+            self.unit = ""  # the title says it already
+        self.min, self.max = _bounds(info)
+        self.step = "1" if base is int else ("0.01" if self.kind == "money" else "any")
+        if self.kind == "money" and self.min is None:
+            self.min = 0
+        self.choices = choices if choices is not None else (
+            _choices_of(base) or [(str(k), str(v)) for k, v in
+                                  (extra.get("choices") or {}).items()])
         self.error = error
         self.key_label = extra.get("key_label", "年度")
         self.value_label = extra.get("value_label", "金额")
@@ -256,7 +291,9 @@ def form_fields(model: type[BaseModel] | None, *, values: dict | None = None,
         return []
     values = values or {}
     errors = errors or {}
-    return [FormField(name, info, value=values.get(name), error=errors.get(name, ""))
+    hook = getattr(model, "form_choices", None)  # choices known only at render time
+    return [FormField(name, info, value=values.get(name), error=errors.get(name, ""),
+                      choices=hook(name) if hook else None)
             for name, info in model.model_fields.items()]
 
 
