@@ -299,6 +299,9 @@ class Procedure:
     attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "docx", "xlsx")
     initial_awaits: Await | None = Await(what="填写并提交申报", applicant=True)
     citation: str = ""
+    # What the procedure's own audit actions (`<code>.<action>`, written by its services
+    # outside the steps) mean, for the case history: {"line_add": "添加报账明细"}.
+    action_labels: dict[str, str] = field(default_factory=dict)
 
     def prefix(self) -> str:
         return self.reference_prefix or self.code.upper()

@@ -29,7 +29,18 @@ def step_forms(request, case, steps=None) -> list[dict]:
     out = []
     for spec in steps:
         mine = flash if flash and flash.get("step") == spec.name else {}
+        closed = ""  # a step taken only in the filing window says so before it is tried
+        if spec.window and case.procedure.window is not None:
+            from django.utils import timezone
+
+            from .errors import WindowClosed
+
+            try:
+                case.procedure.window.check_open(timezone.now())
+            except WindowClosed as exc:
+                closed = exc.message
         out.append({
+            "closed": closed,
             "spec": spec,
             "fields": form_fields(spec.input, values=mine.get("values"),
                                   errors=mine.get("errors")),
@@ -81,6 +92,7 @@ def _case_or_404(request, procedure: str, reference: str):
 
 
 _ACTION_LABELS = {"create": gettext_noop("创建"), "attachment_add": gettext_noop("上传材料"),
+                  "update": gettext_noop("修改申报内容"),
                   "reminder": gettext_noop("到期提醒"), "escalation": gettext_noop("逾期督办")}
 
 
@@ -91,8 +103,9 @@ def history_rows(case) -> list[dict]:
 
     labels = {k: gettext(v) for k, v in type(case)._meta.get_field("state").flatchoices}
     return [
-        {"entry": e, "what": gettext(e.extra.get("step") or _ACTION_LABELS.get(
-            e.action.rsplit(".", 1)[-1], "办理")),
+        {"entry": e, "what": gettext(
+            e.extra.get("step") or case.procedure.action_labels.get(e.action.rsplit(".", 1)[-1])
+            or _ACTION_LABELS.get(e.action.rsplit(".", 1)[-1], "办理")),
          "from": labels.get(e.from_state, e.from_state), "to": labels.get(e.to_state, e.to_state)}
         for e in selectors.case_history(case)
     ]

@@ -104,7 +104,10 @@ class AgricultureClaim(Case):
     procedure = Procedure(code="ag-claim", name=gettext_noop("滇池流域农业结构调整报账"), reference_prefix="NYBZ",
                           checklist={"acceptance": "县级验收材料"},
                           editable_states=(State.DRAFT, State.RETURNED),
-                          citation=f"{DOC} 四(七)")
+                          citation=f"{DOC} 四(七)",
+                          action_labels={"line_add": gettext_noop("添加报账明细"),
+                                         "line_remove": gettext_noop("删除报账明细"),
+                                         "plan_override": gettext_noop("确认超计划报账")})
 
     class Meta:
         verbose_name = "农业结构调整报账"
