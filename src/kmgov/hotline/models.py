@@ -331,7 +331,7 @@ class Ticket(Case):
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,
           label=gettext_noop("按分流规则转办"), roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
-          help="按规则 hotline.route 的决定转至承办单位", citation="昆政办〔2010〕116号 三(四)")
+          help="按分流规则（三(四)）的判定转至承办单位", citation="昆政办〔2010〕116号 三(四)")
     def route(self, *, actor, reason, now, data):
         from .routing import route_decision
 
