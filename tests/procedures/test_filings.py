@@ -34,6 +34,26 @@ def test_period_keys():
     assert h1.shift(1).key == "2011H2" and h1.shift(2).key == "2012H1"
     with pytest.raises(PeriodKeyInvalid, match="2011H1"):
         Period.parse("2011-H1", PeriodKind.HALF)
+    # A year dates cannot hold once its window runs into the next year (the API fuzzer found
+    # "9999" as a 500) is refused with a message, like any mistyped period.
+    for key in ("9999", "0000", "2100"):
+        with pytest.raises(PeriodKeyInvalid, match="年度须在2000年至2099年之间"):
+            Period.parse(key, PeriodKind.YEAR)
+
+
+@pytest.mark.django_db
+def test_out_of_range_period_through_the_api_is_a_refusal(people):
+    import json
+
+    from django.test import Client
+
+    c = Client()
+    c.force_login(people.office)
+    r = c.get("/api/v1/filings/hq-statistics?period=9999")
+    assert r.status_code == 400 and r.json()["field"] == "period"
+    r = c.post("/api/v1/filings/hq-statistics/9999/start", json.dumps({"org": "panlong"}),
+               content_type="application/json")
+    assert r.status_code in (400, 404) and r.json()["field"] in ("period", "org")
 
 
 def test_windows_of_107_and_consolidation():

@@ -50,6 +50,11 @@ _KIND_LABELS = {PeriodKind.YEAR: "每年", PeriodKind.HALF: "每半年", PeriodK
                 PeriodKind.MONTH: "每月"}
 
 
+#: The years a period may name: the register's dates (windows run into the next year) must
+#: stay within what dates can hold; filings outside these years are refused as typing errors.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 class PeriodKeyInvalid(ValueError):
     """A period key that does not name a period of the obligation's kind (Chinese message)."""
 
@@ -69,6 +74,9 @@ class Period:
             raise PeriodKeyInvalid(
                 f"期间“{key}”格式不对：{_KIND_LABELS[kind]}报送的期间应写作如“{_EXAMPLES[kind]}”")
         year = int(m.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise PeriodKeyInvalid(
+                f"期间“{key}”的年度须在{FIRST_YEAR}年至{LAST_YEAR}年之间")
         return cls(year=year, index=int(m.group(2)) if m.lastindex > 1 else 1, kind=kind)
 
     @classmethod
