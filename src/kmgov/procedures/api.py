@@ -16,7 +16,6 @@ import json
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -26,7 +25,7 @@ from . import selectors, services
 from .decisions import decision_summary_out
 from .declare import StepSpec, registered, steps_of
 from .errors import StepInputInvalid
-from .inputs import invalid_from_django, json_schema
+from .inputs import json_schema
 
 router = Router(tags=["办事程序 procedures"])
 
@@ -319,11 +318,8 @@ def _step_operation(model, spec: StepSpec):
     def take_step(request, reference: str):
         reason, expected, data = parse_step_body(request)
         case = selectors.case_get(procedure=code, reference=reference, user=request.user)
-        try:
-            case = services.case_transition(case, spec.name, actor=request.user, reason=reason,
-                                            expected_state=expected or case.state, data=data)
-        except DjangoValidationError as exc:
-            raise invalid_from_django(exc, spec.input) from None
+        case = services.case_step(case, spec.name, actor=request.user, reason=reason,
+                                  expected_state=expected or case.state, data=data)
         return case_out(case, request.user)
 
     take_step.__name__ = f"step_{code}_{spec.name}".replace("-", "_")

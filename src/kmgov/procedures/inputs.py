@@ -286,12 +286,14 @@ class FormField:
 
 
 def form_fields(model: type[BaseModel] | None, *, values: dict | None = None,
-                errors: dict | None = None) -> list[FormField]:
+                errors: dict | None = None, choices: bool = True) -> list[FormField]:
+    """The fields of a step's form; `choices=False` skips choices loaded at render time
+    (parsing a posted form needs only each field's kind)."""
     if model is None:
         return []
     values = values or {}
     errors = errors or {}
-    hook = getattr(model, "form_choices", None)  # choices known only at render time
+    hook = getattr(model, "form_choices", None) if choices else None
     return [FormField(name, info, value=values.get(name), error=errors.get(name, ""),
                       choices=hook(name) if hook else None)
             for name, info in model.model_fields.items()]
@@ -302,7 +304,7 @@ def form_data(model: type[BaseModel] | None, post) -> dict:
     if model is None:
         return {}
     data: dict[str, Any] = {}
-    for field in form_fields(model):
+    for field in form_fields(model, choices=False):
         name = field.name
         if field.kind == "bool":
             data[name] = post.get(name) in ("on", "true", "1")

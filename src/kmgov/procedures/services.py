@@ -203,6 +203,23 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     return locked
 
 
+def case_step(case: Case, name: str, *, actor, reason: str = "",
+              expected_state: str | None = None, data=None) -> Case:
+    """`case_transition` for the channels (API, pages, CLI): a step method's own
+    `ValidationError` (data only the case can judge) becomes the same 422 refusal as an
+    input error, naming the field, so every channel shows it one way."""
+    from django.core.exceptions import ValidationError
+
+    from .inputs import invalid_from_django
+
+    try:
+        return case_transition(case, name, actor=actor, reason=reason,
+                               expected_state=expected_state, data=data)
+    except ValidationError as exc:
+        spec = steps_of(type(case)).get(name)
+        raise invalid_from_django(exc, spec.input if spec else None) from None
+
+
 def _denied(case: Case, spec: StepSpec, actor) -> TransitionDenied:
     roles = spec.roles - {Role.PUBLIC, Role.AUDITOR}
     if roles and has_role(actor, *roles):

@@ -3,7 +3,6 @@ registered procedure (its state, documents, history, and the steps the reader ma
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_noop
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .declare import steps_of
 from .errors import CaseNotFound, ProcedureError, StepInputInvalid
-from .inputs import form_data, form_fields, invalid_from_django
+from .inputs import form_data, form_fields
 from .paging import paginate
 
 #: Where a refused step form's values and messages wait for the page it came back to.
@@ -57,12 +56,9 @@ def take_step_from_form(request, case, name: str):
     data = form_data(spec.input if spec else None, request.POST)
     reason = request.POST.get("reason", "")
     try:
-        try:
-            case = services.case_transition(
-                case, name, actor=request.user, reason=reason,
-                expected_state=request.POST.get("expected_state") or case.state, data=data)
-        except ValidationError as exc:  # the step's own judgement of the data
-            raise invalid_from_django(exc, spec.input if spec else None) from None
+        case = services.case_step(
+            case, name, actor=request.user, reason=reason,
+            expected_state=request.POST.get("expected_state") or case.state, data=data)
     except ProcedureError as exc:
         errors = {}
         if isinstance(exc, StepInputInvalid):

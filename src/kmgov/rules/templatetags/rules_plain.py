@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -82,6 +83,7 @@ def plain(value, labels: dict[str, str] | None = None, policy: str = "") -> str:
     return gettext(word) if word else text
 
 
+@functools.cache
 def _field_labels(rule_id: str) -> dict[str, str]:
     from kmgov.rules import get_rule
     from kmgov.rules.errors import UnknownRule

@@ -121,11 +121,10 @@ class Command(BaseCommand):
         import sys
 
         from django.contrib.auth import get_user_model
-        from django.core.exceptions import ValidationError
 
         from kmgov.procedures import selectors, services
         from kmgov.procedures.errors import ProcedureError
-        from kmgov.procedures.inputs import invalid_from_django, jsonable
+        from kmgov.procedures.inputs import jsonable
 
         raw = sys.stdin.read() if opts["data"] == "-" else opts["data"]
         try:
@@ -138,14 +137,8 @@ class Command(BaseCommand):
         try:
             case = selectors.case_get(procedure=opts["code"], reference=opts["reference"],
                                       user=user)
-            try:
-                case = services.case_transition(case, opts["step"], actor=user,
-                                                reason=opts["reason"], data=data)
-            except ValidationError as exc:
-                from kmgov.procedures.declare import steps_of
-
-                spec = steps_of(type(case)).get(opts["step"])
-                raise invalid_from_django(exc, spec.input if spec else None) from None
+            case = services.case_step(case, opts["step"], actor=user, reason=opts["reason"],
+                                      data=data)
         except ProcedureError as exc:
             if opts.get("json"):
                 self.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False))
