@@ -231,3 +231,18 @@ def test_routing_table_deadlines_and_platforms_are_in_the_admin(admin_user):
     for model in ("accessplatform", "synonym", "topic", "kbentry", "ticket"):
         assert c.get(f"/admin/hotline/{model}/").status_code == 200, model
     assert c.get("/admin/rules/parameteroverride/").status_code == 200
+
+
+def test_lone_surrogates_are_refused_naming_the_field(op_token):
+    # "\ud800" alone is valid JSON but no UTF-8 text: PostgreSQL refuses to store it (a 500
+    # before); the request is refused with the field's path and nothing is written.
+    body = '{"channel": "phone", "request_type": "complaint", "text": "路灯\\ud800坏了"}'
+    r = Client().post("/api/v1/hotline/tickets", data=body, content_type="application/json",
+                      **op_token)
+    assert r.status_code == 400 and r.json()["field"] == "text", r.content
+    assert Ticket.objects.count() == 0
+    # a proper pair (an emoji written as two escapes) is ordinary text
+    pair = '{"channel": "phone", "request_type": "complaint", "text": "路灯坏了\\ud83d\\ude00"}'
+    r = Client().post("/api/v1/hotline/tickets", data=pair, content_type="application/json",
+                      **op_token)
+    assert r.status_code == 201 and r.json()["text"] == "路灯坏了😀", r.content

@@ -1,3 +1,6 @@
+import json
+import re
+
 from django.utils.functional import SimpleLazyObject
 
 from .models import ApiToken
@@ -55,4 +58,41 @@ class DropNulMiddleware:
             if b"\x00" in body or encoded in body:
                 # HttpRequest.body returns _body once it is read; the views see the clean text.
                 request._body = body.replace(b"\x00", b"").replace(encoded, b"")
+            if "json" in request.content_type and (b"\\ud" in body or b"\\uD" in body):
+                field = lone_surrogate_field(request._body if hasattr(request, "_body") else body)
+                if field is not None:
+                    from django.http import JsonResponse
+
+                    return JsonResponse({"detail": f"{field or '正文'}：含有无法存储的字符（孤立的"
+                                                   f"UTF-16 代理项） (lone surrogate in the text)",
+                                         "field": field, "code": "invalid_text"}, status=400)
         return self.get_response(request)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate_field(body: bytes) -> str | None:
+    """The dotted path of the first string (or key) of a JSON body holding a lone UTF-16
+    surrogate (an escape such as \\ud800 without its pair), "" for the body itself, None when
+    there is none or the body is not JSON (the view reports that). No database can store such
+    a character (PostgreSQL refuses it), and no keyboard types one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{path}.{key}" if path else str(key)
+                if _SURROGATE.search(key):
+                    return _SURROGATE.sub("?", here)
+                stack.append((here, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
+    return None

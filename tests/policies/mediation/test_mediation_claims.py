@@ -258,3 +258,20 @@ def test_concurrent_claims_never_pass_the_cap(folk):
     assert MediationClaim.objects.filter(state="submitted").count() == 1
     loser = c1 if isinstance(results[0], Exception) else c2
     assert MediationRecord.objects.filter(claim=loser).count() == 0  # nothing half-written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, field", [
+    # JSON's non-standard NaN/Infinity literals (Python's json reads them): not an amount
+    ('{"county": "wuhua", "ordinary": NaN, "difficult": 300, "major": 500}', "ordinary"),
+    ('{"county": "wuhua", "ordinary": 100, "difficult": Infinity, "major": 500}', "difficult"),
+    # a rate of 100万元 a case does not fit the column (up to 999,999.99元) — refused, not a 500
+    ('{"county": "wuhua", "ordinary": 100, "difficult": 300, "major": 1000000}', "major"),
+    ('{"county": "wuhua", "ordinary": 1e300, "difficult": 300, "major": 500}', "ordinary"),
+])
+def test_county_rates_refuse_amounts_that_are_not_money(folk, body, field):
+    r = client_for(folk.wuhua_justice).post("/api/v1/mediation/rates", body,
+                                            content_type="application/json")
+    assert r.status_code == 400 and field in r.json()["detail"], r.content
+    from kmgov.policies.mediation.models import CountyRewardRates
+    assert not CountyRewardRates.objects.exists()

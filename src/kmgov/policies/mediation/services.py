@@ -64,6 +64,9 @@ def record_create(*, actor, committee: str | OrgUnit, agreement_no: str,
     return rec
 
 
+RATE_CAP = Decimal("1000000")
+
+
 @transaction.atomic
 def county_rates_set(*, actor, county: str, ordinary, difficult, major) -> CountyRewardRates:
     """A county sets its own rates (三(二)3); the county government or its justice bureau."""
@@ -80,8 +83,13 @@ def county_rates_set(*, actor, county: str, ordinary, difficult, major) -> Count
             values[name] = money(v)
         except Exception:
             raise ValidationError({name: "须为金额（元）"}) from None
+        if not values[name].is_finite():
+            raise ValidationError({name: "须为金额（元）"})
         if values[name] < 0:
             raise ValidationError({name: "不能为负数"})
+        if values[name] >= RATE_CAP:
+            # the column holds up to 999,999.99 元 per case: the reference rates are 50–1,500 元
+            raise ValidationError({name: "每件奖励标准须低于100万元"})
     row, _ = CountyRewardRates.objects.update_or_create(
         county=unit, defaults=dict(set_by=actor, **values))
     audit_record(actor=actor, action="mediation.county_rates", obj=row, org=unit,
