@@ -116,6 +116,10 @@ class AuditEntry(models.Model):
     to_state = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
     extra = models.JSONField(default=dict, blank=True)
+    # The hash chain (core.audit_chain): empty until the sealer numbers and hashes the entry.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, default="", editable=False,
+                                  db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -130,6 +134,28 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录只能追加，不能删除")
+
+
+class AuditSeal(models.Model):
+    """The head of the audit chain after one sealing run (core.audit_chain): the newest
+    entry's number and hash, so that removing the newest entries shows too. Append-only."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    last_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "审计链封存"
+        verbose_name_plural = "审计链封存"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计链封存记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计链封存记录只能追加，不能删除")
 
 
 class ApiToken(models.Model):

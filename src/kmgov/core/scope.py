@@ -34,8 +34,11 @@ def reach_paths(user, roles: set[str] | None = None) -> list[str]:
     ]
 
 
-def has_role(user, *roles: str, within: OrgUnit | None = None) -> bool:
-    if getattr(user, "is_superuser", False):
+def has_role(user, *roles: str, within: OrgUnit | None = None, superuser: bool = True) -> bool:
+    """Whether the user holds one of the roles at a unit containing `within` (anywhere when
+    None). A superuser holds every role unless `superuser=False` (acting on cases: superusers
+    administer; they act only through roles assigned to them like anyone else)."""
+    if superuser and getattr(user, "is_superuser", False):
         return True
     for a in user_assignments(user):
         if a.role in roles and (within is None or within.path.startswith(a.org.path)):

@@ -28,6 +28,7 @@ from kmgov.procedures.declare import (
     AT_CITY,
     AT_COUNTY,
     Await,
+    Duty,
     condition,
     documents_attached,
     state_field,
@@ -285,19 +286,19 @@ class RecognitionCase(Case):
 
     @step(source=State.SUBMITTED, target=State.RETURNED, label=gettext_noop("退回补正"),
           roles=[Role.COUNTY_OFFICE], reason_required=True,
-          awaits=Await(what="按审核意见补正后重新提交", applicant=True))
+          awaits=Await(what="按审核意见补正后重新提交", applicant=True), duty=Duty.REVIEW)
     def return_for_changes(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
     @step(source=State.SUBMITTED, target=State.AT_MEETING, label=gettext_noop("审核通过，提交联审会议"),
           roles=[Role.COUNTY_OFFICE],
           awaits=Await(what="召开联审会议并记录参会人员、日期与结论", role=MEETING_SECRETARY,
-                       at=AT_COUNTY))
+                       at=AT_COUNTY), duty=Duty.REVIEW)
     def pass_to_meeting(self, *, actor, reason, now, data=None):
         self.review_note = reason
 
     @step(source=State.SUBMITTED, target=State.REJECTED, label=gettext_noop("不予认定（县级办公室）"),
-          roles=[Role.COUNTY_OFFICE], reason_required=True)
+          roles=[Role.COUNTY_OFFICE], reason_required=True, duty=Duty.REVIEW)
     def reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
@@ -305,7 +306,7 @@ class RecognitionCase(Case):
     # meeting decides (a building's reward) differs.
 
     @step(source=State.AT_MEETING, target=State.REJECTED, label=gettext_noop("记录联审会议：未通过"),
-          roles=[MEETING_SECRETARY], reason_required=True, input=MeetingInput)
+          roles=[MEETING_SECRETARY], reason_required=True, input=MeetingInput, duty=Duty.REVIEW)
     def meeting_fail(self, *, actor, reason, now, data=None):
         self._record_meeting("failed", date=data.meeting_date, members=data.meeting_members,
                              minutes=data.meeting_minutes, now=now)
@@ -313,13 +314,13 @@ class RecognitionCase(Case):
 
     @step(source=State.MEETING_PASSED, target=State.APPROVED, label=gettext_noop("批准（县级政府）"),
           roles=[Role.COUNTY_GOVERNMENT],
-          awaits=Await(what="备案", role=Role.CITY_OFFICE, at=AT_CITY))
+          awaits=Await(what="备案", role=Role.CITY_OFFICE, at=AT_CITY), duty=Duty.APPROVE)
     def approve(self, *, actor, reason, now, data=None):
         self.approved_at = now
         self.on_approved(actor=actor, now=now)
 
     @step(source=State.MEETING_PASSED, target=State.REJECTED, label=gettext_noop("不予批准（县级政府）"),
-          roles=[Role.COUNTY_GOVERNMENT], reason_required=True)
+          roles=[Role.COUNTY_GOVERNMENT], reason_required=True, duty=Duty.APPROVE)
     def government_reject(self, *, actor, reason, now, data=None):
         self.closed_reason = reason
 
@@ -347,7 +348,7 @@ def meeting_pass_step(input: type[MeetingInput] = MeetingInput):
         self.on_meeting_passed(actor=actor, now=now, data=data)
 
     return step(source=State.AT_MEETING, target=State.MEETING_PASSED, label=gettext_noop("记录联审会议：通过"),
-                roles=[MEETING_SECRETARY], input=input,
+                roles=[MEETING_SECRETARY], input=input, duty=Duty.REVIEW,
                 awaits=Await(what="审批联审会议形成的实施方案", role=Role.COUNTY_GOVERNMENT,
                              at=AT_COUNTY))(meeting_pass)
 
@@ -359,4 +360,4 @@ def filing_step(**extra):
         self._file(actor=actor, reason=reason, now=now, data=data)
 
     return step(source=State.APPROVED, target=State.FILED, label=gettext_noop("备案（市级办公室）"),
-                roles=[Role.CITY_OFFICE], input=FilingInput, **extra)(file)
+                roles=[Role.CITY_OFFICE], input=FilingInput, duty=Duty.REVIEW, **extra)(file)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from django_fsm import transition
@@ -38,6 +39,27 @@ SCOPE_ORG = "org"  # the role is held at the case's unit or above it (the defaul
 SCOPE_ANY = "any"  # the role anywhere, e.g. a city department recording every county's filings
 
 OrgResolver = str | Callable[["Case"], "OrgUnit"]
+
+
+class Duty(str, Enum):
+    """What an official's step decides, for the separation of duties (`step(duty=...)`).
+
+    The actor of a step with a duty may not be the case's applicant, nor the one who created
+    the case, nor anyone who took a step of another *stage* on the same case: one person does
+    not both file and approve, nor review and pay. A stage is the duty and the roles of the
+    step unless `stage=` names it: an office's return, rejection and approval are one stage, so
+    the official who returned a case may approve it once it is corrected."""
+
+    REVIEW = "review"    # 审核: checks the filing (an office, a station, a spot check)
+    APPROVE = "approve"  # 审批: decides it (a government, a department's approval)
+    PAY = "pay"          # 拨付: releases money
+
+    @property
+    def label(self) -> str:
+        return DUTY_LABELS[self]
+
+
+DUTY_LABELS = {Duty.REVIEW: "审核", Duty.APPROVE: "审批", Duty.PAY: "拨付"}
 
 
 def resolve_org(case: Case, at: OrgResolver) -> OrgUnit:
@@ -200,6 +222,10 @@ class StepSpec:
     # A line of help shown with the step's form (what the step means, its provision).
     help: str = ""
     citation: str = ""
+    # Separation of duties: what the step decides (a `Duty`, or None for a step that decides
+    # nothing: filing, withdrawing, a desk's routine) and its stage (see `Duty`).
+    duty: Duty | None = None
+    stage: str = ""
 
     def describe_actors(self) -> str:
         from kmgov.core.models import Role
@@ -228,6 +254,8 @@ def step(
     input: type | None = None,
     help: str = "",
     citation: str = "",
+    duty: Duty | None = None,
+    stage: str = "",
 ):
     """Declare a step of a procedure: a django-fsm-2 transition plus the kernel's rules.
 
@@ -244,6 +272,11 @@ def step(
     if isinstance(deadlines, DeadlineRule):
         deadlines = (deadlines,)
     conds = tuple(conditions)
+    if duty is not None:
+        duty = Duty(duty)
+        if applicant:
+            raise ValueError("a step the applicant takes cannot carry a duty to decide on it")
+        stage = stage or f"{duty.value}:" + ",".join(sorted(roles))
 
     def decorate(func):
         if input is not None:
@@ -254,7 +287,7 @@ def step(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
             deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
-            input=input, help=help, citation=citation,
+            input=input, help=help, citation=citation, duty=duty, stage=stage,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)

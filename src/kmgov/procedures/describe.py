@@ -109,6 +109,10 @@ def describe_step(model, spec: StepSpec) -> dict[str, Any]:
         "deadlines": [_deadline(d) for d in spec.deadlines],
         "input": json_schema(spec.input),
         "help": spec.help, "citation": spec.citation,
+        # separation of duties (declare.Duty): who may not take this step
+        "duty": ({"name": spec.duty.value, "label": spec.duty.label, "stage": spec.stage,
+                  "not_by": "申请人、事项创建人、已在本事项其他环节审核、审批或拨付的人员"}
+                 if spec.duty is not None else None),
     }
 
 

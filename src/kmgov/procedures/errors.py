@@ -25,6 +25,13 @@ class TransitionDenied(Forbidden, ProcedureError):
     """The caller sees the case but may not perform this step (role or scope)."""
 
 
+class SeparationOfDuties(TransitionDenied):
+    """The caller holds the role but is the applicant, the creator, or took another stage's
+    deciding step on this case (`declare.Duty`)."""
+
+    code = "separation_of_duties"
+
+
 class StateChanged(ProcedureError):
     """The case is no longer in the state the caller saw: someone else acted first."""
 

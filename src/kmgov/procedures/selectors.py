@@ -87,9 +87,31 @@ def step_allowed(case: Case, spec: StepSpec, user) -> bool:
     if spec.at is not None:
         from .declare import resolve_org
 
-        return has_role(user, *roles, within=resolve_org(case, spec.at))
+        return has_role(user, *roles, within=resolve_org(case, spec.at), superuser=False)
     within = None if spec.scope == SCOPE_ANY else case.org
-    return has_role(user, *roles, within=within)
+    return has_role(user, *roles, within=within, superuser=False)
+
+
+def separation_refusal(case: Case, spec: StepSpec, user) -> str | None:
+    """Why the user may not take this deciding step on this case (separation of duties,
+    `declare.Duty`), or None. One query, on the case's audit trail, for a step with a duty."""
+    if spec.duty is None:
+        return None
+    what = spec.duty.label
+    if case.applicant_id is not None and case.applicant_id == user.pk:
+        return f"您是本事项的申请人，不能{what}自己的申请（“{spec.label}”须由他人办理，职责分离）"
+    other = {f"{case.procedure.code}.{name}": s.label for name, s in steps_of(type(case)).items()
+             if s.duty is not None and s.stage != spec.stage}
+    earlier = (AuditEntry.objects
+               .filter(object_type=case._meta.label_lower, object_id=str(case.pk), actor=user,
+                       action__in=[f"{case.procedure.code}.create", *other])
+               .order_by("at", "id").values_list("action", flat=True).first())
+    if earlier is None:
+        return None
+    if earlier.endswith(".create"):
+        return f"本事项由您创建，不能再由您{what}（“{spec.label}”须由他人办理，职责分离）"
+    return (f"您已在本事项中办理“{other[earlier]}”，不能再办理“{spec.label}”"
+            f"（同一人不能在同一事项中承担两个环节的审核、审批或拨付，职责分离）")
 
 
 def steps_available(case: Case, user) -> list[StepSpec]:
@@ -97,7 +119,8 @@ def steps_available(case: Case, user) -> list[StepSpec]:
     out = []
     for name, spec in steps_of(type(case)).items():
         meta = getattr(type(case), name)._django_fsm
-        if meta.has_transition(case.state) and step_allowed(case, spec, user):
+        if (meta.has_transition(case.state) and step_allowed(case, spec, user)
+                and separation_refusal(case, spec, user) is None):
             out.append(spec)
     return sorted(out, key=lambda s: s.name)
 

@@ -41,6 +41,7 @@ from .errors import (
     ConditionUnmet,
     DeadlineUncountable,
     ProcedureError,
+    SeparationOfDuties,
     StateChanged,
     TransitionDenied,
     TransitionNotAvailable,
@@ -55,7 +56,7 @@ from .models import (
     InboxKind,
     ReferenceCounter,
 )
-from .selectors import case_visible, open_items_for_case, step_allowed
+from .selectors import case_visible, open_items_for_case, separation_refusal, step_allowed
 
 #: Sent on commit after the sweep fired a deadline: sender=Deadline, deadline=…, item=InboxItem.
 #: Channels that notify people (e-mail, SMS) connect here; the inbox item is already written.
@@ -142,6 +143,12 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     spec = specs[name]
     if fields:
         data = {**(data.model_dump() if hasattr(data, "model_dump") else (data or {})), **fields}
+    if spec.duty is not None and step_allowed(case, spec, actor):
+        # who may not decide is told so before anything about the input (checked again below,
+        # under the row lock)
+        refusal = separation_refusal(case, spec, actor)
+        if refusal:
+            raise SeparationOfDuties(refusal, field="actor")
     validated = validate_input(spec.input, data, step_label=spec.label)
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
@@ -163,6 +170,9 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                 field="transition")
         if not step_allowed(locked, spec, actor):
             raise _denied(locked, spec, actor)
+        refusal = separation_refusal(locked, spec, actor)
+        if refusal:
+            raise SeparationOfDuties(refusal, field="actor")
         if spec.window and model.procedure.window is not None:
             model.procedure.window.check_open(moment)
         if spec.reason_required and not reason.strip():
@@ -222,7 +232,11 @@ def case_step(case: Case, name: str, *, actor, reason: str = "",
 
 def _denied(case: Case, spec: StepSpec, actor) -> TransitionDenied:
     roles = spec.roles - {Role.PUBLIC, Role.AUDITOR}
-    if roles and has_role(actor, *roles):
+    if getattr(actor, "is_superuser", False) and not has_role(actor, *roles, superuser=False):
+        return TransitionDenied(
+            f"系统管理员账号只做管理，不办理事项：“{spec.label}”须由{spec.describe_actors()}"
+            "以本人账号办理", field="role")
+    if roles and has_role(actor, *roles, superuser=False):
         return TransitionDenied(
             f"“{spec.label}”须由职责范围包括“{case.org}”的{spec.describe_actors()}办理，"
             "您的职责范围不包括该单位", field="org")

@@ -17,5 +17,9 @@ from .services import deadlines_sweep
 
 @task()
 def sweep_deadlines(now: str | None = None) -> dict:
+    from kmgov.core.audit_chain import audit_seal
+
     moment = dt.datetime.fromisoformat(now) if now else None
-    return deadlines_sweep(now=moment)
+    result = deadlines_sweep(now=moment)
+    result["audit_sealed"] = audit_seal()  # the audit trail's hash chain, caught up
+    return result

@@ -40,15 +40,17 @@ def inbox_whats(user):
 
 @pytest.mark.django_db
 def test_household_route_full_with_both_tranches(folk):
-    station = client_for(folk.station)
-    r = create(station)
+    # a village committee files its households' application; the township station reviews it
+    # (61号 五(五)): who files never reviews (separation of duties)
+    station, village = client_for(folk.station), client_for(folk.village)
+    r = create(village, org="dianyuan-village")
     assert r.status_code == 201, r.json()
     ref = r.json()["reference"]
-    attach_design(ref, folk.station)
+    attach_design(ref, folk.village)
     # household land: the township forestry station first (61号 五(五))
-    r = step(station, "forest", ref, "submit", expected_state="draft")
+    r = step(village, "forest", ref, "submit", expected_state="draft")
     assert r.status_code == 400 and r.json()["field"] == "ownership"
-    r = step(station, "forest", ref, "submit_to_station")
+    r = step(village, "forest", ref, "submit_to_station")
     assert r.json()["state"] == "station_review"
     assert "审核改造申请并上报县级林业主管部门" in inbox_whats(folk.station)
     assert step(station, "forest", ref, "station_approve").json()["state"] == "county_review"
@@ -88,25 +90,26 @@ def test_household_route_full_with_both_tranches(folk):
 
 @pytest.mark.django_db
 def test_normal_project_amounts_and_station_return(folk):
-    station = client_for(folk.station)
+    # a village committee files its households' application; the township station reviews it
+    # (61号 五(五)): who files never reviews (separation of duties)
+    station, village = client_for(folk.station), client_for(folk.village)
     # 150亩 normal × 100元/亩 = 15000元, 7500 on design approval (61号 四(三))
-    ref = create(station, pilot=False, area_mu=150).json()["reference"]
-    step(station, "forest", ref, "submit_to_station")
+    ref = create(village, org="dianyuan-village", pilot=False, area_mu=150).json()["reference"]
+    step(village, "forest", ref, "submit_to_station")
     r = step(station, "forest", ref, "station_return")
     assert r.status_code == 400 and r.json()["field"] == "reason"
     r = step(station, "forest", ref, "station_return", reason="缺林权证号")
     assert r.json()["state"] == "returned"
-    assert "按审核意见补正后重新提交" in inbox_whats(folk.station)
-    r = step(station, "forest", ref, "submit_to_station", data={"subcompartment": "12-3"})
+    assert "按审核意见补正后重新提交" in inbox_whats(folk.village)
+    r = step(village, "forest", ref, "submit_to_station", data={"subcompartment": "12-3"})
     assert r.json()["state"] == "station_review"
     step(station, "forest", ref, "station_approve")
-    attach_design(ref, folk.station) if False else None
     county = client_for(folk.panlong_forestry)
     r = step(county, "forest", ref, "approve_design")
     assert r.status_code == 400 and "作业设计" in r.json()["detail"]
     step(county, "forest", ref, "county_return", reason="补充作业设计")
-    attach_design(ref, folk.station)
-    step(station, "forest", ref, "submit_to_station")
+    attach_design(ref, folk.village)
+    step(village, "forest", ref, "submit_to_station")
     step(station, "forest", ref, "station_approve")
     r = step(county, "forest", ref, "approve_design")
     assert r.status_code == 200
@@ -159,10 +162,12 @@ def test_enterprise_route_reject_and_withdraw(folk):
 
 @pytest.mark.django_db
 def test_revoke_claws_back_the_first_tranche(folk):
-    station = client_for(folk.station)
-    ref = create(station).json()["reference"]
-    attach_design(ref, folk.station)
-    step(station, "forest", ref, "submit_to_station")
+    # a village committee files its households' application; the township station reviews it
+    # (61号 五(五)): who files never reviews (separation of duties)
+    station, village = client_for(folk.station), client_for(folk.village)
+    ref = create(village, org="dianyuan-village").json()["reference"]
+    attach_design(ref, folk.village)
+    step(village, "forest", ref, "submit_to_station")
     step(station, "forest", ref, "station_approve")
     step(client_for(folk.panlong_forestry), "forest", ref, "approve_design")
     step(client_for(folk.city_finance), "forest", ref, "pay_design")
@@ -201,10 +206,12 @@ def test_scope_and_read_only_roles(folk):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_payments_at_once_pay_once(folk):
-    station = client_for(folk.station)
-    ref = create(station).json()["reference"]
-    attach_design(ref, folk.station)
-    step(station, "forest", ref, "submit_to_station")
+    # a village committee files its households' application; the township station reviews it
+    # (61号 五(五)): who files never reviews (separation of duties)
+    station, village = client_for(folk.station), client_for(folk.village)
+    ref = create(village, org="dianyuan-village").json()["reference"]
+    attach_design(ref, folk.village)
+    step(village, "forest", ref, "submit_to_station")
     step(station, "forest", ref, "station_approve")
     step(client_for(folk.panlong_forestry), "forest", ref, "approve_design")
     seen1 = ForestProject.objects.get(reference=ref)

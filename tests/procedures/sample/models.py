@@ -12,6 +12,7 @@ from kmgov.procedures.declare import (
     SCOPE_ANY,
     Await,
     DeadlineRule,
+    Duty,
     Procedure,
     Target,
     documents_attached,
@@ -70,7 +71,7 @@ class SampleApplication(Case):
         self.submitted_at = now
 
     @step(source=State.SUBMITTED, target=State.APPROVED, label="审核通过",
-          roles=[Role.COUNTY_OFFICE], input=ApproveInput,
+          roles=[Role.COUNTY_OFFICE], input=ApproveInput, duty=Duty.REVIEW,
           awaits=Await(what="备案", role=Role.CITY_DEPARTMENT, at="city-commerce"))
     def approve(self, *, actor, reason, now, data=None):
         if data.approved_amount is not None:
@@ -85,19 +86,19 @@ class SampleApplication(Case):
     # Filing with a city department (备案): its staff hold their role at the department, not at
     # the city, so the step is not scoped by the tree (SCOPE_ANY): they record every county's.
     @step(source=State.APPROVED, target=State.FILED, label="备案", roles=[Role.CITY_DEPARTMENT],
-          scope=SCOPE_ANY)
+          scope=SCOPE_ANY, duty=Duty.APPROVE)
     def record_filing(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回修改",
-          roles=[Role.COUNTY_OFFICE], reason_required=True,
+          roles=[Role.COUNTY_OFFICE], reason_required=True, duty=Duty.REVIEW,
           awaits=Await(what="按审核意见修改后重新提交", applicant=True),
           deadlines=DeadlineRule(days=10, count=DayCount.CALENDAR, remind_before=2))
     def return_for_changes(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SUBMITTED, target=State.REJECTED, label="不予批准",
-          roles=[Role.COUNTY_OFFICE], reason_required=True)
+          roles=[Role.COUNTY_OFFICE], reason_required=True, duty=Duty.REVIEW)
     def reject(self, *, actor, reason, now, data=None):
         pass
 

@@ -24,6 +24,7 @@ from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     AT_COUNTY,
     Await,
+    Duty,
     Participants,
     Procedure,
     condition,
@@ -186,31 +187,31 @@ class AgricultureClaim(Case):
     @step(source=State.COUNTY_REVIEW, target=State.CITY_REVIEW, label=gettext_noop("县政府审核同意，报市"),
           roles=[Role.COUNTY_GOVERNMENT],
           awaits=Await(what="审核县区报账（规则核算、计划控制）", role=Role.CITY_OFFICE,
-                       at=CITY_AGRICULTURE))
+                       at=CITY_AGRICULTURE), duty=Duty.APPROVE)
     def county_approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label=gettext_noop("县政府退回补正"),
           roles=[Role.COUNTY_GOVERNMENT], reason_required=True,
-          awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
+          awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True), duty=Duty.APPROVE)
     def county_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.CITY_REVIEW, target=State.APPROVED, label=gettext_noop("市领导小组办公室审核通过"),
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE,
-          awaits=Await(what="按分担比例拨付市级资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+          awaits=Await(what="按分担比例拨付市级资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE), duty=Duty.REVIEW)
     def city_approve(self, *, actor, reason, now, data=None):
         self.recompute()
         self._check_plan(now)
 
     @step(source=State.CITY_REVIEW, target=State.RETURNED, label=gettext_noop("市领导小组办公室退回补正"),
           roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True,
-          awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True))
+          awaits=Await(what="按审核意见补正报账单后重新报送", applicant=True), duty=Duty.REVIEW)
     def city_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.CITY_REVIEW, target=State.REJECTED, label=gettext_noop("不予报账"),
-          roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True)
+          roles=[Role.CITY_OFFICE], at=CITY_AGRICULTURE, reason_required=True, duty=Duty.REVIEW)
     def reject(self, *, actor, reason, now, data=None):
         pass
 
@@ -220,7 +221,7 @@ class AgricultureClaim(Case):
         pass
 
     @step(source=State.APPROVED, target=State.PAID, label=gettext_noop("拨付市级资金"),
-          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE, duty=Duty.PAY)
     def pay(self, *, actor, reason, now, data=None):
         # the city's share of every accepted line (四(七)), each with its trace
         for line in self.lines.filter(accepted=True):

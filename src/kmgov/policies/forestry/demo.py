@@ -16,6 +16,10 @@ HOLDER = "滇源镇示范农户（演示）"
 def contribute(stdout):
     station = ensure_account("demo-dianyuan-lyz", "滇源镇林业站", Role.TOWNSHIP_STAFF,
                              "panlong-dianyuan", "林业站站长")
+    # the township's clerk takes the household's application; the station chief reviews it
+    # (61号 五(五)) — one person never files and reviews the same project
+    clerk = ensure_account("demo-dianyuan-sl", "滇源镇人民政府（受理农户申请）", Role.TOWNSHIP_STAFF,
+                           "panlong-dianyuan", "受理员")
     county = ensure_account("demo-panlong-lyj", "盘龙区林业局", Role.COUNTY_DEPARTMENT,
                             "panlong-forestry", "营林科")
     ensure_account("demo-shi-lyj", "市林业局（中低产林改造领导小组办公室）", Role.CITY_DEPARTMENT,
@@ -25,11 +29,11 @@ def contribute(stdout):
     if ForestProject.objects.filter(holder_name=HOLDER).exists():
         stdout.write("  中低产林改造：示例已存在")
         return
-    case = project_create(actor=station, org="panlong-dianyuan", ownership="household",
+    case = project_create(actor=clerk, org="panlong-dianyuan", ownership="household",
                           holder_name=HOLDER, area_mu=200, pilot=True, method="tending",
                           site_flags={"dianchi_basin": True}, subcompartment="12-3")
-    attachment_add(case, key="design", file=io.BytesIO(PDF), name="design.pdf", actor=station)
-    case = case_transition(case, "submit_to_station", actor=station)
+    attachment_add(case, key="design", file=io.BytesIO(PDF), name="design.pdf", actor=clerk)
+    case = case_transition(case, "submit_to_station", actor=clerk)
     case = case_transition(case, "station_approve", actor=station, reason="林权清晰")
     case = case_transition(case, "approve_design", actor=county, reason="作业设计符合规程")
     case = case_transition(case, "pay_design", actor=finance)

@@ -22,6 +22,7 @@ from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     Await,
+    Duty,
     Participants,
     Procedure,
     condition,
@@ -225,13 +226,13 @@ class ForestProject(Case):
     @step(source=State.STATION_REVIEW, target=State.COUNTY_REVIEW, label=gettext_noop("林业站审核通过，报县审批"),
           roles=[Role.TOWNSHIP_STAFF], at=township_of,
           awaits=Await(what="审批改造申请与作业设计", role=Role.COUNTY_DEPARTMENT,
-                       at=county_department("forestry")))
+                       at=county_department("forestry")), duty=Duty.REVIEW)
     def station_approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.STATION_REVIEW, target=State.RETURNED, label=gettext_noop("林业站退回补正"),
           roles=[Role.TOWNSHIP_STAFF], at=township_of, reason_required=True,
-          awaits=Await(what="按审核意见补正后重新提交", applicant=True))
+          awaits=Await(what="按审核意见补正后重新提交", applicant=True), duty=Duty.REVIEW)
     def station_return(self, *, actor, reason, now, data=None):
         pass
 
@@ -241,7 +242,7 @@ class ForestProject(Case):
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           conditions=[condition("须上传改造作业设计", field="attachments")(
               lambda c: c.has_attachment("design"))],
-          awaits=Await(what="拨付首期（50%）补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+          awaits=Await(what="拨付首期（50%）补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE), duty=Duty.APPROVE, stage="county-forestry")
     def approve_design(self, *, actor, reason, now, data=None):
         d = decide("forestry.transformation_subsidy",
                    {"area_mu": float(self.area_mu), "pilot": self.pilot,
@@ -254,12 +255,12 @@ class ForestProject(Case):
 
     @step(source=State.COUNTY_REVIEW, target=State.RETURNED, label=gettext_noop("县林业主管部门退回补正"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True,
-          awaits=Await(what="按审批意见补正后重新提交", applicant=True))
+          awaits=Await(what="按审批意见补正后重新提交", applicant=True), duty=Duty.APPROVE, stage="county-forestry")
     def county_return(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.COUNTY_REVIEW, target=State.REJECTED, label=gettext_noop("不予批准"),
-          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True)
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), reason_required=True, duty=Duty.APPROVE, stage="county-forestry")
     def reject(self, *, actor, reason, now, data=None):
         pass
 
@@ -273,39 +274,39 @@ class ForestProject(Case):
     @step(source=State.DESIGN_APPROVED, target=State.IN_PROGRESS, label=gettext_noop("拨付首期补助（50%）"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE,
           awaits=Await(what="改造完成后组织县级自查", role=Role.COUNTY_DEPARTMENT,
-                       at=county_department("forestry")))
+                       at=county_department("forestry")), duty=Duty.PAY)
     def pay_design(self, *, actor, reason, now, data=None):
         self._pay("design", "设计批准后首期补助（50%）", self.design_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
     @step(source=State.IN_PROGRESS, target=State.SELF_CHECKED, label=gettext_noop("县级自查合格"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
-          awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY))
+          awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY), duty=Duty.REVIEW, stage="county-forestry")
     def self_check(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label=gettext_noop("市级抽检合格"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
-          awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+          awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE), duty=Duty.REVIEW, stage="city-forestry")
     def spot_check_pass(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label=gettext_noop("市级抽检不合格，整改"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
           awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
-                       at=county_department("forestry")))
+                       at=county_department("forestry")), duty=Duty.REVIEW, stage="city-forestry")
     def spot_check_fail(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=State.ACCEPTED, target=State.COMPLETED, label=gettext_noop("拨付其余补助"),
-          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE, duty=Duty.PAY)
     def pay_acceptance(self, *, actor, reason, now, data=None):
         self._pay("acceptance", "验收后其余补助", self.acceptance_tranche_yuan, actor, now,
                   f"{DOC} 四(三)")
 
     @step(source=[State.DESIGN_APPROVED, State.IN_PROGRESS, State.SELF_CHECKED, State.ACCEPTED],
           target=State.REVOKED, label=gettext_noop("撤销项目并追回已拨补助"), roles=[Role.CITY_DEPARTMENT],
-          at=CITY_FORESTRY, reason_required=True)
+          at=CITY_FORESTRY, reason_required=True, duty=Duty.APPROVE, stage="city-forestry")
     def revoke(self, *, actor, reason, now, data=None):
         for p in payments_of(self).filter(reverses__isnull=True, amount__gt=0):
             payment_clawback(p, tranche=f"clawback:{p.tranche}", amount=p.amount, actor=actor,

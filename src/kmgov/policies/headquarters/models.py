@@ -28,7 +28,15 @@ from kmgov.policies._recognition import (
     filing_step,
     meeting_pass_step,
 )
-from kmgov.procedures.declare import Await, Participants, Procedure, register, state_field, step
+from kmgov.procedures.declare import (
+    Await,
+    Duty,
+    Participants,
+    Procedure,
+    register,
+    state_field,
+    step,
+)
 from kmgov.procedures.filings import (
     Filers,
     Obligation,
@@ -185,7 +193,7 @@ class HeadquartersApplication(RecognitionCase):
     file = filing_step()
 
     @step(source=State.FILED, target=State.REVOKED, label=gettext_noop("撤销认定并追回（弄虚作假）"),
-          roles=[Role.COUNTY_GOVERNMENT], reason_required=True, input=RevokeInput)
+          roles=[Role.COUNTY_GOVERNMENT], reason_required=True, input=RevokeInput, duty=Duty.APPROVE)
     def revoke(self, *, actor, reason, now, data=None):
         amount = data.clawback_amount_yuan
         self.closed_reason = reason
@@ -237,7 +245,7 @@ class HeadquartersStatisticsReport(FilingCase):
             last_report_year=int(self.period))
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
-          roles=[Role.CITY_DEPARTMENT], at="city-commerce")
+          roles=[Role.CITY_DEPARTMENT], at="city-commerce", duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         pass
 

@@ -15,6 +15,7 @@ from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import decision_keep
 from kmgov.procedures.declare import (
     Await,
+    Duty,
     Participants,
     Procedure,
     condition,
@@ -238,18 +239,18 @@ class MediationClaim(Case):
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.APPROVED, label=gettext_noop("审核通过"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE,
-          awaits=Await(what="拨付市级“以奖代补”资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
+          awaits=Await(what="拨付市级“以奖代补”资金", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE), duty=Duty.REVIEW)
     def approve(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.RETURNED, label=gettext_noop("退回补正"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
-          awaits=Await(what="按审核意见补正后重新提交", applicant=True))
+          awaits=Await(what="按审核意见补正后重新提交", applicant=True), duty=Duty.REVIEW)
     def return_for_changes(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 退回")
 
     @step(source=ClaimState.SUBMITTED, target=ClaimState.REJECTED, label=gettext_noop("不予核拨"),
-          roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True)
+          roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True, duty=Duty.REVIEW)
     def reject(self, *, actor, reason, now, data=None):
         self._release(actor, f"{self.reference} 不予核拨")
 
@@ -259,7 +260,7 @@ class MediationClaim(Case):
         self._release(actor, f"{self.reference} 撤回")
 
     @step(source=ClaimState.APPROVED, target=ClaimState.PAID, label=gettext_noop("拨付市级资金"),
-          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
+          roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE, duty=Duty.PAY)
     def pay(self, *, actor, reason, now, data=None):
         # the reward paid and the city's share of it, with their traces (三(二)3, 三(二)4)
         self.keep_decisions(actor, now, local(self.submitted_at or now).date())
@@ -315,12 +316,12 @@ class MediationReport(Case):
         self.submitted_at = now
 
     @step(source=ReportState.SUBMITTED, target=ReportState.ACCEPTED, label=gettext_noop("收悉"),
-          roles=[Role.CITY_OFFICE], at=CITY_JUSTICE)
+          roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, duty=Duty.REVIEW)
     def accept(self, *, actor, reason, now, data=None):
         pass
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RETURNED, label=gettext_noop("退回补充"),
           roles=[Role.CITY_OFFICE], at=CITY_JUSTICE, reason_required=True,
-          awaits=Await(what="补充总结报告后重新报送", applicant=True))
+          awaits=Await(what="补充总结报告后重新报送", applicant=True), duty=Duty.REVIEW)
     def return_for_changes(self, *, actor, reason, now, data=None):
         pass

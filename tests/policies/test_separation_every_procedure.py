@@ -1,0 +1,85 @@
+"""Separation of duties for every procedure (issue 15): on the demo's cases, the applicant
+given the role of a deciding step (review, approval, payment — `declare.Duty`) at the right
+unit is refused that step through the API: 403, code `separation_of_duties`, the reason in
+Chinese; nothing changes. Every procedure that declares a deciding step must be covered."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from kmgov.core.calendar import TZ
+from kmgov.core.models import OrgUnit, RoleAssignment
+from kmgov.procedures.declare import SCOPE_ANY, registered, resolve_org, steps_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _org_for(case, spec):
+    if spec.at is not None:
+        return resolve_org(case, spec.at)
+    if spec.scope == SCOPE_ANY:
+        return OrgUnit.objects.get(code="kunming")
+    return case.org
+
+
+def _filings_awaiting_receipt():
+    """The demo leaves no filing waiting for its receiver: file a county's mediation summary
+    report (108号 四(三)) and a certified headquarters' yearly statistics (63号 附件 第十九条)."""
+    from django.contrib.auth import get_user_model
+
+    from kmgov.policies.mediation.services import report_create
+    from kmgov.procedures.filing_services import filing_start, slots_open
+    from kmgov.procedures.services import attachment_add, case_transition
+
+    county = get_user_model().objects.get(username="demo-panlong-sfj")
+    report = report_create(actor=county, county="panlong")
+    attachment_add(report, key="report", file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name="r.pdf",
+                   actor=county)
+    case_transition(report, "submit", actor=county)
+    assert slots_open("hq-statistics", "2026")["opened"] >= 1
+    hq = registered()["hq"].objects.filter(state="filed").select_related("org").first()
+    filing = filing_start("hq-statistics", "2026", org=hq.org, actor=hq.applicant)
+    case_transition(filing, "submit", actor=hq.applicant,
+                    data={"revenue_yuan": "300000000", "local_tax_yuan": "26000000",
+                          "employees": 120},
+                    now=dt.datetime(2027, 1, 15, 10, tzinfo=TZ))  # inside 2027-01-01…03-31
+
+
+def test_every_procedures_applicant_is_refused_its_deciding_steps(settings, tmp_path,
+                                                                   monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
+    call_command("demo", "--no-migrate", stdout=io.StringIO())
+    _filings_awaiting_receipt()
+    deciding = {code for code, model in registered().items()
+                if any(s.duty is not None for s in steps_of(model).values())
+                and not model.__module__.startswith("procedures.sample")}  # test-only
+    covered = {}
+    for code, model in registered().items():
+        for case in model.objects.exclude(applicant=None).select_related("org", "applicant"):
+            for name, spec in steps_of(model).items():
+                if spec.duty is None or not getattr(model, name)._django_fsm.has_transition(
+                        case.state):
+                    continue
+                user = case.applicant
+                role = sorted(spec.roles)[0]
+                RoleAssignment.objects.get_or_create(user=user, role=role,
+                                                     org=_org_for(case, spec))
+                c = Client()
+                c.force_login(user)
+                r = c.post(f"/api/v1/cases/{code}/{case.reference}/steps/{name}",
+                           data=json.dumps({"reason": "自行审批的尝试",
+                                            "expected_state": case.state}),
+                           content_type="application/json")
+                assert r.status_code == 403, (code, name, r.content)
+                body = r.json()
+                assert body["code"] == "separation_of_duties" and "申请人" in body["detail"], body
+                before = case.state
+                case.refresh_from_db()
+                assert case.state == before
+                covered.setdefault(code, []).append(name)
+    assert deciding <= set(covered), f"no demo case exercised: {deciding - set(covered)}"
