@@ -248,3 +248,30 @@ def test_import_then_export_round_trip_and_scope(reg):
     # 五华's export holds none of 盘龙's rows
     resp = client_for(reg.wuhua_office).get("/buildings/register/export.xlsx?year=2025")
     assert load_workbook(io.BytesIO(resp.content))[register.BUILDING_SHEET].max_row == 1
+
+
+def test_cli_import_refusal_exit_2_then_targets_json(reg, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_xlsx([["PL-0", 2025, "盘龙0号楼", 30000, 20000, -5, "一级资质", *FLAGS, ""]], []))
+    with pytest.raises(CommandError) as exc:
+        call_command("buildings_register", "import", str(bad), "--as", "panlong-ban")
+    assert exc.value.returncode == 2 and "第2行" in str(exc.value)
+    assert not BuildingYear.objects.exists()
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_xlsx([["PL-0", 2025, "盘龙0号楼", 30000, 20000, 0, "一级资质", *FLAGS, ""]],
+                           [["PL-0", 2025, "甲公司", "金融", "是", "是", 10_000_000.01, ""]]))
+    out = io.StringIO()
+    call_command("buildings_register", "import", str(good), "--as", "panlong-ban", "--json",
+                 stdout=out)
+    assert json.loads(out.getvalue()) == {"buildings": 1, "tenants": 1}
+    out = io.StringIO()
+    call_command("buildings_register", "targets", "--year", "2025", "--as", "shi-ban", "--json",
+                 stdout=out)
+    body = json.loads(out.getvalue())
+    # one building with 10,000,000.01 > 1000万 → 1 过千万, 0 亿元楼
+    assert body["city"]["decisions"]["2012"]["buildings_tax_over_10m"] == 1
+    assert body["city"]["decisions"]["2012"]["buildings_tax_over_100m"] == 0
