@@ -214,7 +214,7 @@ def _target_check(c: Ctx, met: list, not_met: list, key, label, value, target, c
     """二(三): one target, reached when the value is at least the target (栋数“达到”, 比重“以上”:
     both include the number)."""
     ok = value >= target
-    c.step(label, ok, values={"value": value, "target": target, "comparison": ">=", "word": "达到/以上"},
+    c.step(label, ok, values={"实际": value, "目标": target, "比较": "达到或以上（含本数）"},
            cite=(DOC, "二(三)", cite_quote), ok=ok)
     (met if ok else not_met).append(key)
     if not ok:
@@ -292,6 +292,8 @@ FACILITIES_CITATION = f"{DOC} 四(二)、三(四)"
 MANAGEMENT_LEVELS = {"level1": "一级资质", "level2": "二级资质", "level3": "三级资质",
                      "none": "无资质或未评定"}
 GRADE_LABELS = {"A": "甲级", "B": "乙级", "C": "丙级"}
+CRITERION_WORDS = {"tax_level": "税收贡献", "scale_level": "建设规模", "facilities_level": "设备设施",
+                   "management_grade": "管理服务"}
 
 
 class GradeInput(RuleInput):
@@ -300,6 +302,8 @@ class GradeInput(RuleInput):
     facilities_count: int = Field(ge=0, le=len(FACILITIES), description="具备的配套设施项数")
     management_level: Literal["level1", "level2", "level3", "none"] = Field(
         description="物业服务企业资质等级")
+
+    ALIASES = {"management_level": {label: code for code, label in MANAGEMENT_LEVELS.items()}}
 
 
 def _level_label(code: str) -> str:
@@ -321,39 +325,40 @@ def grade(c: Ctx):
     各项分级线是管理员可调整的解释性参数；楼宇的等级取四项中最低的一项（四项都须达到该等级）。"""
     x = c.x
     criteria = c.p("grade_criteria")
-    c.step("分级的主要标准", "、".join(criteria), values={"criteria": criteria})
+    c.step("分级的主要标准", "、".join(criteria))
     levels = {}
 
     a_tax, b_tax = c.p("grade_tax_yuan")
     tax = "A" if x.tax_yuan >= a_tax else ("B" if x.tax_yuan > b_tax else "C")
     c.step(f"税收贡献：{_level_label(tax)}", _level_label(tax),
-           values={"value": x.tax_yuan, "甲级（达到，含本数）": a_tax, "乙级（超过，不含本数）": b_tax})
+           values={"楼宇税收（元）": x.tax_yuan, "甲级（达到，含本数）": a_tax, "乙级（超过，不含本数）": b_tax})
     levels["tax_level"] = tax
 
     a_m2, b_m2 = c.p("grade_scale_m2")
     scale = "A" if x.total_floor_area_m2 >= a_m2 else ("B" if x.total_floor_area_m2 >= b_m2 else "C")
     c.step(f"建设规模：{_level_label(scale)}", _level_label(scale),
-           values={"value": x.total_floor_area_m2, "甲级（以上，含本数）": a_m2, "乙级（以上，含本数）": b_m2})
+           values={"总建筑面积（平方米）": x.total_floor_area_m2, "甲级（以上，含本数）": a_m2,
+                   "乙级（以上，含本数）": b_m2})
     levels["scale_level"] = scale
 
     a_n, b_n = c.p("grade_facilities_min")
     fac = "A" if x.facilities_count >= a_n else ("B" if x.facilities_count >= b_n else "C")
     c.step(f"设备设施：{_level_label(fac)}", _level_label(fac),
-           values={"value": x.facilities_count, "of": len(FACILITIES), "甲级（以上，含本数）": a_n,
+           values={"具备的设施（项）": x.facilities_count, "设施清单（项）": len(FACILITIES), "甲级（以上，含本数）": a_n,
                    "乙级（以上，含本数）": b_n},
            note=f"设施清单见{FACILITIES_CITATION}")
     levels["facilities_level"] = fac
 
     a_q, b_q = c.p("grade_management")
-    mgmt = "A" if x.management_level == a_q else ("B" if x.management_level == b_q else "C")
+    held = MANAGEMENT_LEVELS[x.management_level]
+    mgmt = "A" if held == a_q else ("B" if held == b_q else "C")
     c.step(f"管理服务：{_level_label(mgmt)}", _level_label(mgmt),
-           values={"value": MANAGEMENT_LEVELS[x.management_level],
-                   "甲级": MANAGEMENT_LEVELS.get(a_q, a_q), "乙级": MANAGEMENT_LEVELS.get(b_q, b_q)})
+           values={"物业服务企业资质": held, "甲级": a_q, "乙级": b_q})
     levels["management_grade"] = mgmt
 
     final = max(levels.values())  # "A" < "B" < "C": the lowest grade of the four
     c.step(f"等级：四项中最低者，{_level_label(final)}", _level_label(final),
-           values={k: _level_label(v) for k, v in levels.items()})
+           values={word: _level_label(levels[k]) for k, word in CRITERION_WORDS.items()})
     return {"outcome": f"grade_{final.lower()}", "grade": final, **levels}
 
 
@@ -392,26 +397,27 @@ def targets_from_register(c: Ctx):
     t10 = c.p("tax_over_10m")
     n10 = sum(1 for t in taxes if t > t10)
     c.step("税收过千万元的商务楼宇（栋）：税收超过1000万元，不含本数", n10,
-           values={"threshold": t10, "comparison": over_10m_par.comparison or ">", "word": "超过",
-                   "convention": "不含本数（超过）", "buildings": len(taxes)})
+           values={"标准（元）": t10, "比较": f"{over_10m_par.comparison or '>'}（超过，不含本数）",
+                   "登记楼宇（栋）": len(taxes)})
     t100 = c.p("tax_100m")
     op100 = c.p("tax_100m_comparison")
     n100 = sum(1 for t in taxes if (t >= t100 if op100 == ">=" else t > t100))
     c.step("税收亿元楼（栋）", n100,
-           values={"threshold": t100, "comparison": op100,
-                   "convention": "达到1亿元，含本数" if op100 == ">=" else "超过1亿元，不含本数"})
+           values={"标准（元）": t100,
+                   "比较": "达到1亿元，含本数" if op100 == ">=" else "超过1亿元，不含本数"})
     total = sum(taxes)
-    c.step("楼宇税收合计（元）", total, values={"buildings": len(taxes)})
+    c.step("楼宇税收合计（元）", total, values={"登记楼宇（栋）": len(taxes)})
     share = None
     if x.district_tax_total_yuan:
         share = total / x.district_tax_total_yuan
         c.step("楼宇税收占税收总额的比重", round(share, 4),
-               values={"building_tax": total, "district_tax_total": x.district_tax_total_yuan})
+               values={"楼宇税收（元）": total, "税收总额（元）": x.district_tax_total_yuan})
     occupancy = None
     if x.office_floor_area_m2:
         occupancy = x.occupied_floor_area_m2 / x.office_floor_area_m2
         c.step("楼宇入驻率 = 已入驻面积 ÷ 商务面积", round(occupancy, 4),
-               values={"occupied_m2": x.occupied_floor_area_m2, "office_m2": x.office_floor_area_m2})
+               values={"已入驻面积（平方米）": x.occupied_floor_area_m2,
+                       "商务面积（平方米）": x.office_floor_area_m2})
     met, not_met = [], []
 
     def check(key, label, value, target, quote):
