@@ -222,51 +222,6 @@ def _target_check(c: Ctx, met: list, not_met: list, key, label, value, target, c
                         "threshold": target, "word": "达到/以上", "reference": f"{DOC} 二(三)"})
 
 
-class TargetsInput(RuleInput):
-    period_end: int = Field(description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）", ge=2012, le=2015)
-    buildings_tax_over_10m: int = Field(ge=0, description="税收过千万元的商务楼宇（栋）")
-    buildings_tax_over_100m: int = Field(ge=0, description="税收亿元楼（栋）")
-    clusters: int = Field(ge=0, description="特色楼宇经济聚集区（个）")
-    building_tax_share: float | None = Field(default=None, ge=0, le=1, description="楼宇税收占市区税收总额的比重（0—1，2012年目标）")
-    occupancy_rate: float | None = Field(default=None, ge=0, le=1, description="市区主要楼宇入驻率（0—1，2012年目标）")
-
-
-@rule(
-    "buildings.development_targets",
-    title="楼宇经济发展目标的达成（BE-5）",
-    inputs=TargetsInput,
-    outputs=("met", "not_met"),
-    outcomes=("met", "not_met"),
-    refusals=("not_met",),
-    cite=[(DOC, "二(三)", "2009年—2012年，建成5个特色楼宇经济聚集区；培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上。2013—2015年……税收过千万的商务楼宇达到100栋，税收亿元楼达到15栋，形成10个特色楼宇经济聚集区")],  # noqa: E501 (the gazette quoted whole)
-    vectorised=False,
-)
-def development_targets(c: Ctx):
-    """二(三)：2012年：千万元楼60栋、亿元楼10栋、5个聚集区、楼宇税收占35%以上、入驻率90%以上；
-    2015年：100栋、15栋、10个聚集区（栋数、个数为“达到”的下限，含本数）。"""
-    x = c.x
-    met, not_met = [], []
-
-    def check(key, label, value, target, cite_quote):
-        _target_check(c, met, not_met, key, label, value, target, cite_quote)
-
-    if x.period_end <= 2012:
-        n10m, n100m, share, occ, clusters = c.p("targets_2012")
-        check("buildings_tax_over_10m", "税收过千万元的商务楼宇60栋", x.buildings_tax_over_10m, n10m, "培育税收过千万元的商务楼宇60栋")
-        check("buildings_tax_over_100m", "税收亿元楼10栋", x.buildings_tax_over_100m, n100m, "税收亿元楼10栋")
-        check("clusters", "建成5个特色楼宇经济聚集区", x.clusters, clusters, "建成5个特色楼宇经济聚集区")
-        if x.building_tax_share is not None:
-            check("building_tax_share", "楼宇税收占市区税收总额35%以上", x.building_tax_share, share, "楼宇税收占市区税收总额35%以上")
-        if x.occupancy_rate is not None:
-            check("occupancy_rate", "市区主要楼宇入驻率90%以上", x.occupancy_rate, occ, "市区主要楼宇入驻率提高到90%以上")
-    else:
-        n10m, n100m, clusters = c.p("targets_2015")
-        check("buildings_tax_over_10m", "税收过千万的商务楼宇达到100栋", x.buildings_tax_over_10m, n10m, "税收过千万的商务楼宇达到100栋")
-        check("buildings_tax_over_100m", "税收亿元楼达到15栋", x.buildings_tax_over_100m, n100m, "税收亿元楼达到15栋")
-        check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, clusters, "形成10个特色楼宇经济聚集区")
-    return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met}
-
-
 # Plain words for the amounts on case pages (kmgov.rules.labels)
 amount_labels("buildings.reward_cap", amount_yuan="上限内的奖励", cap_yuan="奖励上限（财力贡献同比增量）")
 amount_labels("buildings.best_single_policy", amount_yuan="择优享受的金额",
@@ -409,12 +364,12 @@ def targets_from_register(c: Ctx):
     c.step("楼宇税收合计（元）", total, values={"登记楼宇（栋）": len(taxes)})
     share = None
     if x.district_tax_total_yuan:
-        share = total / x.district_tax_total_yuan
+        share = round(total / x.district_tax_total_yuan, 6)  # to a millionth: no float noise at 35 %
         c.step("楼宇税收占税收总额的比重", round(share, 4),
                values={"楼宇税收（元）": total, "税收总额（元）": x.district_tax_total_yuan})
     occupancy = None
     if x.office_floor_area_m2:
-        occupancy = x.occupied_floor_area_m2 / x.office_floor_area_m2
+        occupancy = round(x.occupied_floor_area_m2 / x.office_floor_area_m2, 6)
         c.step("楼宇入驻率 = 已入驻面积 ÷ 商务面积", round(occupancy, 4),
                values={"已入驻面积（平方米）": x.occupied_floor_area_m2,
                        "商务面积（平方米）": x.office_floor_area_m2})
