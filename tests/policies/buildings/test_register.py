@@ -275,3 +275,23 @@ def test_cli_import_refusal_exit_2_then_targets_json(reg, tmp_path):
     # one building with 10,000,000.01 > 1000万 → 1 过千万, 0 亿元楼
     assert body["city"]["decisions"]["2012"]["buildings_tax_over_10m"] == 1
     assert body["city"]["decisions"]["2012"]["buildings_tax_over_100m"] == 0
+
+
+def test_county_office_names_the_subdistrict_and_liaison(reg):
+    b = reg.b_pl[0]
+    OrgUnit(code="panlong-gulou", name="鼓楼街道", kind="subdistrict",
+            parent=OrgUnit.objects.get(code="panlong")).save()
+    url = f"/api/v1/buildings/liaisons/{b.pk}"
+    body = {"subdistrict": "panlong-gulou", "liaison_name": "王联络", "liaison_phone": "0871-1"}
+    # the liaison of 拓东 may not reassign (403); 五华's office does not see it (404)
+    assert post_json(client_for(reg.liaison), url, body, method="put").status_code == 403
+    assert post_json(client_for(reg.wuhua_office), url, body, method="put").status_code == 404
+    # a subdistrict of another county is refused, the field named (422)
+    r = post_json(client_for(reg.office), url, {**body, "subdistrict": "wuhua-huashan"}, method="put")
+    assert r.status_code == 422 and r.json()["field"] == "subdistrict"
+    r = post_json(client_for(reg.office), url, body, method="put")
+    assert r.status_code == 200 and r.json()["subdistrict"] == "panlong-gulou"
+    # now 拓东's liaison no longer reaches the building; 鼓楼's would
+    assert client_for(reg.liaison).get(f"/buildings/register/{b.pk}/").status_code == 404
+    page = client_for(reg.office).get(f"/buildings/register/{b.pk}/").content.decode()
+    assert "王联络" in page and "鼓楼街道" in page

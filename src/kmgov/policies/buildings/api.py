@@ -139,3 +139,19 @@ def targets_api(request, year: int):
             "counties": [{"county": r["county"].code, "name": r["county"].name,
                           "buildings": r["buildings"], "decisions": dec(r["decisions"])}
                          for r in t["counties"]]}
+
+
+@router.put("/liaisons/{building_id}",
+            response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            auth=LOGIN_REQUIRED, summary="指定楼宇所在街道和楼宇经济联络员（县级楼宇办，62号 七(三)）",
+            operation_id="buildings_register_liaison")
+def register_liaison(request, building_id: int):
+    b = register.building_get(building_id, request.user)
+    body = _body(request)
+    try:
+        b = register.building_liaison_set(
+            b, subdistrict=body.get("subdistrict", ""), liaison_name=body.get("liaison_name", ""),
+            liaison_phone=body.get("liaison_phone", ""), actor=request.user)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return building_out(b)

@@ -213,6 +213,42 @@ def record_from_report(report, data: RegisterReportInput, *, actor, now) -> Buil
 
 
 @transaction.atomic
+def building_liaison_set(building: Building, *, subdistrict: str, liaison_name: str,
+                         liaison_phone: str = "", actor) -> Building:
+    """七(三): the county office names the building's subdistrict (whose liaisons then keep its
+    register) and its liaison."""
+    if not (can_see_org(actor, building.county) or (
+            building.subdistrict and can_see_org(actor, building.subdistrict))):
+        raise CaseNotFound("没有找到这幢商务楼宇，或您无权查看", field="building")
+    if not has_role(actor, *COUNTY_ROLES, within=building.county):
+        raise PermissionDenied("只有县级楼宇办可以指定楼宇所在街道和联络员")
+    unit = OrgUnit.objects.filter(code=str(subdistrict or "").strip(),
+                                  kind__in=(OrgKind.SUBDISTRICT, OrgKind.TOWNSHIP),
+                                  path__startswith=building.county.path).first()
+    if unit is None:
+        raise ValidationError({"subdistrict": f"所在街道须为{building.county.name}的街道（乡镇）"})
+    name, phone = str(liaison_name or "").strip(), str(liaison_phone or "").strip()
+    if not name or len(name) > 50:
+        raise ValidationError({"liaison_name": "楼宇经济联络员须填写，不超过50字"})
+    if len(phone) > 30:
+        raise ValidationError({"liaison_phone": "联络员电话不超过30字"})
+    before = {"subdistrict": building.subdistrict.code if building.subdistrict else None,
+              "liaison_name": building.liaison_name}
+    building.subdistrict, building.liaison_name, building.liaison_phone = unit, name, phone
+    building.save(update_fields=["subdistrict", "liaison_name", "liaison_phone"])
+    audit_record(actor=actor, action="buildings.liaison_set", obj=building, org=building.county,
+                 reason=f"{building.name}：{unit.name} {name}",
+                 extra={"before": before, "subdistrict": unit.code, "liaison_name": name})
+    return building
+
+
+def subdistrict_choices(building: Building) -> list[tuple[str, str]]:
+    return [(u.code, u.name) for u in OrgUnit.objects.filter(
+        kind__in=(OrgKind.SUBDISTRICT, OrgKind.TOWNSHIP),
+        path__startswith=building.county.path).order_by("path")]
+
+
+@transaction.atomic
 def county_year_save(county: OrgUnit, year, *, total_tax_yuan, clusters, actor,
                      now=None) -> CountyYear:
     """A county's total tax (二(三) 市区税收总额, the share's denominator) and its clusters."""

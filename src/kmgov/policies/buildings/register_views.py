@@ -76,7 +76,19 @@ def register_detail(request, pk: int):
     year = _year(request)
     editable = register.can_edit(request.user, building)
     error, errors, values = "", {}, None
-    if request.method == "POST":
+    can_assign = has_role(request.user, *register.COUNTY_ROLES, within=building.county)
+    if request.method == "POST" and request.POST.get("form") == "liaison":
+        if not can_assign:
+            raise PermissionDenied(_("只有县级楼宇办可以指定楼宇所在街道和联络员"))
+        try:
+            register.building_liaison_set(
+                building, subdistrict=request.POST.get("subdistrict", ""),
+                liaison_name=request.POST.get("liaison_name", ""),
+                liaison_phone=request.POST.get("liaison_phone", ""), actor=request.user)
+            return redirect(f"{request.path}?year={year}")
+        except ValidationError as exc:
+            error, errors = _messages(exc)
+    elif request.method == "POST":
         if not editable:
             raise PermissionDenied(_("您无权修改这幢楼宇的楼宇经济信息"))
         data = form_data(RegisterReportInput, request.POST)
@@ -98,7 +110,9 @@ def register_detail(request, pk: int):
                               f"{'是' if t.headquarters else '否'}｜{t.tax_yuan}"
                               + (f"｜{t.credit_code}" if t.credit_code else "")
                               for t in record.tenants.all()]}
-    fields = [f for f in form_fields(RegisterReportInput, values=values or {}, errors=errors)
+    liaison_post = request.method == "POST" and request.POST.get("form") == "liaison"
+    fields = [f for f in form_fields(RegisterReportInput, values=values or {},
+                                     errors={} if liaison_post else errors)
               if f.name != "property_certificate_no"]
     return render(request, "buildings/register_detail.html", {
         "building": building, "year": year, "years": years, "record": record,
@@ -107,9 +121,11 @@ def register_detail(request, pk: int):
         "facility_labels": [label for k, label in FACILITIES.items()
                             if record is not None and record.facilities.get(k)],
         "management_levels": MANAGEMENT_LEVELS,
-        "editable": editable, "error": error,
+        "editable": editable, "error": error, "can_assign": can_assign,
+        "liaison_errors": (errors or {"__all__": error}) if liaison_post and error else {},
+        "subdistricts": register.subdistrict_choices(building) if can_assign else [],
         "form": {"spec": {"name": "register", "label": _("保存楼宇年度信息")}, "fields": fields,
-                 "error": error},
+                 "error": "" if liaison_post else error},
     }, status=400 if error else 200)
 
 
