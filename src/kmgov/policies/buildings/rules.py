@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -324,10 +324,11 @@ outcome_labels("buildings.grade", grade_a="甲级楼宇", grade_b="乙级楼宇"
 
 class RegisterTargetsInput(RuleInput):
     period_end: int = Field(ge=2012, le=2015, description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）")
-    building_taxes_yuan: list[float] = Field(max_length=100000, description="各商务楼宇的年度税收（元），取自楼宇经济信息管理系统")
-    district_tax_total_yuan: float | None = Field(default=None, ge=0, description="市区（县（市）区）税收总额（元）")
-    office_floor_area_m2: float = Field(default=0, ge=0, description="各楼宇商务（办公）面积合计（平方米）")
-    occupied_floor_area_m2: float = Field(default=0, ge=0, description="各楼宇已入驻面积合计（平方米）")
+    building_taxes_yuan: list[Annotated[float, Field(ge=0, le=1e14)]] = Field(
+        max_length=100000, description="各商务楼宇的年度税收（元），取自楼宇经济信息管理系统")
+    district_tax_total_yuan: float | None = Field(default=None, ge=0, le=1e14, description="市区（县（市）区）税收总额（元）")
+    office_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇商务（办公）面积合计（平方米）")
+    occupied_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇已入驻面积合计（平方米）")
     clusters: int = Field(default=0, ge=0, description="特色楼宇经济聚集区（个）")
 
 
@@ -363,12 +364,12 @@ def targets_from_register(c: Ctx):
     total = sum(taxes)
     c.step("楼宇税收合计（元）", total, values={"登记楼宇（栋）": len(taxes)})
     share = None
-    if x.district_tax_total_yuan:
+    if x.district_tax_total_yuan and x.district_tax_total_yuan >= 1:  # below 1元: no total entered
         share = round(total / x.district_tax_total_yuan, 6)  # to a millionth: no float noise at 35 %
         c.step("楼宇税收占税收总额的比重", round(share, 4),
                values={"楼宇税收（元）": total, "税收总额（元）": x.district_tax_total_yuan})
     occupancy = None
-    if x.office_floor_area_m2:
+    if x.office_floor_area_m2 >= 1:  # below 1 m²: no office area registered
         occupancy = round(x.occupied_floor_area_m2 / x.office_floor_area_m2, 6)
         c.step("楼宇入驻率 = 已入驻面积 ÷ 商务面积", round(occupancy, 4),
                values={"已入驻面积（平方米）": x.occupied_floor_area_m2,
