@@ -2,6 +2,7 @@
 and the targets computed from it (二(三)). Values worked by hand beside each assertion."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -295,3 +296,19 @@ def test_county_office_names_the_subdistrict_and_liaison(reg):
     assert client_for(reg.liaison).get(f"/buildings/register/{b.pk}/").status_code == 404
     page = client_for(reg.office).get(f"/buildings/register/{b.pk}/").content.decode()
     assert "王联络" in page and "鼓楼街道" in page
+
+
+def test_register_pages_show_no_internal_identifiers(reg):
+    save(reg.b_pl[0], 2025, [150_000_000, 5_000_000], reg.liaison)
+    register.county_year_save(OrgUnit.objects.get(code="panlong"), 2025,
+                              total_tax_yuan="500000000", clusters=1, actor=reg.office)
+    c = client_for(reg.city_office)
+    for url in (f"/buildings/register/{reg.b_pl[0].pk}/?year=2025", "/buildings/register/?year=2025",
+                "/buildings/targets/?year=2025"):
+        # the visible text (form option values are attributes, not shown)
+        text = re.sub(r"<[^>]+>", " ", c.get(url).content.decode())
+        for code in ("level1", "level2", "tax_level", "grade_a", "True", "False", "None",
+                     "value：", "threshold", "building_taxes_yuan", "liaison", "filing"):
+            assert code not in text, (url, code)
+    # 155,000,000 ≥ 1亿 (甲), 30,000 m² (乙), 4 facilities (乙), 二级 (乙) → 乙级, shown in words
+    assert "乙级" in c.get(f"/buildings/register/{reg.b_pl[0].pk}/?year=2025").content.decode()
