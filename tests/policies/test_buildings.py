@@ -77,9 +77,17 @@ def test_application_window():
 
 
 def test_development_targets():
-    # 二(三)：2012年 60栋 / 10栋 / 5个聚集区 / 35%以上 / 90%以上；2015年 100 / 15 / 10
-    r = d("buildings.development_targets", period_end=2012, buildings_tax_over_10m=60, buildings_tax_over_100m=10, clusters=5,
-          building_tax_share=0.35, occupancy_rate=0.9)
-    assert r["outcome"] == "met"
-    r = d("buildings.development_targets", period_end=2015, buildings_tax_over_10m=99, buildings_tax_over_100m=15, clusters=10)
+    # 二(三)：2012年 60栋 / 10栋 / 5个聚集区 / 35%以上 / 90%以上；2015年 100 / 15 / 10.
+    # Counted from the register's taxes: 50 buildings at 14,000,000 (过千万) and 10 at
+    # 140,000,000 (亿元楼 and 过千万) → 60 and 10; tax 700,000,000 + 1,400,000,000 =
+    # 2,100,000,000 of 6,000,000,000 → 0.35 (以上 includes it); occupancy 90 of 100 m² = 90 %.
+    taxes = [14_000_000] * 50 + [140_000_000] * 10
+    r = d("buildings.targets_from_register", period_end=2012, building_taxes_yuan=taxes, clusters=5,
+          district_tax_total_yuan=6_000_000_000, office_floor_area_m2=100,
+          occupied_floor_area_m2=90)
+    assert (r["buildings_tax_over_10m"], r["buildings_tax_over_100m"]) == (60, 10)
+    assert r["outcome"] == "met", r["not_met"]
+    # one building fewer above 1000万 (exactly 10,000,000 is not 过千万) → 99 < 100 (2015)
+    taxes = [10_000_000.01] * 84 + [10_000_000] + [100_000_000] * 15
+    r = d("buildings.targets_from_register", period_end=2015, building_taxes_yuan=taxes, clusters=10)
     assert r["not_met"] == ["buildings_tax_over_10m"] and r["unmet"][0]["threshold"] == 100

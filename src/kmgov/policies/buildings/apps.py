@@ -11,6 +11,7 @@ class BuildingsConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/buildings", "kmgov.policies.buildings.api:router")],
         urls="kmgov.policies.buildings.urls",
-        nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True)],
+        nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True),
+             NavEntry(_("楼宇经济信息"), "/buildings/register/", order=62, login=True)],
         demo="kmgov.policies.buildings.demo:contribute",
     )

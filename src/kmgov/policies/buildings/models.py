@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.calendar import local
+from kmgov.core.models import Role
 from kmgov.policies._recognition import (
     ACTIVE_STATES,
     MeetingInput,
@@ -30,10 +32,21 @@ from kmgov.policies._recognition import (
     parse_amount,
 )
 from kmgov.procedures.decisions import decision_keep
-from kmgov.procedures.declare import Procedure, register
+from kmgov.procedures.declare import AT_COUNTY, Await, Procedure, register, state_field, step
+from kmgov.procedures.filings import (
+    Filers,
+    Obligation,
+    PeriodKind,
+    Receiver,
+    WindowRule,
+    register_obligation,
+)
 from kmgov.procedures.inputs import Money
+from kmgov.procedures.models import FilingCase
 from kmgov.procedures.windows import FilingWindow
 from kmgov.rules import decide
+
+from .register_inputs import RegisterReportInput
 
 DOC = "昆政发〔2010〕62号"
 THIS_POLICY = "商务楼宇奖励扶持（本项）"
@@ -63,6 +76,12 @@ class Building(models.Model):
     address = models.CharField("地址", max_length=300, blank=True)
     county = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
                                verbose_name="所在县（市）区")
+    # 七(三): 商务楼宇所在街道办事处应确定一人以上的楼宇经济联络员 — the subdistrict whose
+    # liaisons keep the building's register current, and the liaison named for it.
+    subdistrict = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True, verbose_name="所在街道")
+    liaison_name = models.CharField("楼宇经济联络员", max_length=50, blank=True)
+    liaison_phone = models.CharField("联络员电话", max_length=30, blank=True)
 
     class Meta:
         verbose_name = "商务楼宇"
@@ -240,3 +259,174 @@ class BuildingApplication(RecognitionCase):
     meeting_pass = meeting_pass_step(BuildingMeetingInput)
 
     file = filing_step()
+
+
+# ================================================================ BE-3 the register
+# 62号 七(一)、七(三), 附件1 第十七条、第十八条: 楼宇经济信息管理系统 — per recognised building and
+# year: floor areas, occupancy, tenant enterprises with their size and tax, property management,
+# facilities; kept current by the subdistrict liaisons and filed yearly by the operator.
+
+REGISTER_CITATION = f"{DOC} 七(一)、七(三)，附件1 第十七条、第十八条"
+
+
+class RegisterSource(models.TextChoices):
+    FILING = "filing", gettext_noop("产权（经营管理）单位年度报送")
+    LIAISON = "liaison", gettext_noop("街道联络员或县级楼宇办录入")
+    IMPORT = "import", gettext_noop("表格导入")
+
+
+class GradeCode(models.TextChoices):
+    A = "A", gettext_noop("甲级")
+    B = "B", gettext_noop("乙级")
+    C = "C", gettext_noop("丙级")
+
+
+class _RegisterProcedure:
+    """What `decision_keep` reads of a case (its procedure's code): a grade is decided on a
+    register row, not in a case's step (docs/procedures.md, "Decisions kept")."""
+
+    code = "building-register"
+
+
+class BuildingYear(models.Model):
+    """One building's register for one year (figures at the year's end, tax of the year)."""
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="years",
+                                 verbose_name="商务楼宇")
+    year = models.PositiveSmallIntegerField("年度")
+    total_floor_area_m2 = models.DecimalField("总建筑面积（平方米）", max_digits=12, decimal_places=2)
+    office_floor_area_m2 = models.DecimalField("商务（办公）面积（平方米）", max_digits=12,
+                                               decimal_places=2)
+    vacant_floor_area_m2 = models.DecimalField("空置面积（平方米）", max_digits=12, decimal_places=2)
+    management_level = models.CharField("物业服务企业资质", max_length=10)
+    facilities = models.JSONField("配套设施", default=dict, blank=True)
+    tax_yuan = models.DecimalField("入驻企业年度税收合计（元）", max_digits=16, decimal_places=2,
+                                   default=0)
+    grade = models.CharField("等级", max_length=1, choices=GradeCode.choices, blank=True)
+    source = models.CharField("数据来源", max_length=10, choices=RegisterSource.choices)
+    report = models.ForeignKey("BuildingRegisterReport", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="年度报送")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+", verbose_name="填报人")
+    recorded_at = models.DateTimeField("更新时间")
+
+    procedure = _RegisterProcedure()
+
+    class Meta:
+        verbose_name = "楼宇年度信息"
+        verbose_name_plural = "楼宇年度信息"
+        ordering = ["building_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "year"], name="building_year_once"),
+            models.CheckConstraint(
+                condition=Q(vacant_floor_area_m2__lte=models.F("office_floor_area_m2"))
+                & Q(office_floor_area_m2__lte=models.F("total_floor_area_m2"))
+                & Q(vacant_floor_area_m2__gte=0),
+                name="building_year_areas_nested"),
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"{self.building.property_certificate_no}/{self.year}"[:40]
+
+    @property
+    def occupied_floor_area_m2(self) -> Decimal:
+        return self.office_floor_area_m2 - self.vacant_floor_area_m2
+
+    @property
+    def occupancy_rate(self) -> Decimal | None:
+        if not self.office_floor_area_m2:
+            return None
+        return (self.occupied_floor_area_m2 / self.office_floor_area_m2).quantize(Decimal("0.0001"))
+
+
+class Tenant(models.Model):
+    """An enterprise in the building that year (附件1 第三条: 入驻上述商务楼宇的企业)."""
+
+    record = models.ForeignKey(BuildingYear, on_delete=models.CASCADE, related_name="tenants",
+                               verbose_name="楼宇年度信息")
+    name = models.CharField("企业名称", max_length=200)
+    industry = models.CharField("行业", max_length=100)
+    # 附件1 第三条 “登记注册并在昆明市区（地）纳税”; 第十六条 税收双落地
+    registered_locally = models.BooleanField("在昆明登记注册并纳税", default=True)
+    headquarters = models.BooleanField("总部企业", default=False)  # 62号 三(五) 楼宇企业总部化
+    tax_yuan = models.DecimalField("年度纳税额（元）", max_digits=16, decimal_places=2)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = "入驻企业"
+        verbose_name_plural = "入驻企业"
+        ordering = ["record_id", "-tax_yuan", "name"]
+
+
+class CountyYear(models.Model):
+    """A county's yearly figures the register cannot count (二(三)): its total tax (the
+    denominator of 楼宇税收占市区税收总额) and its 特色楼宇经济聚集区."""
+
+    county = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="县（市）区")
+    year = models.PositiveSmallIntegerField("年度")
+    total_tax_yuan = models.DecimalField("税收总额（元）", max_digits=16, decimal_places=2)
+    clusters = models.PositiveIntegerField("特色楼宇经济聚集区（个）", default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "县（市）区楼宇经济年度数据"
+        verbose_name_plural = "县（市）区楼宇经济年度数据"
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="county_year_once")]
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("已报送，待县级楼宇办查收")
+    RECEIVED = "received", gettext_noop("县级楼宇办已查收")
+
+
+@register
+class BuildingRegisterReport(FilingCase):
+    """The operator's yearly filing of its building's register (七(一)、七(三)): a scheduled
+    filing (`BUILDING_REGISTER` below) received by the county office."""
+
+    state = state_field(ReportState.choices, default=ReportState.DRAFT)
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="商务楼宇")
+
+    procedure = Procedure(
+        code="building-register", name=gettext_noop("楼宇经济信息年度报送"),
+        reference_prefix="LYXX", editable_states=(ReportState.DRAFT,),
+        initial_awaits=Await(what="填写并报送楼宇经济信息", applicant=True),
+        citation=REGISTER_CITATION)
+
+    class Meta:
+        verbose_name = "楼宇经济信息年度报送"
+        verbose_name_plural = "楼宇经济信息年度报送"
+
+    @step(source=ReportState.DRAFT, target=ReportState.SUBMITTED, label=gettext_noop("报送楼宇经济信息"),
+          applicant=True, roles=[Role.ENTERPRISE], input=RegisterReportInput,
+          awaits=Await(what="查收楼宇经济信息", role=Role.COUNTY_OFFICE, at=AT_COUNTY),
+          citation=REGISTER_CITATION)
+    def submit(self, *, actor, reason, now, data=None):
+        from .register import record_from_report
+
+        self.building = record_from_report(self, data, actor=actor, now=now)
+        self.submitted_at = now
+
+    @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
+          roles=[Role.COUNTY_OFFICE])
+    def receive(self, *, actor, reason, now, data=None):
+        pass
+
+
+#: 七(三) as a scheduled filing: the operator of each recognised building (the holder of its
+#: filed recognition, 附件1 第十条(一) one per building) files the year's register in the window
+#: of `buildings.register_window` (interpretation: 1 January – 31 March of the next year) to the
+#: county office; reminded 15 days before the last day, escalated to the county office after it.
+BUILDING_REGISTER = register_obligation(Obligation(
+    code="building-register", name="楼宇经济信息", form="building-register",
+    filed_by_step="submit", period=PeriodKind.YEAR,
+    window=WindowRule.from_parameter("buildings.register_window", citation=REGISTER_CITATION),
+    filers=Filers(holders=("building", (State.FILED.value,)), since_field="filed_at"),
+    receiver=Receiver(Role.COUNTY_OFFICE, at=AT_COUNTY),
+    filer_role=Role.ENTERPRISE, remind_before=15, escalate=True, citation=REGISTER_CITATION))

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kmgov.rules import Ctx, RuleInput, amount_labels, rule
+from kmgov.rules import Ctx, RuleInput, amount_labels, outcome_labels, rule
 
 DOC = "昆政发〔2010〕62号"
 
@@ -209,58 +210,192 @@ def application_window(c: Ctx):
     return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}
 
 
-class TargetsInput(RuleInput):
-    period_end: int = Field(description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）", ge=2012, le=2015)
-    buildings_tax_over_10m: int = Field(ge=0, description="税收过千万元的商务楼宇（栋）")
-    buildings_tax_over_100m: int = Field(ge=0, description="税收亿元楼（栋）")
-    clusters: int = Field(ge=0, description="特色楼宇经济聚集区（个）")
-    building_tax_share: float | None = Field(default=None, ge=0, le=1, description="楼宇税收占市区税收总额的比重（0—1，2012年目标）")
-    occupancy_rate: float | None = Field(default=None, ge=0, le=1, description="市区主要楼宇入驻率（0—1，2012年目标）")
-
-
-@rule(
-    "buildings.development_targets",
-    title="楼宇经济发展目标的达成（BE-5）",
-    inputs=TargetsInput,
-    outputs=("met", "not_met"),
-    outcomes=("met", "not_met"),
-    refusals=("not_met",),
-    cite=[(DOC, "二(三)", "2009年—2012年，建成5个特色楼宇经济聚集区；培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上。2013—2015年……税收过千万的商务楼宇达到100栋，税收亿元楼达到15栋，形成10个特色楼宇经济聚集区")],  # noqa: E501 (the gazette quoted whole)
-    vectorised=False,
-)
-def development_targets(c: Ctx):
-    """二(三)：2012年：千万元楼60栋、亿元楼10栋、5个聚集区、楼宇税收占35%以上、入驻率90%以上；
-    2015年：100栋、15栋、10个聚集区（栋数、个数为“达到”的下限，含本数）。"""
-    x = c.x
-    met, not_met = [], []
-
-    def check(key, label, value, target, cite_quote):
-        ok = value >= target
-        c.step(label, ok, values={"value": value, "target": target, "comparison": ">=", "word": "达到/以上"},
-               cite=(DOC, "二(三)", cite_quote), ok=ok)
-        (met if ok else not_met).append(key)
-        if not ok:
-            c.unmet.append({"group": None, "condition": label, "field": key, "value": value, "comparison": ">=",
-                            "threshold": target, "word": "达到/以上", "reference": f"{DOC} 二(三)"})
-
-    if x.period_end <= 2012:
-        n10m, n100m, share, occ, clusters = c.p("targets_2012")
-        check("buildings_tax_over_10m", "税收过千万元的商务楼宇60栋", x.buildings_tax_over_10m, n10m, "培育税收过千万元的商务楼宇60栋")
-        check("buildings_tax_over_100m", "税收亿元楼10栋", x.buildings_tax_over_100m, n100m, "税收亿元楼10栋")
-        check("clusters", "建成5个特色楼宇经济聚集区", x.clusters, clusters, "建成5个特色楼宇经济聚集区")
-        if x.building_tax_share is not None:
-            check("building_tax_share", "楼宇税收占市区税收总额35%以上", x.building_tax_share, share, "楼宇税收占市区税收总额35%以上")
-        if x.occupancy_rate is not None:
-            check("occupancy_rate", "市区主要楼宇入驻率90%以上", x.occupancy_rate, occ, "市区主要楼宇入驻率提高到90%以上")
-    else:
-        n10m, n100m, clusters = c.p("targets_2015")
-        check("buildings_tax_over_10m", "税收过千万的商务楼宇达到100栋", x.buildings_tax_over_10m, n10m, "税收过千万的商务楼宇达到100栋")
-        check("buildings_tax_over_100m", "税收亿元楼达到15栋", x.buildings_tax_over_100m, n100m, "税收亿元楼达到15栋")
-        check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, clusters, "形成10个特色楼宇经济聚集区")
-    return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met}
+def _target_check(c: Ctx, met: list, not_met: list, key, label, value, target, cite_quote):
+    """二(三): one target, reached when the value is at least the target (栋数“达到”, 比重“以上”:
+    both include the number)."""
+    ok = value >= target
+    c.step(label, ok, values={"实际": value, "目标": target, "比较": "达到或以上（含本数）"},
+           cite=(DOC, "二(三)", cite_quote), ok=ok)
+    (met if ok else not_met).append(key)
+    if not ok:
+        c.unmet.append({"group": None, "condition": label, "field": key, "value": value, "comparison": ">=",
+                        "threshold": target, "word": "达到/以上", "reference": f"{DOC} 二(三)"})
 
 
 # Plain words for the amounts on case pages (kmgov.rules.labels)
 amount_labels("buildings.reward_cap", amount_yuan="上限内的奖励", cap_yuan="奖励上限（财力贡献同比增量）")
 amount_labels("buildings.best_single_policy", amount_yuan="择优享受的金额",
               reward_yuan="本项奖励（择优后）")
+
+
+# ---------------------------------------------------------------- BE-4 grading (附件1 第十二条)
+
+#: The facilities the gazette names for a commercial building: 四(二) “完善商务楼宇停车场、餐饮、
+#: 会展、娱乐休闲及周边交通等……配套服务设施” and 三(四) “提高楼宇内部智能化、信息化和便捷化程度”.
+FACILITIES = {
+    "parking": "停车场",
+    "catering": "餐饮",
+    "conference": "会展",
+    "leisure": "娱乐休闲",
+    "transport": "周边交通",
+    "intelligent": "楼宇智能化",
+    "network": "信息化（通信网络）",
+}
+FACILITIES_CITATION = f"{DOC} 四(二)、三(四)"
+
+#: 物业管理水准 (附件1 第十八条) measured by the property-management firm's qualification level.
+MANAGEMENT_LEVELS = {"level1": "一级资质", "level2": "二级资质", "level3": "三级资质",
+                     "none": "无资质或未评定"}
+GRADE_LABELS = {"A": "甲级", "B": "乙级", "C": "丙级"}
+CRITERION_WORDS = {"tax_level": "税收贡献", "scale_level": "建设规模", "facilities_level": "设备设施",
+                   "management_grade": "管理服务"}
+
+
+class GradeInput(RuleInput):
+    tax_yuan: float = Field(ge=0, description="楼宇内企业年度税收合计（元）")
+    total_floor_area_m2: float = Field(ge=0, description="总建筑面积（平方米）")
+    facilities_count: int = Field(ge=0, le=len(FACILITIES), description="具备的配套设施项数")
+    management_level: Literal["level1", "level2", "level3", "none"] = Field(
+        description="物业服务企业资质等级")
+
+    ALIASES = {"management_level": {label: code for code, label in MANAGEMENT_LEVELS.items()}}
+
+
+def _level_label(code: str) -> str:
+    return GRADE_LABELS[code]
+
+
+@rule(
+    "buildings.grade",
+    title="商务楼宇分级定等（BE-4）",
+    inputs=GradeInput,
+    outputs=("grade", "tax_level", "scale_level", "facilities_level", "management_grade"),
+    outcomes=("grade_a", "grade_b", "grade_c"),
+    refusals=(),
+    cite=[(DOC, "附件1 第十二条", "以税收贡献、建设规模、设备设施、管理服务等指标作为楼宇分级的主要标准，对商务楼宇实行分级定等管理")],
+    vectorised=False,
+)
+def grade(c: Ctx):
+    """附件1 第十二条：按税收贡献、建设规模、设备设施、管理服务四项标准分级定等。第十二条不给分级线：
+    各项分级线是管理员可调整的解释性参数；楼宇的等级取四项中最低的一项（四项都须达到该等级）。"""
+    x = c.x
+    criteria = c.p("grade_criteria")
+    c.step("分级的主要标准", "、".join(criteria))
+    levels = {}
+
+    a_tax, b_tax = c.p("grade_tax_yuan")
+    tax = "A" if x.tax_yuan >= a_tax else ("B" if x.tax_yuan > b_tax else "C")
+    c.step(f"税收贡献：{_level_label(tax)}", _level_label(tax),
+           values={"楼宇税收（元）": x.tax_yuan, "甲级（达到，含本数）": a_tax, "乙级（超过，不含本数）": b_tax})
+    levels["tax_level"] = tax
+
+    a_m2, b_m2 = c.p("grade_scale_m2")
+    scale = "A" if x.total_floor_area_m2 >= a_m2 else ("B" if x.total_floor_area_m2 >= b_m2 else "C")
+    c.step(f"建设规模：{_level_label(scale)}", _level_label(scale),
+           values={"总建筑面积（平方米）": x.total_floor_area_m2, "甲级（以上，含本数）": a_m2,
+                   "乙级（以上，含本数）": b_m2})
+    levels["scale_level"] = scale
+
+    a_n, b_n = c.p("grade_facilities_min")
+    fac = "A" if x.facilities_count >= a_n else ("B" if x.facilities_count >= b_n else "C")
+    c.step(f"设备设施：{_level_label(fac)}", _level_label(fac),
+           values={"具备的设施（项）": x.facilities_count, "设施清单（项）": len(FACILITIES), "甲级（以上，含本数）": a_n,
+                   "乙级（以上，含本数）": b_n},
+           note=f"设施清单见{FACILITIES_CITATION}")
+    levels["facilities_level"] = fac
+
+    a_q, b_q = c.p("grade_management")
+    held = MANAGEMENT_LEVELS[x.management_level]
+    mgmt = "A" if held == a_q else ("B" if held == b_q else "C")
+    c.step(f"管理服务：{_level_label(mgmt)}", _level_label(mgmt),
+           values={"物业服务企业资质": held, "甲级": a_q, "乙级": b_q})
+    levels["management_grade"] = mgmt
+
+    final = max(levels.values())  # "A" < "B" < "C": the lowest grade of the four
+    c.step(f"等级：四项中最低者，{_level_label(final)}", _level_label(final),
+           values={word: _level_label(levels[k]) for k, word in CRITERION_WORDS.items()})
+    return {"outcome": f"grade_{final.lower()}", "grade": final, **levels}
+
+
+outcome_labels("buildings.grade", grade_a="甲级楼宇", grade_b="乙级楼宇", grade_c="丙级楼宇")
+
+
+# ---------------------------------------------------------------- BE-5 targets from the register
+
+class RegisterTargetsInput(RuleInput):
+    period_end: int = Field(ge=2012, le=2015, description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）")
+    building_taxes_yuan: list[Annotated[float, Field(ge=0, le=1e14)]] = Field(
+        max_length=100000, description="各商务楼宇的年度税收（元），取自楼宇经济信息管理系统")
+    district_tax_total_yuan: float | None = Field(default=None, ge=0, le=1e14, description="市区（县（市）区）税收总额（元）")
+    office_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇商务（办公）面积合计（平方米）")
+    occupied_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇已入驻面积合计（平方米）")
+    clusters: int = Field(default=0, ge=0, description="特色楼宇经济聚集区（个）")
+
+
+@rule(
+    "buildings.targets_from_register",
+    title="楼宇经济发展目标：由楼宇经济信息管理系统计算（BE-5）",
+    inputs=RegisterTargetsInput,
+    outputs=("buildings_tax_over_10m", "buildings_tax_over_100m", "building_tax_yuan",
+             "building_tax_share", "occupancy_rate", "met", "not_met"),
+    outcomes=("met", "not_met"),
+    refusals=("not_met",),
+    cite=[(DOC, "二(三)", "培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上")],
+    vectorised=False,
+)
+def targets_from_register(c: Ctx):
+    """二(三)：从登记的各楼宇年度税收数出“税收过千万元”（超过1000万元，不含本数）和“税收亿元楼”
+    （按解释参数，默认达到1亿元、含本数）的楼宇，算出楼宇税收占税收总额的比重和入驻率，再对照
+    2012年或2015年目标。"""
+    x = c.x
+    taxes = [float(t) for t in x.building_taxes_yuan]
+    over_10m_par = c.param("tax_over_10m")
+    t10 = c.p("tax_over_10m")
+    n10 = sum(1 for t in taxes if t > t10)
+    c.step("税收过千万元的商务楼宇（栋）：税收超过1000万元，不含本数", n10,
+           values={"标准（元）": t10, "比较": f"{over_10m_par.comparison or '>'}（超过，不含本数）",
+                   "登记楼宇（栋）": len(taxes)})
+    t100 = c.p("tax_100m")
+    op100 = c.p("tax_100m_comparison")
+    n100 = sum(1 for t in taxes if (t >= t100 if op100 == ">=" else t > t100))
+    c.step("税收亿元楼（栋）", n100,
+           values={"标准（元）": t100,
+                   "比较": "达到1亿元，含本数" if op100 == ">=" else "超过1亿元，不含本数"})
+    total = sum(taxes)
+    c.step("楼宇税收合计（元）", total, values={"登记楼宇（栋）": len(taxes)})
+    share = None
+    if x.district_tax_total_yuan and x.district_tax_total_yuan >= 1:  # below 1元: no total entered
+        share = round(total / x.district_tax_total_yuan, 6)  # to a millionth: no float noise at 35 %
+        c.step("楼宇税收占税收总额的比重", round(share, 4),
+               values={"楼宇税收（元）": total, "税收总额（元）": x.district_tax_total_yuan})
+    occupancy = None
+    if x.office_floor_area_m2 >= 1:  # below 1 m²: no office area registered
+        occupancy = round(x.occupied_floor_area_m2 / x.office_floor_area_m2, 6)
+        c.step("楼宇入驻率 = 已入驻面积 ÷ 商务面积", round(occupancy, 4),
+               values={"已入驻面积（平方米）": x.occupied_floor_area_m2,
+                       "商务面积（平方米）": x.office_floor_area_m2})
+    met, not_met = [], []
+
+    def check(key, label, value, target, quote):
+        _target_check(c, met, not_met, key, label, value, target, quote)
+
+    if x.period_end <= 2012:
+        g10, g100, g_share, g_occ, g_clusters = c.p("targets_2012")
+        check("buildings_tax_over_10m", "税收过千万元的商务楼宇60栋", n10, g10, "培育税收过千万元的商务楼宇60栋")
+        check("buildings_tax_over_100m", "税收亿元楼10栋", n100, g100, "税收亿元楼10栋")
+        check("clusters", "建成5个特色楼宇经济聚集区", x.clusters, g_clusters, "建成5个特色楼宇经济聚集区")
+        if share is not None:
+            check("building_tax_share", "楼宇税收占市区税收总额35%以上", share, g_share, "楼宇税收占市区税收总额35%以上")
+        if occupancy is not None:
+            check("occupancy_rate", "市区主要楼宇入驻率90%以上", occupancy, g_occ, "市区主要楼宇入驻率提高到90%以上")
+    else:
+        g10, g100, g_clusters = c.p("targets_2015")
+        check("buildings_tax_over_10m", "税收过千万的商务楼宇达到100栋", n10, g10, "税收过千万的商务楼宇达到100栋")
+        check("buildings_tax_over_100m", "税收亿元楼达到15栋", n100, g100, "税收亿元楼达到15栋")
+        check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, g_clusters, "形成10个特色楼宇经济聚集区")
+    return {"outcome": "met" if not not_met else "not_met", "buildings_tax_over_10m": n10,
+            "buildings_tax_over_100m": n100, "building_tax_yuan": total, "building_tax_share": share,
+            "occupancy_rate": occupancy, "met": met, "not_met": not_met}
+
+
+outcome_labels("buildings.targets_from_register", met="已达到目标", not_met="尚未达到目标")
