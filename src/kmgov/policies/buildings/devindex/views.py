@@ -120,7 +120,8 @@ def compute(request):
 @login_required
 def data(request):
     units = list(selectors.units_visible(request.user))
-    year = _year(request, today().year - 1)
+    latest = selectors.values(request.user).order_by("-year").values_list("year", flat=True).first()
+    year = _year(request, latest or today().year - 1)
     code = request.GET.get("org") or request.POST.get("org") or (units[0].code if units else "")
     org = next((u for u in units if u.code == code), None)
     if code and org is None:  # another county's data: as if it did not exist (scope refusals are 404)
