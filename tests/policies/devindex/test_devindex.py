@@ -269,3 +269,25 @@ def test_demo_data_for_all_counties(folk):
         assert run.sensitivity["weights"]["params"]["draws"] >= 1000
     demo.contribute(out)  # idempotent
     assert IndexRun.objects.count() == 2 and "示例已存在" in out.getvalue()
+
+
+def test_cli(folk, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "values.xlsx"
+    path.write_bytes(_xlsx([(name, 2010, n, "", "", v, "") for name, v in (("盘龙区", 1), ("五华区", 2), ("官渡区", 3))
+                            for n in range(1, N + 1)]))
+    out = io.StringIO()
+    call_command("devindex", "import", str(path), "--as", "shi-swj", stdout=out)
+    assert "已导入141个数值" in out.getvalue()  # 3 × 47
+    call_command("devindex", "compute", "--year", "2010", "--as", "shi-swj", "--workers", "1", stdout=out)
+    # the hand-worked example: 官渡 100, 五华 50, 盘龙 0
+    assert "1  官渡区  100.00" in out.getvalue() and "3  盘龙区  0.00" in out.getvalue()
+    with pytest.raises(CommandError) as exc:
+        call_command("devindex", "compute", "--year", "2010", "--as", "panlong-swj", stdout=out)
+    assert "可计算指数" in str(exc.value)
+    pdf = tmp_path / "r.pdf"
+    call_command("devindex", "report", "--run", str(IndexRun.objects.get().pk), "--as", "panlong-swj",
+                 "--out", str(pdf), stdout=out)
+    assert pdf.read_bytes().startswith(b"%PDF")
