@@ -291,3 +291,24 @@ def test_cli(folk, tmp_path):
     call_command("devindex", "report", "--run", str(IndexRun.objects.get().pk), "--as", "panlong-swj",
                  "--out", str(pdf), stdout=out)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_spec_page_saves_a_version_and_a_method_that_cannot_run_is_refused_in_chinese(folk):
+    fill(folk.city, 2010, {"panlong": 1, "wuhua": 2, "guandu": 3})
+    services.index_compute(actor=folk.city, year=2010, sensitivity=False)  # version 1, with goalposts
+    form = {"imputation": "none", "normalisation": "minmax", "agg0": "geometric", "agg1": "arithmetic",
+            "agg2": "arithmetic", "w:发展基础": "2", "reason": "试用几何平均"}
+    # a county official may read the page but not save
+    r = client_for(folk.panlong).post("/buildings-index/spec/", form, follow=True)
+    assert "可修订指数规格" in visible(r.content.decode()) and IndexSpec.objects.count() == 1
+    r = client_for(folk.city).post("/buildings-index/spec/", dict(form, reason=""), follow=True)
+    assert "请填写修订理由" in visible(r.content.decode()) and IndexSpec.objects.count() == 1
+    r = client_for(folk.city).post("/buildings-index/spec/", form, follow=True)
+    assert "已保存第2版规格" in visible(r.content.decode())
+    v2 = IndexSpec.objects.get(version=2)
+    assert v2.spec["aggregation"] == ["geometric", "arithmetic", "arithmetic"] and v2.spec["weights"] == {"发展基础": 2.0}
+    assert v2.spec["goalposts"] == IndexSpec.objects.get(version=1).spec["goalposts"]  # kept across versions
+    # min-max puts 盘龙 at 0: a geometric mean of its indicators cannot be taken — said in Chinese
+    r = client_for(folk.city).post("/buildings-index/compute/", {"year": "2010"}, follow=True)
+    assert "几何平均要求" in visible(r.content.decode())
+    assert IndexRun.objects.filter(spec=v2).count() == 0
