@@ -275,9 +275,9 @@ def test_method_choices_and_removal():
     assert labels[0] == "当前规格" and any("Copeland" in label for label in labels)
     by = {s["label"]: s for s in m.scenarios}
     # Copeland at the top level: B and C share first place (see test_arithmetic_then_copeland)
-    assert by["第2层合成：Copeland 两两比较计数（非补偿）"]["ranks"] == [3, 1, 1]
+    assert by["合成为指数：Copeland 两两比较计数（非补偿）"]["ranks"] == [3, 1, 1]
     # geometric means of min-max values with zeros cannot run: reported, not hidden
-    assert "正数" in by["第1层合成：加权几何平均"]["error"]
+    assert "正数" in by["合成为分组：加权几何平均"]["error"]
     # target normalisation needs targets the spec does not have
     assert "目标值" in by["标准化：目标距离法（固定目标值）"]["error"]
     r = indicator_removal(UNITS, DATA, FW, SPEC, workers=1)

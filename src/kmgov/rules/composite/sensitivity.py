@@ -136,8 +136,9 @@ def weight_perturbation(units, values, framework: Framework, spec: Spec, *, draw
 
 # ---------------------------------------------------------------- method choices
 
-def alternatives(spec: Spec) -> list[tuple[str, Spec]]:
-    """The specification with one choice changed at a time, each with a Chinese label."""
+def alternatives(spec: Spec, level_names: tuple[str, ...] = ()) -> list[tuple[str, Spec]]:
+    """The specification with one choice changed at a time, each with a Chinese label (naming
+    the level by what it builds, e.g. 合成为子系统, when the framework names its levels)."""
     out = []
     for m in ("none", "mean", "median"):
         if m != spec.imputation:
@@ -152,7 +153,8 @@ def alternatives(spec: Spec) -> list[tuple[str, Spec]]:
             if m != current:
                 agg = list(spec.aggregation)
                 agg[lvl] = m
-                out.append((f"第{lvl + 1}层合成：{AGGREGATION_LABELS[m]}", spec.with_(aggregation=tuple(agg))))
+                where = f"合成为{level_names[lvl]}" if lvl < len(level_names) else f"第{lvl + 1}层合成"
+                out.append((f"{where}：{AGGREGATION_LABELS[m]}", spec.with_(aggregation=tuple(agg))))
     return out
 
 
@@ -173,7 +175,7 @@ def _collect(kind, units, scenarios, params=None) -> Analysis:
 
 def method_choices(units, values, framework: Framework, spec: Spec, *, workers: int | None = None) -> Analysis:
     args = [("当前规格", units, values, framework, spec)]
-    args += [(label, units, values, framework, alt) for label, alt in alternatives(spec)]
+    args += [(label, units, values, framework, alt) for label, alt in alternatives(spec, framework.level_names)]
     return _collect("methods", units, _map(_scenario, args, workers))
 
 
