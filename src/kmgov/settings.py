@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kmgov.policies.carbon",
     "kmgov.policies.forestry",
     "kmgov.policies.buildings",
+    "kmgov.policies.buildings.devindex",
     "kmgov.policies.headquarters",
     "kmgov.policies.safety",
     "kmgov.policies.mediation",

@@ -108,3 +108,26 @@ def test_missing_font_and_non_form_tables_refused(form, monkeypatch):
 
     with pytest.raises((TableFormError, Http404)):
         table_form(DOC, "附件 表十")
+
+
+def test_two_character_sets_in_one_process_both_print():
+    # reportlab keeps one face per PostScript name: a second subset of Noto CJK under the same
+    # name was printed with the first one's glyphs (empty boxes) — each subset is named apart
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from kmgov.procedures.tableforms import register_cjk_font
+
+    def pdf(text):
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf)
+        c.setFont(register_cjk_font(text), 12)
+        c.drawString(50, 700, text)
+        c.save()
+        return buf.getvalue()
+
+    first, second = "楼宇经济发展指数年度报告", "安全生产一岗双责零申报表"
+    assert first in pdf_text(pdf(first))
+    assert second in pdf_text(pdf(second))
+    assert first in pdf_text(pdf(first))  # and the first still prints after the second

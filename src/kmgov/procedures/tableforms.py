@@ -221,9 +221,13 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
-def _truetype_subset(path: Path, text: str) -> bytes:
+def _truetype_subset(path: Path, text: str, tag: str = "") -> bytes:
     """The font reduced to the characters of `text`, with its PostScript (CFF) outlines turned
-    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF."""
+    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF.
+
+    `tag` is appended to the font's names: reportlab keeps one face per PostScript name in the
+    process, so a second subset under the same name would be printed with the first one's
+    glyphs (empty boxes) once two different PDFs had been made."""
     try:
         from fontTools import subset
         from fontTools.pens.cu2quPen import Cu2QuPen
@@ -264,6 +268,10 @@ def _truetype_subset(path: Path, text: str) -> bytes:
         font["head"].indexToLocFormat = 0
         font["head"].glyphDataFormat = 0
         font.sfntVersion = "\x00\x01\x00\x00"
+    if tag:
+        for rec in font["name"].names:
+            if rec.nameID in (1, 3, 4, 6, 16):
+                rec.string = f"{rec.toUnicode()}-{tag}"
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
@@ -277,7 +285,7 @@ def register_cjk_font(text: str) -> str:
     chars = "".join(sorted(set(text) | set("0123456789年月日：（）√—-")))
     name = "NotoCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:10]
     if name not in pdfmetrics.getRegisteredFontNames():
-        data = _truetype_subset(cjk_font_path(), chars)
+        data = _truetype_subset(cjk_font_path(), chars, tag=name.rsplit("-", 1)[1])
         pdfmetrics.registerFont(RLFont(name, io.BytesIO(data)))
     return name
 

@@ -1,0 +1,242 @@
+"""Pages of the development index under /buildings-index/: the index and its ranks, the
+sensitivity charts (SVG drawn by the server), the yearly report PDF, data entry and import,
+the specification and weights. Views parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kmgov.core.errors import NotFound, Refusal
+from kmgov.rules import today
+from kmgov.rules.composite import AGGREGATION_LABELS, IMPUTATION_LABELS, NORMALISATION_LABELS
+
+from . import charts, report, selectors, services
+from .models import DOC, IndexSpec
+
+LEVEL_CHOICE_NAMES = ("指标→领域", "领域→子系统", "子系统→指数")
+
+
+def _year(request, default=None):
+    raw = request.GET.get("year") or request.POST.get("year")
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _rows(run):
+    """One row per county, best first: rank, name, index, subsystem scores, stability."""
+    res = run.result
+    names = run.inputs.get("unit_names") or res["units"]
+    subsystems = list(res["levels"][1]) if len(res["levels"]) > 1 else []
+    w = (run.sensitivity or {}).get("weights", {}).get("summary")
+    rows = []
+    for i, name in enumerate(names):
+        rows.append({"rank": res["rank"][i], "name": name, "index": res["index"][i],
+                     "subsystems": [res["levels"][1][s][i] for s in subsystems],
+                     "median": w["median"][i] if w else None,
+                     "p05": w["p05"][i] if w else None, "p95": w["p95"][i] if w else None})
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    return subsystems, rows
+
+
+@login_required
+def home(request):
+    year = _year(request)
+    run = selectors.latest_run(request.user, year)
+    return _run_page(request, run, year=year)
+
+
+@login_required
+def run_detail(request, pk: int):
+    return _run_page(request, selectors.run_get(request.user, pk))
+
+
+def _run_page(request, run, year=None):
+    ctx = {"run": run, "years": selectors.years(request.user), "year": year or (run.year if run else None),
+           "may_compute": services.may_edit_spec(request.user), "doc": DOC,
+           "this_year": today().year - 1}
+    if run is not None:
+        subsystems, rows = _rows(run)
+        methods = (run.sensitivity or {}).get("methods", {}).get("scenarios", [])
+        removal = (run.sensitivity or {}).get("removal", {})
+        names = run.inputs.get("unit_names") or run.result["units"]
+        ctx.update(subsystems=subsystems, rows=rows, spec_lines=report.spec_lines(run.spec_data),
+                   methods=[{"label": s["label"], "error": s.get("error"),
+                             "ranks": list(zip(names, s.get("ranks") or []))} for s in methods],
+                   removal_moves=_removal_moves(run, removal, names), names=names,
+                   weights_params=(run.sensitivity or {}).get("weights", {}).get("params"),
+                   history=selectors.runs(request.user, run.year)[:10])
+    return render(request, "devindex/index.html", ctx)
+
+
+def _removal_moves(run, removal, names):
+    """The indicators whose removal moves some county by two places or more."""
+    out = []
+    base = run.result["rank"]
+    for s in removal.get("scenarios", []):
+        ranks = s.get("ranks") or []
+        moves = [(names[i], int(base[i]), int(r)) for i, r in enumerate(ranks)
+                 if r is not None and base[i] is not None and abs(r - base[i]) >= 2]
+        if moves:
+            out.append({"label": s["label"], "moves": moves})
+    return out
+
+
+@login_required
+def chart(request, pk: int, kind: str):
+    run = selectors.run_get(request.user, pk)
+    svg = charts.index_chart(run) if kind == "index" else charts.rank_chart(run, kind)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@login_required
+def report_pdf(request, pk: int):
+    run = selectors.run_get(request.user, pk)
+    resp = HttpResponse(report.render(run), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="devindex-{run.year}-{run.pk}.pdf"'
+    return resp
+
+
+@login_required
+@require_POST
+def compute(request):
+    try:
+        run = services.index_compute(actor=request.user, year=request.POST.get("year"))
+    except Refusal as exc:
+        messages.error(request, exc.display() if exc.field != "year" else f"{_('年度')}：{exc.message}")
+        return redirect("buildings_devindex:home")
+    messages.success(request, _("已计算%(year)s年指数") % {"year": run.year})
+    return redirect("buildings_devindex:run", pk=run.pk)
+
+
+# ---------------------------------------------------------------- data
+
+@login_required
+def data(request):
+    units = list(selectors.units_visible(request.user))
+    latest = selectors.values(request.user).order_by("-year").values_list("year", flat=True).first()
+    year = _year(request, latest or today().year - 1)
+    code = request.GET.get("org") or request.POST.get("org") or (units[0].code if units else "")
+    org = next((u for u in units if u.code == code), None)
+    if code and org is None:  # another county's data: as if it did not exist (scope refusals are 404)
+        raise NotFound("没有可查看的该县（市）区指标数据")
+    inds = services.indicators()
+    error_field = None
+    posted = {}
+    if request.method == "POST" and org is not None:
+        posted = {str(i.number): request.POST.get(f"v{i.number}", "") for i in inds}
+        try:
+            n = services.values_set(actor=request.user, org_code=org.code, year=year, values=posted,
+                                    note=request.POST.get("note", ""))
+        except Refusal as exc:
+            error_field = exc.field
+            label = next((f"{i.number}. {i.name}" for i in inds if f"v{i.number}" == exc.field), exc.field)
+            messages.error(request, f"{label}：{exc.message}" if label else exc.message)
+        else:
+            messages.success(request, _("已保存%(n)s项") % {"n": n})
+            return redirect(f"{request.path}?org={org.code}&year={year}")
+    current = {}
+    if org is not None:
+        current = {v.indicator.number: v.value for v in selectors.values(request.user, year).filter(org=org)}
+    rows = [{"ind": i, "value": posted.get(str(i.number), current.get(i.number, "")),
+             "error": error_field == f"v{i.number}"} for i in inds]
+    return render(request, "devindex/data.html", {
+        "units": units, "org": org, "year": year, "rows": rows,
+        "may_enter": org is not None and services.may_enter_values(request.user, org),
+        "filled": sum(1 for r in rows if r["value"] not in ("", None))})
+
+
+@login_required
+def data_export(request):
+    year = _year(request)
+    qs = selectors.values(request.user, year).order_by("year", "org__path", "indicator__number")
+    rows = [(v.org.name, v.year, v.indicator.number, v.indicator.name, v.indicator.unit, v.value, v.note) for v in qs]
+    if not rows:  # a template to fill: every visible county × indicator, values empty
+        y = year or today().year - 1
+        rows = [(u.name, y, i.number, i.name, i.unit, None, "")
+                for u in selectors.units_visible(request.user) for i in services.indicators()]
+    resp = HttpResponse(services.values_xlsx(rows),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="devindex-values-{year or "all"}.xlsx"'
+    return resp
+
+
+@login_required
+@require_POST
+def data_import(request):
+    f = request.FILES.get("file")
+    try:
+        if f is None:
+            from kmgov.core.errors import InvalidInput
+
+            raise InvalidInput("请选择 xlsx 文件", field="file")
+        n = services.values_import_xlsx(actor=request.user, data=f.read())
+    except Refusal as exc:
+        messages.error(request, _("导入失败：") + exc.message)
+    else:
+        messages.success(request, _("已导入%(n)s个数值") % {"n": n})
+    return redirect("buildings_devindex:data")
+
+
+# ---------------------------------------------------------------- specification
+
+def _weights_table(spec: dict, inds):
+    w = spec.get("weights") or {}
+    subsystems = list(dict.fromkeys(i.subsystem for i in inds))
+    domains = list(dict.fromkeys(i.domain for i in inds))
+    return {"subsystems": [(s, w.get(s, 1)) for s in subsystems],
+            "domains": [(d, w.get(d, 1)) for d in domains],
+            "indicators": [(i, w.get(i.code, 1)) for i in inds]}
+
+
+@login_required
+def spec(request):
+    may_edit = services.may_edit_spec(request.user)
+    versions = list(selectors.specs(request.user)[:20])
+    current = versions[0].spec if versions else services.p("default_spec")
+    inds = services.indicators()
+    if request.method == "POST":
+        if not may_edit:
+            messages.error(request, _("只有市促进楼宇经济发展工作领导小组办公室、市商务局、市统计局或系统管理员可修订指数规格"))
+            return redirect("buildings_devindex:spec")
+        data = dict(current)
+        data["imputation"] = request.POST.get("imputation", "")
+        data["normalisation"] = request.POST.get("normalisation", "")
+        data["outliers"] = dict(current.get("outliers") or {}, enabled=bool(request.POST.get("outliers")))
+        data["aggregation"] = [request.POST.get(f"agg{i}", "") for i in range(3)]
+        weights = {}
+        keys = [s for s, _w in _weights_table(current, inds)["subsystems"]]
+        keys += [d for d, _w in _weights_table(current, inds)["domains"]] + [i.code for i in inds]
+        for k in keys:
+            raw = request.POST.get(f"w:{k}", "1").strip() or "1"
+            try:
+                val = float(raw)
+            except ValueError:
+                messages.error(request, _("权重须为数字：") + (next((i.name for i in inds if i.code == k), k)))
+                return redirect("buildings_devindex:spec")
+            if val != 1:
+                weights[k] = val
+        data["weights"] = weights
+        try:
+            obj = services.spec_save(actor=request.user, data=data, reason=request.POST.get("reason", ""))
+        except Refusal as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存第%(v)s版规格") % {"v": obj.version})
+        return redirect("buildings_devindex:spec")
+    return render(request, "devindex/spec.html", {
+        "may_edit": may_edit, "versions": versions, "current": current, "w": _weights_table(current, inds),
+        "imputations": IMPUTATION_LABELS.items(), "normalisations": NORMALISATION_LABELS.items(),
+        "aggregations": AGGREGATION_LABELS.items(),
+        "levels": [(i, LEVEL_CHOICE_NAMES[i], (current.get("aggregation") or ["arithmetic"] * 3)[i]) for i in range(3)],
+        "spec_lines": report.spec_lines(current)})
+
+
+def version_label(v: IndexSpec) -> str:
+    return f"第{v.version}版"
