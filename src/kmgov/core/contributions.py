@@ -61,8 +61,9 @@ class SetupStep:
 @dataclass(frozen=True)
 class Dashboard:
     """A dashboard page at /dashboards/<slug>/ (with its xlsx and each chart as SVG/PNG).
-    `target` is a callable `charts(user) -> list[kmgov.core.charts.Chart]` building the charts
-    from the module's selectors, scoped to `user` (a logged-in reader); `title` is Chinese,
+    `target` is a callable `charts(user, on=None) -> list[kmgov.core.charts.Chart]` building
+    the charts from the module's selectors, scoped to `user` (a logged-in reader), as they stood
+    on the date `on` (None: today; the page's `?on=`); `title` is Chinese,
     marked for translation. Charts marked `headline` also appear on the city's overview."""
 
     slug: str

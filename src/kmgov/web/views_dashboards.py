@@ -8,7 +8,10 @@ its scoped selectors, so a county official sees their county's numbers only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_noop
 from kmgov.core.chart_images import render as chart_render
 from kmgov.core.charts import charts_workbook
 from kmgov.core.contributions import resolve
+from kmgov.core.errors import Forbidden, InvalidInput
 from kmgov.site.discovery import dashboards
 
 CITY = "city"
@@ -31,15 +35,33 @@ def _declared(slug: str):
     raise Http404(_("没有这个统计看板"))
 
 
+def _on(request) -> dt.date | None:
+    """The date the dashboard shows (`?on=YYYY-MM-DD`; default: today)."""
+    raw = request.GET.get("on", "").strip()
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(_("统计日期须写作“2010-12-01”这样的日期"), field="on") from None
+    if not 2000 <= day.year <= 2099:
+        raise InvalidInput(_("统计日期的年份须在2000年至2099年之间"), field="on")
+    return day
+
+
 def _charts(request, slug: str):
-    """(title, charts) of a dashboard for this reader."""
+    """(title, charts) of a dashboard for this reader, on the date asked for."""
+    on = _on(request)
     if slug == CITY:
         charts = []
         for d in dashboards():
-            charts += [c for c in resolve(d.target)(request.user) if c.headline]
+            try:
+                charts += [c for c in resolve(d.target)(request.user, on=on) if c.headline]
+            except (PermissionDenied, Forbidden):
+                continue  # a dashboard this reader may not open (the desk's, for operators)
         return _(CITY_TITLE), charts
     d = _declared(slug)
-    return str(d.title), list(resolve(d.target)(request.user))
+    return str(d.title), list(resolve(d.target)(request.user, on=on))
 
 
 @login_required
@@ -53,6 +75,7 @@ def dashboard(request, slug: str):
     title, charts = _charts(request, slug)
     return render(request, "web/dashboard.html",
                   {"title": title, "charts": charts, "slug": slug, "boards": dashboards(),
+                   "on": request.GET.get("on", ""),
                    "city": CITY, "city_title": _(CITY_TITLE)})
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from kmgov.core.charts import Chart, Series
@@ -15,8 +17,8 @@ def _f(v) -> float:
     return float(v)
 
 
-def charts(user) -> list[Chart]:
-    p = plan_progress(user)
+def charts(user, on: dt.date | None = None) -> list[Chart]:
+    p = plan_progress(user, on=on)
     years = [str(y) for y in p["years"]]
     basin = p["basin"]
     names = [d["name"] for d in p["districts"]]

@@ -167,6 +167,11 @@ class ForestProject(Case):
     acceptance_tranche_yuan = models.DecimalField("验收后拨付（元）", max_digits=14,
                                                   decimal_places=2, null=True, blank=True)
     subsidy_decision = models.JSONField("补助计算过程", default=dict, blank=True)
+    # Dates of the progress reports (FO-1, FO-6): the work is done when the county's self-check
+    # passes (五(七) 改造任务结束后，县级…组织自查); the area counts as transformed once the
+    # city's spot-check accepts it.
+    work_done_on = models.DateField("改造完成（县级自查合格）日期", null=True, blank=True)
+    accepted_on = models.DateField("市级抽检合格日期", null=True, blank=True)
 
     procedure = Procedure(
         code="forest", name=gettext_noop("中低产林改造项目"), reference_prefix="DCL",
@@ -282,20 +287,20 @@ class ForestProject(Case):
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY))
     def self_check(self, *, actor, reason, now, data=None):
-        pass
+        self.work_done_on = local(now).date()
 
     @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label=gettext_noop("市级抽检合格"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
           awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE))
     def spot_check_pass(self, *, actor, reason, now, data=None):
-        pass
+        self.accepted_on = local(now).date()
 
     @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label=gettext_noop("市级抽检不合格，整改"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
           awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")))
     def spot_check_fail(self, *, actor, reason, now, data=None):
-        pass
+        self.work_done_on = None  # 整改: done again when the next self-check passes
 
     @step(source=State.ACCEPTED, target=State.COMPLETED, label=gettext_noop("拨付其余补助"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE)
