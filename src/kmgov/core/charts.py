@@ -77,6 +77,9 @@ class Chart:
     headline: bool = False
     #: The first column's heading in the table and the xlsx.
     category_label: str = "项目"
+    #: Bars along rows instead of columns; None: when there are more than 8 categories (county
+    #: names stay readable on a phone). Days and years keep their columns (set False).
+    horizontal: bool | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -123,9 +126,15 @@ class Chart:
             s = self.series[0]
             maximum = self.maximum if self.maximum else max(s.values[0] or 0, 1)
             return {**base, "series": [{
-                "type": "gauge", "name": s.name, "min": 0, "max": maximum,
-                "detail": {"formatter": "{value}" + (f" {self.unit}" if self.unit else ""),
-                           "fontSize": 16},
+                "type": "gauge", "name": s.name, "min": 0, "max": maximum, "splitNumber": 4,
+                "radius": "90%", "center": ["50%", "60%"], "startAngle": 200, "endAngle": -20,
+                "progress": {"show": True, "width": 14}, "pointer": {"show": False},
+                "axisLine": {"lineStyle": {"width": 14}}, "axisTick": {"show": False},
+                "splitLine": {"length": 6, "distance": -14},
+                "axisLabel": {"distance": 20, "fontSize": 10},
+                "title": {"offsetCenter": [0, "35%"], "fontSize": 13},
+                "detail": {"offsetCenter": [0, "0%"], "fontSize": 18,
+                           "formatter": "{value}" + (f" {self.unit}" if self.unit else "")},
                 "data": [{"value": s.values[0] or 0, "name": self.categories[0]}],
             }]}
         if self.kind == "map":
@@ -136,14 +145,19 @@ class Chart:
                     "series": [{"type": "map", "map": self.key, "name": s.name,
                                 "data": [{"name": c, "value": v}
                                          for c, v in zip(self.categories, s.values)]}]}
-        horizontal = len(self.categories) > 8
+        horizontal = (self.horizontal if self.horizontal is not None
+                      else self.kind != "line" and len(self.categories) > 8)
         cat_axis = {"type": "category", "data": list(self.categories),
                     "axisLabel": {"interval": 0, **({} if horizontal else {"rotate": 30})}}
-        val_axis = {"type": "value", "name": self.unit}
+        val_axis = {"type": "value", "name": self.unit, "axisLabel": {"hideOverlap": True}}
         series = []
         for s in self.series:
             kind = s.kind or ("line" if self.kind == "line" else "bar")
             item = {"type": kind, "name": s.name, "data": list(s.values)}
+            if horizontal and s.kind == "line":
+                # a target across many rows: a marker on each row, not a zig-zag line
+                item = {"type": "scatter", "name": s.name, "data": list(s.values),
+                        "symbol": "diamond", "symbolSize": 12, "z": 3}
             if self.kind == "stacked" and kind == "bar":
                 item["stack"] = "total"
             series.append(item)

@@ -29,7 +29,7 @@ def charts(user, on: dt.date | None = None) -> list[Chart]:
     depts = s["by_department"]
     return [
         Chart(key="volume", title=_("每日来件（按渠道）"), kind="stacked", categories=labels,
-              unit=_("件"), category_label=_("日期"), headline=True,
+              unit=_("件"), category_label=_("日期"), headline=True, horizontal=False,
               series=[Series(_(label), [d["by_channel"][code] for d in days])
                       for code, label in Channel.choices],
               citation=f"{DOC} 三(二)：由原来的5×8小时延伸为7×24小时"),
