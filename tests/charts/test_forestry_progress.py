@@ -76,3 +76,30 @@ def test_a_county_official_sees_only_its_county(demo):
     html = r.content.decode()
     assert r.status_code == 200 and "石林彝族自治县" in html
     assert "宜良县" not in html and "寻甸" not in html
+
+
+def test_who_is_late_with_the_plans(demo):
+    from kmgov.policies.forestry.selectors import plan_filings
+    from kmgov.procedures.models import FilingSlot
+
+    city = User.objects.get(username="demo-shi-lyj")
+    final = {f["code"]: f for f in plan_filings(city, on=dt.date(2010, 10, 16))}["forest-plan-final"]
+    # 61号 四(一) "2010年10月15日前定稿": the window closes on 10-15 (that day included)
+    assert final["closes"] == dt.date(2010, 10, 15)
+    assert final["on_time"] == ["石林彝族自治县"] and final["late"] == []
+    assert "宜良县" in final["missing"] and len(final["missing"]) == 15  # 16 units owe it
+    later = {f["code"]: f for f in plan_filings(city, on=dt.date(2010, 10, 21))}["forest-plan-final"]
+    assert later["late"] == ["宜良县"] and len(later["missing"]) == 14
+    assert FilingSlot.objects.get(obligation="forest-plan-final", org__code="yiliang").late
+    html = _login("demo-shi-lyj").get("/dashboards/forestry/?on=2010-10-21").content.decode()
+    assert "2010年规划与试点总结报送" in html and "逾期：中低产林改造总体规划及实施方案（定稿）（10月15日）：" in html
+
+
+def test_a_year_without_the_deadlines_owes_nothing(demo):
+    from kmgov.procedures.errors import ProcedureError
+    from kmgov.procedures.filing_services import slots_open
+
+    with pytest.raises(ProcedureError, match="2011年度没有中低产林改造试点工作总结的报送期"):
+        slots_open("forest-pilot-summary", "2011")
+    r = _login("demo-shi-lyj").get("/api/v1/filings/forest-pilot-summary?period=2011")
+    assert r.status_code in (400, 422) and r.json()["field"] == "period"

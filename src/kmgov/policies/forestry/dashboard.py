@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kmgov.core.charts import Chart, Series
 
 from .models import DOC
-from .selectors import progress
+from .selectors import plan_filings, progress
 
 
 def charts(user, on: dt.date | None = None) -> list[Chart]:
@@ -48,6 +48,20 @@ def charts(user, on: dt.date | None = None) -> list[Chart]:
                 Series(_("已批准实施（含验收）"), [float(r["under_way_mu"]) for r in rows]),
                 Series(_("改造任务"), [float(r["task_mu"]) for r in rows], kind="line")],
         citation=f"{DOC} 四(一)"))
+    filings = [f for f in plan_filings(user, on=on) if f["closes"] is not None]
+    if filings:
+        late = "；".join(f"{f['name']}（{f['closes'].month}月{f['closes'].day}日）：" + "、".join(
+            f["late"] + f["missing"]) for f in filings if f["late"] or f["missing"])
+        out.append(Chart(
+            key="plan-filings", title=_("2010年规划与试点总结报送"), kind="stacked",
+            categories=[f"{f['name']}（{f['closes'].month}月{f['closes'].day}日前）" for f in filings],
+            unit=_("个县区"), category_label=_("报送事项"), horizontal=True,
+            series=[Series(_("按期报送"), [len(f["on_time"]) for f in filings]),
+                    Series(_("逾期报送"), [len(f["late"]) for f in filings]),
+                    Series(_("逾期未报"), [len(f["missing"]) for f in filings]),
+                    Series(_("未到期未报"), [len(f["pending"]) for f in filings])],
+            citation=f"{DOC} 四(一)、四(二)",
+            note=(_("逾期：%(late)s") % {"late": late}) if late else ""))
     if p["all"]:
         total, first, second = p["plan_total_wan_mu"]
         done = sum(float(r["accepted_mu"]) for r in rows)

@@ -6,6 +6,7 @@ import io
 from kmgov.core.calendar import TZ
 from kmgov.core.demo_accounts import ensure_account
 from kmgov.core.models import Role
+from kmgov.procedures.filing_services import filing_start, slots_open
 from kmgov.procedures.services import attachment_add, case_transition
 
 from .models import ForestProject
@@ -42,6 +43,11 @@ def contribute(stdout):
     for county, area, done, accepted in PILOTS_2010:
         pilot_record(county, area, done_on=done, accepted_on=accepted, finance=finance, city=city)
     stdout.write("  中低产林改造：2010年试点（石林、宜良、寻甸）")
+    # 四(一): the plans' final version by 10-15 — 石林 on 10-12, 宜良 late on 10-20.
+    slots_open("forest-plan-final", "2010", now=_at(dt.date(2010, 7, 1)))
+    for county, day in (("shilin", dt.date(2010, 10, 12)), ("yiliang", dt.date(2010, 10, 20))):
+        plan_filing_record(county, "forest-plan-final", day, planned_area_mu=10000)
+    stdout.write("  中低产林改造：2010年规划定稿报送（石林按期，宜良逾期）")
 
 
 #: (county, area 亩, self-check passed on, city spot-check passed on): 石林 1200 亩 by 11-20
@@ -77,3 +83,14 @@ def pilot_record(county: str, area, *, done_on: dt.date, accepted_on: dt.date | 
     if accepted_on:
         case = case_transition(case, "spot_check_pass", actor=city, now=_at(accepted_on))
     return case
+
+
+def plan_filing_record(county: str, code: str, day: dt.date, **data):
+    """The county government's report of a 2010 filing (61号 四(一)、四(二)) on `day`."""
+    from kmgov.core.models import OrgUnit
+
+    gov = ensure_account(f"demo-{county}-zf", f"{county}人民政府", Role.COUNTY_GOVERNMENT, county,
+                         "分管副县长")
+    case = filing_start(code, "2010", org=OrgUnit.objects.get(code=county), actor=gov, now=_at(day))
+    attachment_add(case, key="document", file=io.BytesIO(PDF), name="plan.pdf", actor=gov)
+    return case_transition(case, "submit", actor=gov, now=_at(day), data=data)

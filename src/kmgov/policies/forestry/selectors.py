@@ -82,3 +82,31 @@ def progress(user, *, on: dt.date | None = None) -> dict:
             "years": dict(sorted(years.items())), "all": allowed is None,
             "plan_total_wan_mu": parameter_value("forestry.plan_total_wan_mu", on),
             "pilot_total_mu": parameter_value("forestry.pilot_total_mu", on)}
+
+
+def plan_filings(user, *, on: dt.date | None = None) -> list[dict]:
+    """The 2010 plan and summary filings (四(一)、四(二)) as they stood at the end of `on`: for
+    each, its deadline and who filed on time, late, or not at all (late once the day passed)."""
+    from kmgov.core.calendar import TZ
+    from kmgov.procedures.filing_selectors import slots_visible
+
+    from .models import PILOT_SUMMARY, PLAN_FINAL, PLAN_REVIEW
+
+    on = on or today()
+    moment = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    out = []
+    for ob in (PLAN_REVIEW, PLAN_FINAL, PILOT_SUMMARY):
+        slots = list(slots_visible(user, obligation_code=ob.code, period="2010"))
+        row = {"code": ob.code, "name": ob.name, "citation": ob.citation,
+               "closes": slots[0].window_closes if slots else None,
+               "on_time": [], "late": [], "missing": [], "pending": []}
+        for s in slots:
+            filed = s.filed_at is not None and s.filed_at < moment
+            if filed:
+                row["late" if s.late else "on_time"].append(s.org.name)
+            elif s.due_at <= moment:
+                row["missing"].append(s.org.name)
+            else:
+                row["pending"].append(s.org.name)
+        out.append(row)
+    return out
