@@ -62,6 +62,9 @@ def test_each_dashboard_page_table_xlsx_and_images(demo):
     assert b"<svg" in svg.content and "石林彝族自治县".encode() in svg.content
     png = c.get("/dashboards/forestry/pilot-by-county.png")
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = c.get("/dashboards/forestry.pdf?on=2010-12-01")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and pdf.content.count(b"/Subtype /Image") >= 3
     assert c.get("/dashboards/forestry/no-such-chart.svg").status_code == 404
     assert c.get("/dashboards/forestry/pilot-by-county.gif").status_code == 404
     assert c.get("/dashboards/no-such-board/").status_code == 404

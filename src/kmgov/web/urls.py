@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboards/", views_dashboards.index, name="dashboards"),
     path("dashboards/<slug:slug>/", views_dashboards.dashboard, name="dashboard"),
     path("dashboards/<slug:slug>.xlsx", views_dashboards.dashboard_xlsx, name="dashboard_xlsx"),
+    path("dashboards/<slug:slug>.pdf", views_dashboards.dashboard_pdf, name="dashboard_pdf"),
     path("dashboards/<slug:slug>/<slug:key>.<str:fmt>", views_dashboards.chart_image,
          name="chart_image"),
 ]

@@ -88,6 +88,18 @@ def dashboard_xlsx(request, slug: str):
 
 
 @login_required
+def dashboard_pdf(request, slug: str):
+    from .dashboard_pdf import render as pdf_render
+
+    title, charts = _charts(request, slug)
+    on = _on(request)
+    label = _("统计日期：%(on)s") % {"on": (on.isoformat() if on else _("今天"))}
+    resp = HttpResponse(pdf_render(title, charts, on_label=label), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="dashboard-{slug}.pdf"'
+    return resp
+
+
+@login_required
 def chart_image(request, slug: str, key: str, fmt: str):
     if fmt not in ("svg", "png"):
         raise Http404(_("图表只提供 SVG 或 PNG"))
