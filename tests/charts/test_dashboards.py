@@ -91,3 +91,25 @@ def test_a_county_official_sees_no_other_countys_mediation_or_forestry(demo):
     wb = openpyxl.load_workbook(io.BytesIO(shilin.get("/dashboards/forestry.xlsx").content))
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}
     assert "石林彝族自治县" in cells and "盘龙区" not in cells
+
+
+def test_the_dashboard_command(demo, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("dashboard", "forestry", "--as", "demo-shi-lyj", "--on", "2010-12-01", "--json",
+                 "--xlsx", str(tmp_path / "f.xlsx"), stdout=out)
+    import json
+
+    data = json.loads(out.getvalue())
+    pilot = next(c for c in data["charts"] if c["key"] == "pilot-by-county")
+    rows = {r[0]: r[1] for r in pilot["rows"]}
+    assert rows["石林彝族自治县"] == 1200 and pilot["citation"] == "昆政发〔2010〕61号 四(二)"
+    assert openpyxl.load_workbook(tmp_path / "f.xlsx").sheetnames[0] == "目录"
+    text = io.StringIO()
+    call_command("dashboard", "forestry", "--as", "demo-shi-lyj", "--on", "2010-12-01", stdout=text)
+    assert "石林彝族自治县 | 1200 | 1000" in text.getvalue()
+    with pytest.raises(CommandError, match="--on"):
+        call_command("dashboard", "forestry", "--as", "demo-shi-lyj", "--on", "12/01/2010")
+    with pytest.raises(CommandError, match="slug"):
+        call_command("dashboard", "nowhere", "--as", "demo-shi-lyj")
