@@ -54,7 +54,7 @@ def charts(user, on: dt.date | None = None) -> list[Chart]:
             f["late"] + f["missing"]) for f in filings if f["late"] or f["missing"])
         out.append(Chart(
             key="plan-filings", title=_("2010年规划与试点总结报送"), kind="stacked",
-            categories=[f"{f['name']}（{f['closes'].month}月{f['closes'].day}日前）" for f in filings],
+            categories=[_(f["short"]) + f"（{f['closes'].month}-{f['closes'].day}）" for f in filings],
             unit=_("个县区"), category_label=_("报送事项"), horizontal=True,
             series=[Series(_("按期报送"), [len(f["on_time"]) for f in filings]),
                     Series(_("逾期报送"), [len(f["late"]) for f in filings]),

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from kmgov.core.models import COUNTY_LEVEL_KINDS, OrgUnit
 from kmgov.core.scope import user_assignments
@@ -95,9 +96,11 @@ def plan_filings(user, *, on: dt.date | None = None) -> list[dict]:
     on = on or today()
     moment = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
     out = []
+    short = {PLAN_REVIEW.code: gettext_noop("规划评审"), PLAN_FINAL.code: gettext_noop("规划定稿"),
+             PILOT_SUMMARY.code: gettext_noop("试点总结")}
     for ob in (PLAN_REVIEW, PLAN_FINAL, PILOT_SUMMARY):
         slots = list(slots_visible(user, obligation_code=ob.code, period="2010"))
-        row = {"code": ob.code, "name": ob.name, "citation": ob.citation,
+        row = {"code": ob.code, "name": ob.name, "short": short[ob.code], "citation": ob.citation,
                "closes": slots[0].window_closes if slots else None,
                "on_time": [], "late": [], "missing": [], "pending": []}
         for s in slots:
