@@ -87,3 +87,18 @@ def test_a_county_reader_sees_only_its_own_district(demo):
 def test_anonymous_readers_are_sent_to_log_in(demo):
     r = Client().get("/dashboards/agriculture/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_money_by_district_and_paid(demo):
+    from kmgov.policies.agriculture.models import AgricultureClaim
+    from kmgov.policies.agriculture.selectors import plan_progress
+
+    p = plan_progress(User.objects.get(username="demo-shi-nyj"))
+    paid = AgricultureClaim.objects.get(org__code="panlong-agriculture")
+    assert paid.state == "paid"
+    # only 盘龙's claim is paid: the ledger holds its city share, nothing else
+    assert p["city_paid_yuan"] == paid.city_yuan > 0
+    panlong = next(d for d in p["districts"] if d["code"] == "panlong")
+    assert sum(r["city_yuan"] + r["county_yuan"] for r in panlong["years"]) == paid.accepted_yuan
+    # 盘龙 2011: 500 亩 × 1000 元/亩 (59号 四(二)) + 120 人 × 800 元/人 (四(四)) = 596000 元
+    assert paid.accepted_yuan == 596000

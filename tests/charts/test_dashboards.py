@@ -113,3 +113,22 @@ def test_the_dashboard_command(demo, tmp_path):
         call_command("dashboard", "forestry", "--as", "demo-shi-lyj", "--on", "12/01/2010")
     with pytest.raises(CommandError, match="slug"):
         call_command("dashboard", "nowhere", "--as", "demo-shi-lyj")
+
+
+def test_two_apps_may_not_claim_one_slug(monkeypatch):
+    from kmgov.core.contributions import Contributions, Dashboard
+    from kmgov.site import discovery
+
+    twice = [(None, Contributions(dashboards=[Dashboard("x", "甲", "m:f")])),
+             (None, Contributions(dashboards=[Dashboard("x", "乙", "m:g")]))]
+    monkeypatch.setattr(discovery, "contributions", lambda: iter(twice))
+    with pytest.raises(ValueError, match="same dashboard slug"):
+        discovery.dashboards()
+
+
+def test_the_views_name_no_module():
+    """The dashboards' channel keeps no list of apps: it reads the contributions."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src/kmgov/web/views_dashboards.py"
+    assert "kmgov.policies" not in src.read_text() and "kmgov.hotline" not in src.read_text()

@@ -70,5 +70,12 @@ def charts(user, on: dt.date | None = None) -> list[Chart]:
             series=[Series(_("市级承担"), [_f(b["city_yuan"]) for b in basin]),
                     Series(_("县级承担"), [_f(b["county_yuan"]) for b in basin]),
                     Series(_("附件2合计"), [_f(b["budget_total_yuan"]) for b in basin], kind="line")],
-            citation=f"{DOC} 附件2；{DOC} 四(七)"))
+            citation=f"{DOC} 附件2；{DOC} 四(七)",
+            note=_("市级资金已拨付%(paid)s元（支付台账）。") % {"paid": p["city_paid_yuan"]}))
+    out.append(Chart(
+        key="money-by-district", title=_("各县区核定补助（市、县分担）"), kind="stacked",
+        categories=names, unit=_("元"), category_label=_("县区"),
+        series=[Series(_("市级承担"), [_f(sum(r["city_yuan"] for r in d["years"])) for d in p["districts"]]),
+                Series(_("县级承担"), [_f(sum(r["county_yuan"] for r in d["years"])) for d in p["districts"]])],
+        citation=f"{DOC} 四(七)"))
     return out
