@@ -8,9 +8,23 @@ SHARED ?= ../shared
 GAZETTE ?= $(SHARED)/gazette/kunming-gazette-2010-no15.txt
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: setup serve test browser lint bench
+# Apache ECharts, pinned; vendored into the static files from the npm registry by the set-up
+# (scripts/vendor_echarts.sh): the pages draw charts offline, with no CDN.
+ECHARTS_VERSION := 5.6.0
+ECHARTS_DIR := src/kmgov/web/static/web/vendor/echarts
 
-setup: $(VENV)/.installed
+.PHONY: setup serve test browser lint bench vendor
+
+setup: $(VENV)/.installed vendor
+
+vendor: $(ECHARTS_DIR)/.v$(ECHARTS_VERSION)
+
+$(ECHARTS_DIR)/.v$(ECHARTS_VERSION):
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	rm -rf $(ECHARTS_DIR)
+	scripts/vendor_echarts.sh $(ECHARTS_VERSION) $(ECHARTS_DIR)
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

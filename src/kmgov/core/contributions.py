@@ -59,6 +59,20 @@ class SetupStep:
 
 
 @dataclass(frozen=True)
+class Dashboard:
+    """A dashboard page at /dashboards/<slug>/ (with its xlsx and each chart as SVG/PNG).
+    `target` is a callable `charts(user, on=None) -> list[kmgov.core.charts.Chart]` building
+    the charts from the module's selectors, scoped to `user` (a logged-in reader), as they stood
+    on the date `on` (None: today; the page's `?on=`); `title` is Chinese,
+    marked for translation. Charts marked `headline` also appear on the city's overview."""
+
+    slug: str
+    title: Any
+    target: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contributions:
     api: list[ApiMount] = field(default_factory=list)
     #: A urlconf module included at the site's root (its own `app_name` is the namespace).
@@ -67,6 +81,8 @@ class Contributions:
     setup: list[SetupStep] = field(default_factory=list)
     #: A callable `contribute(stdout)` adding this app's sample data to `kmgov demo`.
     demo: str | None = None
+    #: Dashboards of charts (kmgov.core.charts), shown by kmgov.web under /dashboards/.
+    dashboards: list[Dashboard] = field(default_factory=list)
 
 
 def resolve(target: str):

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry, SetupStep
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry, SetupStep
 
 
 class HotlineConfig(AppConfig):
@@ -14,6 +14,8 @@ class HotlineConfig(AppConfig):
         urls="kmgov.hotline.urls",
         nav=[NavEntry(_("96128热线"), "hotline:public", order=30)],
         setup=[SetupStep("kmgov.hotline.setup_steps:seed", order=50)],
+        dashboards=[Dashboard("hotline", _("96128热线统计"), "kmgov.hotline.dashboard:charts",
+                              order=30)],
     )
 
     def ready(self):

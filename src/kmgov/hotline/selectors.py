@@ -180,3 +180,30 @@ def stats(*, start: dt.date | None = None, end: dt.date | None = None, now=None)
             "awaiting_callback": backlog.filter(state=TicketStatus.REPLIED).count(),
         },
     }
+
+
+def daily(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Per day from `start` to `end` (both included): tickets by channel, and the mean
+    satisfaction of the tickets called back that day (the dashboard's trends)."""
+    from django.db.models.functions import TruncDate
+
+    from .models import Channel
+
+    lo = dt.datetime.combine(start, dt.time(0), tzinfo=calendar.TZ)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=calendar.TZ)
+    qs = Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi)
+    counts = {(r["day"], r["channel"]): r["n"] for r in
+              qs.annotate(day=TruncDate("received_at", tzinfo=calendar.TZ))
+              .values("day", "channel").annotate(n=Count("id")).order_by()}
+    sat = {r["day"]: r["s"] for r in
+           qs.filter(satisfaction__isnull=False)
+           .annotate(day=TruncDate("received_at", tzinfo=calendar.TZ))
+           .values("day").annotate(s=Avg("satisfaction")).order_by()}
+    out = []
+    day = start
+    while day <= end:
+        out.append({"day": day,
+                     "by_channel": {c: counts.get((day, c), 0) for c, _ in Channel.choices},
+                     "satisfaction": round(sat[day], 2) if sat.get(day) is not None else None})
+        day += dt.timedelta(days=1)
+    return out

@@ -57,7 +57,7 @@ def latest_period(ob: Obligation, today: dt.date | None = None) -> Period:
     today = today or local(timezone.now()).date()
     p = Period.containing(today, ob.period)
     for _ in range(30):
-        if ob.window_dates(p)[0] <= today:
+        if ob.has_window(p) and ob.window_dates(p)[0] <= today:
             return p
         p = p.shift(-1)
     return p
@@ -67,7 +67,7 @@ def parse_period(ob: Obligation, key: str | None) -> Period:
     if not key:
         return latest_period(ob)
     try:
-        return ob.parse_period(key)
+        return ob.checked_period(key)
     except PeriodKeyInvalid as exc:
         raise ConditionUnmet(str(exc), field="period") from None
 

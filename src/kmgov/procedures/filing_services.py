@@ -43,7 +43,7 @@ def _now(now):
 
 def _period(ob: Obligation, key: str) -> Period:
     try:
-        return ob.parse_period(key)
+        return ob.checked_period(key)
     except PeriodKeyInvalid as exc:
         raise ConditionUnmet(str(exc), field="period") from None
 

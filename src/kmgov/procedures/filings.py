@@ -116,9 +116,20 @@ class Period:
         return self.key
 
 
+def _month_day(value: str) -> tuple[int, int]:
+    """"M-DD" of a window parameter; M may be 0 (the period's last month) or negative (a
+    month before it: a one-off deadline inside a yearly period, 61号's "9月30日前" of 2010 is
+    "-3-30" of the period 2010)."""
+    m = re.fullmatch(r"(-?\d+)-(\d{1,2})", value.strip())
+    if not m:
+        raise ValueError(f"window {value!r}: expected \"M-DD\" (M months after the period's end)")
+    return int(m.group(1)), int(m.group(2))
+
+
 def _month_after(day: dt.date, months: int, dom: int) -> dt.date:
-    """Day `dom` of the `months`-th month after the month of `day` (1 = the next month);
-    a day past the month's end is its last day (2月30日 → 2月28/29日)."""
+    """Day `dom` of the `months`-th month after the month of `day` (1 = the next month, 0 its
+    own month, -1 the month before); a day past the month's end is its last day (2月30日 →
+    2月28/29日)."""
     m = day.month - 1 + months
     y, m = day.year + m // 12, m % 12 + 1
     return dt.date(y, m, min(dom, calendar.monthrange(y, m)[1]))
@@ -154,8 +165,12 @@ class WindowRule:
 
         # Read when needed, through the administrators' interpretation overrides.
         value = parameter_value(self.parameter, period.end())
-        a, b = (tuple(int(x) for x in str(v).split("-")) for v in value)
-        return a, b  # type: ignore[return-value]
+        if value is None:  # the provision set a deadline for some years only (a null value)
+            from kmgov.rules.parameters import ParameterNotInForce
+
+            raise ParameterNotInForce(self.parameter, period.end(), None)
+        a, b = (_month_day(str(v)) for v in value)
+        return a, b
 
     def dates(self, period: Period) -> tuple[dt.date, dt.date]:
         (om, od), (cm, cd) = self.resolve(period)
@@ -261,6 +276,25 @@ class Obligation:
             return (child_closes + dt.timedelta(days=1),
                     child_closes + dt.timedelta(days=self.rollup_days))
         return self.window.dates(period)
+
+    def has_window(self, period: Period) -> bool:
+        """Whether `period` owes this filing at all (a parameter window with no value for
+        its year: a provision that set deadlines for some years only)."""
+        from kmgov.rules.parameters import ParameterNotInForce
+
+        try:
+            self.window_dates(period)
+        except ParameterNotInForce:
+            return False
+        return True
+
+    def checked_period(self, key: str) -> Period:
+        """`parse_period`, refusing a period that owes no filing (`PeriodKeyInvalid`)."""
+        period = self.parse_period(key)
+        if not self.has_window(period):
+            raise PeriodKeyInvalid(f"{period.label()}没有{self.name}的报送期"
+                                   + (f"（{self.citation}）" if self.citation else ""))
+        return period
 
     def describe_window(self, period: Period) -> str:
         a, b = self.window_dates(period)

@@ -386,7 +386,8 @@ SWEEP_BATCH = 2000
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
-                    on_fire=None, batch_size: int = SWEEP_BATCH, filings: bool = True) -> dict:
+                    on_fire=None, batch_size: int = SWEEP_BATCH, filings: bool = True,
+                    on_progress=None) -> dict:
     """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
 
     Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently.
@@ -399,7 +400,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
 
     With `filings` (the default) the scheduled filings are swept too (`filing_services.
     filings_sweep`: open the current periods' slots, remind, escalate), counted under
-    `result["filings"]`.
+    `result["filings"]`. `on_progress(done, total)` is called after each batch (the command's
+    progress bar).
     """
     moment = _now(now)
     due = Deadline.objects.filter(
@@ -411,6 +413,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     size = max(1, batch_size)
     for i in range(0, len(ids), size):
         _sweep_batch(ids[i:i + size], moment, result, on_fire)
+        if on_progress is not None:
+            on_progress(min(i + size, len(ids)), len(ids))
     if filings:
         from .filing_services import filings_sweep
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.apps import AppConfig, apps
 from django.urls import include, path, reverse
 
-from kmgov.core.contributions import Contributions, NavEntry, SetupStep, resolve
+from kmgov.core.contributions import Contributions, Dashboard, NavEntry, SetupStep, resolve
 
 
 def contributions() -> Iterator[tuple[AppConfig, Contributions]]:
@@ -55,3 +55,12 @@ def setup_steps() -> list[tuple[str, SetupStep]]:
 def demo_contributors() -> list[tuple[str, object]]:
     """`contribute(stdout)` of every app that declares demo data, in INSTALLED_APPS order."""
     return [(cfg.label, resolve(c.demo)) for cfg, c in contributions() if c.demo]
+
+
+def dashboards() -> list[Dashboard]:
+    """Every declared dashboard, ordered; slugs are unique across the site."""
+    found = sorted((d for _cfg, c in contributions() for d in c.dashboards), key=lambda d: d.order)
+    slugs = [d.slug for d in found]
+    if len(slugs) != len(set(slugs)):
+        raise ValueError(f"two apps declare the same dashboard slug: {sorted(slugs)}")
+    return found

@@ -10,5 +10,6 @@ class WebConfig(AppConfig):
     verbose_name = "网页"
     contributions = Contributions(
         urls="kmgov.web.urls",
-        nav=[NavEntry(_("组织机构"), "web:orgs", order=40)],
+        nav=[NavEntry(_("组织机构"), "web:orgs", order=40),
+             NavEntry(_("统计看板"), "web:dashboards", order=45, login=True)],
     )

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class AgricultureConfig(AppConfig):
@@ -13,4 +13,6 @@ class AgricultureConfig(AppConfig):
         urls="kmgov.policies.agriculture.urls",
         nav=[NavEntry(_("农业结构调整报账"), "/agriculture/claims/", order=63, login=True)],
         demo="kmgov.policies.agriculture.demo:contribute",
+        dashboards=[Dashboard("agriculture", _("滇池流域农业结构调整进度"),
+                              "kmgov.policies.agriculture.dashboard:charts", order=63)],
     )

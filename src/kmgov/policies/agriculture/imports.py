@@ -179,8 +179,10 @@ def parse_sheet(path, county: OrgUnit, claim: AgricultureClaim | None, when: dt.
     return out, errors
 
 
-def claim_import(*, actor, county: str, year: int, path, now=None) -> AgricultureClaim:
-    """Create a draft claim of `county` for `year` with the sheet's lines, or nothing at all."""
+def claim_import(*, actor, county: str, year: int, path, now=None,
+                 on_progress=None) -> AgricultureClaim:
+    """Create a draft claim of `county` for `year` with the sheet's lines, or nothing at all.
+    `on_progress(done, total)` is called after each line is checked and added (the CLI's bar)."""
     now = now or timezone.now()
     when = local(now).date()
     with transaction.atomic():
@@ -191,9 +193,11 @@ def claim_import(*, actor, county: str, year: int, path, now=None) -> Agricultur
             raise ImportRejected(errors)
         from .services import line_add
 
-        for row in rows:
+        for i, row in enumerate(rows, 1):
             line_add(claim, actor=actor, kind=row.kind, claimed_yuan=row.claimed_yuan,
                      township=row.township.name if row.township else None, inputs=row.inputs,
                      now=now)
+            if on_progress is not None:
+                on_progress(i, len(rows))
         claim.refresh_from_db()
     return claim

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class ForestryConfig(AppConfig):
@@ -13,4 +13,6 @@ class ForestryConfig(AppConfig):
         urls="kmgov.policies.forestry.urls",
         nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True)],
         demo="kmgov.policies.forestry.demo:contribute",
+        dashboards=[Dashboard("forestry", _("中低产林改造进度"),
+                              "kmgov.policies.forestry.dashboard:charts", order=62)],
     )

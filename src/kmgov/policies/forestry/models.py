@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -31,9 +32,17 @@ from kmgov.procedures.declare import (
     state_field,
     step,
 )
+from kmgov.procedures.filings import (
+    Filers,
+    Obligation,
+    PeriodKind,
+    Receiver,
+    WindowRule,
+    register_obligation,
+)
 from kmgov.procedures.inputs import StepInput
 from kmgov.procedures.ledger import money, payment_clawback, payment_record, payments_of
-from kmgov.procedures.models import Case
+from kmgov.procedures.models import Case, FilingCase
 from kmgov.rules import decide
 
 DOC = "昆政发〔2010〕61号"
@@ -135,6 +144,33 @@ class SubmitInput(StepInput):
     decision_votes_for: int | None = Field(None, title="同意人数", ge=0)
 
 
+class NoticeInput(StepInput):
+    """五(七) 建立健全中低产林改造公示制度: when and where the project is made public, and the
+    thinning it includes (胸径 decides whether the wood enters the yearly timber plan)."""
+
+    notice_from: dt.date = Field(title="公示开始日期")
+    notice_days: int = Field(title="公示天数", ge=1, le=365)
+    place: str = Field(title="公示地点", min_length=1, max_length=200)
+    thinning_dbh_cm: Decimal | None = Field(None, title="间伐林木最大胸径（厘米）", gt=0, le=500,
+                                            decimal_places=1,
+                                            json_schema_extra={"money": False, "unit": "厘米"})
+    thinning_volume_m3: Decimal | None = Field(None, title="间伐蓄积（立方米）", gt=0,
+                                               decimal_places=2,
+                                               json_schema_extra={"money": False, "unit": "立方米"})
+    plantation_timber_thinning: bool = Field(True, title="抚育间伐人工用材林")
+
+
+class TransportInput(StepInput):
+    """五(五) 中低产林改造采伐的木材及其剩余物，凭乡（镇）林业站证明，由县级林业行政主管部门
+    办理运输手续: the station's certificate for one load."""
+
+    volume_m3: Decimal = Field(title="木材数量（立方米）", gt=0, le=100000, decimal_places=2,
+                               json_schema_extra={"money": False, "unit": "立方米"})
+    species: str = Field(title="树种", min_length=1, max_length=50)
+    destination: str = Field(title="运往地点", min_length=1, max_length=200)
+    vehicle: str | None = Field(None, title="运输车辆", max_length=50)
+
+
 def _apply_edits(case, data: SubmitInput | None) -> None:
     """Fields the applicant may correct when (re)submitting after a return."""
     edits = data.model_dump(exclude_unset=True) if data is not None else {}
@@ -168,6 +204,21 @@ class ForestProject(Case):
     acceptance_tranche_yuan = models.DecimalField("验收后拨付（元）", max_digits=14,
                                                   decimal_places=2, null=True, blank=True)
     subsidy_decision = models.JSONField("补助计算过程", default=dict, blank=True)
+    # Dates of the progress reports (FO-1, FO-6): the work is done when the county's self-check
+    # passes (五(七) 改造任务结束后，县级…组织自查); the area counts as transformed once the
+    # city's spot-check accepts it.
+    # 五(七): the project's public notice (公示), with the thinning it includes, and whether
+    # that wood enters the yearly timber production plan (rule forestry.logging_quota).
+    notice_from = models.DateField("公示开始日期", null=True, blank=True)
+    notice_days = models.PositiveIntegerField("公示天数", null=True, blank=True)
+    notice_place = models.CharField("公示地点", max_length=200, blank=True)
+    thinning_dbh_cm = models.DecimalField("间伐林木最大胸径（厘米）", max_digits=6,
+                                          decimal_places=1, null=True, blank=True)
+    thinning_volume_m3 = models.DecimalField("间伐蓄积（立方米）", max_digits=10, decimal_places=2,
+                                             null=True, blank=True)
+    thinning_in_timber_plan = models.BooleanField("纳入年度木材生产计划", null=True, blank=True)
+    work_done_on = models.DateField("改造完成（县级自查合格）日期", null=True, blank=True)
+    accepted_on = models.DateField("市级抽检合格日期", null=True, blank=True)
 
     procedure = Procedure(
         code="forest", name=gettext_noop("中低产林改造项目"), reference_prefix="DCL",
@@ -283,20 +334,20 @@ class ForestProject(Case):
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"),
           awaits=Await(what="市级抽检核查", role=Role.CITY_DEPARTMENT, at=CITY_FORESTRY), duty=Duty.REVIEW, stage="county-forestry")
     def self_check(self, *, actor, reason, now, data=None):
-        pass
+        self.work_done_on = local(now).date()
 
     @step(source=State.SELF_CHECKED, target=State.ACCEPTED, label=gettext_noop("市级抽检合格"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
           awaits=Await(what="拨付其余补助", role=Role.CITY_DEPARTMENT, at=CITY_FINANCE), duty=Duty.REVIEW, stage="city-forestry")
     def spot_check_pass(self, *, actor, reason, now, data=None):
-        pass
+        self.accepted_on = local(now).date()
 
     @step(source=State.SELF_CHECKED, target=State.IN_PROGRESS, label=gettext_noop("市级抽检不合格，整改"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY, reason_required=True,
           awaits=Await(what="整改后重新组织自查", role=Role.COUNTY_DEPARTMENT,
                        at=county_department("forestry")), duty=Duty.REVIEW, stage="city-forestry")
     def spot_check_fail(self, *, actor, reason, now, data=None):
-        pass
+        self.work_done_on = None  # 整改: done again when the next self-check passes
 
     @step(source=State.ACCEPTED, target=State.COMPLETED, label=gettext_noop("拨付其余补助"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_FINANCE, duty=Duty.PAY)
@@ -312,6 +363,37 @@ class ForestProject(Case):
             payment_clawback(p, tranche=f"clawback:{p.tranche}", amount=p.amount, actor=actor,
                              reason=reason, case=self, now=now)
 
+    # ------------------------------------------------------------ 公示 and timber transport (FO-7)
+
+    @step(source=State.IN_PROGRESS, target=State.IN_PROGRESS, label=gettext_noop("公示改造项目及间伐安排"),
+          roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), input=NoticeInput,
+          citation=f"{DOC} 五(七)")
+    def publish_notice(self, *, actor, reason, now, data=None):
+        self.notice_from = data.notice_from
+        self.notice_days = data.notice_days
+        self.notice_place = data.place
+        self.thinning_dbh_cm = data.thinning_dbh_cm
+        self.thinning_volume_m3 = data.thinning_volume_m3
+        self.thinning_in_timber_plan = None
+        if data.thinning_dbh_cm is not None:
+            d = decide("forestry.logging_quota",
+                       {"dbh_cm": float(data.thinning_dbh_cm),
+                        "plantation_timber_thinning": data.plantation_timber_thinning})
+            self.thinning_in_timber_plan = bool(d.outputs["in_timber_production_plan"])
+            decision_keep(self, d, actor=actor, now=now, subject=f"间伐 {data.thinning_dbh_cm}厘米")
+
+    @step(source=State.IN_PROGRESS, target=State.IN_PROGRESS, label=gettext_noop("出具木材运输证明"),
+          roles=[Role.TOWNSHIP_STAFF, Role.COUNTY_DEPARTMENT], input=TransportInput,
+          conditions=[condition("改造项目须先公示（五(七)）", field="notice_from")(
+              lambda c: c.notice_from is not None)],
+          citation=f"{DOC} 五(五)")
+    def certify_transport(self, *, actor, reason, now, data=None):
+        n = self.transport_certificates.count() + 1
+        TimberTransportCertificate.objects.create(
+            number=f"{self.reference}-YS{n:02d}", project=self, volume_m3=data.volume_m3,
+            species=data.species, destination=data.destination, vehicle=data.vehicle or "",
+            in_timber_plan=self.thinning_in_timber_plan, issued_by=actor, issued_at=now)
+
     def _pay(self, tranche, label, amount, actor, now, citation):
         county = self.org.county_level()
         payment_record(self, tranche=tranche, label=label, amount=amount,
@@ -319,3 +401,116 @@ class ForestProject(Case):
                        payee=OrgUnit.objects.get(code=f"{county.code}-forestry"),
                        actor=actor, citation=citation, now=now,
                        note=f"{self.holder_name} {self.area_mu}亩")
+
+
+class TimberTransportCertificate(models.Model):
+    """The station's certificate for timber of a transformation project (五(五)), printed as a
+    PDF (`transport_pdf`) for the county forestry bureau's transport papers."""
+
+    number = models.CharField("证明编号", max_length=60, unique=True)
+    project = models.ForeignKey(ForestProject, on_delete=models.PROTECT,
+                                related_name="transport_certificates", verbose_name="改造项目")
+    volume_m3 = models.DecimalField("木材数量（立方米）", max_digits=10, decimal_places=2)
+    species = models.CharField("树种", max_length=50)
+    destination = models.CharField("运往地点", max_length=200)
+    vehicle = models.CharField("运输车辆", max_length=50, blank=True)
+    in_timber_plan = models.BooleanField("纳入年度木材生产计划", null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="出具人")
+    issued_at = models.DateTimeField("出具时间")
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = "木材运输证明"
+        verbose_name_plural = "木材运输证明"
+
+
+# ------------------------------------------------------------------ 2010's plans and summaries
+
+class PlanFilingState(models.TextChoices):
+    DRAFT = "draft", gettext_noop("草稿")
+    SUBMITTED = "submitted", gettext_noop("已上报，待市林业局查收")
+    RECEIVED = "received", gettext_noop("市林业局已查收")
+
+
+class PlanFilingInput(StepInput):
+    """What a county government reports (61号 四(一)、四(二)): the document itself is the
+    attachment; the form asks for the figures the city sums up."""
+
+    planned_area_mu: Decimal | None = Field(None, title="规划改造面积（亩）", ge=0, decimal_places=2,
+                                            json_schema_extra={"money": False, "unit": "亩"})
+    pilot_area_mu: Decimal | None = Field(None, title="试点面积（亩）", ge=0, decimal_places=2,
+                                          json_schema_extra={"money": False, "unit": "亩"})
+    note: str | None = Field(None, title="说明", max_length=2000)
+
+
+@register
+class ForestryPlanFiling(FilingCase):
+    """A county's report of 2010 under 61号: the reviewed overall plan and implementation scheme
+    (9月30日前), its final version (10月15日前, 由县(市)区政府上报市林业局) and the pilot's
+    summary (12月10日前). Three scheduled filings (below) of this one form."""
+
+    state = state_field(PlanFilingState.choices, default=PlanFilingState.DRAFT)
+    planned_area_mu = models.DecimalField("规划改造面积（亩）", max_digits=12, decimal_places=2,
+                                          null=True, blank=True)
+    pilot_area_mu = models.DecimalField("试点面积（亩）", max_digits=12, decimal_places=2,
+                                        null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    participants = Participants(units=(CITY_FORESTRY,))
+
+    procedure = Procedure(
+        code="forest-plan", name=gettext_noop("中低产林改造规划与试点总结报送"),
+        reference_prefix="DCLBS", checklist={"document": "总体规划及实施方案或试点工作总结"},
+        editable_states=(PlanFilingState.DRAFT,),
+        initial_awaits=Await(what="上报中低产林改造规划或试点工作总结", role=Role.COUNTY_GOVERNMENT,
+                             at=lambda case: case.org),
+        citation=f"{DOC} 四(一)、四(二)")
+
+    class Meta:
+        verbose_name = "中低产林改造规划与试点总结报送"
+        verbose_name_plural = "中低产林改造规划与试点总结报送"
+
+    @step(source=PlanFilingState.DRAFT, target=PlanFilingState.SUBMITTED,
+          label=gettext_noop("上报"), roles=[Role.COUNTY_GOVERNMENT], input=PlanFilingInput,
+          conditions=[condition("须上传总体规划及实施方案或试点工作总结", field="attachments")(
+              lambda c: c.has_attachment("document"))],
+          awaits=Await(what="查收县区中低产林改造报送材料", role=Role.CITY_DEPARTMENT,
+                       at=CITY_FORESTRY),
+          citation=f"{DOC} 四(一)、四(二)")
+    def submit(self, *, actor, reason, now, data=None):
+        self.planned_area_mu = data.planned_area_mu
+        self.pilot_area_mu = data.pilot_area_mu
+        self.note = data.note or ""
+        self.submitted_at = now
+
+    @step(source=PlanFilingState.SUBMITTED, target=PlanFilingState.RECEIVED,
+          label=gettext_noop("查收"), roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY)
+    def receive(self, *, actor, reason, now, data=None):
+        pass
+
+
+#: The 16 units with a task in 四(一) (五华区5万亩 … 高新区1万亩; not 度假区): they owe the plans
+#: and, having a pilot to run by 11-30 (四(二)), its summary.
+COUNTIES_WITH_TASKS = ("wuhua", "panlong", "guandu", "xishan", "dongchuan", "anning",
+                       "chenggong", "jinning", "fumin", "luquan", "songming", "xundian",
+                       "yiliang", "shilin", "jingkai", "gaoxin")
+
+
+def _plan_obligation(code, name, window, citation):
+    # Filed by the county government (由县(市)区政府上报), received by 市林业局 (the leading
+    # group's office, 五(一)), which is told after the day who has not filed.
+    return register_obligation(Obligation(
+        code=code, name=name, form="forest-plan", filed_by_step="submit", period=PeriodKind.YEAR,
+        window=WindowRule.from_parameter(window, citation=citation),
+        filers=Filers(codes=COUNTIES_WITH_TASKS),
+        receiver=Receiver(Role.CITY_DEPARTMENT, at=CITY_FORESTRY),
+        filer_role=Role.COUNTY_GOVERNMENT, remind_before=7, escalate=True, citation=citation))
+
+
+PLAN_REVIEW = _plan_obligation("forest-plan-review", "中低产林改造总体规划及实施方案（评审）",
+                               "forestry.plan_review_window", f"{DOC} 四(一)")
+PLAN_FINAL = _plan_obligation("forest-plan-final", "中低产林改造总体规划及实施方案（定稿）",
+                              "forestry.plan_final_window", f"{DOC} 四(一)")
+PILOT_SUMMARY = _plan_obligation("forest-pilot-summary", "中低产林改造试点工作总结",
+                                 "forestry.pilot_summary_window", f"{DOC} 四(二)")

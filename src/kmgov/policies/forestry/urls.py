@@ -2,12 +2,20 @@ from django.urls import path
 
 from kmgov.procedures import caseviews
 
+from . import views
 from .models import ForestProject
 
 app_name = "forestry"
 M = {"model": ForestProject}
 
+
+def _extra(request, case):
+    return {"certificates": case.transport_certificates.all()}
+
 urlpatterns = [
     path("forestry/projects/", caseviews.case_list, M, name="projects"),
-    path("forestry/projects/<str:reference>/", caseviews.case_detail, M, name="project"),
+    path("forestry/projects/<str:reference>/", caseviews.case_detail,
+         {**M, "template": "forestry/project_detail.html", "extra": _extra}, name="project"),
+    path("forestry/projects/<str:reference>/transport/<str:number>.pdf",
+         views.transport_certificate, name="transport_certificate"),
 ]

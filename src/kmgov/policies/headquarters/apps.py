@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class HeadquartersConfig(AppConfig):
@@ -13,4 +13,6 @@ class HeadquartersConfig(AppConfig):
         urls="kmgov.policies.headquarters.urls",
         nav=[NavEntry(_("总部企业认定"), "/headquarters/", order=60, login=True)],
         demo="kmgov.policies.headquarters.demo:contribute",
+        dashboards=[Dashboard("headquarters", _("总部企业认定统计"),
+                              "kmgov.policies.headquarters.dashboard:charts", order=60)],
     )

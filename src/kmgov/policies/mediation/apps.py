@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class MediationConfig(AppConfig):
@@ -13,4 +13,6 @@ class MediationConfig(AppConfig):
         urls="kmgov.policies.mediation.urls",
         nav=[NavEntry(_("以奖代补"), "/mediation/claims/", order=64, login=True)],
         demo="kmgov.policies.mediation.demo:contribute",
+        dashboards=[Dashboard("mediation", _("人民调解“以奖代补”统计"),
+                              "kmgov.policies.mediation.dashboard:charts", order=70)],
     )

@@ -82,8 +82,15 @@ class Command(BaseCommand):
 
         # One line per deadline unless --json (then no per-row callback: a sweep may settle
         # 100,000 deadlines).
-        result = deadlines_sweep(now=now, limit=opts.get("limit"),
-                                 on_fire=None if as_json else progress)
+        from kmgov.core.progress import Progress
+
+        with Progress("到期事项", stream=self.stderr, quiet=as_json) as bar:
+            def advance(done, total):
+                bar.total = total
+                bar.advance(done - bar.done)
+
+            result = deadlines_sweep(now=now, limit=opts.get("limit"),
+                                     on_fire=None if as_json else progress, on_progress=advance)
         from kmgov.core.audit_chain import audit_seal
 
         result["audit_sealed"] = audit_seal()  # the audit trail's hash chain, caught up

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kmgov.core.errors import command_error
+from kmgov.core.progress import Progress
 from kmgov.procedures.cli import add_ledger_export, run_ledger_export
 from kmgov.procedures.errors import ProcedureError
 
@@ -33,9 +34,16 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"--user：没有用户“{options['user']}”")
+        bar = Progress("核算报账明细", stream=self.stderr, quiet=options["json"])
+
+        def advance(done, total):
+            bar.total = total
+            bar.advance(done - bar.done)
+
         try:
-            claim = claim_import(actor=user, county=options["county"], year=options["year"],
-                                 path=options["file"])
+            with bar:
+                claim = claim_import(actor=user, county=options["county"], year=options["year"],
+                                     path=options["file"], on_progress=advance)
         except ImportRejected as exc:
             if options["json"]:
                 self.stdout.write(json.dumps({"ok": False, "errors": exc.errors}, ensure_ascii=False))
