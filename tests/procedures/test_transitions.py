@@ -19,7 +19,7 @@ from kmgov.procedures.errors import (
 )
 from kmgov.procedures.models import Deadline, InboxItem
 from kmgov.procedures.selectors import case_history, inbox_for, steps_available
-from kmgov.procedures.services import case_transition
+from kmgov.procedures.services import case_create, case_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +262,18 @@ def test_calendar_deadline_beyond_the_holiday_data_is_not_moved(people, new_case
                            now=at(2029, 12, 26, 10))
     assert case.state == "returned"
     assert last_day_of(case.due_at) == dt.date(2030, 1, 5)
+
+
+def test_unscoped_role_opens_a_case_anywhere_others_do_not(people):
+    # A role with a SCOPE_ANY step (the city department's `record_filing`) works on the
+    # procedure's cases in every county, so it may also open one there; a county office of
+    # another county may not, nor the auditor (read-only).
+    from procedures.sample.models import SampleApplication
+
+    case = case_create(SampleApplication, actor=people.city_department, org=people.enterprise_org,
+                       amount=Decimal("1.00"))
+    assert case.org == people.enterprise_org and case.state == "draft"
+    for outsider in (people.wuhua_office, people.auditor):
+        with pytest.raises(TransitionDenied):
+            case_create(SampleApplication, actor=outsider, org=people.enterprise_org,
+                        amount=Decimal("1.00"))

@@ -31,11 +31,19 @@ from kmgov.core.calendar import (
     end_of_day,
     local,
 )
-from kmgov.core.models import AuditEntry, OrgUnit, Role
+from kmgov.core.models import READ_ONLY_ROLES, AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 
 from .attachments import check_file
-from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
+from .declare import (
+    Await,
+    DeadlineRule,
+    StepSpec,
+    Target,
+    resolve_org,
+    steps_of,
+    unscoped_roles,
+)
 from .errors import (
     AttachmentRejected,
     ConditionUnmet,
@@ -95,12 +103,19 @@ def _reference_counter(code: str, year: int) -> ReferenceCounter:
     return counter
 
 
+def _acts_anywhere(actor, model: type[Case]) -> bool:
+    roles = unscoped_roles(model) - READ_ONLY_ROLES
+    return bool(roles) and has_role(actor, *roles)
+
+
 @transaction.atomic
 def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
                 now: dt.datetime | None = None, **fields) -> Case:
     """Open a case of `model` for `org`. The actor must be able to act for that unit (an
-    enterprise's own staff, or an official whose roles reach it)."""
-    if not can_change_org(actor, org):
+    enterprise's own staff, or an official whose roles reach it), or hold a role that acts on
+    the procedure's cases wherever they are (a step with `SCOPE_ANY`): a city-wide body opens
+    the cases it then works on in every county (111号's inspection group inspecting a county)."""
+    if not (can_change_org(actor, org) or _acts_anywhere(actor, model)):
         raise TransitionDenied(f"您无权以“{org}”的名义办理{model.procedure.name}", field="org")
     proc = model.procedure
     moment = _now(now)
