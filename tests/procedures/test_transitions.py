@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from procedures.helpers import at
 
 from kmgov.core.calendar import end_of_day, last_day_of
-from kmgov.core.models import AuditEntry
+from kmgov.core.models import AuditEntry, Role
+from kmgov.core.services import user_create
 from kmgov.procedures.errors import (
     CaseNotFound,
     ConditionUnmet,
@@ -273,7 +274,13 @@ def test_unscoped_role_opens_a_case_anywhere_others_do_not(people):
     case = case_create(SampleApplication, actor=people.city_department, org=people.enterprise_org,
                        amount=Decimal("1.00"))
     assert case.org == people.enterprise_org and case.state == "draft"
-    for outsider in (people.wuhua_office, people.auditor):
+    # A role held at the fixed unit a step names (`city_review`, at city-commerce) as well.
+    reviewer = user_create(username="shi-shangwu-ban", roles=[(Role.CITY_OFFICE, "city-commerce")])
+    case = case_create(SampleApplication, actor=reviewer, org=people.enterprise_org,
+                       amount=Decimal("1.00"))
+    assert case.applicant == reviewer
+    elsewhere = user_create(username="shi-sifa-ban", roles=[(Role.CITY_OFFICE, "city-justice")])
+    for outsider in (people.wuhua_office, people.auditor, elsewhere):
         with pytest.raises(TransitionDenied):
             case_create(SampleApplication, actor=outsider, org=people.enterprise_org,
                         amount=Decimal("1.00"))
