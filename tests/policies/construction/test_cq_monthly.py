@@ -6,6 +6,7 @@ report compiled from the filings (page data, xlsx, PDF, and the group's own fili
 import io
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 from procedures.pdftext import pdf_text
 
@@ -13,7 +14,7 @@ from kmgov.core.models import OrgUnit
 from kmgov.procedures.errors import StepInputInvalid
 from kmgov.procedures.filing_services import filing_start, filings_sweep, slots_open
 from kmgov.procedures.models import FilingSlot, InboxItem
-from kmgov.procedures.services import case_step, case_transition
+from kmgov.procedures.services import case_transition
 from kmgov.policies.construction import reports
 from kmgov.policies.construction.models import SUPERVISING_UNITS
 
@@ -105,10 +106,16 @@ def test_bad_report_is_refused_naming_the_field_and_nothing_is_written(cq):
     slots_open("cq-monthly", JUNE, now=IN_WINDOW)
     case = filing_start("cq-monthly", JUNE, org=OrgUnit.objects.get(code="panlong-housing"),
                         actor=cq.panlong, now=IN_WINDOW)
-    with pytest.raises(StepInputInvalid) as exc:
-        case_step(case, "submit", actor=cq.panlong, now=IN_WINDOW, data={
-            "projects_started": 0, "problems_found": 1, "problems_handled": 2})
-    assert exc.value.status == 422 and exc.value.field == "problems_handled"
+    client = Client()
+    client.force_login(cq.panlong)
+    url = f"/api/v1/cases/cq-monthly/{case.reference}/steps/submit"
+    resp = client.post(url, {"data": {"projects_started": 0, "problems_found": 1, "problems_handled": 2}},
+                       content_type="application/json")
+    assert resp.status_code == 422 and resp.json()["field"] == "problems_handled", resp.json()
+    assert "已处理问题数不能多于发现问题数" in resp.json()["detail"]
+    resp = client.post(url, {"data": {"projects_started": -1, "problems_found": 0, "problems_handled": 0}},
+                       content_type="application/json")
+    assert resp.status_code == 422 and resp.json()["field"] == "projects_started"
     case.refresh_from_db()
     assert case.state == "draft"
     assert FilingSlot.objects.get(obligation="cq-monthly", period=JUNE,
