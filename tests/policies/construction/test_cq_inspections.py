@@ -9,12 +9,12 @@ import pytest
 from policies.construction.helpers import at
 
 from kmgov.core.calendar import end_of_day
+from kmgov.policies.construction import selectors, services
+from kmgov.policies.construction.models import Rectification
 from kmgov.procedures.errors import StepInputInvalid, TransitionDenied
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.selectors import inbox_for
 from kmgov.procedures.services import case_step, case_transition, deadlines_sweep
-from kmgov.policies.construction import selectors, services
-from kmgov.policies.construction.models import Rectification
 
 
 def _inspect(cq, quarter, on, org="panlong"):

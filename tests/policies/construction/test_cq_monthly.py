@@ -8,17 +8,15 @@ import io
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from policies.construction.helpers import at
 from procedures.pdftext import pdf_text
 
 from kmgov.core.models import OrgUnit
-from kmgov.procedures.errors import StepInputInvalid
+from kmgov.policies.construction import reports
+from kmgov.policies.construction.models import SUPERVISING_UNITS
 from kmgov.procedures.filing_services import filing_start, filings_sweep, slots_open
 from kmgov.procedures.models import FilingSlot, InboxItem
 from kmgov.procedures.services import case_transition
-from kmgov.policies.construction import reports
-from kmgov.policies.construction.models import SUPERVISING_UNITS
-
-from policies.construction.helpers import at
 
 JUNE = "2026-06"
 # construction.monthly_report_window (interpretation of 五(二) 每月): 1–10 July for June

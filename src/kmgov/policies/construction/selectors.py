@@ -14,7 +14,15 @@ from kmgov.procedures.models import FilingSlot
 from kmgov.procedures.selectors import visibility_q
 from kmgov.rules import decide
 
-from .models import CITY_HOUSING, ISSUED, MONTHLY, Inspection, InspectionState, Project, SupervisionBody
+from .models import (
+    CITY_HOUSING,
+    ISSUED,
+    MONTHLY,
+    Inspection,
+    InspectionState,
+    Project,
+    SupervisionBody,
+)
 
 ROUTE = Participants(units=(CITY_HOUSING,))
 
