@@ -108,3 +108,23 @@ def test_missing_font_and_non_form_tables_refused(form, monkeypatch):
 
     with pytest.raises((TableFormError, Http404)):
         table_form(DOC, "附件 表十")
+
+
+def test_two_documents_with_other_characters_each_keep_their_own_glyphs():
+    # reportlab maps a second font of the same face name to the first registered one: each
+    # character subset must carry its own face name, or the second document prints blanks.
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from kmgov.procedures.tableforms import register_cjk_font
+
+    def pdf(text):
+        buf = io.BytesIO()
+        style = ParagraphStyle("x", fontName=register_cjk_font(text))
+        SimpleDocTemplate(buf).build([Paragraph(text, style)])
+        return buf.getvalue()
+
+    assert "五华区盘龙区甲" in pdf_text(pdf("五华区盘龙区甲"))
+    assert "五华区盘龙区乙" in pdf_text(pdf("五华区盘龙区乙"))

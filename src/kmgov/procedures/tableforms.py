@@ -278,7 +278,12 @@ def register_cjk_font(text: str) -> str:
     name = "NotoCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:10]
     if name not in pdfmetrics.getRegisteredFontNames():
         data = _truetype_subset(cjk_font_path(), chars)
-        pdfmetrics.registerFont(RLFont(name, io.BytesIO(data)))
+        font = RLFont(name, io.BytesIO(data))
+        # reportlab registers one font per face name and maps a later font of the same face to
+        # the first one: every subset is named after its own character set, or a second
+        # document with other characters would be drawn with the first subset (blanks).
+        font.face.name = f"NotoSansCJKsc-{name.split('-', 1)[1]}".encode("ascii")
+        pdfmetrics.registerFont(font)
     return name
 
 
