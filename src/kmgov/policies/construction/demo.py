@@ -56,15 +56,14 @@ def contribute(stdout):
     # them, the sweep reminds and escalates them).
     month = Period.containing(day, PeriodKind.MONTH).shift(-1)
     opens, _ = MONTHLY.window_dates(month)
-    now = dt.datetime.combine(max(opens, day), dt.time(10, 0), tzinfo=TZ)
+    now = dt.datetime.combine(opens, dt.time(10, 0), tzinfo=TZ)  # on the window's first day
     slots_open(MONTHLY.code, month.key, now=now)
     report = filing_start(MONTHLY.code, month.key, org=wuhua.role_assignments.first().org,
                           actor=wuhua, now=now)
-    if opens <= day:
-        case_transition(report, "submit", actor=wuhua, now=now, data={
-            "projects_started": 1, "new_projects": ["五华区示范安置房工程"], "problems_found": 2,
-            "problems_handled": 1, "problems": ["模板支撑体系未按方案搭设", "钢筋进场未见证取样"],
-            "actions": ["责令停工整改", "补做见证取样送检"]})
+    case_transition(report, "submit", actor=wuhua, now=now, data={
+        "projects_started": 1, "new_projects": ["五华区示范安置房工程"], "problems_found": 2,
+        "problems_handled": 1, "problems": ["模板支撑体系未按方案搭设", "钢筋进场未见证取样"],
+        "actions": ["责令停工整改", "补做见证取样送检"]})
     # This quarter's inspection of 五华区, recorded, with one finding to rectify in 30 days.
     quarter = Period.containing(day, PeriodKind.QUARTER)
     insp = inspection_schedule(actor=group, org="wuhua", quarter=quarter.key, planned_on=day)

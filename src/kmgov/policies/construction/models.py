@@ -195,14 +195,17 @@ class MonthlyReport(FilingCase):
 
     state = state_field(ReportState.choices, default=ReportState.DRAFT)
     projects_started = models.PositiveIntegerField("新开工项目（个）", null=True, blank=True)
-    new_projects = models.JSONField("新开工项目", default=list, blank=True)
+    new_projects = models.TextField("新开工项目", blank=True)
     problems_found = models.PositiveIntegerField("发现问题（个）", null=True, blank=True)
     problems_handled = models.PositiveIntegerField("已处理问题（个）", null=True, blank=True)
-    problems = models.JSONField("质量安全问题", default=list, blank=True)
-    actions = models.JSONField("处理措施", default=list, blank=True)
+    problems = models.TextField("质量安全问题", blank=True)  # one a line
+    actions = models.TextField("处理措施", blank=True)  # one a line
     note = models.TextField("其他情况", blank=True)
 
     participants = Participants(units=(CITY_HOUSING,))
+
+    def get_period_display(self) -> str:
+        return Period.parse(self.period, PeriodKind.MONTH).label()
 
     procedure = Procedure(
         code="cq-monthly", name=gettext_noop("工程质量安全监管月度申报"), reference_prefix="ZJYB",
@@ -225,11 +228,11 @@ class MonthlyReport(FilingCase):
         if data.new_projects and len(data.new_projects) > data.projects_started:
             raise ValidationError({"new_projects": "列出的新开工项目多于填报的新开工项目数"})
         self.projects_started = data.projects_started
-        self.new_projects = list(data.new_projects)
+        self.new_projects = "\n".join(data.new_projects)
         self.problems_found = data.problems_found
         self.problems_handled = data.problems_handled
-        self.problems = list(data.problems)
-        self.actions = list(data.actions)
+        self.problems = "\n".join(data.problems)
+        self.actions = "\n".join(data.actions)
         self.note = data.note
         self.submitted_at = now
 
@@ -258,8 +261,12 @@ class CityMonthlyReport(FilingCase):
 
     state = state_field(ReportState.choices, default=ReportState.DRAFT)
     compiled = models.JSONField("月报汇总", default=dict, blank=True)
+    summary = models.TextField("汇总情况", blank=True)
 
     participants = Participants(units=(CITY_GENERAL_OFFICE,))
+
+    def get_period_display(self) -> str:
+        return Period.parse(self.period, PeriodKind.MONTH).label()
 
     procedure = Procedure(
         code="cq-city-monthly", name=gettext_noop("全市工程质量安全月报"), reference_prefix="ZJSYB",
@@ -277,9 +284,12 @@ class CityMonthlyReport(FilingCase):
                        at=CITY_GENERAL_OFFICE),
           help="按已申报的县（市、区）月报汇总，并列出未申报的单位", citation=MONTHLY_CITATION)
     def submit(self, *, actor, reason, now, data=None):
-        from .reports import city_report_compile
+        from .reports import COUNTS, city_report_compile
 
-        self.compiled = city_report_compile(self.period)
+        self.compiled = report = city_report_compile(self.period)
+        totals = "，".join(f"{label}{report['totals'][k]}" for k, label in COUNTS)
+        self.summary = (f"应申报{report['units']}个单位，已申报{report['filed']}个；{totals}；"
+                        f"未申报：{'、'.join(report['not_filed']) or '无'}")
         self.submitted_at = now
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
@@ -330,7 +340,7 @@ class Inspection(Case):
     quarter = models.CharField("督查季度", max_length=10, db_index=True)
     planned_on = models.DateField("计划督查日期")
     inspected_on = models.DateField("督查日期", null=True, blank=True)
-    projects_inspected = models.JSONField("督查的工程", default=list, blank=True)
+    projects_inspected = models.TextField("督查的工程", blank=True)  # one a line
     summary = models.TextField("督查情况", blank=True)
 
     participants = Participants(units=(CITY_HOUSING,))
@@ -346,22 +356,25 @@ class Inspection(Case):
         verbose_name = "季度工程质量安全督查"
         verbose_name_plural = "季度工程质量安全督查"
 
-    def period(self) -> Period:
+    def quarter_period(self) -> Period:
         return Period.parse(self.quarter, PeriodKind.QUARTER)
+
+    def get_quarter_display(self) -> str:
+        return self.quarter_period().label()
 
     @step(source=InspectionState.SCHEDULED, target=InspectionState.RECORDED,
           label=gettext_noop("记录督查"), roles=[GROUP_ROLE], at=CITY_HOUSING,
           input=InspectionRecordInput, citation=INSPECTION_CITATION,
           help="五(一)：督查组每个季度对辖区内的工程进行全面督查；督查日期须在本季度内")
     def record(self, *, actor, reason, now, data=None):
-        p = self.period()
+        p = self.quarter_period()
         if not p.start() <= data.inspected_on <= p.end():
             raise ValidationError({"inspected_on": f"督查日期须在{p.label()}内"
                                                    f"（{p.start():%Y-%m-%d}至{p.end():%Y-%m-%d}）"})
         if data.inspected_on > local(now).date():
             raise ValidationError({"inspected_on": "督查日期不能晚于今天"})
         self.inspected_on = data.inspected_on
-        self.projects_inspected = list(data.projects_inspected)
+        self.projects_inspected = "\n".join(data.projects_inspected)
         self.summary = data.summary
 
     @step(source=InspectionState.RECORDED, target=InspectionState.RECORDED,

@@ -12,15 +12,21 @@ from kmgov.procedures.filing_services import slots_open
 from kmgov.procedures.filings import Period, PeriodKind
 from kmgov.procedures.models import FilingSlot
 
-from .models import DOC, MONTHLY, MonthlyReport, ReportState
+from .models import DOC, MONTHLY, SUPERVISING_UNITS, MonthlyReport, ReportState
 
 COUNTS = (("projects_started", "新开工项目（个）"), ("problems_found", "发现质量安全问题（个）"),
           ("problems_handled", "已处理问题（个）"))
 FILED_STATES = (ReportState.SUBMITTED, ReportState.RECEIVED)
 
 
+def _lines(text: str) -> list[str]:
+    return [x for x in (text or "").splitlines() if x.strip()]
+
+
 def _compile(slots, period: Period) -> dict:
-    slots = list(slots)
+    # In the gazette's order of the counties and zones (五华, 盘龙 … 度假区), not by code.
+    order = {code: i for i, code in enumerate(SUPERVISING_UNITS)}
+    slots = sorted(slots, key=lambda s: (order.get(s.org.code, len(order)), s.org.path))
     refs = [s.case_reference for s in slots if s.filed_at and s.case_reference]
     reports = {r.reference: r for r in MonthlyReport.objects.filter(
         reference__in=refs, state__in=FILED_STATES)}
@@ -39,8 +45,8 @@ def _compile(slots, period: Period) -> dict:
             for k, _ in COUNTS:
                 row[k] = int(getattr(r, k) or 0)
                 totals[k] += row[k]
-            row.update(problems=list(r.problems), actions=list(r.actions),
-                       new_projects=list(r.new_projects))
+            row.update(problems=_lines(r.problems), actions=_lines(r.actions),
+                       new_projects=_lines(r.new_projects))
         rows.append(row)
     return {"period": period.key, "period_label": period.label(), "rows": rows, "totals": totals,
             "units": len(rows), "filed": sum(1 for r in rows if r["filed"]),

@@ -42,8 +42,13 @@ def _errors(exc: ValidationError) -> list[str]:
 def _units(user):
     """The supervising units the user may register for (the group: all)."""
     units = OrgUnit.objects.filter(code__in=SUPERVISING_UNITS).select_related("parent")
-    return [u for u in units.order_by("path") if has_role(user, *services.WRITER_ROLES, within=u)
+    return [u for u in _in_gazette_order(units) if has_role(user, *services.WRITER_ROLES, within=u)
             or has_role(user, GROUP_ROLE, within=OrgUnit.objects.get(code=CITY_HOUSING))]
+
+
+def _in_gazette_order(units) -> list[OrgUnit]:
+    order = {code: i for i, code in enumerate(SUPERVISING_UNITS)}
+    return sorted(units, key=lambda u: order.get(u.code, len(order)))
 
 
 def _is_group(user) -> bool:
@@ -74,7 +79,8 @@ def overview(request):
         "statuses": ProjectStatus.choices, "party_roles": list(PartyRole),
         "is_group": _is_group(request.user), "last_month": last_month,
         "this_quarter": Period.containing(day, PeriodKind.QUARTER),
-        "counties": OrgUnit.objects.filter(code__in=SUPERVISING_UNITS).order_by("path"),
+        "counties": _in_gazette_order(OrgUnit.objects.filter(code__in=SUPERVISING_UNITS)
+                                      .select_related("parent")),
     })
 
 
@@ -106,7 +112,7 @@ def _post(request):
                                                 quarter=request.POST.get("quarter", ""),
                                                 planned_on=request.POST.get("planned_on", ""))
             messages.success(request, f"已安排督查：{case.reference}")
-            return redirect("procedures:case", procedure="cq-inspection", reference=case.reference)
+            return redirect("construction:inspection", reference=case.reference)
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
@@ -155,3 +161,7 @@ def city_report(request):
 
 def _label(key: str, kind: PeriodKind) -> str:
     return Period.parse(key, kind).label()
+
+
+def inspection_extra(request, case):
+    return {"findings": case.findings.order_by("pk")}
