@@ -133,6 +133,12 @@ def test_export_reimports_to_the_same_register(register):
     assert after == before
 
 
+def test_bodies_check_date_out_of_range_is_a_refusal(register):
+    c = client(register.group)
+    assert c.get("/api/v1/construction/bodies?on=9999-12-31").status_code == 422
+    assert c.get("/api/v1/construction/bodies?on=2026-12-31").status_code == 200
+
+
 def test_bad_body_staff_is_refused_naming_the_field(register):
     resp = client(register.wuhua).post("/api/v1/construction/bodies", {
         "org": "wuhua", "name": "五华站", "full_time_staff": -1}, content_type="application/json")

@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.errors import InvalidInput, NotFound
 from kmgov.procedures.api import CaseOut, ErrorOut, case_out
-from kmgov.procedures.filings import PeriodKeyInvalid
+from kmgov.procedures.filings import FIRST_YEAR, LAST_YEAR, PeriodKeyInvalid
 
 from . import reports, selectors, services
 
@@ -138,12 +138,14 @@ def body_out(body, on: dt.date) -> dict:
                 head=body.head, phone=body.phone, outcome=d["outcome"], unmet=d.get("unmet") or [])
 
 
-@router.get("/bodies", response=list[BodyOut], auth=LOGIN_REQUIRED,
+@router.get("/bodies", response={200: list[BodyOut], 422: ErrorOut}, auth=LOGIN_REQUIRED,
             summary="县（市、区）工程质量安全监督机构及其检查结果（四(三)、五(一)、五(二)）")
 def bodies(request, on: dt.date | None = None):
     from kmgov.rules import today
 
     day = on or today()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"检查日期的年度须在{FIRST_YEAR}年至{LAST_YEAR}年之间", field="on")
     return [body_out(b, day) for b in selectors.bodies_visible(request.user)]
 
 
