@@ -83,6 +83,9 @@ def townships(people, monkeypatch):
         period=PeriodKind.HALF, window=WindowRule(), filers=Filers(codes=("panlong",)),
         receiver=Receiver(Role.CITY_OFFICE, at="city"), filer_role=Role.COUNTY_OFFICE,
         rollup_of="t-zr-township", rollup_days=5)
+    # Only this test's obligations: the policies' own (111号's monthly report, owed by fixed
+    # units every month) would open slots in the same sweep.
+    monkeypatch.setattr(filings, "_OBLIGATIONS", {})
     monkeypatch.setitem(filings._OBLIGATIONS, child.code, child)
     monkeypatch.setitem(filings._OBLIGATIONS, parent.code, parent)
     return child, parent
