@@ -162,3 +162,33 @@ def _upload(content: bytes):
 
     return SimpleUploadedFile("p.xlsx", content,
                               content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def test_cli_exports_reports_and_checks_within_the_callers_scope(register, tmp_path):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("construction", "projects-export", "--as", "wuhua-zjj",
+                 "--xlsx", str(tmp_path / "p.xlsx"), stdout=out)
+    sheet = load_workbook(tmp_path / "p.xlsx").active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["WH-001"]
+    slots_open("cq-monthly", "2026-06", now=at(2026, 7, 5))  # as the sweep does in the window
+    out = io.StringIO()
+    call_command("construction", "city-report", "--as", "shi-zjj-dc", "--period", "2026-06",
+                 "--pdf", str(tmp_path / "r.pdf"), stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["units"] == 17 and report["filed"] == 0 and len(report["not_filed"]) == 17
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    services.body_set(actor=register.panlong, org="panlong", name="盘龙站", full_time_staff=4)
+    out = io.StringIO()
+    call_command("construction", "check", "--as", "panlong-zjj", "--on", "2026-12-31", stdout=out)
+    [row] = json.loads(out.getvalue())
+    assert (row["org"], row["outcome"]) == ("panlong-housing", "non_compliant")
+    try:
+        call_command("construction", "city-report", "--as", "shi-zjj-dc", "--period", "2026-13")
+        raise AssertionError("a bad period must be refused")
+    except CommandError as exc:
+        assert "period" in str(exc)
