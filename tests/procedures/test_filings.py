@@ -31,6 +31,9 @@ def test_period_keys():
     assert (q3.start(), q3.end(), q3.label()) == (dt.date(2011, 7, 1), dt.date(2011, 9, 30), "2011年第三季度")
     m = Period.parse("2011-07", PeriodKind.MONTH)
     assert (m.end(), m.shift(6).key, m.shift(-7).key) == (dt.date(2011, 7, 31), "2012-01", "2010-12")
+    # a month after April has a label too (111号's monthly report; a month index is no quarter's)
+    assert [Period.parse(f"2011-{i:02d}", PeriodKind.MONTH).label() for i in (4, 5, 12)] == [
+        "2011年4月", "2011年5月", "2011年12月"]
     assert h1.shift(1).key == "2011H2" and h1.shift(2).key == "2012H1"
     with pytest.raises(PeriodKeyInvalid, match="2011H1"):
         Period.parse("2011-H1", PeriodKind.HALF)
@@ -80,6 +83,9 @@ def townships(people, monkeypatch):
         period=PeriodKind.HALF, window=WindowRule(), filers=Filers(codes=("panlong",)),
         receiver=Receiver(Role.CITY_OFFICE, at="city"), filer_role=Role.COUNTY_OFFICE,
         rollup_of="t-zr-township", rollup_days=5)
+    # Only this test's obligations: the policies' own (111号's monthly report, owed by fixed
+    # units every month) would open slots in the same sweep.
+    monkeypatch.setattr(filings, "_OBLIGATIONS", {})
     monkeypatch.setitem(filings._OBLIGATIONS, child.code, child)
     monkeypatch.setitem(filings._OBLIGATIONS, parent.code, parent)
     return child, parent

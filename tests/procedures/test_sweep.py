@@ -18,6 +18,15 @@ pytestmark = pytest.mark.django_db
 SUBMITTED = at(2026, 3, 25, 15)  # due end of 16 Apr 2026; reminder 13 Apr 09:00
 
 
+@pytest.fixture(autouse=True)
+def no_policy_obligations(monkeypatch):
+    """The kernel's deadlines alone: policies' scheduled filings owed by fixed units every
+    period (111号's monthly report) would otherwise be opened and escalated by the same sweep."""
+    from kmgov.procedures import filings
+
+    monkeypatch.setattr(filings, "_OBLIGATIONS", {})
+
+
 @pytest.fixture
 def submitted(people, new_case):
     return case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,

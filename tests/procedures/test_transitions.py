@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from procedures.helpers import at
 
 from kmgov.core.calendar import end_of_day, last_day_of
-from kmgov.core.models import AuditEntry
+from kmgov.core.models import AuditEntry, Role
+from kmgov.core.services import user_create
 from kmgov.procedures.errors import (
     CaseNotFound,
     ConditionUnmet,
@@ -19,7 +20,7 @@ from kmgov.procedures.errors import (
 )
 from kmgov.procedures.models import Deadline, InboxItem
 from kmgov.procedures.selectors import case_history, inbox_for, steps_available
-from kmgov.procedures.services import case_transition
+from kmgov.procedures.services import case_create, case_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,24 @@ def test_calendar_deadline_beyond_the_holiday_data_is_not_moved(people, new_case
                            now=at(2029, 12, 26, 10))
     assert case.state == "returned"
     assert last_day_of(case.due_at) == dt.date(2030, 1, 5)
+
+
+def test_unscoped_role_opens_a_case_anywhere_others_do_not(people):
+    # A role with a SCOPE_ANY step (the city department's `record_filing`) works on the
+    # procedure's cases in every county, so it may also open one there; a county office of
+    # another county may not, nor the auditor (read-only).
+    from procedures.sample.models import SampleApplication
+
+    case = case_create(SampleApplication, actor=people.city_department, org=people.enterprise_org,
+                       amount=Decimal("1.00"))
+    assert case.org == people.enterprise_org and case.state == "draft"
+    # A role held at the fixed unit a step names (`city_review`, at city-commerce) as well.
+    reviewer = user_create(username="shi-shangwu-ban", roles=[(Role.CITY_OFFICE, "city-commerce")])
+    case = case_create(SampleApplication, actor=reviewer, org=people.enterprise_org,
+                       amount=Decimal("1.00"))
+    assert case.applicant == reviewer
+    elsewhere = user_create(username="shi-sifa-ban", roles=[(Role.CITY_OFFICE, "city-justice")])
+    for outsider in (people.wuhua_office, people.auditor, elsewhere):
+        with pytest.raises(TransitionDenied):
+            case_create(SampleApplication, actor=outsider, org=people.enterprise_org,
+                        amount=Decimal("1.00"))

@@ -91,10 +91,14 @@ class Period:
                 PeriodKind.MONTH: f"{self.year}-{self.index:02d}"}[self.kind]
 
     def label(self) -> str:
-        return {PeriodKind.YEAR: f"{self.year}年度",
-                PeriodKind.HALF: f"{self.year}年{'上' if self.index == 1 else '下'}半年",
-                PeriodKind.QUARTER: f"{self.year}年第{'一二三四'[self.index - 1]}季度",
-                PeriodKind.MONTH: f"{self.year}年{self.index}月"}[self.kind]
+        # One branch per kind: a month's index (up to 12) is no quarter's.
+        if self.kind == PeriodKind.YEAR:
+            return f"{self.year}年度"
+        if self.kind == PeriodKind.HALF:
+            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.year}年第{'一二三四'[self.index - 1]}季度"
+        return f"{self.year}年{self.index}月"
 
     @property
     def first_month(self) -> int:

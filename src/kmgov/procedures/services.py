@@ -31,11 +31,22 @@ from kmgov.core.calendar import (
     end_of_day,
     local,
 )
-from kmgov.core.models import AuditEntry, OrgUnit, Role
+from kmgov.core.models import READ_ONLY_ROLES, AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 
 from .attachments import check_file
-from .declare import Await, DeadlineRule, StepSpec, Target, resolve_org, steps_of
+from .declare import (
+    AT_CITY,
+    AT_COUNTY,
+    AT_ORG,
+    Await,
+    DeadlineRule,
+    StepSpec,
+    Target,
+    resolve_org,
+    steps_of,
+    unscoped_roles,
+)
 from .errors import (
     AttachmentRejected,
     ConditionUnmet,
@@ -96,12 +107,32 @@ def _reference_counter(code: str, year: int) -> ReferenceCounter:
     return counter
 
 
+def _acts_anywhere(actor, model: type[Case]) -> bool:
+    """Whether the actor works on the procedure's cases wherever they are: a role of a
+    `SCOPE_ANY` step, or a role held at the fixed unit a step names (`at="city-housing"`)."""
+    roles = unscoped_roles(model) - READ_ONLY_ROLES
+    if roles and has_role(actor, *roles):
+        return True
+    for spec in steps_of(model).values():
+        fixed = spec.at if isinstance(spec.at, str) and spec.at not in (AT_ORG, AT_COUNTY,
+                                                                          AT_CITY) else None
+        step_roles = spec.roles - READ_ONLY_ROLES
+        if fixed and step_roles:
+            unit = OrgUnit.objects.filter(code=fixed).first()
+            if unit is not None and has_role(actor, *step_roles, within=unit):
+                return True
+    return False
+
+
 @transaction.atomic
 def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
                 now: dt.datetime | None = None, **fields) -> Case:
     """Open a case of `model` for `org`. The actor must be able to act for that unit (an
-    enterprise's own staff, or an official whose roles reach it)."""
-    if not can_change_org(actor, org):
+    enterprise's own staff, or an official whose roles reach it), or hold a role that acts on
+    the procedure's cases wherever they are (a step with `SCOPE_ANY`, or one taken at a fixed
+    unit, `at="<org code>"`): a city-wide body opens the cases it then works on in every
+    county (111号's inspection group, at 市住建局, inspecting a county)."""
+    if not (can_change_org(actor, org) or _acts_anywhere(actor, model)):
         raise TransitionDenied(f"您无权以“{org}”的名义办理{model.procedure.name}", field="org")
     proc = model.procedure
     moment = _now(now)

@@ -25,7 +25,7 @@ FORM = {
 }
 
 
-def test_every_role_through_the_pages(people, march):
+def test_every_role_through_the_pages(people, march, only_hq_obligations):
     applicant = client_for(people.applicant)
     r = applicant.get("/headquarters/")
     assert r.status_code == 200 and "新建申报" in r.content.decode()

@@ -209,7 +209,7 @@ def test_revoke_with_clawback_recorded_in_the_credit_file(people, march):
     assert AuditEntry.objects.filter(action="hq.revoke", reason="营业收入证明系伪造").exists()
 
 
-def test_statistics_report_is_a_scheduled_filing(people, march, monkeypatch):
+def test_statistics_report_is_a_scheduled_filing(people, march, monkeypatch, only_hq_obligations):
     """昆政发〔2010〕63号 附件 第十九条: 经认定的总部企业，每年应向市商务局依法报送本企业总部情况统计资料.
     Interpretation (parameter headquarters.statistics_window): the year Y's statistics are
     filed from 1 January to 31 March of Y+1, both days included; reminded 30 days before the

@@ -90,6 +90,12 @@ class SampleApplication(Case):
     def record_filing(self, *, actor, reason, now, data=None):
         pass
 
+    # A body that works at a fixed unit (`at=`) on every county's cases: it may open them too.
+    @step(source=State.FILED, target=State.FILED, label="市级复核", roles=[Role.CITY_OFFICE],
+          at="city-commerce")
+    def city_review(self, *, actor, reason, now, data=None):
+        pass
+
     @step(source=State.SUBMITTED, target=State.RETURNED, label="退回修改",
           roles=[Role.COUNTY_OFFICE], reason_required=True, duty=Duty.REVIEW,
           awaits=Await(what="按审核意见修改后重新提交", applicant=True),
