@@ -1,5 +1,6 @@
 """Django settings. The database is chosen by DATABASE_URL, the same for server, CLI and tests."""
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (AUTHENTICATION_BACKENDS, AXES_* below)
     "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "django_tasks",
     "django_tasks_db",
@@ -69,10 +71,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kmgov.core.middleware.IdleTimeoutMiddleware",
     "kmgov.core.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kmgov.site.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "kmgov.urls"
@@ -110,9 +114,40 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's full set (issue 15): not like the user's own name or e-mail, at least 10
+# characters, not a common password, not all digits. Checked by the admin's forms, by
+# `kmgov setup` (the administrator) and `kmgov demo` (the demo accounts' password).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after KMGOV_LOGIN_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, further attempts are refused without checking the password
+# until the cool-off ends (a success resets the count). The address is the one our own rate
+# limits count (core.ratelimit.client_ip, which honours KMGOV_TRUSTED_PROXIES only).
+AUTHENTICATION_BACKENDS = [
+    "kmgov.core.auth.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KMGOV_LOGIN_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("KMGOV_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "kmgov.core.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "site/locked_out.html"
+AXES_VERBOSE = False
+# Addresses (or networks) of the reverse proxies in front of the application; only their
+# X-Forwarded-For is believed. Empty: the connection's own address counts.
+KMGOV_TRUSTED_PROXIES = [p for p in os.environ.get("KMGOV_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# A signed-in session ends after this many idle minutes (core.middleware.IdleTimeoutMiddleware).
+KMGOV_SESSION_IDLE_MINUTES = int(os.environ.get("KMGOV_SESSION_IDLE_MINUTES", "30"))
+# API tokens expire after this many days unless issued otherwise (`kmgov token create --days`).
+KMGOV_API_TOKEN_DAYS = int(os.environ.get("KMGOV_API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .audit import audit_record
-from .models import AuditEntry, AuditSeal, OrgUnit, RoleAssignment
+from .models import ApiToken, AuditEntry, AuditSeal, OrgUnit, RoleAssignment
 
 #: Fields whose values are never copied into the audit trail (only that they changed).
 SECRET_FIELDS = frozenset({"password", "password1", "password2", "key", "secret"})
@@ -113,6 +113,47 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(AuditSeal)
 class AuditSealAdmin(ReadOnlyAdmin):
     list_display = ("at", "last_seq", "count", "last_hash")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    """Tokens issued here are shown once, in the confirmation message; revoked by the list's
+    action. Neither the token nor its digest can be edited."""
+
+    list_display = ("prefix", "user", "label", "created_at", "expires_at", "revoked_at",
+                    "last_used_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("prefix", "user__username", "label")
+    fields = ("user", "label", "expires_at")
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit trail keeps naming the token
+
+    def save_model(self, request, obj, form, change):
+        import datetime as dt
+
+        from django.contrib import messages
+        from django.utils import timezone
+
+        from .services import api_token_create
+
+        days = None
+        if obj.expires_at is not None:
+            days = max(1, (obj.expires_at - timezone.now() + dt.timedelta(hours=23)).days)
+        token = api_token_create(user=obj.user, label=obj.label, actor=request.user, days=days)
+        obj.pk = token.pk
+        messages.warning(request, f"新令牌（只显示这一次，请立即复制保存）：{token.key}")
+
+    @admin.action(description="吊销所选令牌")
+    def revoke(self, request, queryset):
+        from .services import api_token_revoke
+
+        for token in queryset:
+            api_token_revoke(token=token, actor=request.user)
 
 
 User = get_user_model()

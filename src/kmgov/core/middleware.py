@@ -7,8 +7,48 @@ from .models import ApiToken
 
 
 def _token_user(key):
-    token = ApiToken.objects.select_related("user").filter(key=key, user__is_active=True).first()
-    return token.user if token else None
+    """The active user of a live token (not revoked, not expired), or None. Its last use is
+    noted at most once an hour (not a write per request)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = timezone.now()
+    token = (ApiToken.objects.select_related("user")
+             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+                     key_hash=ApiToken.digest(key), revoked_at__isnull=True,
+                     user__is_active=True).first())
+    if token is None:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class IdleTimeoutMiddleware:
+    """A signed-in browser session ends after settings.KMGOV_SESSION_IDLE_MINUTES without a
+    request; the time of the last request is kept in the session, written at most once a
+    minute (not a session write per request)."""
+
+    KEY = "kmgov_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last is not None and now - last > settings.KMGOV_SESSION_IDLE_MINUTES * 60:
+                logout(request)  # then the request goes on as an anonymous one
+            elif last is None or now - last >= 60:
+                request.session[self.KEY] = now
+        return self.get_response(request)
 
 
 class BearerTokenMiddleware:

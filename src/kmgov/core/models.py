@@ -159,12 +159,47 @@ class AuditSeal(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API and scripts; it acts as its user, with the user's roles."""
+    """A bearer token for the JSON API and scripts; it acts as its user, with the user's roles.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    label = models.CharField(max_length=64, blank=True)
+    Only the token's SHA-256 is stored (`key_hash`), with its first characters (`prefix`) to
+    tell tokens apart: the token itself is shown once, when issued (`core.services.
+    api_token_create`, `kmgov token create`, the admin). It stops working when it expires or
+    is revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name="用户")
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("令牌前缀", max_length=12, editable=False)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    label = models.CharField("用途", max_length=64, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API访问令牌"
+        verbose_name_plural = "API访问令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… · {self.user} · {self.label or '—'}"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (core.ratelimit): hits counted atomically."""
+
+    name = models.CharField(max_length=200)
+    bucket = models.BigIntegerField()
+    expires = models.BigIntegerField(db_index=True)  # epoch seconds at the window's end
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "bucket"], name="ratecounter_window")]
 
 
 class SearchEntry(models.Model):

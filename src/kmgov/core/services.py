@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .audit import audit_record
@@ -62,7 +63,38 @@ def user_create(*, username: str, password: str | None = None, roles=(), actor=N
 
 
 @transaction.atomic
-def api_token_create(*, user, label: str = "", actor=None) -> ApiToken:
-    token = ApiToken.objects.create(user=user, key=secrets.token_hex(24), label=label)
-    audit_record(actor=actor or user, action="api_token.create", obj=token)
+def api_token_create(*, user, label: str = "", actor=None, days: int | None = None,
+                     now=None) -> ApiToken:
+    """Issue a token for `user`, valid `days` (default settings.KMGOV_API_TOKEN_DAYS; 0: no
+    expiry). The returned object carries the token itself as `.key`, this once: only its
+    digest is stored."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = settings.KMGOV_API_TOKEN_DAYS if days is None else days
+    if days < 0:
+        raise ValidationError({"days": "有效天数不能为负数"})
+    moment = now or timezone.now()
+    key = "km_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, key_hash=ApiToken.digest(key), prefix=key[:10], label=label,
+        expires_at=moment + dt.timedelta(days=days) if days else None)
+    token.key = key
+    audit_record(actor=actor or user, action="api_token.create", obj=token,
+                 extra={"user": user.username, "prefix": token.prefix, "label": label,
+                        "expires_at": token.expires_at.isoformat() if token.expires_at else None})
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor, now=None) -> ApiToken:
+    from django.utils import timezone
+
+    if token.revoked_at is None:
+        token.revoked_at = now or timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", obj=token,
+                     extra={"user": token.user.username, "prefix": token.prefix})
     return token

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
+from kmgov.core.ratelimit import client_ip
 
 from . import kb, selectors, services
 from .models import KbEntry, Ticket
@@ -145,7 +146,7 @@ def ticket_list(request, status: str | None = None, limit: int = 50):
 
 @router.get("/tickets/lookup", response=TicketOut, summary="凭工单号和查询码查询办理进度（公开）")
 def ticket_lookup(request, number: str, code: str):
-    return ticket_out(selectors.ticket_lookup_public(number, code))
+    return ticket_out(services.ticket_follow_up(number, code, source_ip=_ip(request)))
 
 
 @router.get("/tickets/{number}", response=TicketOut, auth=LOGIN_REQUIRED, summary="一个工单")
@@ -298,7 +299,7 @@ def stats(request, start: dt.date | None = None, end: dt.date | None = None):
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request) or None
 
 
 def install(api, prefix: str = "/hotline") -> None:

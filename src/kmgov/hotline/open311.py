@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from kmgov.core import calendar
+from kmgov.core.ratelimit import client_ip
 
 from . import services
 from .models import DONE_STATUSES, Channel, Open311Key, RequestType, Ticket, Topic
@@ -257,7 +258,7 @@ def _post_request(request, fmt):
     t = services.ticket_create(
         channel=Channel.WEB, request_type=request_type, text=text, topic=topic,
         caller_name=name, caller_phone=p.get("phone", ""), caller_email=p.get("email", ""),
-        attachments=files, source_ip=request.META.get("REMOTE_ADDR"), api_key=key)
+        attachments=files, source_ip=client_ip(request) or None, api_key=key)
     data = [{"service_request_id": t.number, "token": t.number,
              "service_notice": _request_out(t, public_text=True)["service_notice"],
              "account_id": None}]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kmgov.core import calendar
 from kmgov.core.audit import audit_record
 from kmgov.core.models import OrgUnit
+from kmgov.core.ratelimit import hit, hits_now
 from kmgov.procedures.errors import (
     CaseNotFound,
     ProcedureError,
@@ -30,7 +31,7 @@ from kmgov.procedures.services import (
     deadlines_sweep,
 )
 
-from . import kb
+from . import kb, selectors
 from .models import (
     DESK_ORG,
     AccessPlatform,
@@ -61,15 +62,23 @@ MAX_QUESTION = 500
 MAX_TEXT = 5000
 MAX_ATTACHMENT = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 5
-# Anonymous submissions from one address per minute (web page, Open311).
+# Anonymous submissions from one address per minute (web page, API); an Open311 partner's
+# key counts its own (it files for many citizens). Staff are not limited.
 RATE_LIMIT_PER_MINUTE = 5
+OPEN311_PER_MINUTE = 60
+# Follow-up lookups (number + check code) per address per minute, and wrong codes per ticket
+# number per hour before that number's lookups are refused for the hour (a code cannot be
+# guessed: 10⁸ codes, 10 tries).
+LOOKUPS_PER_MINUTE = 20
+WRONG_CODES_PER_HOUR = 10
 
 HOTLINE_OFFICE = DESK_ORG
 
 
 class RateLimited(Exception):
-    def __init__(self, retry_after: int = 60):
-        super().__init__(f"提交过于频繁，请稍后再试（每个地址每分钟最多 {RATE_LIMIT_PER_MINUTE} 件）")
+    def __init__(self, retry_after: int = 60, message: str = ""):
+        super().__init__(message or
+                         f"提交过于频繁，请稍后再试（每个地址每分钟最多 {RATE_LIMIT_PER_MINUTE} 件）")
         self.retry_after = retry_after
 
 
@@ -271,13 +280,37 @@ def _desk_actor(actor):
     return actor if is_operator(actor) else desk_account()
 
 
-def _check_rate(source_ip: str | None, now) -> None:
-    if not source_ip:
+def _check_rate(source_ip: str | None, api_key: Open311Key | None = None) -> None:
+    """One more anonymous submission from this address (or this Open311 key): refused past
+    the limit, counted atomically (core.ratelimit) so parallel posts cannot slip through."""
+    if api_key is not None:
+        if not hit(f"hotline.intake:key:{api_key.pk}", limit=OPEN311_PER_MINUTE, per_seconds=60):
+            raise RateLimited(message=f"提交过于频繁，请稍后再试（每个接入密钥每分钟最多 "
+                                      f"{OPEN311_PER_MINUTE} 件）")
         return
-    recent = Ticket.objects.filter(source_ip=source_ip,
-                                   received_at__gte=now - dt.timedelta(minutes=1)).count()
-    if recent >= RATE_LIMIT_PER_MINUTE:
+    if source_ip and not hit(f"hotline.intake:ip:{source_ip}", limit=RATE_LIMIT_PER_MINUTE,
+                             per_seconds=60):
         raise RateLimited()
+
+
+def ticket_follow_up(number: str, check_code: str, *, source_ip: str | None) -> Ticket:
+    """A citizen's follow-up by number and check code, throttled per address and per number
+    (wrong codes); a wrong pair is `Http404` as before."""
+    from django.http import Http404
+
+    number = (number or "").strip()
+    if source_ip and not hit(f"hotline.lookup:ip:{source_ip}", limit=LOOKUPS_PER_MINUTE,
+                             per_seconds=60):
+        raise RateLimited(message=f"查询过于频繁，请一分钟后再试（每个地址每分钟最多 "
+                                  f"{LOOKUPS_PER_MINUTE} 次）")
+    if hits_now(f"hotline.lookup:wrong:{number}", per_seconds=3600) >= WRONG_CODES_PER_HOUR:
+        raise RateLimited(retry_after=3600, message="该工单号查询码错误次数过多，请一小时后再试，"
+                                                    "或拨打96128查询")
+    try:
+        return selectors.ticket_lookup_public(number, check_code)
+    except Http404:
+        hit(f"hotline.lookup:wrong:{number}", limit=WRONG_CODES_PER_HOUR, per_seconds=3600)
+        raise
 
 
 def _new_number(ticket: Ticket) -> str:
@@ -330,7 +363,7 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     if isinstance(topic, str):
         topic = Topic.objects.filter(code=topic).first() if topic else None
     if not staff:
-        _check_rate(source_ip, now)
+        _check_rate(source_ip, api_key)
     desk = _desk_actor(actor)
     citizen = actor if getattr(actor, "is_authenticated", False) and not staff else None
     label = RequestType(request_type).label
@@ -338,7 +371,7 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
         ticket = case_create(
             Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now,
             title=f"{label}：{text[:60]}",
-            number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**6):06d}",
+            number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**8):08d}",
             channel=channel, request_type=request_type, topic=topic or topic_guess(text),
             caller_name=caller_name, caller_phone=caller_phone, caller_email=caller_email,
             text=text, received_at=now, after_hours=not open_now,

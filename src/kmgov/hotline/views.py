@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kmgov.core.models import OrgUnit
+from kmgov.core.ratelimit import client_ip
 
 from . import kb, selectors, services
 from .models import Channel, KbEntry, RequestType, Topic
@@ -29,7 +30,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request) or None
 
 
 def _attachments(request):
@@ -70,13 +71,17 @@ def public(request):
         except PermissionDenied as e:
             ctx["errors"] = [str(e)]
     number, code = request.GET.get("number"), request.GET.get("code")
+    status = None
     if number:
         try:
-            ctx["ticket"] = selectors.ticket_lookup_public(number, code or "")
+            ctx["ticket"] = services.ticket_follow_up(number, code or "", source_ip=_ip(request))
             ctx["events"] = selectors.ticket_events(ctx["ticket"])
         except Http404 as e:
             ctx["errors"] = [str(e)]
-    status = 400 if ctx["errors"] and request.method == "POST" else 200
+        except services.RateLimited as e:
+            ctx["errors"] = [str(e)]
+            status = 429
+    status = status or (400 if ctx["errors"] and request.method == "POST" else 200)
     return render(request, "hotline/public.html", ctx, status=status)
 
 

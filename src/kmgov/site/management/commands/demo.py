@@ -52,6 +52,10 @@ class Command(BaseCommand):
         org_tree_load()
         from_env = bool(os.environ.get("KMGOV_DEMO_PASSWORD"))
         password = os.environ.get("KMGOV_DEMO_PASSWORD") or secrets.token_urlsafe(10)
+        if from_env:
+            from kmgov.site.setup_steps import password_check
+
+            password_check(password, username="demo", source="KMGOV_DEMO_PASSWORD")
         User = get_user_model()
         with transaction.atomic():
             for code, name, county in DEMO_ENTERPRISES:
