@@ -74,12 +74,16 @@ def pilot_record(county: str, area, *, done_on: dt.date, accepted_on: dt.date | 
     (and the city's spot-check on `accepted_on`)."""
     bureau = ensure_account(f"demo-{county}-lyj", f"{county}林业局", Role.COUNTY_DEPARTMENT,
                             f"{county}-forestry", "营林科")
+    # the state forest farm's clerk files; the bureau's forestry section approves (one person
+    # never both files and approves: separation of duties)
+    farm = ensure_account(f"demo-{county}-lc", f"{county}国有林场", Role.COUNTY_DEPARTMENT,
+                          f"{county}-forestry", "林场经办人")
     start = _at(done_on - dt.timedelta(days=60))
-    case = project_create(actor=bureau, org=f"{county}-forestry", ownership="state",
+    case = project_create(actor=farm, org=f"{county}-forestry", ownership="state",
                           holder_name=f"{county}国有林场试点（演示）", area_mu=area, pilot=True,
                           method="tending", now=start)
-    attachment_add(case, key="design", file=io.BytesIO(PDF), name="design.pdf", actor=bureau)
-    case = case_transition(case, "submit", actor=bureau, now=start)
+    attachment_add(case, key="design", file=io.BytesIO(PDF), name="design.pdf", actor=farm)
+    case = case_transition(case, "submit", actor=farm, now=start)
     case = case_transition(case, "approve_design", actor=bureau, reason="试点设计已报市批准",
                            now=start + dt.timedelta(days=5))
     case = case_transition(case, "pay_design", actor=finance, now=start + dt.timedelta(days=10))
