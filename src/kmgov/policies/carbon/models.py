@@ -86,7 +86,7 @@ class DonorAccount(models.Model):
     def totals(self) -> dict:
         agg = self.credited().aggregate(yuan=models.Sum("amount_yuan"), t=models.Sum("co2_tonnes"),
                                         mu=models.Sum("area_mu"), n=models.Count("id"))
-        q = Decimal("0.001")  # SQLite sums decimals as floats: back to the column's places
+        q = Decimal("0.00001")  # SQLite sums decimals as floats: back to the column's places
         return {"yuan": money(agg["yuan"] or 0), "co2_tonnes": Decimal(str(agg["t"] or 0)).quantize(q),
                 "area_mu": Decimal(str(agg["mu"] or 0)).quantize(q), "count": agg["n"]}
 
@@ -111,7 +111,7 @@ def certificate_code(donation) -> str:
     certificate says — reference, account, amount, tonnes, area, date — so that no one can make
     a code for a certificate that was not issued, nor keep a code while changing a figure."""
     msg = "|".join([donation.reference, donation.account.number, f"{donation.amount_yuan:.2f}",
-                    f"{donation.co2_tonnes:.3f}", f"{donation.area_mu:.3f}",
+                    f"{donation.co2_tonnes:.5f}", f"{donation.area_mu:.5f}",
                     donation.credited_on.isoformat()])
     key = hashlib.sha256(("kmgov.carbon.certificate" + settings.SECRET_KEY).encode()).digest()
     digest = hmac.new(key, msg.encode(), hashlib.sha256).digest()
@@ -132,9 +132,9 @@ class Donation(Case):
     amount_yuan = models.DecimalField("捐资金额（元）", max_digits=14, decimal_places=2)
     donated_on = models.DateField("捐资日期")
     receipt_no = models.CharField("公益收据号", max_length=40, unique=True)
-    co2_tonnes = models.DecimalField("对应二氧化碳（吨）", max_digits=16, decimal_places=3,
+    co2_tonnes = models.DecimalField("对应二氧化碳（吨）", max_digits=18, decimal_places=5,
                                      null=True, blank=True)
-    area_mu = models.DecimalField("可营建碳汇林（亩）", max_digits=16, decimal_places=3,
+    area_mu = models.DecimalField("可营建碳汇林（亩）", max_digits=18, decimal_places=5,
                                   null=True, blank=True)
     monitor = models.CharField("计量监测机构", max_length=100, blank=True)
     credited_on = models.DateField("登记日期", null=True, blank=True)
@@ -155,8 +155,9 @@ class Donation(Case):
         offset = decide("carbon.offset", {"donation_yuan": float(self.amount_yuan),
                                           "as_of": when.isoformat()})
         decision_keep(self, offset, actor=actor, now=now, subject="本笔捐资")
-        self.co2_tonnes = Decimal(str(round(offset.outputs["co2_tonnes"], 3)))
-        self.area_mu = Decimal(str(round(offset.outputs["area_mu"], 3)))
+        # 5 places hold yuan (2 places) ÷ 1000 or ÷ 500 exactly: 4999.99元 is 9.99998亩, not 10
+        self.co2_tonnes = Decimal(str(round(offset.outputs["co2_tonnes"], 5)))
+        self.area_mu = Decimal(str(round(offset.outputs["area_mu"], 5)))
         self.monitor, self.credited_on = data.monitor, when
         self.certificate_code = certificate_code(self)
         # the account is locked so that two donations credited at once both count

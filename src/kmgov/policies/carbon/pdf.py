@@ -11,7 +11,7 @@ from kmgov.procedures.tableforms import register_cjk_font
 from .models import DOC
 
 
-def _num(v, places: int = 3) -> str:
+def _num(v, places: int = 5) -> str:
     s = f"{v:,.{places}f}".rstrip("0").rstrip(".")
     return s or "0"
 

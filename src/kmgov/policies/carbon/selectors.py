@@ -102,8 +102,8 @@ def public_list(on: dt.date | None = None) -> list[dict]:
                       mu=Sum("donations__area_mu"), n=Count("donations"))
             .order_by("-yuan", "number"))
     return [{"name": public_name(a, on), "kind": a.kind, "kind_label": a.get_kind_display(),
-             "account_label": a.account_label(), "yuan": q2(a.yuan), "co2_tonnes": q3(a.t),
-             "area_mu": q3(a.mu), "count": a.n, "sign_eligible": a.sign_eligible} for a in rows]
+             "account_label": a.account_label(), "yuan": q2(a.yuan), "co2_tonnes": q5(a.t),
+             "area_mu": q5(a.mu), "count": a.n, "sign_eligible": a.sign_eligible} for a in rows]
 
 
 def q2(v) -> Decimal:
@@ -111,8 +111,8 @@ def q2(v) -> Decimal:
     return Decimal(str(v or 0)).quantize(Decimal("0.01"))
 
 
-def q3(v) -> Decimal:
-    return Decimal(str(v or 0)).quantize(Decimal("0.001"))
+def q5(v) -> Decimal:
+    return Decimal(str(v or 0)).quantize(Decimal("0.00001"))
 
 
 # ---------------------------------------------------------------- certificates
