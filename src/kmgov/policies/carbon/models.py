@@ -19,7 +19,7 @@ from pydantic import Field
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import DecisionRecord, decision_keep
-from kmgov.procedures.declare import Participants, Procedure, register, state_field, step
+from kmgov.procedures.declare import Await, Participants, Procedure, register, state_field, step
 from kmgov.procedures.inputs import Line, StepInput
 from kmgov.procedures.ledger import money
 from kmgov.procedures.models import Case
@@ -141,7 +141,10 @@ class Donation(Case):
     certificate_code = models.CharField("荣誉证书验证码", max_length=24, blank=True, db_index=True)
 
     procedure = Procedure(code="carbon-donation", name=gettext_noop("碳汇专项捐资登记"),
-                          reference_prefix="TH", citation=f"{DOC} 三(一)")
+                          reference_prefix="TH", citation=f"{DOC} 三(一)",
+                          # the office, not the donor, acts next: measure, then credit
+                          initial_awaits=Await(what=gettext_noop("计量监测后登记入账户"),
+                                               role=Role.CITY_OFFICE, at=FUND_OFFICE))
     participants = Participants(units=(FUND_OFFICE,))
 
     class Meta:

@@ -44,8 +44,8 @@ def _office(actor) -> OrgUnit:
 class AccountIn(StepInput):
     kind: DonorKind = Field(title="账户类型")
     name: Line = Field(title="捐资者名称")
-    org: str | None = Field(None, title="企业代码", max_length=64,
-                            description="企业账户：企业在系统中的单位代码")
+    org: str | None = Field(None, title="企业", max_length=64,
+                            description="企业账户：选择捐资的企业")
     holder: str | None = Field(None, title="个人登录名", max_length=150,
                                description="个人账户：捐资者本人在系统中的登录名")
     anonymous: bool = Field(False, title="公示时匿名")
@@ -64,9 +64,9 @@ def account_open(data: dict, *, actor) -> DonorAccount:
     if x.kind == DonorKind.ENTERPRISE:
         unit = OrgUnit.objects.filter(code=(x.org or "").strip(), kind="enterprise").first()
         if unit is None:
-            raise _invalid("org", f"企业代码：没有代码为“{x.org or ''}”的企业")
+            raise _invalid("org", f"企业：没有代码为“{x.org or ''}”的企业")
         if DonorAccount.objects.filter(org=unit).exists():
-            raise _invalid("org", f"企业代码：“{unit.name}”已有社会责任账户")
+            raise _invalid("org", f"企业：“{unit.name}”已有社会责任账户")
         acc.org = unit
     else:
         user = get_user_model().objects.filter(username=(x.holder or "").strip()).first()
