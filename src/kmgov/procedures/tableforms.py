@@ -221,9 +221,12 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
-def _truetype_subset(path: Path, text: str) -> bytes:
+def _truetype_subset(path: Path, text: str, ps_name: str | None = None) -> bytes:
     """The font reduced to the characters of `text`, with its PostScript (CFF) outlines turned
-    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF."""
+    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF.
+    `ps_name` renames it: reportlab keeps one font per PostScript name in a process
+    (`pdfmetrics._dynFaceNames`), so two subsets named alike would print the second document
+    with the first one's glyphs."""
     try:
         from fontTools import subset
         from fontTools.pens.cu2quPen import Cu2QuPen
@@ -264,6 +267,10 @@ def _truetype_subset(path: Path, text: str) -> bytes:
         font["head"].indexToLocFormat = 0
         font["head"].glyphDataFormat = 0
         font.sfntVersion = "\x00\x01\x00\x00"
+    if ps_name:
+        for record in font["name"].names:
+            if record.nameID == 6:
+                record.string = ps_name
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
@@ -277,7 +284,7 @@ def register_cjk_font(text: str) -> str:
     chars = "".join(sorted(set(text) | set("0123456789年月日：（）√—-")))
     name = "NotoCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:10]
     if name not in pdfmetrics.getRegisteredFontNames():
-        data = _truetype_subset(cjk_font_path(), chars)
+        data = _truetype_subset(cjk_font_path(), chars, ps_name=f"NotoSansCJK-{name[8:]}")
         pdfmetrics.registerFont(RLFont(name, io.BytesIO(data)))
     return name
 
