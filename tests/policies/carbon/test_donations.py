@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from procedures.pdftext import pdf_text
 
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.services import org_tree_load, user_create
@@ -155,6 +156,13 @@ def test_receipt_and_certificate_pdfs(folk):
         r = c.get(f"/carbon/donations/{d.reference}/{kind}.pdf")
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
         assert r.content.startswith(b"%PDF") and b"NotoSansCJK" in r.content  # the CJK subset embedded
+        text = pdf_text(r.content)
+        assert "张明" in text and "6,000.00" in text and d.reference in text
+    # the certificate prints the code the public page checks, and what 6000元 buys (三(二)):
+    # 6000 ÷ 1000元/吨 = 6吨, 6000 ÷ 500元/亩 = 12亩, and the sign (12亩 ≥ 10亩)
+    text = pdf_text(r.content)
+    assert "荣誉证书" in text and d.certificate_code in text
+    assert "可营建碳汇林12亩，吸收二氧化碳6吨" in text and "碳汇林”标牌" in text
 
 
 # ---------------------------------------------------------------- a donor sees only their account
@@ -265,3 +273,35 @@ def test_public_list_shows_what_a_public_notice_shows(folk):
     # 8000 + 2000 + 1000, largest first; 8000元 → 8吨, 16亩 → the sign
     assert [r["yuan"] for r in rows] == ["8000.00", "2000.00", "1000.00"]
     assert rows[0]["co2_tonnes"] == "8.00000" and rows[0]["area_mu"] == "16.00000" and rows[0]["sign_eligible"]
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_verify_public_and_record(folk):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    p = folk
+    d = give(p, p.acc_zhang, 5000)
+    out = io.StringIO()
+    call_command("carbon", "verify", d.certificate_code, "--json", stdout=out)
+    assert json.loads(out.getvalue())["valid"] is True
+    with pytest.raises(CommandError) as e:
+        call_command("carbon", "verify", "AAAA-BBBB-CCCC-DDDD", stdout=io.StringIO())
+    assert e.value.returncode == 1
+    out = io.StringIO()
+    call_command("carbon", "public", "--json", stdout=out)
+    assert json.loads(out.getvalue())[0]["name"] == "张＊"
+    with pytest.raises(CommandError) as e:  # a bad amount is refused naming the field
+        call_command("carbon", "record", "donation", "--as", "c-office", "--data",
+                     json.dumps({"account": p.acc_a.number, "amount_yuan": "x", "donated_on": "2011-01-01",
+                                 "receipt_no": "CLI-1"}), stdout=io.StringIO())
+    assert "amount_yuan" in str(e.value) or "捐资金额" in str(e.value)
+    assert not Donation.objects.filter(receipt_no="CLI-1").exists()
+    out = io.StringIO()
+    call_command("carbon", "record", "donation", "--as", "c-office", "--data",
+                 json.dumps({"account": p.acc_a.number, "amount_yuan": "12.5", "donated_on": "2011-01-01",
+                             "receipt_no": "CLI-2"}), stdout=out)
+    assert Donation.objects.get(receipt_no="CLI-2").reference == out.getvalue().strip()
