@@ -1,0 +1,2 @@
+def contribute(stdout):
+    pass
