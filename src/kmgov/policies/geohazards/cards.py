@@ -44,8 +44,8 @@ def _rows(point, kind: str, household: dict | None) -> list[tuple[str, str]]:
         return base + threat + warn + chain
     if kind == "refuge":
         h = household or {}
-        return ([("户主姓名", h.get("head", "")), ("家庭人数", str(h.get("members", "") or "")),
-                 ("住址", h.get("address", "") or point.location)] + base + warn
+        return (base + [("户主姓名", h.get("head", "")), ("家庭人数", str(h.get("members", "") or "")),
+                        ("住址", h.get("address", "") or point.location)] + warn
                 + [("本户撤离联系人", f"{point.village_cadre} {point.village_cadre_phone}".strip())])
     return base + threat + warn + chain
 
