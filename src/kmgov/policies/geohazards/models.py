@@ -202,7 +202,7 @@ class QuickReport(Case):
     state = state_field(ReportState.choices, default=ReportState.DRAFT)
     point = models.ForeignKey(HazardPoint, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="reports", verbose_name="隐患点")
-    occurred_at = models.DateTimeField("发生时间", null=True)
+    occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
     hazard_type = models.CharField("灾害类型", max_length=20, choices=HazardType.choices, blank=True)
     place = models.CharField("发生地点", max_length=200, blank=True)
     deaths = models.PositiveIntegerField("死亡人数", default=0)

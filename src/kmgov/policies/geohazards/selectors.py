@@ -3,7 +3,9 @@
 Who reads a point: roles held at its unit or above (a township's monitor staff their township,
 a county government its county, the city everything) — and the land bureaus, which sit beside
 the townships in the tree: 109号 二(二) makes 国土资源管理部门 responsible for 调查、监测、预警,
-so a role at `<county>-land` reaches its county's points and one at `city-land` every point."""
+so a role at `<county>-land` reaches its county's points and one at `city-land` every point;
+the city general office (市政府办公厅, which 三(四) makes the receiver of rosters and contacts)
+reads every county as well."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from kmgov.rules import decide, parameter_value
 from .models import DutyShift, HazardPoint, RosterReport, WeatherWarning
 
 LAND = "land"
+# 三(四): 监测、值班人员电话及时上报市政府办公厅 — the city's duty office reads every county.
+DUTY_OFFICE = "city-general-office"
 
 
 def _land_paths(user, *, writable: bool = False) -> list[str]:
@@ -28,7 +32,8 @@ def _land_paths(user, *, writable: bool = False) -> list[str]:
         if writable and a.role in READ_ONLY_ROLES:
             continue
         code = a.org.code
-        if a.org.kind == OrgKind.DEPARTMENT and (code.endswith(f"-{LAND}")) and a.org.parent_id:
+        if a.org.kind == OrgKind.DEPARTMENT and a.org.parent_id and (
+                code.endswith(f"-{LAND}") or code == DUTY_OFFICE):
             out.append(a.org.parent.path)
     return out
 
