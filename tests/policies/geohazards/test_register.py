@@ -174,3 +174,24 @@ def test_api_refuses_bad_point_naming_the_field(gd, client):
     r = client.post("/api/v1/geohazards/points", body, content_type="application/json")
     assert r.status_code == 422 and r.json()["field"] == "scale"
     assert not HazardPoint.objects.exists()
+
+
+def test_cli_export_and_import_round_trip(gd, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    make_point(gd.panlong_land, "PL-0001")
+    make_point(gd.panlong_land, "PL-0002", org="panlong-aziying")
+    before = register_snapshot()
+    out = tmp_path / "points.geojson"
+    call_command("geohazards", "export", "--geojson", str(out), "--as", "panlong-gtj")
+    HazardPoint.objects.all().delete()
+    call_command("geohazards", "import", str(out), "--as", "panlong-gtj")
+    assert register_snapshot() == before
+    # a bad file: the refusal is the command's error line, nothing written
+    bad = json.loads(out.read_text(encoding="utf-8"))
+    bad["features"][1]["properties"]["scale"] = "巨型"
+    out.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    HazardPoint.objects.all().delete()
+    with pytest.raises(CommandError) as exc:
+        call_command("geohazards", "import", str(out), "--as", "panlong-gtj")
+    assert "第2个要素" in str(exc.value) and "规模" in str(exc.value) and not HazardPoint.objects.exists()

@@ -137,6 +137,7 @@ def point_save(raw, *, actor) -> HazardPoint:
 
 @transaction.atomic
 def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx") -> dict:
+    word = "个要素" if source == "geojson" else "行"   # a GeoJSON names features, a sheet rows
     """Import (row number, fields) pairs: every row is checked first; one bad row refuses the
     whole file, naming each bad row by its number, and nothing is written."""
     errors, parsed = [], []
@@ -149,16 +150,16 @@ def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx") 
                 raise ValidationError({"org": f"您无权登记“{unit.name}”的隐患点"})
             parsed.append(data)
         except PydanticValidationError as exc:
-            errors += [{"row": n, "field": e["field"], "message": f"第{n}行：{e['message']}"}
+            errors += [{"row": n, "field": e["field"], "message": f"第{n}{word}：{e['message']}"}
                        for e in zh_errors(exc, PointData)]
         except ValidationError as exc:
-            errors += [{"row": n, "field": f, "message": f"第{n}行：{m}"}
+            errors += [{"row": n, "field": f, "message": f"第{n}{word}：{m}"}
                        for f, ms in exc.message_dict.items() for m in ms]
     codes = [d.code for d in parsed]
     for code in {c for c in codes if codes.count(c) > 1}:
         dup = [n for (n, raw) in rows if str(raw.get("code", "")).strip() == code]
         errors.append({"row": dup[1], "field": "code",
-                       "message": f"第{dup[1]}行：编号“{code}”与第{dup[0]}行重复"})
+                       "message": f"第{dup[1]}{word}：编号“{code}”与第{dup[0]}{word}重复"})
     if errors:
         errors.sort(key=lambda e: e["row"])
         raise InvalidInput("导入失败，未写入任何数据：" + "；".join(e["message"] for e in errors[:20])
