@@ -147,8 +147,10 @@ def delivery_acknowledge(delivery_id: int, *, actor, note: str = "",
                          now: dt.datetime | None = None) -> Delivery:
     """Record that the recipient has the message: by the recipient in the inbox, or by an
     official of the sending unit on the recipient's behalf (saying how, in `note`)."""
-    d = (Delivery.objects.select_for_update().select_related("notification", "notification__org")
-         .filter(pk=delivery_id).first())
+    # Lock the delivery row only (its notification's unit may be empty: PostgreSQL cannot lock
+    # the nullable side of an outer join).
+    d = (Delivery.objects.select_for_update(of=("self",))
+         .select_related("notification", "notification__org").filter(pk=delivery_id).first())
     own = d is not None and d.user_id is not None and d.user_id == getattr(actor, "pk", None)
     org = d.notification.org if d is not None else None
     if d is None or not (own or (org is not None and can_change_org(actor, org))):
