@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext_noop
 
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
@@ -28,19 +28,19 @@ CITY_LAND = "city-land"
 
 class HazardType(models.TextChoices):
     # 109号 一 names 崩塌、滑坡、泥石流; the others are the usual kinds of a county's 排查 register.
-    COLLAPSE = "collapse", N("崩塌")
-    LANDSLIDE = "landslide", N("滑坡")
-    DEBRIS_FLOW = "debris_flow", N("泥石流")
-    SUBSIDENCE = "subsidence", N("地面塌陷")
-    FISSURE = "fissure", N("地裂缝")
-    UNSTABLE_SLOPE = "unstable_slope", N("不稳定斜坡")
+    COLLAPSE = "collapse", gettext_noop("崩塌")
+    LANDSLIDE = "landslide", gettext_noop("滑坡")
+    DEBRIS_FLOW = "debris_flow", gettext_noop("泥石流")
+    SUBSIDENCE = "subsidence", gettext_noop("地面塌陷")
+    FISSURE = "fissure", gettext_noop("地裂缝")
+    UNSTABLE_SLOPE = "unstable_slope", gettext_noop("不稳定斜坡")
 
 
 class Scale(models.TextChoices):
-    SMALL = "small", N("小型")
-    MEDIUM = "medium", N("中型")
-    LARGE = "large", N("大型")
-    GIANT = "giant", N("特大型")
+    SMALL = "small", gettext_noop("小型")
+    MEDIUM = "medium", gettext_noop("中型")
+    LARGE = "large", gettext_noop("大型")
+    GIANT = "giant", gettext_noop("特大型")
 
 
 class HazardPoint(models.Model):
@@ -116,10 +116,10 @@ class EmergencyPlan(models.Model):
 
 class WarningGrade(models.TextChoices):
     # The weather bureau's 等级预报 (109号 三(七)); the colours of the national warning scale.
-    BLUE = "blue", N("蓝色（四级）")
-    YELLOW = "yellow", N("黄色（三级）")
-    ORANGE = "orange", N("橙色（二级）")
-    RED = "red", N("红色（一级）")
+    BLUE = "blue", gettext_noop("蓝色（四级）")
+    YELLOW = "yellow", gettext_noop("黄色（三级）")
+    ORANGE = "orange", gettext_noop("橙色（二级）")
+    RED = "red", gettext_noop("红色（一级）")
 
 
 class WeatherWarning(models.Model):
@@ -187,10 +187,10 @@ class DutyGapEscalation(models.Model):
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", N("草稿")
-    AT_COUNTY = "at_county", N("已报县级，待报市")
-    AT_CITY = "at_city", N("已报市级，待接收")
-    RECEIVED = "received", N("市级已接收")
+    DRAFT = "draft", gettext_noop("草稿")
+    AT_COUNTY = "at_county", gettext_noop("已报县级，待报市")
+    AT_CITY = "at_city", gettext_noop("已报市级，待接收")
+    RECEIVED = "received", gettext_noop("市级已接收")
 
 
 @register
@@ -214,14 +214,14 @@ class QuickReport(Case):
     city_reported_at = models.DateTimeField("报市级时间", null=True, blank=True)
     received_at = models.DateTimeField("市级接收时间", null=True, blank=True)
 
-    procedure = Procedure(code="gd-quick-report", name=N("地质灾害速报"), reference_prefix="DZSB",
+    procedure = Procedure(code="gd-quick-report", name=gettext_noop("地质灾害速报"), reference_prefix="DZSB",
                           initial_awaits=None)
     participants = Participants(units=(CITY_LAND,), county_departments=("land",))
 
-    @step(source=ReportState.DRAFT, target=ReportState.AT_COUNTY, label=N("报县级"),
+    @step(source=ReportState.DRAFT, target=ReportState.AT_COUNTY, label=gettext_noop("报县级"),
           roles=[Role.TOWNSHIP_STAFF, Role.COUNTY_DEPARTMENT, Role.COUNTY_GOVERNMENT],
           input=QuickReportInput,
-          awaits=Await(what=N("第一时间报市政府办公厅、市国土资源局"), role=Role.COUNTY_DEPARTMENT,
+          awaits=Await(what=gettext_noop("第一时间报市政府办公厅、市国土资源局"), role=Role.COUNTY_DEPARTMENT,
                        at=county_department("land")))
     def file(self, *, actor, reason, now, data=None):
         for name in ("occurred_at", "hazard_type", "place", "deaths", "missing", "injured",
@@ -231,9 +231,9 @@ class QuickReport(Case):
         from .services import report_judged
         report_judged(self, "county", actor=actor, now=now)
 
-    @step(source=ReportState.AT_COUNTY, target=ReportState.AT_CITY, label=N("报市级"),
+    @step(source=ReportState.AT_COUNTY, target=ReportState.AT_CITY, label=gettext_noop("报市级"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("land"), input=ForwardInput,
-          awaits=Await(what=N("接收速报，组织抢险救灾"), role=Role.CITY_DEPARTMENT, at=CITY_LAND))
+          awaits=Await(what=gettext_noop("接收速报，组织抢险救灾"), role=Role.CITY_DEPARTMENT, at=CITY_LAND))
     def forward(self, *, actor, reason, now, data=None):
         if data and data.note:
             self.description = (self.description + "\n县级补充：" + data.note).strip()
@@ -241,7 +241,7 @@ class QuickReport(Case):
         from .services import report_judged
         report_judged(self, "city", actor=actor, now=now)
 
-    @step(source=ReportState.AT_CITY, target=ReportState.RECEIVED, label=N("接收"),
+    @step(source=ReportState.AT_CITY, target=ReportState.RECEIVED, label=gettext_noop("接收"),
           roles=[Role.CITY_DEPARTMENT], at=CITY_LAND, input=ReceiveInput)
     def receive(self, *, actor, reason, now, data=None):
         self.received_at = now
