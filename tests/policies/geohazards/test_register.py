@@ -195,3 +195,28 @@ def test_cli_export_and_import_round_trip(gd, tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("geohazards", "import", str(out), "--as", "panlong-gtj")
     assert "第2个要素" in str(exc.value) and "规模" in str(exc.value) and not HazardPoint.objects.exists()
+
+
+def test_point_form_registers_and_changes_with_history(gd, client):
+    client.force_login(gd.panlong_land)
+    form = {"code": "PL-0100", "name": "新发现滑坡", "hazard_type": "landslide", "scale": "small",
+            "org": "滇源镇", "longitude": "102.88", "latitude": "25.43", "monitors": "王监测 13900000100"}
+    # a bad value: the page says which field, in Chinese, and writes nothing
+    r = client.post("/geohazards/points/new/", {**form, "latitude": "北纬二十五度"}, follow=True)
+    html = r.content.decode()
+    assert "纬度" in html and not HazardPoint.objects.exists()
+    assert 'value="新发现滑坡"' in html                  # what was typed comes back
+    r = client.post("/geohazards/points/new/", form)
+    assert r.status_code == 302 and r["Location"] == "/geohazards/points/PL-0100/"
+    p = HazardPoint.objects.get(code="PL-0100")
+    assert p.monitors == [{"name": "王监测", "phone": "13900000100", "email": ""}]
+    page = client.get("/geohazards/points/PL-0100/edit/").content.decode()
+    assert 'value="滇源镇"' in page and "王监测 13900000100" in page
+    client.post("/geohazards/points/PL-0100/edit/", {**form, "code": "IGNORED", "threatened_people": "30"})
+    p.refresh_from_db()
+    assert p.threatened_people == 30 and not HazardPoint.objects.filter(code="IGNORED").exists()
+    hist = client.get("/geohazards/points/PL-0100/").content.decode()
+    assert "修改：威胁人数" in hist and "threatened_people" not in hist
+    # another county's officer cannot open the form for it
+    client.force_login(gd.wuhua_land)
+    assert client.get("/geohazards/points/PL-0100/edit/").status_code == 404

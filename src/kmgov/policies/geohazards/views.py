@@ -73,6 +73,65 @@ def points(request):
     return render(request, "geohazards/points.html", {"points": qs, **_filter_context(request, f)})
 
 
+FORM_SKIP = ("monitors",)
+NUMERIC = ("longitude", "latitude", "threatened_households", "threatened_people", "threatened_property")
+
+
+def _form_fields(values: dict) -> list[dict]:
+    """The register's fields as form inputs (labels from `PointData`, choices in words)."""
+    out = []
+    for name, f in PointData.model_fields.items():
+        if name in FORM_SKIP:
+            continue
+        kind = ("choice" if name in ("hazard_type", "scale") else "date" if name == "cards_issued_on"
+                else "number" if name in NUMERIC else "text")
+        choices = HazardType.choices if name == "hazard_type" else Scale.choices if name == "scale" else ()
+        out.append({"name": name, "label": f.title, "kind": kind, "choices": choices,
+                    "value": values.get(name, ""), "required": f.is_required()})
+    return out
+
+
+def _monitors_text(monitors) -> str:
+    return "\n".join(f"{m.get('name', '')} {m.get('phone', '')}".strip() for m in monitors)
+
+
+def _monitors_parse(text: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if parts:
+            out.append({"name": " ".join(parts[:-1]) or parts[0], "phone": parts[-1] if len(parts) > 1 else ""})
+    return out
+
+
+@login_required
+def point_edit(request, code=None):
+    """Register a point, or change one (every change goes to its history)."""
+    point = _point_or_404(request, code) if code else None
+    if request.method == "POST":
+        values = {n: request.POST.get(n, "").strip() for n in PointData.model_fields if n not in FORM_SKIP}
+        values = {k: v for k, v in values.items() if v != ""}
+        if point is not None:
+            values["code"] = point.code
+        raw = {**values, "monitors": _monitors_parse(request.POST.get("monitors", ""))}
+        try:
+            p = services.point_save(raw, actor=request.user)
+            messages.success(request, _("已保存"))
+            return redirect(f"/geohazards/points/{p.code}/")
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+        monitors = request.POST.get("monitors", "")
+    elif point is not None:
+        values = {n: getattr(point, n) for n in PointData.model_fields if n not in FORM_SKIP and n != "org"}
+        values["org"] = point.org.name
+        values = {k: ("" if v is None else v) for k, v in values.items()}
+        monitors = _monitors_text(point.monitors)
+    else:
+        values, monitors = {}, ""
+    return render(request, "geohazards/point_edit.html", {
+        "p": point, "fields": _form_fields(values), "monitors": monitors})
+
+
 @login_required
 def points_export(request, fmt):
     f = _filters(request)
