@@ -220,3 +220,21 @@ def test_point_form_registers_and_changes_with_history(gd, client):
     # another county's officer cannot open the form for it
     client.force_login(gd.wuhua_land)
     assert client.get("/geohazards/points/PL-0100/edit/").status_code == 404
+
+
+def test_api_import_and_export(gd, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(gd.panlong_land)
+    good = sheet([xlsx_row(i) for i in range(1, 4)])
+    r = client.post("/api/v1/geohazards/points/import",
+                    {"file": SimpleUploadedFile("points.xlsx", good)})
+    assert r.status_code == 200 and r.json() == {"created": 3, "updated": 0, "unchanged": 0}
+    doc = client.get("/api/v1/geohazards/points.geojson").json()
+    assert [f["id"] for f in doc["features"]] == ["PL-0001", "PL-0002", "PL-0003"]
+    doc["features"][2]["geometry"]["coordinates"] = ["东", "北"]
+    r = client.post("/api/v1/geohazards/points/import", {"file": SimpleUploadedFile(
+        "points.geojson", json.dumps(doc, ensure_ascii=False).encode())})
+    assert r.status_code == 422 and "第3个要素" in r.json()["detail"]
+    assert client.get("/api/v1/geohazards/duty/panlong?year=99999").status_code == 422
+    assert client.get("/geohazards/duty/?year=abc").status_code == 200

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
@@ -89,6 +89,23 @@ def points_xlsx(request, county: str = "", hazard_type: str = "", scale: str = "
     return resp
 
 
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post("/points/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut},
+             auth=LOGIN_REQUIRED, summary="导入隐患点（xlsx 或 GeoJSON）：有一行错误则全部不写入，并指出行号")
+def points_import(request, file: UploadedFile = File(...)):
+    content = file.read()
+    if (file.name or "").lower().endswith((".geojson", ".json")):
+        rows, source = services.geojson_rows(content), "geojson"
+    else:
+        rows, source = services.xlsx_rows(content), "xlsx"
+    return services.points_import(rows, actor=request.user, source=source)
+
+
 @router.get("/points/{code}", response={200: PointOut, 404: ErrorOut}, auth=LOGIN_REQUIRED,
             summary="一个隐患点")
 def point(request, code: str):
@@ -107,23 +124,6 @@ def point_save(request):
     except ValueError as exc:
         raise InvalidInput("请求体不是有效的 JSON", field="body") from exc
     return point_out(services.point_save(body, actor=request.user))
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-
-
-@router.post("/points/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut},
-             auth=LOGIN_REQUIRED, summary="导入隐患点（xlsx 或 GeoJSON）：有一行错误则全部不写入，并指出行号")
-def points_import(request, file: UploadedFile = File(...)):
-    content = file.read()
-    if (file.name or "").lower().endswith((".geojson", ".json")):
-        rows, source = services.geojson_rows(content), "geojson"
-    else:
-        rows, source = services.xlsx_rows(content), "xlsx"
-    return services.points_import(rows, actor=request.user, source=source)
 
 
 @router.get("/points/{code}/decision", response={200: dict, 404: ErrorOut}, auth=LOGIN_REQUIRED,
@@ -188,7 +188,7 @@ def shift_set(request, payload: ShiftInput):
 
 @router.get("/duty/{county}", response={200: RosterOut, 404: ErrorOut}, auth=LOGIN_REQUIRED,
             summary="一个县（市）区的汛期值班表与缺班日期")
-def roster(request, county: str, year: int):
+def roster(request, county: str, year: int = Query(..., ge=2010, le=2100, description="年度")):
     from kmgov.procedures.errors import CaseNotFound
 
     unit = selectors.counties_visible(request.user).filter(code=county).first()

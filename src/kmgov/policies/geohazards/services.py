@@ -324,7 +324,11 @@ def geojson_rows(content: bytes | str) -> list[tuple[int, dict]]:
             continue
         props = {k: v for k, v in (f.get("properties") or {}).items()
                  if k in PointData.model_fields}
-        props["longitude"], props["latitude"] = (Decimal(str(round(float(c), 6))) for c in coords[:2])
+        try:
+            props["longitude"], props["latitude"] = (Decimal(str(round(float(c), 6))) for c in coords[:2])
+        except (TypeError, ValueError, OverflowError):
+            errors.append(f"第{i}个要素：经纬度应为数字")
+            continue
         rows.append((i, props))
     if errors:
         raise InvalidInput("导入失败，未写入任何数据：" + "；".join(errors), field="file")

@@ -290,7 +290,8 @@ def warning_detail(request, pk):
 
 @login_required
 def duty(request):
-    year = int(request.GET.get("year") or today().year)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2010 <= int(year) <= 2100 else today().year
     if request.method == "POST":
         action = request.POST.get("action")
         try:
