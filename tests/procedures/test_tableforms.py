@@ -108,3 +108,24 @@ def test_missing_font_and_non_form_tables_refused(form, monkeypatch):
 
     with pytest.raises((TableFormError, Http404)):
         table_form(DOC, "附件 表十")
+
+
+def test_two_subsets_in_one_process_keep_their_own_characters():
+    # reportlab keeps one font per face name: each subset is registered under its own name,
+    # so a second document with other characters is not drawn with the first one's subset.
+    import io as _io
+
+    from reportlab.pdfgen import canvas
+
+    from kmgov.procedures.tableforms import register_cjk_font
+
+    def one(text):
+        buf = _io.BytesIO()
+        c = canvas.Canvas(buf)
+        c.setFont(register_cjk_font(text), 12)
+        c.drawString(50, 700, text)
+        c.save()
+        return pdf_text(buf.getvalue())
+
+    assert "甲乙丙丁" in one("甲乙丙丁")
+    assert "戊己庚辛壬癸" in one("戊己庚辛壬癸")

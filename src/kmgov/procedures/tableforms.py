@@ -221,9 +221,13 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
-def _truetype_subset(path: Path, text: str) -> bytes:
+def _truetype_subset(path: Path, text: str, ps_name: str = "") -> bytes:
     """The font reduced to the characters of `text`, with its PostScript (CFF) outlines turned
-    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF."""
+    into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF.
+
+    `ps_name` renames the subset: reportlab keeps one font per face name
+    (`pdfmetrics._dynFaceNames`), so a second subset under the font's own name would be
+    silently replaced by the first one registered (its characters missing)."""
     try:
         from fontTools import subset
         from fontTools.pens.cu2quPen import Cu2QuPen
@@ -264,6 +268,10 @@ def _truetype_subset(path: Path, text: str) -> bytes:
         font["head"].indexToLocFormat = 0
         font["head"].glyphDataFormat = 0
         font.sfntVersion = "\x00\x01\x00\x00"
+    if ps_name:
+        for rec in font["name"].names:
+            if rec.nameID in (1, 3, 4, 6):
+                rec.string = ps_name
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
@@ -277,7 +285,7 @@ def register_cjk_font(text: str) -> str:
     chars = "".join(sorted(set(text) | set("0123456789年月日：（）√—-")))
     name = "NotoCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:10]
     if name not in pdfmetrics.getRegisteredFontNames():
-        data = _truetype_subset(cjk_font_path(), chars)
+        data = _truetype_subset(cjk_font_path(), chars, ps_name=name.replace("NotoCJK-", "NotoSansCJKsc-"))
         pdfmetrics.registerFont(RLFont(name, io.BytesIO(data)))
     return name
 
