@@ -117,3 +117,9 @@ def test_api_lists_own_messages_and_acknowledges(people, client):
     assert client.get("/api/v1/notifications").json() == []
     r = client.post(f"/api/v1/notifications/{d.pk}/ack", {}, content_type="application/json")
     assert r.status_code == 404
+
+
+def test_api_paging_is_bounded(people, client):
+    client.force_login(people.government)
+    assert client.get("/api/v1/notifications?offset=9223372036854775807").status_code == 422
+    assert client.get("/api/v1/notifications?offset=0&limit=5").status_code == 200

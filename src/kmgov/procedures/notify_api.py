@@ -36,7 +36,8 @@ def _out(d) -> DeliveryOut:
 
 @router.get("/notifications", response=list[DeliveryOut], auth=LOGIN_REQUIRED,
             summary="我的通知（站内消息）")
-def notifications(request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)):
+def notifications(request, limit: int = Query(200, ge=1, le=1000),
+                  offset: int = Query(0, ge=0, le=10**9, description="从第几条起（分页）")):
     return [_out(d) for d in notify.inbox_of(request.user)[offset:offset + limit]]
 
 
