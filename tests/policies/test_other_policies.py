@@ -17,7 +17,8 @@ def test_geohazard_emergency_plan(scale, required):
 
 
 def test_geohazard_compliance():
-    r = d("geohazards.point_requirements", scale="small", has_monitor=True, cards_issued=True, route_alarm_refuge_fixed=True)
+    r = d("geohazards.point_requirements", scale="small", has_monitor=True, cards_issued=True, route_alarm_refuge_fixed=True,
+          four_packages_fixed=True)
     assert r["outcome"] == "compliant"
 
 

@@ -346,5 +346,6 @@ def _add_step_operations(target: Router) -> None:
 
 _add_step_operations(router)
 
-# Scheduled filings' endpoints live beside, on this router (`/filings…`).
-from . import filing_api  # noqa: E402,F401
+# Scheduled filings' endpoints (`/filings…`) and the notification outbox's
+# (`/notifications…`) live beside, on this router.
+from . import filing_api, notify_api  # noqa: E402,F401

@@ -13,5 +13,6 @@ class ProceduresConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/", "kmgov.procedures.api:router")],
         urls="kmgov.procedures.urls",
-        nav=[NavEntry(_("我的待办"), "procedures:inbox", order=50, login=True)],
+        nav=[NavEntry(_("我的待办"), "procedures:inbox", order=50, login=True),
+             NavEntry(_("我的通知"), "procedures:notifications", order=51, login=True)],
     )

@@ -292,3 +292,55 @@ class FilingSlot(models.Model):
 
 
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)
+
+
+class Notification(models.Model):
+    """One message sent to several people (a warning, an escalation): `procedures.notify`."""
+
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    # Who sent it, and about what: a module's own name and reference, so the kernel names none.
+    source = models.CharField(max_length=40, db_index=True)
+    ref = models.CharField(max_length=64, blank=True)
+    org = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Delivery(models.Model):
+    """One message to one person through one channel, with its status and acknowledgement."""
+
+    class Channel(models.TextChoices):
+        INBOX = "inbox", "站内消息"
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    recipient_name = models.CharField("接收人", max_length=100)
+    recipient_role = models.CharField("身份", max_length=40, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)  # phone, e-mail, or empty
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    acknowledged_at = models.DateTimeField("确认收到时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    ack_note = models.CharField("确认方式", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "acknowledged_at"])]

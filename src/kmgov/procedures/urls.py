@@ -6,6 +6,7 @@ app_name = "procedures"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("notifications/", views.notifications, name="notifications"),
     path("cases/<slug:procedure>/", views.case_list, name="list"),
     path("filings/", filing_views.filings_index, name="filings_index"),
     path("filings/<slug:code>/", filing_views.filings_status, name="filings"),

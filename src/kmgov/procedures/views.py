@@ -193,3 +193,19 @@ def case_attach(request, procedure: str, reference: str):
         else:
             messages.success(request, f"已上传：{upload.name}")
     return _back(request, procedure, reference)
+
+
+@login_required
+def notifications(request):
+    """The reader's messages (warnings, escalations) with a button to confirm each."""
+    from . import notify
+
+    if request.method == "POST":
+        try:
+            notify.delivery_acknowledge(int(request.POST.get("delivery") or 0), actor=request.user)
+            messages.success(request, gettext_noop("已确认收到"))
+        except ProcedureError as exc:
+            messages.error(request, exc.message)
+        return redirect(request.path)
+    page = paginate(notify.inbox_of(request.user), request)
+    return render(request, "procedures/notifications.html", {"page": page, "items": page.items})

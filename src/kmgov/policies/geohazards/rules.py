@@ -1,8 +1,14 @@
-"""昆政办〔2010〕109号 关于做好2010年度地质灾害防治工作的通知 — what each hazard point needs."""
+"""昆政办〔2010〕109号 关于做好2010年度地质灾害防治工作的通知 — what each hazard point needs,
+and whether a quick report was in time.
+
+`point_requirements` is decided on the register's data: `selectors.point_facts(point)` turns a
+`HazardPoint` (its monitors, 四包 chain, 三落实, cards, filed plans) into `PointInput`; the
+typed booleans remain the rule's input so the rule page, API and batch runs keep working."""
 
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
 from pydantic import Field
 
@@ -25,6 +31,7 @@ class PointInput(RuleInput):
     cards_issued: bool = Field(default=False, description="已发放“两卡一书”")
     has_emergency_plan: bool = Field(default=False, description="已编制隐患点应急预案")
     route_alarm_refuge_fixed: bool = Field(default=False, description="已落实转移路线地点、报警人员及信号、避险场地（三落实）")
+    four_packages_fixed: bool = Field(default=False, description="已落实“四包”：县领导包乡、乡干部包村、村干部包组（四包）")
 
 
 @rule(
@@ -55,7 +62,36 @@ def point_requirements(c: Ctx):
     if not c.condition("三落实：转移路线地点、报警人员及信号、避险场地", x.route_alarm_refuge_fixed, field="route_alarm_refuge_fixed",
                        values={"route_alarm_refuge_fixed": x.route_alarm_refuge_fixed}, cite=(DOC, "三(一)", "落实转移路线地点、落实报警人员及信号、落实避险场地")):
         missing.append("three_assurances")
+    if not c.condition("四包：县（市）区领导包乡、乡干部包村、村干部包组", x.four_packages_fixed, field="four_packages_fixed",
+                       values={"four_packages_fixed": x.four_packages_fixed}, cite=(DOC, "三(一)", "县（市）区领导包乡、乡干部包村、村干部包组、党员包群众")):
+        missing.append("four_packages")
     if need_plan and not c.condition("编制隐患点应急预案", x.has_emergency_plan, field="has_emergency_plan",
                                      values={"has_emergency_plan": x.has_emergency_plan}, cite=(DOC, "二(四)", "要及时组织编制隐患点应急预案")):
         missing.append("emergency_plan")
     return {"outcome": "compliant" if not missing else "non_compliant", "emergency_plan_required": need_plan, "missing": missing}
+
+
+class ReportInput(RuleInput):
+    ALIASES = {"level": {"县级": "county", "市级": "city"}}
+    level: Literal["county", "city"] = Field(description="报告层级：county 报县级 / city 报市级")
+    hours_elapsed: float = Field(ge=0, le=100000, description="自灾害发生至报告的小时数")
+
+
+@rule(
+    "geohazards.quick_report_timeliness",
+    title="地质灾害速报是否“第一时间”报告",
+    inputs=ReportInput,
+    outputs=("limit_hours",),
+    outcomes=("in_time", "late"),
+    refusals=("late",),
+    cite=[(DOC, "三(四)", "地质灾害发生后……务必第一时间向上级人民政府和国土资源主管部门报告有关情况")],
+    vectorised=False,
+)
+def quick_report_timeliness(c: Ctx):
+    """三(四)：灾害发生后第一时间向上级人民政府和国土资源主管部门报告。“第一时间”未给时数：
+    时限为解释性参数（报县级、报市级各一，小时，“以内”含本数）。"""
+    x = c.x
+    name = "quick_report_county_hours" if x.level == "county" else "quick_report_city_hours"
+    label = "报县级" if x.level == "county" else "报市级"
+    ok = c.threshold(f"{label}在时限以内（含本数）", x.hours_elapsed, name, field="hours_elapsed")
+    return {"outcome": "in_time" if ok else "late", "limit_hours": c.p(name)}

@@ -1,0 +1,349 @@
+"""Pages of the 109号 module: the register (list, import/export, a point with its cards, plan,
+decision and history), the map, warnings, the duty roster, quick reports (kernel case pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kmgov.core import geomap
+from kmgov.core.errors import Refusal
+from kmgov.core.models import OrgUnit
+from kmgov.core.scope import user_assignments
+from kmgov.procedures import notify
+from kmgov.procedures.errors import CaseNotFound
+from kmgov.procedures.models import Delivery
+from kmgov.rules import today
+
+from . import cards, selectors, services
+from .inputs import PointData
+from .models import HazardType, Scale, WarningGrade
+
+
+def _point_or_404(request, code):
+    try:
+        return selectors.point_get(request.user, code)
+    except CaseNotFound as exc:
+        raise Http404(_("没有这个隐患点，或您无权查看")) from exc
+
+
+def _filters(request) -> dict:
+    return {k: request.GET.get(k, "").strip() for k in ("county", "hazard_type", "scale", "q")}
+
+
+def _filter_context(request, f) -> dict:
+    return {"f": f, "counties": selectors.counties_visible(request.user),
+            "types": HazardType.choices, "scales": Scale.choices}
+
+
+def _error(request, exc) -> None:
+    if isinstance(exc, Refusal):
+        messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(exc.messages))
+
+
+@login_required
+def points(request):
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("请选择要导入的 xlsx 或 GeoJSON 文件"))
+            content = upload.read()
+            if upload.name.lower().endswith((".geojson", ".json")):
+                rows, source = services.geojson_rows(content), "geojson"
+            else:
+                rows, source = services.xlsx_rows(content), "xlsx"
+            c = services.points_import(rows, actor=request.user, source=source)
+            messages.success(request, _("已导入：新增 %(created)s 处，修改 %(updated)s 处，未变 %(unchanged)s 处") % c)
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+        return redirect(request.get_full_path())
+    f = _filters(request)
+    qs = selectors.points_visible(request.user, **f).prefetch_related("plans")
+    return render(request, "geohazards/points.html", {"points": qs, **_filter_context(request, f)})
+
+
+FORM_SKIP = ("monitors",)
+NUMERIC = ("longitude", "latitude", "threatened_households", "threatened_people", "threatened_property")
+
+
+def _form_fields(values: dict) -> list[dict]:
+    """The register's fields as form inputs (labels from `PointData`, choices in words)."""
+    out = []
+    for name, f in PointData.model_fields.items():
+        if name in FORM_SKIP:
+            continue
+        kind = ("choice" if name in ("hazard_type", "scale") else "date" if name == "cards_issued_on"
+                else "number" if name in NUMERIC else "text")
+        choices = HazardType.choices if name == "hazard_type" else Scale.choices if name == "scale" else ()
+        out.append({"name": name, "label": f.title, "kind": kind, "choices": choices,
+                    "value": values.get(name, ""), "required": f.is_required()})
+    return out
+
+
+def _monitors_text(monitors) -> str:
+    return "\n".join(f"{m.get('name', '')} {m.get('phone', '')}".strip() for m in monitors)
+
+
+def _monitors_parse(text: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if parts:
+            out.append({"name": " ".join(parts[:-1]) or parts[0], "phone": parts[-1] if len(parts) > 1 else ""})
+    return out
+
+
+@login_required
+def point_edit(request, code=None):
+    """Register a point, or change one (every change goes to its history)."""
+    point = _point_or_404(request, code) if code else None
+    if request.method == "POST":
+        values = {n: request.POST.get(n, "").strip() for n in PointData.model_fields if n not in FORM_SKIP}
+        values = {k: v for k, v in values.items() if v != ""}
+        if point is not None:
+            values["code"] = point.code
+        raw = {**values, "monitors": _monitors_parse(request.POST.get("monitors", ""))}
+        try:
+            p = services.point_save(raw, actor=request.user)
+            messages.success(request, _("已保存"))
+            return redirect(f"/geohazards/points/{p.code}/")
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+        monitors = request.POST.get("monitors", "")
+    elif point is not None:
+        values = {n: getattr(point, n) for n in PointData.model_fields if n not in FORM_SKIP and n != "org"}
+        values["org"] = point.org.name
+        values = {k: ("" if v is None else v) for k, v in values.items()}
+        monitors = _monitors_text(point.monitors)
+    else:
+        values, monitors = {}, ""
+    return render(request, "geohazards/point_edit.html", {
+        "p": point, "fields": _form_fields(values), "monitors": monitors})
+
+
+@login_required
+def points_export(request, fmt):
+    f = _filters(request)
+    qs = selectors.points_visible(request.user, **f)
+    if fmt == "geojson":
+        resp = HttpResponse(json.dumps(services.points_geojson(qs), ensure_ascii=False, indent=1),
+                            content_type="application/geo+json; charset=utf-8")
+    else:
+        resp = HttpResponse(services.points_xlsx(qs), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp["Content-Disposition"] = f'attachment; filename="hazard-points.{fmt}"'
+    return resp
+
+
+def _map_points(qs):
+    return [geomap.MapPoint(lon=float(p.longitude), lat=float(p.latitude),
+                            label=f"{p.name}（{p.get_hazard_type_display()}，{p.get_scale_display()}）",
+                            url=f"/geohazards/points/{p.code}/", css=f"scale-{p.scale}", tag=p.code)
+            for p in qs]
+
+
+def _county_names() -> dict[str, str]:
+    return dict(OrgUnit.objects.filter(code__in=list(geomap.COUNTY_ADCODES)).values_list("code", "short_name"))
+
+
+@login_required
+def point_detail(request, code):
+    point = _point_or_404(request, code)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cards":
+                services.cards_issued(point, on=dt.date.fromisoformat(request.POST.get("on") or str(today())),
+                                      actor=request.user)
+                messages.success(request, _("已登记“两卡一书”发放"))
+            elif action == "plan":
+                f = request.FILES.get("file")
+                if f is None:
+                    raise ValidationError(_("请选择预案文件（PDF 或 Word）"))
+                services.plan_file(point, title=request.POST.get("title", ""),
+                                   approved_by=request.POST.get("approved_by", ""),
+                                   approved_on=request.POST.get("approved_on", ""), fh=f, name=f.name,
+                                   actor=request.user)
+                messages.success(request, _("应急预案已备案"))
+        except (Refusal, ValidationError, ValueError) as exc:
+            if isinstance(exc, ValueError) and not isinstance(exc, Refusal):
+                messages.error(request, _("日期格式应为 年-月-日"))
+            else:
+                _error(request, exc)
+        return redirect(request.path)
+    decision = selectors.point_decision(point)
+    county = point.county()
+    fig = geomap.map_figure(_map_points([point]), names=_county_names(),
+                            highlight=[county.code] if county else [])
+    return render(request, "geohazards/point.html", {
+        "p": point, "decision": decision, "missing": decision.outputs.get("missing", []),
+        "history": _history(point), "plans": point.plans.all(), "fig": fig,
+        "kinds": cards.KINDS, "can_change": selectors.can_change(request.user, point.org),
+        "plan_required": decision.outputs.get("emergency_plan_required")})
+
+
+ACTIONS = {"geohazards.point_create": "登记", "geohazards.point_update": "修改",
+           "geohazards.cards_issued": "登记“两卡一书”发放", "geohazards.plan_file": "备案应急预案"}
+
+
+def _history(point) -> list[dict]:
+    """The point's audit entries in words: what was done and which fields changed (labels)."""
+    labels = {n: f.title for n, f in PointData.model_fields.items()}
+    out = []
+    for h in selectors.point_history(point)[:50]:
+        text = _(ACTIONS.get(h.action, "其他变更"))
+        changed = [_(labels.get(k, "")) for k in (h.extra.get("changes") or {}) if labels.get(k)]
+        if h.action == "geohazards.point_update" and changed:
+            text += "：" + "、".join(changed)
+        if h.action == "geohazards.plan_file":
+            text += "：" + h.extra.get("title", "")
+        out.append({"at": h.at, "actor": h.actor.get_username() if h.actor_id else "", "text": text})
+    return out
+
+
+
+@login_required
+def point_card(request, code, kind):
+    point = _point_or_404(request, code)
+    if kind not in cards.KINDS:
+        raise Http404(_("没有这种卡书"))
+    household = None
+    if kind == "refuge":
+        household = {"head": request.GET.get("head", ""), "members": request.GET.get("members", ""),
+                     "address": request.GET.get("address", "")}
+    pdf = cards.render(point, kind, household=household, on=today())
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="{point.code}-{kind}.pdf"'
+    return resp
+
+
+@login_required
+def plan_download(request, code, plan_id):
+    point = _point_or_404(request, code)
+    plan = point.plans.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404(_("没有这份预案"))
+    resp = HttpResponse(bytes(plan.content), content_type=plan.content_type)
+    resp["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.{plan.file_name.rsplit(".", 1)[-1]}"'
+    return resp
+
+
+@login_required
+def map_page(request):
+    f = _filters(request)
+    qs = selectors.points_visible(request.user, **f)
+    fig = geomap.map_figure(_map_points(qs), names=_county_names(),
+                            highlight=[f["county"]] if f["county"] else [])
+    return render(request, "geohazards/map.html", {"fig": fig, "count": len(fig.points) + len(fig.outside),
+                                                   **_filter_context(request, f)})
+
+
+@login_required
+def warnings(request):
+    if request.method == "POST":
+        try:
+            w = services.warning_issue({
+                "grade": request.POST.get("grade", ""), "areas": request.POST.getlist("areas"),
+                "valid_from": request.POST.get("valid_from", ""), "valid_until": request.POST.get("valid_until", ""),
+                "text": request.POST.get("text", "")}, actor=request.user)
+            messages.success(request, _("预警已推送：%(n)s 条发送记录") % {"n": w.notification.deliveries.count()})
+            return redirect(f"/geohazards/warnings/{w.pk}/")
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+        return redirect(request.path)
+    ws = list(selectors.warnings_visible(request.user)[:100])
+    return render(request, "geohazards/warnings.html", {
+        "warnings": [(w, notify.summary(w.notification) if w.notification_id else {}) for w in ws],
+        "grades": WarningGrade.choices, "areas": selectors.counties_visible(request.user),
+        "now": timezone.localtime()})
+
+
+@login_required
+def warning_detail(request, pk):
+    w = selectors.warnings_visible(request.user).filter(pk=pk).first()
+    if w is None:
+        raise Http404(_("没有这条预警，或您无权查看"))
+    if request.method == "POST":
+        try:
+            notify.delivery_acknowledge(int(request.POST.get("delivery") or 0), actor=request.user,
+                                        note=request.POST.get("note", ""))
+            messages.success(request, _("已记录确认收到"))
+        except Refusal as exc:
+            _error(request, exc)
+        return redirect(request.path)
+    deliveries = (Delivery.objects.filter(notification=w.notification).order_by("recipient_name", "channel")
+                  if w.notification_id else [])
+    return render(request, "geohazards/warning.html", {
+        "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {}})
+
+
+@login_required
+def duty(request):
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2010 <= int(year) <= 2100 else today().year
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "shift":
+                services.shift_set({k: request.POST.get(k, "") for k in (
+                    "org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
+                    "deputy_phone")}, actor=request.user)
+                messages.success(request, _("已保存值班安排"))
+            elif action == "report":
+                services.roster_report(request.POST.get("org", ""), year, actor=request.user)
+                messages.success(request, _("值班表已上报市政府办公厅"))
+            elif action == "escalate":
+                c = services.gaps_escalate(on=today(), actor=request.user)
+                messages.success(request, _("已督促：%(c)s 个县区，%(d)s 天缺班") % {"c": c["counties"], "d": c["days"]})
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+        return redirect(f"{request.path}?year={year}")
+    start, end = selectors.season(year)
+    rows = []
+    for c in selectors.counties_visible(request.user):
+        gaps = selectors.roster_gaps(c, year)
+        rows.append({"county": c, "shifts": list(selectors.roster(c, year)), "gaps": gaps,
+                     "gap_ranges": _ranges(gaps), "report": selectors.roster_report_of(c, year),
+                     "can_change": selectors.can_change(request.user, c)})
+    return render(request, "geohazards/duty.html", {"rows": rows, "year": year, "start": start,
+                                                    "end": end, "today": today()})
+
+
+def _ranges(days: list[dt.date]) -> list[str]:
+    """Consecutive days as ranges, '5月1日—5月3日'."""
+    out, run = [], []
+    for d in days + [None]:
+        if d is not None and run and (d - run[-1]).days == 1:
+            run.append(d)
+            continue
+        if run:
+            a, b = run[0], run[-1]
+            out.append(f"{a.month}月{a.day}日" + (f"—{b.month}月{b.day}日" if b != a else ""))
+        run = [d] if d is not None else []
+    return out
+
+
+@login_required
+def report_new(request):
+    """Open a quick report (for a unit, or a registered point), then file it on its page."""
+    if request.method == "POST":
+        try:
+            case = services.report_create(org=request.POST.get("org", ""), point=request.POST.get("point", ""),
+                                          actor=request.user)
+            return redirect(f"/geohazards/reports/{case.reference}/")
+        except (Refusal, ValidationError) as exc:
+            _error(request, exc)
+    units = [a.org for a in user_assignments(request.user)]
+    return render(request, "geohazards/report_new.html", {
+        "units": units, "points": selectors.points_visible(request.user)[:500]})
