@@ -31,6 +31,7 @@ from kmgov.procedures.declare import (
     AT_ORG,
     Await,
     DeadlineRule,
+    Duty,
     Participants,
     Procedure,
     Target,
@@ -237,7 +238,7 @@ class MonthlyReport(FilingCase):
         self.submitted_at = now
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
-          roles=[GROUP_ROLE], at=CITY_HOUSING, citation=MONTHLY_CITATION)
+          roles=[GROUP_ROLE], at=CITY_HOUSING, citation=MONTHLY_CITATION, duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         pass
 
@@ -293,7 +294,8 @@ class CityMonthlyReport(FilingCase):
         self.submitted_at = now
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
-          roles=[Role.CITY_DEPARTMENT], at=CITY_GENERAL_OFFICE, citation=MONTHLY_CITATION)
+          roles=[Role.CITY_DEPARTMENT], at=CITY_GENERAL_OFFICE, citation=MONTHLY_CITATION,
+          duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         pass
 

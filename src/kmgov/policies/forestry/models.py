@@ -485,7 +485,8 @@ class ForestryPlanFiling(FilingCase):
         self.submitted_at = now
 
     @step(source=PlanFilingState.SUBMITTED, target=PlanFilingState.RECEIVED,
-          label=gettext_noop("查收"), roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY)
+          label=gettext_noop("查收"), roles=[Role.CITY_DEPARTMENT], at=CITY_FORESTRY,
+          duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         pass
 

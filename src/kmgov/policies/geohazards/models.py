@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from kmgov.core.models import Role
 from kmgov.procedures.declare import (
     Await,
+    Duty,
     Participants,
     Procedure,
     county_department,
@@ -242,7 +243,7 @@ class QuickReport(Case):
         report_judged(self, "city", actor=actor, now=now)
 
     @step(source=ReportState.AT_CITY, target=ReportState.RECEIVED, label=gettext_noop("接收"),
-          roles=[Role.CITY_DEPARTMENT], at=CITY_LAND, input=ReceiveInput)
+          roles=[Role.CITY_DEPARTMENT], at=CITY_LAND, input=ReceiveInput, duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         self.received_at = now
 
