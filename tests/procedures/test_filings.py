@@ -112,3 +112,27 @@ def test_register_opened_once_scoped_reminded_escalated(people, townships):
     assert filings_sweep(now=at(2011, 7, 11, 0, 5))["escalations"] == 0
     esc = InboxItem.objects.filter(procedure=child.code, kind="escalation")
     assert {(i.role, i.role_org.code) for i in esc} == {("county_office", "panlong")}
+
+
+def test_filers_chosen_by_a_condition_of_the_policy(people, monkeypatch):
+    """`Filers(where=...)`: the units a policy's own records name (107号 三(二)'s listed
+    industries), as one condition on the units; described by `where_label`."""
+    from django.db.models import Q
+
+    seen = []
+
+    def listed(period):
+        seen.append(period.key)
+        return Q(code="panlong-dianyuan")
+
+    ob = Obligation(
+        code="t-zr-where", name="零申报（登记企业）", form="sample", filed_by_step="submit",
+        period=PeriodKind.HALF, window=WindowRule((1, 1), (1, 10)),
+        filers=Filers(where=listed, where_label="申报范围内的企业"),
+        receiver=Receiver(Role.COUNTY_OFFICE, at="county"), citation="昆政办〔2010〕107号 三(二)")
+    monkeypatch.setitem(filings._OBLIGATIONS, ob.code, ob)
+    assert slots_open(ob.code, "2011H1", now=at(2011, 7, 1, 8))["opened"] == 1
+    assert seen == ["2011H1"]
+    assert list(FilingSlot.objects.filter(obligation=ob.code).values_list("org__code", flat=True)) == [
+        "panlong-dianyuan"]
+    assert ob.filers.describe() == "申报范围内的企业"

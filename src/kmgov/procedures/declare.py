@@ -179,6 +179,24 @@ def condition(message: str, *, field: str | None = None):
     return wrap
 
 
+_LAZY_INPUTS: dict[int, type] = {}
+
+
+def resolve_input(declared, *, step: str = "") -> type | None:
+    """A step's input model: the class declared, or what the declared function returns
+    (called once, checked like a declared class, then kept)."""
+    if declared is None or isinstance(declared, type):
+        return declared
+    model = _LAZY_INPUTS.get(id(declared))
+    if model is None:
+        from .inputs import check_input_model
+
+        model = declared()
+        check_input_model(model, step=step)
+        _LAZY_INPUTS[id(declared)] = model
+    return model
+
+
 @dataclass(frozen=True)
 class StepSpec:
     name: str
@@ -195,11 +213,17 @@ class StepSpec:
     # bureau or the city finance bureau); None: at a unit whose subtree contains the case.
     at: OrgResolver | None = None
     # What a caller sends with the step: a pydantic model (`inputs.StepInput`), or None for
-    # nothing at all. The step method receives the validated instance as `data`.
-    input: type | None = None
+    # nothing at all. The step method receives the validated instance as `data`. Read it as
+    # `spec.input`: a model built from data known only once the database is up (a form from a
+    # gazette table) is declared as a function returning it, resolved on first use.
+    input_declared: Any = None
     # A line of help shown with the step's form (what the step means, its provision).
     help: str = ""
     citation: str = ""
+
+    @property
+    def input(self) -> type | None:
+        return resolve_input(self.input_declared, step=self.name)
 
     def describe_actors(self) -> str:
         from kmgov.core.models import Role
@@ -225,7 +249,7 @@ def step(
     scope: str = SCOPE_ORG,
     field_name: str = "state",
     at: OrgResolver | None = None,
-    input: type | None = None,
+    input: type | Callable[[], type] | None = None,
     help: str = "",
     citation: str = "",
 ):
@@ -246,15 +270,18 @@ def step(
     conds = tuple(conditions)
 
     def decorate(func):
-        if input is not None:
+        if isinstance(input, type):
             from .inputs import check_input_model
 
             check_input_model(input, step=func.__name__)
+        elif input is not None and not callable(input):
+            raise TypeError(f"step {func.__name__}: input must be a StepInput class or a "
+                            "function returning one")
         spec = StepSpec(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
             deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
-            input=input, help=help, citation=citation,
+            input_declared=input, help=help, citation=citation,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)

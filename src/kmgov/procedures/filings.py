@@ -173,13 +173,18 @@ class Filers:
     """Who must file, as data: units of `kinds` (e.g. ("township",)) under `under` (an org
     code; default the whole tree), and/or the units listed in `codes`, and/or `holders`: the
     units of cases of a registered procedure (`holders=("hq", ("filed",))`) in those states
-    whose `since_field` (a date/datetime field) falls on or before the period's last day."""
+    whose `since_field` (a date/datetime field) falls on or before the period's last day,
+    and/or `where`: a function of the period returning a condition (`Q`) on `OrgUnit`, for
+    filers known from a policy's own records (107号 三(二): the enterprises of the listed
+    industries), described to people as `where_label`."""
 
     kinds: tuple[str, ...] = ()
     under: str = ""
     codes: tuple[str, ...] = ()
     holders: tuple[str, tuple[str, ...]] | None = None
     since_field: str = ""
+    where: Callable[[Period], object] | None = None
+    where_label: str = ""
 
     def describe(self) -> str:
         parts = []
@@ -194,6 +199,8 @@ class Filers:
             from .declare import procedure_model
 
             parts.append(f"持有{procedure_model(self.holders[0]).procedure.name}的单位")
+        if self.where is not None:
+            parts.append(self.where_label or "登记在册的单位")
         return "；".join(parts) or "（无）"
 
 
