@@ -39,7 +39,7 @@ def test_a_resolved_model_is_checked_like_a_declared_one():
         pass
 
     with pytest.raises(TypeError, match="reason"):
-        bad.step_spec.input
+        _ = bad.step_spec.input
     with pytest.raises(TypeError, match="StepInput class or a function"):
         step(source="a", target="b", label="记", input="Note")(lambda self: None)
 
