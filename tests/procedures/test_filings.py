@@ -136,3 +136,16 @@ def test_filers_chosen_by_a_condition_of_the_policy(people, monkeypatch):
     assert list(FilingSlot.objects.filter(obligation=ob.code).values_list("org__code", flat=True)) == [
         "panlong-dianyuan"]
     assert ob.filers.describe() == "申报范围内的企业"
+
+
+def test_a_consolidation_window_read_from_a_parameter(people, townships, monkeypatch):
+    """`rollup_days` may name a parameter, read on the children's last day (107号 四(二) gives
+    no consolidation period: safety.zero_report_rollup_days, an interpretation, is 5)."""
+    import dataclasses
+
+    child, parent = townships
+    by_param = dataclasses.replace(parent, code="t-zr-county-p",
+                                   rollup_days="safety.zero_report_rollup_days")
+    monkeypatch.setitem(filings._OBLIGATIONS, by_param.code, by_param)
+    h1 = Period.parse("2011H1", PeriodKind.HALF)
+    assert by_param.window_dates(h1) == (dt.date(2011, 7, 11), dt.date(2011, 7, 15))

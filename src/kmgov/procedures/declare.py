@@ -72,7 +72,9 @@ def county_department(suffix: str) -> Callable[[Case], OrgUnit]:
 
 @dataclass(frozen=True)
 class Await:
-    """What the case waits for next, and from whom: the applicant, or a role at a unit."""
+    """What the case waits for next, and from whom: the applicant, or a role at a unit. A
+    function `at` may return None: that role is not awaited for this case (a route that
+    depends on the case, e.g. 106号's warned unit answering through its own kind of role)."""
 
     what: str
     role: str | None = None
@@ -324,7 +326,9 @@ class Procedure:
     editable_states: tuple[str, ...] = ("draft",)  # where attachments may be added
     attachment_max_bytes: int | None = None  # None: settings.KMGOV_ATTACHMENT_MAX_BYTES
     attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "docx", "xlsx")
-    initial_awaits: Await | None = Await(what="填写并提交申报", applicant=True)
+    # what a new case awaits (one `Await`, or a tuple of them: e.g. each issuing body's
+    # office, the resolvers returning None for the others)
+    initial_awaits: Await | tuple[Await, ...] | None = Await(what="填写并提交申报", applicant=True)
     citation: str = ""
     # What the procedure's own audit actions (`<code>.<action>`, written by its services
     # outside the steps) mean, for the case history: {"line_add": "添加报账明细"}.

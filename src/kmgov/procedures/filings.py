@@ -248,13 +248,15 @@ class Obligation:
     remind_before: int | None = 5  # calendar days before the window's last day, at 09:00
     escalate: bool = True  # after the last day: the receiver is told who has not filed
     rollup_of: str = ""  # the obligation this one consolidates (its children's filings)
-    rollup_days: int = 0  # the consolidation's window: this many days after the children's
+    # the consolidation's window: this many days after the children's — a number, or the name
+    # of a parameter read (through the overrides) on the children's last day
+    rollup_days: int | str = 0
     citation: str = ""
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", self.code):
             raise ValueError(f"obligation code {self.code!r}: lowercase letters, digits, '-'")
-        if self.rollup_of and self.rollup_days < 1:
+        if self.rollup_of and not isinstance(self.rollup_days, str) and self.rollup_days < 1:
             raise ValueError("a consolidation needs rollup_days ≥ 1 (its own window)")
 
     def parse_period(self, key: str) -> Period:
@@ -265,8 +267,13 @@ class Obligation:
         after the children's window closed (the children file first, 107号 四(二))."""
         if self.rollup_of:
             _, child_closes = obligation(self.rollup_of).window_dates(period)
+            days = self.rollup_days
+            if isinstance(days, str):
+                from kmgov.rules import parameter_value
+
+                days = int(parameter_value(days, child_closes))
             return (child_closes + dt.timedelta(days=1),
-                    child_closes + dt.timedelta(days=self.rollup_days))
+                    child_closes + dt.timedelta(days=max(1, days)))
         return self.window.dates(period)
 
     def describe_window(self, period: Period) -> str:
