@@ -108,3 +108,22 @@ def test_missing_font_and_non_form_tables_refused(form, monkeypatch):
 
     with pytest.raises((TableFormError, Http404)):
         table_form(DOC, "附件 表十")
+
+
+def test_two_forms_printed_in_one_process_both_keep_their_characters(form):
+    """Each font subset is embedded under its own name: a second PDF with other characters
+    (表一 then a notice) is not drawn with the first subset's glyphs (blank characters)."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from kmgov.procedures.tableforms import register_cjk_font
+
+    first = pdf_text(render_pdf(form, validate_input(form.input_model(), FILLED, step_label="零申报")))
+    assert "一岗双责" in "".join(first.split())
+    text = "警示通知书：告诫整改期满顺延"
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build([Paragraph(text, ParagraphStyle(
+        "b", fontName=register_cjk_font(text), fontSize=11))])
+    assert "".join(pdf_text(buf.getvalue()).split()) == text

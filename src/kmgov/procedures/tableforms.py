@@ -221,7 +221,7 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
-def _truetype_subset(path: Path, text: str) -> bytes:
+def _truetype_subset(path: Path, text: str, ps_name: str = "") -> bytes:
     """The font reduced to the characters of `text`, with its PostScript (CFF) outlines turned
     into TrueType ones — reportlab embeds only TrueType outlines, and Noto CJK ships CFF."""
     try:
@@ -264,6 +264,13 @@ def _truetype_subset(path: Path, text: str) -> bytes:
         font["head"].indexToLocFormat = 0
         font["head"].glyphDataFormat = 0
         font.sfntVersion = "\x00\x01\x00\x00"
+    if ps_name:
+        # Each subset its own PostScript name: reportlab keys an embedded font by it, so a
+        # second subset registered in the same process under the font's own name would be
+        # drawn with the first one's glyphs (blank characters in the second PDF).
+        for rec in font["name"].names:
+            if rec.nameID in (1, 3, 4, 6, 16):
+                rec.string = ps_name
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
@@ -277,7 +284,7 @@ def register_cjk_font(text: str) -> str:
     chars = "".join(sorted(set(text) | set("0123456789年月日：（）√—-")))
     name = "NotoCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:10]
     if name not in pdfmetrics.getRegisteredFontNames():
-        data = _truetype_subset(cjk_font_path(), chars)
+        data = _truetype_subset(cjk_font_path(), chars, ps_name="NotoSansCJKsc-" + name.split("-", 1)[1])
         pdfmetrics.registerFont(RLFont(name, io.BytesIO(data)))
     return name
 
