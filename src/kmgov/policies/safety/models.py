@@ -179,6 +179,7 @@ class ZeroReportBase(FilingCase):
     are 不落实, and the checks the gazette makes computable run on the answers."""
 
     form_no = 0
+    PAGE_HIDDEN_FIELDS = ("obligation", "period")  # codes: the page shows the period's label
     state = state_field(ZRState.choices, default=ZRState.DRAFT)
     answers = models.JSONField("申报内容", default=dict, blank=True)
     not_implemented = models.PositiveSmallIntegerField("不落实项数", default=0)
@@ -452,6 +453,7 @@ class Warning(Case):
     source = models.CharField("来源", max_length=60, blank=True)
 
     participants = Participants(units=(CITY_SAFETY,))
+    PAGE_HIDDEN_FIELDS = ("issuer_role", "source", "proposed_level")  # codes, shown as labels
 
     procedure = Procedure(
         code="safety-warning", name=gettext_noop("安全生产警示"), reference_prefix="AQJS",
