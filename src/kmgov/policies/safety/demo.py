@@ -59,7 +59,7 @@ def contribute(stdout):
     town = ensure_account("demo-dianyuan-aj", "滇源镇安全生产办公室", Role.TOWNSHIP_STAFF,
                           "panlong-dianyuan", "安监员")
     staff = {}
-    for code, name, industry, employees in ENTERPRISES:
+    for code, name, _industry, _employees in ENTERPRISES:
         if not OrgUnit.objects.filter(code=code).exists():
             OrgUnit(code=code, name=name, kind="enterprise", parent=panlong).save()
         staff[code] = ensure_account(f"{code}-aq", f"{name}安全科", Role.ENTERPRISE, code, "安全科长")
