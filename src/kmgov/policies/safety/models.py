@@ -507,10 +507,17 @@ class Warning(Case):
         self.outcome = reason
 
     def _issue(self, *, actor, now) -> None:
+        from kmgov.rules.parameters import ParameterNotInForce
+
         from .services import ladder_facts
 
         day = local(now).date()
-        facts = ladder_facts(self, on=day)
+        try:
+            facts = ladder_facts(self, on=day)
+        except ParameterNotInForce as exc:
+            raise ValidationError({"level": f"{D6}《昆明市安全生产警示管理办法（试行）》"
+                                            f"自{exc.first or '印发之日'}起施行，"
+                                            "此前不能依其发出警示"}) from None
         decision = decide("safety.warning_ladder", {**facts, "as_of": day.isoformat()})
         self.facts = facts
         self.proposed_level = decision.outputs.get("highest_action") or ""
