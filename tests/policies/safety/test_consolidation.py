@@ -116,3 +116,25 @@ def test_scope_by_real_requests(sp):
         c.force_login(user)
         assert c.get(f"/api/v1/cases/zero-report-3/{mine.reference}").status_code == 200
     assert json.loads(c.get(f"/api/v1/cases/zero-report-3/{mine.reference}").content)["state"] == "filed"
+
+
+def test_cli_sweep_and_consolidated(sp, tmp_path):
+    import io as _io
+
+    from django.core.management import call_command
+
+    _file_two(sp)
+    out = _io.StringIO()
+    call_command("safety", "sweep", "--now", "2010-07-11T00:30", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["filings"]["escalations"] > 0 and result["proposals"] >= 4
+    out = _io.StringIO()
+    call_command("safety", "consolidated", "--period", "2010H1", "--as", "panlong-awb",
+                 "--json", stdout=out)
+    rows = {r["org"]: r for r in json.loads(out.getvalue())["rows"]}
+    assert rows["ent-mine"]["cells"][2] == {"status": "filed", "not_implemented": 1}
+    assert rows["panlong-aziying"]["cells"][2]["status"] == "missing"
+    out = _io.StringIO()
+    call_command("safety", "ledger-export", "--xlsx", str(tmp_path / "l.xlsx"), "--as",
+                 "panlong-awb", stdout=out)
+    assert "已导出4条" in out.getvalue()  # the four proposals
