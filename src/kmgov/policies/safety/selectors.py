@@ -56,7 +56,7 @@ def _cell(slot: FilingSlot, case: dict | None, now: dt.datetime) -> dict:
     elif now >= slot.due_at:
         status, label = "missing", "逾期未报"
     else:
-        status, label = "pending", "未报送"
+        status, label = "pending", "待报送"
     return {"status": status, "label": label, "reference": slot.case_reference or "",
             "not_implemented": (case or {}).get("not_implemented", 0) if slot.filed_at else 0,
             "contradictions": (case or {}).get("contradictions", 0) if slot.filed_at else 0,

@@ -66,7 +66,7 @@ def index(request):
     for s in slots:
         n = int(s.obligation[2:].split("-")[0])
         s.form_label = f"表{NUMERALS[n - 1]}"
-        s.form_title = ZERO_REPORTS[n].procedure.name
+        s.form_title = f"{s.form_label} {ZERO_REPORTS[n].table_form().title}"
         s.can_start = not s.case_reference and can_change_org(request.user, s.org)
         s.form_code = f"zero-report-{n}"
     return render(request, "safety/index.html", {
