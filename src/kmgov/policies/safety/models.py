@@ -461,13 +461,14 @@ class Warning(Case):
         initial_awaits=tuple(Await(what="审定并发出警示通知", role=r, at=_issuer_if(r))
                              for r in ISSUER_ROLES),
         citation=f"{D6} 附件 第二条",
-        action_labels={"safety-warning.propose": "零申报不及时、不全或不实，建议警示"})
+        action_labels={"safety-warning.propose": "零申报不及时、不全或不实，建议警示",
+                       "safety-warning.draft": "拟定警示"})
 
     class Meta:
         verbose_name = "安全生产警示"
         verbose_name_plural = "安全生产警示"
 
-    @step(source=WState.DRAFT, target=WState.ISSUED, label=gettext_noop("发出警示通知"),
+    @step(source=WState.DRAFT, target=WState.ISSUED, label=gettext_noop("发出警示通知（提示、告知、公开、专报）"),
           roles=ISSUER_ROLES, at=_issuer, citation=f"{D6} 附件 第四条至第八条",
           help="按警示阶梯的建议和所选事由发出；告诫的，被告诫单位须于15日内报送措施（第九条）")
     def issue(self, *, actor, reason, now, data=None):
@@ -475,7 +476,7 @@ class Warning(Case):
             raise ValidationError({"level": "告诫须限期报送措施（第九条），请用“发出告诫通知”"})
         self._issue(actor=actor, now=now)
 
-    @step(source=WState.DRAFT, target=WState.AWAITING, label=gettext_noop("发出告诫通知"),
+    @step(source=WState.DRAFT, target=WState.AWAITING, label=gettext_noop("发出告诫通知（告诫）"),
           roles=ISSUER_ROLES, at=_issuer, awaits=ANSWER_AWAITS, deadlines=ANSWER_DEADLINES,
           citation=f"{D6} 附件 第六条、第九条",
           help="被告诫单位须于15日内报送采取的措施和落实情况（第九条）")
@@ -505,6 +506,22 @@ class Warning(Case):
           roles=ISSUER_ROLES, at=_issuer, reason_required=True)
     def withdraw(self, *, actor, reason, now, data=None):
         self.outcome = reason
+
+    def grounds_labels(self) -> list[str]:
+        """The grounds as people read them: articles once issued, the ladder's wording before."""
+        from .rules import LadderInput
+
+        fields = LadderInput.model_fields
+        return [fields[g].description if g in fields else g for g in (self.grounds or [])]
+
+    def issuer_label(self) -> str:
+        """106号 第三条: the issuing body (a government or its 安全生产委员会办公室)."""
+        if self.issuer_role == Role.CITY_OFFICE:
+            return "昆明市安全生产委员会办公室"
+        suffix = "人民政府" if self.issuer_role == Role.COUNTY_GOVERNMENT else "安全生产委员会办公室"
+        if self.issuer_org.kind in ("zone", "other_body"):
+            suffix = "管委会" if self.issuer_role == Role.COUNTY_GOVERNMENT else "管委会安全生产委员会办公室"
+        return f"{self.issuer_org.name}{suffix}"
 
     def _issue(self, *, actor, now) -> None:
         from kmgov.rules.parameters import ParameterNotInForce

@@ -29,7 +29,7 @@ def notice_lines(w: Warning) -> tuple[str, list[str]]:
     if w.level == Action.ADMONITION:
         lines.append(f"请于{_date(w.answer_due_on)}前将采取的措施和落实情况报本单位备案"
                      f"（{D6} 附件 第九条：于15日内；期满日遇法定休假日顺延，民法通则第154条）。")
-    lines += [f"发出单位：{w.issuer_org.name}", f"发出日期：{_date(w.issued_on)}"]
+    lines += [f"发出单位：{w.issuer_label()}", f"发出日期：{_date(w.issued_on)}"]
     return title, lines
 
 

@@ -150,7 +150,7 @@ def unit_archive(user, unit: OrgUnit) -> list[dict]:
         for case in cases_visible(model, user).filter(org=unit):
             out.append({"n": n, "form": f"表{NUMERALS[n - 1]}", "case": case,
                         "period_label": period_label(case.period)})
-    return sorted(out, key=lambda x: (x["case"].period, x["n"]), reverse=True)
+    return sorted(out, key=lambda x: (x["case"].period, -x["n"]), reverse=True)
 
 
 def units_visible(user):
@@ -198,7 +198,7 @@ def ledger(user, *, county: str = "", level: str = "", period: str = "",
     for w in warnings:
         esc = [d for d in fired[w.pk] if d.kind == "escalation"]
         rows.append({"warning": w, "reference": w.reference, "level": w.get_level_display(),
-                     "grounds": "、".join(w.grounds), "issuer": w.issuer_org.name,
+                     "grounds": "、".join(w.grounds_labels()), "issuer": w.issuer_label(),
                      "recipient": w.org.name, "issued_on": w.issued_on,
                      "due_on": w.answer_due_on, "answered_on": w.answered_on,
                      "answer": w.answer_text, "answer_late": w.answer_late,

@@ -61,17 +61,20 @@ def _periods(period: str) -> list[dict]:
 def index(request):
     period = _period(request)
     mine = {a.org_id for a in user_assignments(request.user)}
-    slots = [s for s in slots_visible(request.user, period=period)
-             .filter(obligation__in=list(ZR_OBLIGATIONS), org_id__in=mine)]
+    slots = sorted(slots_visible(request.user, period=period)
+                   .filter(obligation__in=list(ZR_OBLIGATIONS), org_id__in=mine),
+                   key=lambda s: (s.org.path, s.obligation))
+    units: dict[int, dict] = {}
     for s in slots:
         n = int(s.obligation[2:].split("-")[0])
         s.form_label = f"表{NUMERALS[n - 1]}"
         s.form_title = f"{s.form_label} {ZERO_REPORTS[n].table_form().title}"
         s.can_start = not s.case_reference and can_change_org(request.user, s.org)
         s.form_code = f"zero-report-{n}"
+        units.setdefault(s.org_id, {"org": s.org, "slots": [], "first": s})["slots"].append(s)
     return render(request, "safety/index.html", {
         "period": period, "period_label": period_label(period), "periods": _periods(period),
-        "slots": slots, "city": selectors.is_city_office(request.user)})
+        "units": list(units.values()), "city": selectors.is_city_office(request.user)})
 
 
 @login_required
