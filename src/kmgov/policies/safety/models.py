@@ -228,6 +228,12 @@ def period_label(key: str) -> str:
     return f"{year}年上半年" if half == "1" else f"{year}年度"
 
 
+#: The nine forms' names, as literals for the message catalogue.
+FORM_NAMES = (gettext_noop("零申报表一"), gettext_noop("零申报表二"), gettext_noop("零申报表三"),
+              gettext_noop("零申报表四"), gettext_noop("零申报表五"), gettext_noop("零申报表六"),
+              gettext_noop("零申报表七"), gettext_noop("零申报表八"), gettext_noop("零申报表九"))
+
+
 def _zero_report(n: int) -> type[ZeroReportBase]:
     numeral = NUMERALS[n - 1]
     code = f"zero-report-{n}"
@@ -244,7 +250,7 @@ def _zero_report(n: int) -> type[ZeroReportBase]:
         "__module__": __name__,
         "form_no": n,
         "procedure": Procedure(
-            code=code, name=f"零申报表{numeral}", reference_prefix=f"LSB{n}",
+            code=code, name=FORM_NAMES[n - 1], reference_prefix=f"LSB{n}",
             editable_states=(ZRState.DRAFT,), checklist={},
             initial_awaits=Await(what=f"填写并报送零申报表{numeral}", applicant=True),
             citation=citation),
