@@ -84,3 +84,18 @@ def test_the_notice_pdf(sp):
     w = warning_issue(w, actor=sp.office, now=at(2010, 9, 16, 10))
     flat = "".join(pdf_text(warning_notice_pdf(w)).split())
     assert "安全生产告诫通知书" in flat and "第六条(二)" in flat and "2010年10月8日" in flat
+
+
+def test_an_untrue_report_is_proposed_after_the_window(sp):
+    """106号 第五条(四) / 第七条(五) “不符合事实”: a form answered 落实 that its check
+    contradicts is proposed 告知 to the office once the window has closed — once."""
+    from kmgov.policies.safety.models import Warning
+    from kmgov.policies.safety.services import zero_report_proposals
+
+    _filed(sp, {**T3, "employees": 120, "has_safety_department": False, "safety_staff": 2})
+    assert zero_report_proposals(now=at(2010, 7, 10, 12)) == 0  # the window is still open
+    assert zero_report_proposals(now=at(2010, 7, 11, 1)) == 1
+    assert zero_report_proposals(now=at(2010, 7, 11, 2)) == 0
+    w = Warning.objects.get(source="zero-report:ent-mine:2010H1")
+    assert (w.level, w.grounds, w.state) == ("notice", ["zero_report_inadequate"], "draft")
+    assert "经核查不符" in w.notice_text and w.issuer_org.code == "panlong"

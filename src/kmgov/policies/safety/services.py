@@ -245,29 +245,34 @@ def warning_issue(case: Warning, *, actor, now=None) -> Warning:
 # ---------------------------------------------------------------- proposals (107号 → 106号)
 
 def zero_report_proposals(*, now=None) -> int:
-    """After a window closed, each unit that has not filed (the kernel escalated its slot) gets
-    a proposed 告知 (106号 第五条(四): “零申报”制度执行不到位), or 公开 once admonished
-    (第七条(五)), as a draft warning in the inbox of the office that received the filing —
-    once per unit and period. Run by `kmgov safety sweep` after the kernel's sweep."""
+    """After a window closed, each unit that has not filed a form (the kernel escalated its
+    slot), or filed one whose answers the checks contradict (申报“落实”而核查不符), gets a
+    proposed 告知 (106号 第五条(四): “零申报”制度执行不到位), or 公开 once admonished
+    (第七条(五): 不及时、不全或者不符合事实), as a draft warning in the inbox of the office that
+    receives its filings — once per unit and period. Run by `kmgov safety sweep`."""
     moment = now or timezone.now()
     made = 0
-    slots = (FilingSlot.objects.filter(obligation__in=list(ZR_OBLIGATIONS), filed_at__isnull=True,
-                                       escalated_at__isnull=False)
-             .select_related("org", "receiver_org").order_by("org_id", "period"))
-    seen = set()
-    for s in slots:
-        key = f"zero-report:{s.org.code}:{s.period}"
-        if key in seen:
-            continue
-        seen.add(key)
+    late = (FilingSlot.objects.filter(obligation__in=list(ZR_OBLIGATIONS), filed_at__isnull=True,
+                                      escalated_at__isnull=False)
+            .select_related("org").order_by("org_id", "period"))
+    found: dict[str, tuple] = {}
+    for s in late:
+        found.setdefault(f"zero-report:{s.org.code}:{s.period}", (s, "late"))
+    for model in ZERO_REPORTS.values():
+        for case in model.objects.filter(contradictions__gt=0).select_related("org"):
+            slot = FilingSlot.objects.filter(obligation=case.obligation, period=case.period,
+                                             org_id=case.org_id, due_at__lte=moment).first()
+            if slot is not None:
+                found.setdefault(f"zero-report:{case.org.code}:{case.period}", (slot, "untrue"))
+    for key, (slot, why) in sorted(found.items()):
         with transaction.atomic():
             if Warning.objects.filter(source=key).exists():
                 continue
-            made += _propose(s, key, moment)
+            made += _propose(slot, key, moment, why)
     return made
 
 
-def _propose(slot, key: str, moment) -> int:
+def _propose(slot, key: str, moment, why: str = "late") -> int:
     unit = slot.org
     county = unit.county_level()
     if county is not None and county.pk != unit.pk:
@@ -280,15 +285,17 @@ def _propose(slot, key: str, moment) -> int:
     ground = ("zero_report_late_incomplete_or_untrue" if admonished else "zero_report_inadequate")
     from .models import period_label
 
-    text = (f"{unit.name}未在申报期内报送{period_label(slot.period)}安全生产零申报"
-            f"（昆政办〔2010〕107号 四(一)），建议{Action(level).label}"
+    fact = (f"未在申报期内报送{period_label(slot.period)}安全生产零申报（昆政办〔2010〕107号 四(一)）"
+            if why == "late" else
+            f"{period_label(slot.period)}零申报申报“落实”的事项经核查不符（昆政办〔2010〕107号 五、六(一)）")
+    text = (f"{unit.name}{fact}，建议{Action(level).label}"
             f"（{D6} 附件 {'第七条(五)' if admonished else '第五条(四)'}）")
     case = case_create(Warning, actor=system_user(), org=unit, now=moment,
                        title=f"{Action(level).label}（建议）：{unit.name}"[:200], level=level,
                        grounds=[ground], notice_text=text, issuer_org=issuer_org,
                        issuer_role=issuer_role, source=key)
     audit_record(actor=None, action="safety-warning.propose", obj=case, org=unit, reason=text,
-                 extra={"slot": slot.pk, "period": slot.period, "level": level})
+                 extra={"slot": slot.pk, "period": slot.period, "level": level, "why": why})
     return 1
 
 
