@@ -18,7 +18,7 @@ def test_channels_keep_no_list_of_apps():
 
 def test_every_policy_with_pages_declares_them():
     declared = {cfg.label: c for cfg, c in discovery.contributions()}
-    for label in ("headquarters", "buildings", "forestry", "agriculture", "mediation"):
+    for label in ("headquarters", "buildings", "forestry", "agriculture", "mediation", "safety"):
         c = declared[label]
         assert c.urls == f"kmgov.policies.{label}.urls"
         assert [m.prefix for m in c.api] == [f"/{label}"]
@@ -30,7 +30,7 @@ def test_every_policy_with_pages_declares_them():
 def test_setup_steps_and_demo_data_run_in_their_declared_order():
     assert [label for label, _ in discovery.setup_steps()] == ["core", "site", "gazette", "hotline"]
     assert [label for label, _ in discovery.demo_contributors()] == [
-        "agriculture", "forestry", "buildings", "headquarters", "mediation"]
+        "agriculture", "forestry", "buildings", "headquarters", "safety", "mediation"]
 
 
 def test_setup_takes_the_options_its_steps_declare():
