@@ -54,8 +54,9 @@ def test_warning_ladder():
 
 def test_answer_deadline():
     # 第九条：15日内（发出日不算入，第15日含）
-    assert d("safety.admonition_answer_deadline", issued_on="2010-06-01", answered_on="2010-06-16")["outcome"] == "on_time"
-    r = d("safety.admonition_answer_deadline", issued_on="2010-06-01", answered_on="2010-06-17")
+    # 2010-06-01 + 15 = 06-16, 端午节 (6月14日–16日): the period ends 06-17 (民法通则 第154条)
+    assert d("safety.admonition_answer_deadline", issued_on="2010-06-01", answered_on="2010-06-17")["outcome"] == "on_time"
+    r = d("safety.admonition_answer_deadline", issued_on="2010-06-01", answered_on="2010-06-18")
     assert (r["outcome"], r["days_late"]) == ("late", 1)
     assert d("safety.admonition_answer_deadline", issued_on="2010-06-01", today="2010-06-20")["outcome"] == "overdue"
 

@@ -83,11 +83,9 @@ def townships(people, monkeypatch):
         period=PeriodKind.HALF, window=WindowRule(), filers=Filers(codes=("panlong",)),
         receiver=Receiver(Role.CITY_OFFICE, at="city"), filer_role=Role.COUNTY_OFFICE,
         rollup_of="t-zr-township", rollup_days=5)
-    # Only this test's obligations: the policies' own (111号's monthly report, owed by fixed
-    # units every month) would open slots in the same sweep.
-    monkeypatch.setattr(filings, "_OBLIGATIONS", {})
-    monkeypatch.setitem(filings._OBLIGATIONS, child.code, child)
-    monkeypatch.setitem(filings._OBLIGATIONS, parent.code, parent)
+    # Only these two: the sweep's counts below must not include the policies' own obligations
+    # (107号's zero reports are owed by the same townships).
+    monkeypatch.setattr(filings, "_OBLIGATIONS", {child.code: child, parent.code: parent})
     return child, parent
 
 
@@ -118,3 +116,40 @@ def test_register_opened_once_scoped_reminded_escalated(people, townships):
     assert filings_sweep(now=at(2011, 7, 11, 0, 5))["escalations"] == 0
     esc = InboxItem.objects.filter(procedure=child.code, kind="escalation")
     assert {(i.role, i.role_org.code) for i in esc} == {("county_office", "panlong")}
+
+
+def test_filers_chosen_by_a_condition_of_the_policy(people, monkeypatch):
+    """`Filers(where=...)`: the units a policy's own records name (107号 三(二)'s listed
+    industries), as one condition on the units; described by `where_label`."""
+    from django.db.models import Q
+
+    seen = []
+
+    def listed(period):
+        seen.append(period.key)
+        return Q(code="panlong-dianyuan")
+
+    ob = Obligation(
+        code="t-zr-where", name="零申报（登记企业）", form="sample", filed_by_step="submit",
+        period=PeriodKind.HALF, window=WindowRule((1, 1), (1, 10)),
+        filers=Filers(where=listed, where_label="申报范围内的企业"),
+        receiver=Receiver(Role.COUNTY_OFFICE, at="county"), citation="昆政办〔2010〕107号 三(二)")
+    monkeypatch.setitem(filings._OBLIGATIONS, ob.code, ob)
+    assert slots_open(ob.code, "2011H1", now=at(2011, 7, 1, 8))["opened"] == 1
+    assert seen == ["2011H1"]
+    assert list(FilingSlot.objects.filter(obligation=ob.code).values_list("org__code", flat=True)) == [
+        "panlong-dianyuan"]
+    assert ob.filers.describe() == "申报范围内的企业"
+
+
+def test_a_consolidation_window_read_from_a_parameter(people, townships, monkeypatch):
+    """`rollup_days` may name a parameter, read on the children's last day (107号 四(二) gives
+    no consolidation period: safety.zero_report_rollup_days, an interpretation, is 5)."""
+    import dataclasses
+
+    child, parent = townships
+    by_param = dataclasses.replace(parent, code="t-zr-county-p",
+                                   rollup_days="safety.zero_report_rollup_days")
+    monkeypatch.setitem(filings._OBLIGATIONS, by_param.code, by_param)
+    h1 = Period.parse("2011H1", PeriodKind.HALF)
+    assert by_param.window_dates(h1) == (dt.date(2011, 7, 11), dt.date(2011, 7, 15))

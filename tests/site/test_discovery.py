@@ -18,7 +18,8 @@ def test_channels_keep_no_list_of_apps():
 
 def test_every_policy_with_pages_declares_them():
     declared = {cfg.label: c for cfg, c in discovery.contributions()}
-    for label in ("headquarters", "buildings", "forestry", "agriculture", "mediation", "carbon"):
+    for label in ("headquarters", "buildings", "forestry", "agriculture", "mediation", "carbon",
+                  "safety"):
         c = declared[label]
         assert c.urls == f"kmgov.policies.{label}.urls"
         assert [m.prefix for m in c.api] == [f"/{label}"]
@@ -31,7 +32,7 @@ def test_setup_steps_and_demo_data_run_in_their_declared_order():
     assert [label for label, _ in discovery.setup_steps()] == ["core", "site", "gazette", "hotline"]
     assert [label for label, _ in discovery.demo_contributors()] == [
         "agriculture", "carbon", "forestry", "buildings", "buildings_devindex", "headquarters",
-        "mediation", "geohazards", "construction"]
+        "safety", "mediation", "geohazards", "construction"]
 
 
 def test_setup_takes_the_options_its_steps_declare():

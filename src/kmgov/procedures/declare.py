@@ -94,7 +94,9 @@ def county_department(suffix: str) -> Callable[[Case], OrgUnit]:
 
 @dataclass(frozen=True)
 class Await:
-    """What the case waits for next, and from whom: the applicant, or a role at a unit."""
+    """What the case waits for next, and from whom: the applicant, or a role at a unit. A
+    function `at` may return None: that role is not awaited for this case (a route that
+    depends on the case, e.g. 106号's warned unit answering through its own kind of role)."""
 
     what: str
     role: str | None = None
@@ -201,6 +203,24 @@ def condition(message: str, *, field: str | None = None):
     return wrap
 
 
+_LAZY_INPUTS: dict[int, type] = {}
+
+
+def resolve_input(declared, *, step: str = "") -> type | None:
+    """A step's input model: the class declared, or what the declared function returns
+    (called once, checked like a declared class, then kept)."""
+    if declared is None or isinstance(declared, type):
+        return declared
+    model = _LAZY_INPUTS.get(id(declared))
+    if model is None:
+        from .inputs import check_input_model
+
+        model = declared()
+        check_input_model(model, step=step)
+        _LAZY_INPUTS[id(declared)] = model
+    return model
+
+
 @dataclass(frozen=True)
 class StepSpec:
     name: str
@@ -217,8 +237,10 @@ class StepSpec:
     # bureau or the city finance bureau); None: at a unit whose subtree contains the case.
     at: OrgResolver | None = None
     # What a caller sends with the step: a pydantic model (`inputs.StepInput`), or None for
-    # nothing at all. The step method receives the validated instance as `data`.
-    input: type | None = None
+    # nothing at all. The step method receives the validated instance as `data`. Read it as
+    # `spec.input`: a model built from data known only once the database is up (a form from a
+    # gazette table) is declared as a function returning it, resolved on first use.
+    input_declared: Any = None
     # A line of help shown with the step's form (what the step means, its provision).
     help: str = ""
     citation: str = ""
@@ -226,6 +248,10 @@ class StepSpec:
     # nothing: filing, withdrawing, a desk's routine) and its stage (see `Duty`).
     duty: Duty | None = None
     stage: str = ""
+
+    @property
+    def input(self) -> type | None:
+        return resolve_input(self.input_declared, step=self.name)
 
     def describe_actors(self) -> str:
         from kmgov.core.models import Role
@@ -251,7 +277,7 @@ def step(
     scope: str = SCOPE_ORG,
     field_name: str = "state",
     at: OrgResolver | None = None,
-    input: type | None = None,
+    input: type | Callable[[], type] | None = None,
     help: str = "",
     citation: str = "",
     duty: Duty | None = None,
@@ -279,15 +305,18 @@ def step(
         stage = stage or f"{duty.value}:" + ",".join(sorted(roles))
 
     def decorate(func):
-        if input is not None:
+        if isinstance(input, type):
             from .inputs import check_input_model
 
             check_input_model(input, step=func.__name__)
+        elif input is not None and not callable(input):
+            raise TypeError(f"step {func.__name__}: input must be a StepInput class or a "
+                            "function returning one")
         spec = StepSpec(
             name=func.__name__, label=label, roles=frozenset(roles), applicant=applicant,
             window=window, conditions=conds, awaits=tuple(awaits or ()),
             deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
-            input=input, help=help, citation=citation, duty=duty, stage=stage,
+            input_declared=input, help=help, citation=citation, duty=duty, stage=stage,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)
@@ -330,7 +359,9 @@ class Procedure:
     editable_states: tuple[str, ...] = ("draft",)  # where attachments may be added
     attachment_max_bytes: int | None = None  # None: settings.KMGOV_ATTACHMENT_MAX_BYTES
     attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "docx", "xlsx")
-    initial_awaits: Await | None = Await(what="填写并提交申报", applicant=True)
+    # what a new case awaits (one `Await`, or a tuple of them: e.g. each issuing body's
+    # office, the resolvers returning None for the others)
+    initial_awaits: Await | tuple[Await, ...] | None = Await(what="填写并提交申报", applicant=True)
     citation: str = ""
     # What the procedure's own audit actions (`<code>.<action>`, written by its services
     # outside the steps) mean, for the case history: {"line_add": "添加报账明细"}.

@@ -75,6 +75,8 @@ def filers_of(ob: Obligation, period: Period):
         if f.since_field:
             cases = cases.filter(**{f"{f.since_field}__lt": end_of_day(period.end())})
         cond |= Q(pk__in=cases.values("org_id"))
+    if f.where is not None:
+        cond |= f.where(period)
     return OrgUnit.objects.filter(cond).order_by("path")
 
 

@@ -192,13 +192,18 @@ class Filers:
     """Who must file, as data: units of `kinds` (e.g. ("township",)) under `under` (an org
     code; default the whole tree), and/or the units listed in `codes`, and/or `holders`: the
     units of cases of a registered procedure (`holders=("hq", ("filed",))`) in those states
-    whose `since_field` (a date/datetime field) falls on or before the period's last day."""
+    whose `since_field` (a date/datetime field) falls on or before the period's last day,
+    and/or `where`: a function of the period returning a condition (`Q`) on `OrgUnit`, for
+    filers known from a policy's own records (107号 三(二): the enterprises of the listed
+    industries), described to people as `where_label`."""
 
     kinds: tuple[str, ...] = ()
     under: str = ""
     codes: tuple[str, ...] = ()
     holders: tuple[str, tuple[str, ...]] | None = None
     since_field: str = ""
+    where: Callable[[Period], object] | None = None
+    where_label: str = ""
 
     def describe(self) -> str:
         parts = []
@@ -213,6 +218,8 @@ class Filers:
             from .declare import procedure_model
 
             parts.append(f"持有{procedure_model(self.holders[0]).procedure.name}的单位")
+        if self.where is not None:
+            parts.append(self.where_label or "登记在册的单位")
         return "；".join(parts) or "（无）"
 
 
@@ -260,13 +267,15 @@ class Obligation:
     remind_before: int | None = 5  # calendar days before the window's last day, at 09:00
     escalate: bool = True  # after the last day: the receiver is told who has not filed
     rollup_of: str = ""  # the obligation this one consolidates (its children's filings)
-    rollup_days: int = 0  # the consolidation's window: this many days after the children's
+    # the consolidation's window: this many days after the children's — a number, or the name
+    # of a parameter read (through the overrides) on the children's last day
+    rollup_days: int | str = 0
     citation: str = ""
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", self.code):
             raise ValueError(f"obligation code {self.code!r}: lowercase letters, digits, '-'")
-        if self.rollup_of and self.rollup_days < 1:
+        if self.rollup_of and not isinstance(self.rollup_days, str) and self.rollup_days < 1:
             raise ValueError("a consolidation needs rollup_days ≥ 1 (its own window)")
 
     def parse_period(self, key: str) -> Period:
@@ -277,8 +286,13 @@ class Obligation:
         after the children's window closed (the children file first, 107号 四(二))."""
         if self.rollup_of:
             _, child_closes = obligation(self.rollup_of).window_dates(period)
+            days = self.rollup_days
+            if isinstance(days, str):
+                from kmgov.rules import parameter_value
+
+                days = int(parameter_value(days, child_closes))
             return (child_closes + dt.timedelta(days=1),
-                    child_closes + dt.timedelta(days=self.rollup_days))
+                    child_closes + dt.timedelta(days=max(1, days)))
         return self.window.dates(period)
 
     def has_window(self, period: Period) -> bool:

@@ -149,7 +149,8 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
     audit_record(actor=actor, action=f"{proc.code}.create", obj=case, org=org,
                  to_state=case.state, extra={"reference": case.reference})
     if proc.initial_awaits is not None:
-        _open_items(case, (proc.initial_awaits,), due_at=None)
+        first = proc.initial_awaits
+        _open_items(case, first if isinstance(first, tuple) else (first,), due_at=None)
     return case
 
 
@@ -245,7 +246,8 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
 
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
-              expected_state: str | None = None, data=None) -> Case:
+              expected_state: str | None = None, data=None,
+              now: dt.datetime | None = None) -> Case:
     """`case_transition` for the channels (API, pages, CLI): a step method's own
     `ValidationError` (data only the case can judge) becomes the same 422 refusal as an
     input error, naming the field, so every channel shows it one way."""
@@ -255,7 +257,7 @@ def case_step(case: Case, name: str, *, actor, reason: str = "",
 
     try:
         return case_transition(case, name, actor=actor, reason=reason,
-                               expected_state=expected_state, data=data)
+                               expected_state=expected_state, data=data, now=now)
     except ValidationError as exc:
         spec = steps_of(type(case)).get(name)
         raise invalid_from_django(exc, spec.input if spec else None) from None
@@ -287,6 +289,8 @@ def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
             role=aw.role, role_org=resolve_org(case, aw.at))
         if aw.applicant and case.applicant_id is None:
             continue
+        if not aw.applicant and target["role_org"] is None:
+            continue  # a resolver's None: this party is not awaited for this case
         InboxItem.objects.create(
             **_case_ref(case), kind=InboxKind.ACTION, procedure=case.procedure.code,
             case_title=case.title, case_state=case.state, org=case.org, what=aw.what,
@@ -311,7 +315,9 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
             if case.applicant_id is not None:
                 out.append(dict(target_user=case.applicant))
         else:
-            out.append(dict(target_role=aw.role, target_org=resolve_org(case, aw.at)))
+            org = resolve_org(case, aw.at)
+            if org is not None:  # a resolver's None: not awaited for this case
+                out.append(dict(target_role=aw.role, target_org=org))
     return out
 
 

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kmgov.core.contributions import ApiMount, Contributions, NavEntry
 
 
 class SafetyConfig(AppConfig):
     name = "kmgov.policies.safety"
     label = "safety"
     verbose_name = "安全生产警示与零申报（昆政办〔2010〕106号、107号）"
+    contributions = Contributions(
+        api=[ApiMount("/safety", "kmgov.policies.safety.api:router")],
+        urls="kmgov.policies.safety.urls",
+        nav=[NavEntry(_("安全生产零申报与警示"), "/safety/", order=70, login=True)],
+        demo="kmgov.policies.safety.demo:contribute",
+    )

@@ -215,12 +215,22 @@ class AnswerDeadlineInput(RuleInput):
     vectorised=False,
 )
 def admonition_answer_deadline(c: Ctx):
-    """第九条：被告诫单位于15日内报送（期限自次日起算，含第15日；逾期的升级见第六条(六)、第八条(一)）。"""
+    """第九条：被告诫单位于15日内报送。民法通则 第154条：开始的当天不算入；期间的最后一天是星期日或者其他
+    法定休假日的，以休假日的次日为期间的最后一天（中国工作日历，core/calendar.py）。逾期的升级见第六条(六)、第八条(一)。"""
+    from kmgov.core.calendar import add_days, holiday_name, is_working_day
+
     x = c.x
     days = c.p("admonished_answer_days")
     counting = c.p("answer_day_counting")
-    due = x.issued_on + dt.timedelta(days=days)
-    c.step("期满日 = 发出日 + 15日（开始当日不算入）", due.isoformat(), values={"issued_on": x.issued_on.isoformat(), "days": days, "counting": counting})
+    plain = x.issued_on + dt.timedelta(days=days)
+    c.step("第15日 = 发出日 + 15日（开始当日不算入，民法通则第154条）", plain.isoformat(),
+           values={"issued_on": x.issued_on.isoformat(), "days": days, "counting": counting})
+    due = plain
+    if counting == "calendar_from_next_day_last_day_rolls" and not is_working_day(plain):
+        due = add_days(x.issued_on, days)  # moved to the first working day after the rest days
+        rest = holiday_name(plain) or ("星期日" if plain.weekday() == 6 else "休息日")
+        c.step(f"第15日（{plain.isoformat()}）为{rest}，以休假日的次日为期间的最后一天（民法通则第154条）",
+               due.isoformat(), values={"last_day": plain.isoformat(), "due_on": due.isoformat()})
     check = x.today or x.as_of
     if x.answered_on is not None:
         late = (x.answered_on - due).days
