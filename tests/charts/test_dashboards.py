@@ -33,8 +33,8 @@ def _client(user):
 
 
 def test_every_module_declares_its_dashboard():
-    assert {"agriculture", "forestry", "headquarters", "mediation", "hotline"} <= {
-        d.slug for d in dashboards()}
+    assert {"agriculture", "forestry", "headquarters", "mediation", "hotline", "buildings",
+            "safety", "geohazards", "carbon"} <= {d.slug for d in dashboards()}
 
 
 def test_each_dashboard_page_table_xlsx_and_images(demo):
@@ -91,6 +91,71 @@ def test_a_county_official_sees_no_other_countys_mediation_or_forestry(demo):
     wb = openpyxl.load_workbook(io.BytesIO(shilin.get("/dashboards/forestry.xlsx").content))
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}
     assert "石林彝族自治县" in cells and "盘龙区" not in cells
+
+
+def _sheets(client, slug) -> dict[str, dict]:
+    """The dashboard's xlsx as {sheet title: {first cell: row}}."""
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/dashboards/{slug}.xlsx").content))
+    return {ws.title: {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
+            for ws in wb.worksheets[1:]}
+
+
+def _cells(client, slug) -> set[str]:
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/dashboards/{slug}.xlsx").content))
+    return {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+
+
+def test_buildings_dashboard_is_scoped_to_the_county(demo):
+    # the demo register (62号 七(三)): 盘龙区 three buildings, 五华区 two, each graded (附件1 第十二条)
+    wuhua = _client(User.objects.get(username="demo-wuhua-ban"))
+    html = wuhua.get("/dashboards/buildings/").content.decode()
+    assert "各县区商务楼宇等级" in html and "盘龙区" not in html
+    cells = _cells(wuhua, "buildings")
+    assert "五华区" in cells and "盘龙区" not in cells
+    grades = next(r for r in _sheets(wuhua, "buildings").values() if "甲级（幢）" in r.get("县区", ()))
+    assert list(grades["县区"]) == ["县区", "甲级（幢）", "乙级（幢）", "丙级（幢）"]  # no codes
+    assert sum(grades["五华区"][1:]) == 2
+
+
+def test_safety_dashboard_counts_the_latest_zero_reports_per_county(demo):
+    # demo 2010年上半年 (107号 四(一)): the mine files 9 forms, 滇源镇 9, the builder 表三 only: 19
+    office = _client(User.objects.get(username="demo-panlong-awb"))
+    html = office.get("/dashboards/safety/").content.decode()
+    assert "2010年上半年零申报：各县区报送情况" in html and "107号 附件 四(一)" in html
+    rows = _sheets(office, "safety")
+    zero = next(r for r in rows.values() if "已报送（份）" in r.get("县区", ()))
+    assert zero["盘龙区"][1] == 19 and zero["盘龙区"][2] > 0  # filed; overdue (化工厂, 阿子营镇)
+    other = _client(User.objects.get(username="demo-wuhua-ban"))
+    assert "盘龙区" not in other.get("/dashboards/safety/").content.decode()
+    assert "盘龙区" not in _cells(other, "safety")
+
+
+def test_geohazards_dashboard_counts_points_per_county(demo):
+    # demo register (109号 三(一)): 东川区 DC-001 泥石流 大型, DC-002 崩塌 中型, DC-003 地面塌陷 小型
+    rows = _sheets(_client(demo), "geohazards")
+    by_type = next(r for r in rows.values() if "泥石流（处）" in r.get("县区", ()))
+    header = list(by_type["县区"])
+    assert by_type["东川区"][header.index("泥石流（处）")] == 1
+    assert sum(by_type["东川区"][1:]) == 3 and sum(by_type["盘龙区"][1:]) == 2
+    county = _client(User.objects.get(username="demo-panlong-gtj"))
+    cells = _cells(county, "geohazards")
+    assert "盘龙区" in cells and "东川区" not in cells
+    assert "landslide" not in cells and "滑坡（处）" in cells
+
+
+def test_carbon_dashboard_shows_the_fund_against_its_targets(demo):
+    rows = _sheets(_client(User.objects.get(username="demo-wuhua-ban")), "carbon")
+    per_year = next(r for r in rows.values() if "2010" in r)
+    header = list(per_year["年度"])
+    # 60号 三(一)1: 市级每年1000万元 2010—2012; demo: 2012 appropriates 600万 (short of it)
+    assert per_year["2012"][header.index("市级财政（元）")] == 6000000
+    assert per_year["2012"][header.index("市级应安排（元）")] == 10000000
+    # demo 2011: 滇池总部 500000 (enterprise); 张明 5000 + 李华 300 (persons)
+    assert per_year["2011"][header.index("企业捐资（元）")] == 500000
+    assert per_year["2011"][header.index("个人捐资（元）")] == 5300
+    # 三(一)2: start-up donations up to 2010-12-31 (carbon.startup_until): 3000000 + 4000
+    gauge = next(r for r in rows.values() if "全市" in r)
+    assert gauge["全市"][1] == 3004000 and gauge["全市"][2] == 10000000
 
 
 def test_the_dashboard_command(demo, tmp_path):

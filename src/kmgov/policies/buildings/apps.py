@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class BuildingsConfig(AppConfig):
@@ -14,4 +14,6 @@ class BuildingsConfig(AppConfig):
         nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True),
              NavEntry(_("楼宇经济信息"), "/buildings/register/", order=62, login=True)],
         demo="kmgov.policies.buildings.demo:contribute",
+        dashboards=[Dashboard("buildings", _("商务楼宇认定与楼宇经济统计"),
+                              "kmgov.policies.buildings.dashboard:charts", order=61)],
     )

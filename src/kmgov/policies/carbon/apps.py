@@ -2,7 +2,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class CarbonConfig(AppConfig):
@@ -14,4 +14,6 @@ class CarbonConfig(AppConfig):
         urls="kmgov.policies.carbon.urls",
         nav=[NavEntry(_("碳汇造林"), "/carbon/", order=65)],
         demo="kmgov.policies.carbon.demo:contribute",
+        dashboards=[Dashboard("carbon", _("碳汇造林资金统计"),
+                              "kmgov.policies.carbon.dashboard:charts", order=65)],
     )

@@ -2,7 +2,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class GeohazardsConfig(AppConfig):
@@ -14,4 +14,6 @@ class GeohazardsConfig(AppConfig):
         urls="kmgov.policies.geohazards.urls",
         nav=[NavEntry(_("地质灾害隐患点"), "/geohazards/points/", order=66, login=True)],
         demo="kmgov.policies.geohazards.demo:contribute",
+        dashboards=[Dashboard("geohazards", _("地质灾害隐患点统计"),
+                              "kmgov.policies.geohazards.dashboard:charts", order=66)],
     )

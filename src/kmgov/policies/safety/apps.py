@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kmgov.core.contributions import ApiMount, Contributions, NavEntry
+from kmgov.core.contributions import ApiMount, Contributions, Dashboard, NavEntry
 
 
 class SafetyConfig(AppConfig):
@@ -13,4 +13,6 @@ class SafetyConfig(AppConfig):
         urls="kmgov.policies.safety.urls",
         nav=[NavEntry(_("安全生产零申报与警示"), "/safety/", order=70, login=True)],
         demo="kmgov.policies.safety.demo:contribute",
+        dashboards=[Dashboard("safety", _("安全生产零申报与警示统计"),
+                              "kmgov.policies.safety.dashboard:charts", order=70)],
     )
