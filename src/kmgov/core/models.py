@@ -118,8 +118,10 @@ class AuditEntry(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     # The hash chain (core.audit_chain): empty until the sealer numbers and hashes the entry.
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
-    chain_hash = models.CharField(max_length=64, blank=True, default="", editable=False,
-                                  db_index=True)
+    # db_default too: the sweep writes its audit rows with PostgreSQL's COPY, naming only the
+    # columns it fills
+    chain_hash = models.CharField(max_length=64, blank=True, default="", db_default="",
+                                  editable=False, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
