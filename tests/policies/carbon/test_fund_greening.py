@@ -88,6 +88,12 @@ def test_appropriation_refusals(office):
     resp = r.post("/api/v1/carbon/appropriations", data=json.dumps({"year": 2010, "amount_yuan": "0",
                   "allocated_on": "2010-01-05", "document_no": "D2"}), content_type="application/json")
     assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == "amount_yuan"
+    # an amount the column cannot hold (14 digits: up to 999,999,999,999.99 元) is refused
+    # by name, not a database error (PostgreSQL's numeric overflow was a 500)
+    resp = r.post("/api/v1/carbon/appropriations", data=json.dumps({
+        "year": 2010, "amount_yuan": 99999999999999.0, "allocated_on": "2010-01-05",
+        "document_no": "D3"}), content_type="application/json")
+    assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == "amount_yuan"
     assert CityAppropriation.objects.count() == 0
 
 

@@ -86,7 +86,8 @@ def account_open(data: dict, *, actor) -> DonorAccount:
 
 class DonationIn(StepInput):
     account: str = Field(title="账户号", min_length=1, max_length=20)
-    amount_yuan: Money = Field(title="捐资金额（元）", gt=0)
+    # the column holds up to 999,999,999,999.99 元 (14 digits); Money alone allows 10^14
+    amount_yuan: Money = Field(title="捐资金额（元）", gt=0, lt=Decimal("1e12"))
     donated_on: dt.date = Field(title="捐资日期")
     receipt_no: Line = Field(title="公益收据号", max_length=40)
 
@@ -129,7 +130,7 @@ def donation_credit(donation: Donation, *, actor, monitor: str, note: str = "") 
 
 class AppropriationIn(StepInput):
     year: int = Field(title="年度", ge=2010, le=2099)
-    amount_yuan: Money = Field(title="金额（元）", gt=0)
+    amount_yuan: Money = Field(title="金额（元）", gt=0, lt=Decimal("1e12"))
     allocated_on: dt.date = Field(title="下达日期")
     document_no: Line = Field(title="文件或凭证号", max_length=60)
 
