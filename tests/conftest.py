@@ -33,3 +33,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_password_hashing(settings):
     # Tests create many accounts; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def only_obligations(monkeypatch):
+    """Keep only the scheduled filings whose code starts with `prefix` for this test: other
+    policies' obligations owed by fixed units every period (111号's monthly report, 107号's
+    half-yearly zero reports) would otherwise be opened and counted by the same sweep."""
+    from kmgov.procedures import filings
+
+    def keep(prefix: str) -> None:
+        monkeypatch.setattr(filings, "_OBLIGATIONS", {
+            k: v for k, v in filings._OBLIGATIONS.items() if k.startswith(prefix)})
+
+    return keep
+

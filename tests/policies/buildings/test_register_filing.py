@@ -33,13 +33,8 @@ def recognised(people):
 
 
 @pytest.fixture
-def only_building_obligations(monkeypatch):
-    """The sweep's filing counts asserted here are the building register's: other policies'
-    obligations owed by fixed units every period (111号's monthly report) stay out."""
-    from kmgov.procedures import filings
-
-    monkeypatch.setattr(filings, "_OBLIGATIONS", {
-        k: v for k, v in filings._OBLIGATIONS.items() if k.startswith("building-")})
+def only_building_obligations(only_obligations):
+    only_obligations("building-")
 
 
 def test_operator_files_the_year_and_who_has_not_filed(people, march, monkeypatch,

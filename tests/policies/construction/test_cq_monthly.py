@@ -86,13 +86,8 @@ def test_the_group_files_the_city_report_to_the_general_office(june):
 
 
 @pytest.fixture
-def only_cq_obligations(monkeypatch):
-    """The sweep's counts asserted here are 111号's: other policies' obligations falling due in
-    the same days (107号's zero reports, 1–10 July) stay out."""
-    from kmgov.procedures import filings
-
-    monkeypatch.setattr(filings, "_OBLIGATIONS", {
-        k: v for k, v in filings._OBLIGATIONS.items() if k.startswith("cq-")})
+def only_cq_obligations(only_obligations):
+    only_obligations("cq-")
 
 
 def test_sweep_reminds_then_escalates_those_who_have_not_filed(june, only_cq_obligations):

@@ -77,11 +77,8 @@ def test_every_role_through_the_pages(people, march, monkeypatch, only_hq_obliga
     # 1 January – 31 March of the next year), then the enterprise's inbox asks for it.
     from policies.recognition_fixtures import at
 
-    from kmgov.procedures import filings
     from kmgov.procedures.services import deadlines_sweep
 
-    # the sweep's counts are of this obligation only (other policies' filings open then too)
-    monkeypatch.setattr(filings, "_OBLIGATIONS", {"hq-statistics": filings.obligation("hq-statistics")})
     assert "总部情况统计资料" not in applicant.get("/inbox/").content.decode()
     assert deadlines_sweep(now=at(2027, 1, 1, 0, 10))["filings"]["opened"] == 1
     inbox = applicant.get("/inbox/").content.decode()

@@ -228,10 +228,7 @@ def test_statistics_report_is_a_scheduled_filing(people, march, monkeypatch, onl
     step(client_for(people.secretary), "hq", ref, "meeting_pass", data=MEETING)
     step(client_for(people.government), "hq", ref, "approve")
     step(client_for(people.city_office), "hq", ref, "file")  # filed 2026-03-10: owes 2026 on
-    from kmgov.procedures import filings
 
-    # the sweep's counts are of this obligation only (other policies' filings open then too)
-    monkeypatch.setattr(filings, "_OBLIGATIONS", {"hq-statistics": filings.obligation("hq-statistics")})
     # Before the window of 2026 opens nothing is owed yet.
     assert deadlines_sweep(now=at(2026, 12, 31, 23, 50))["filings"]["opened"] == 0
     assert deadlines_sweep(now=at(2027, 1, 1, 0, 10))["filings"]["opened"] == 1
