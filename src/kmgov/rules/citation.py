@@ -32,8 +32,12 @@ class Citation:
 
     @property
     def reference(self) -> str:
-        text = f"{self.docno} {self.path}".strip()
-        return f"{text}：{self.quote}" if self.quote else text
+        ref = self.__dict__.get("_reference")
+        if ref is None:
+            text = f"{self.docno} {self.path}".strip()
+            ref = f"{text}：{self.quote}" if self.quote else text
+            object.__setattr__(self, "_reference", ref)
+        return ref
 
     @property
     def url(self) -> str:

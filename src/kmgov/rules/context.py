@@ -24,24 +24,53 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .citation import Citation
-from .decision import ParamUse, Step
+from .decision import ParamUse, _py, _py_dict  # noqa: F401 (_py_dict, _py: used here and by batch)
 from .errors import RuleInputError
 from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterNotInForce
-from .resolution import _use_cache_get, _use_cache_put, resolve
+from .resolution import _use_cache_put, resolve, use_cache
 
 if TYPE_CHECKING:
     from .registry import Rule
 
 _TOL = 1e-9
 
-class _NS(dict):
-    __slots__ = ()
+class _NS:
+    """The inputs as attributes (`x.area_mu`: a plain instance attribute, the cheapest read in
+    Python) and as a mapping (`x["tax_1"]`, `x.get(...)`)."""
 
-    def __getattr__(self, key):
-        try:
-            return self[key]
-        except KeyError:
-            raise AttributeError(key) from None
+    def __init__(self, data: dict):
+        self.__dict__ = data
+
+    def __getitem__(self, key):
+        return self.__dict__[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self.__dict__
+
+    def get(self, key, default=None):
+        return self.__dict__.get(key, default)
+
+
+_CONVENTION_OF = {None: "", **CONVENTION}
+
+
+def _tester(op: str, thr):
+    """`_op(value, op, thr)` as a one-argument function, the tolerance worked out once."""
+    if isinstance(thr, (int, float)) and not isinstance(thr, bool):
+        tol = _TOL * max(1.0, abs(float(thr)))
+        if op == ">=":
+            bound = thr - tol
+            return lambda v: v >= bound
+        if op == ">":
+            bound = thr + tol
+            return lambda v: v > bound
+        if op == "<=":
+            bound = thr + tol
+            return lambda v: v <= bound
+        if op == "<":
+            bound = thr - tol
+            return lambda v: v < bound
+    return lambda v: _op(v, op, thr)
 
 
 def _op(value, op: str, thr):
@@ -57,29 +86,6 @@ def _op(value, op: str, thr):
     if op == "==":
         return value == thr
     raise ValueError(f"unknown comparison {op}")
-
-
-_SIMPLE = (bool, int, str, type(None))
-
-
-def _py(v):
-    """A JSON-ready Python value: numpy scalars and 0-d arrays unwrapped, NaN → None."""
-    t = type(v)
-    if t in _SIMPLE:
-        return v
-    if t is float:
-        return None if v != v else v  # NaN: "not applicable" in a column, None in JSON
-    if t is dict:
-        return {k: _py(x) for k, x in v.items()}
-    if t is list or t is tuple:
-        return [_py(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        return _py(v.item())
-    if isinstance(v, dict):
-        return {k: _py(x) for k, x in v.items()}
-    return v
 
 
 class Categorical:
@@ -165,6 +171,8 @@ class Ctx:
         self._pending: list[ParamUse] = []
         self.group: str | None = None
         self._cmp_cache: dict = {}
+        # (parameter, date) → ParamUse, checked against the administrators' overrides once per case
+        self._uses = None if (vector or overrides) else use_cache()
 
     # -- parameters
     def param(self, name: str) -> Parameter:
@@ -182,8 +190,12 @@ class Ctx:
                 return resolve(par.name, self.when, self.overrides).value
             except ParameterNotInForce as exc:
                 raise RuleInputError([{"field": "as_of", "message": f"{self.when.isoformat()}: {exc}"}]) from None
-        key = (par.name, self.when)
-        use = None if self.overrides else _use_cache_get(key)
+        return self._use(par).value
+
+    def _use(self, par: Parameter) -> ParamUse:
+        """The parameter's value at the decision date, recorded for the next step."""
+        uses = self._uses
+        use = None if uses is None else uses.get((par.name, self.when))
         if use is None:
             try:
                 va = resolve(par.name, self.when, self.overrides)
@@ -195,8 +207,8 @@ class Ctx:
                 par.name, va.value, va.start.isoformat(), va.citation or par.citation,
                 par.interpretation, va.source, par.comparison, par.word,
             )
-            if not self.overrides:
-                _use_cache_put(key, use)
+            if uses is not None:
+                _use_cache_put((par.name, self.when), use)
         self._pending.append(use)
         if par.interpretation:
             self.interpretations[par.name] = {
@@ -207,29 +219,26 @@ class Ctx:
                 "description": par.description,
                 "note": par.metadata.get("note"),
             }
-        return use.value
+        return use
 
     # -- trace
     def step(self, check: str, result=None, *, values: dict | None = None, cite=None, note: str | None = None, ok=None):
         if self.vector:
             self._pending = []
             return
-        params, self._pending = self._pending, []
-        citation = _cite(cite)
-        if citation is None and params:
-            citation = params[0].citation
-        if citation is None and self.rule.citations:
-            citation = self.rule.citations[0]
-        self.steps.append(
-            Step(check, _py(result), _py(values or {}), citation, params, note, None if ok is None else bool(ok))
-        )
+        params = self._pending
+        if params:
+            self._pending = []
+        citation = self._citation(cite, params)
+        # a light tuple (decision.Step's fields); made JSON-ready only when serialised
+        self.steps.append((check, result, values, citation, params, note, None if ok is None else bool(ok)))
 
     def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
         """Compare `value` with threshold parameter `name` using its declared comparison."""
         par = self.param(name)
-        thr = self.p(name)
         op = par.comparison or ">="
         if self.vector:
+            thr = self.p(name)
             # the same column against the same threshold (e.g. 5000万 for each growth type): once
             key = (id(value), op, repr(thr))
             hit = self._cmp_cache.get(key)
@@ -238,33 +247,52 @@ class Ctx:
             res = _op(value, op, thr)
             self._cmp_cache[key] = (value, res)
             return res
-        res = _op(value, op, thr)
-        if not self.vector:
-            word = par.word
-            conv = CONVENTION.get(word or "", "")
-            self.step(
-                label,
-                bool(res),
-                values={"value": value, "comparison": op, "threshold": thr, "word": word, "convention": conv},
-                cite=cite,
-                note=note,
-                ok=bool(res),
+        use = self._use(par)
+        thr = use.value
+        test = use.__dict__.get("_test")
+        if test is None:  # the comparison with its tolerance, worked out once per (parameter, date)
+            test = use._test = _tester(op, thr)
+        res = test(value)
+        met = bool(res)
+        word = par.word
+        # the step, recorded inline (the hot path of a traced decision: one per threshold)
+        params = self._pending
+        self._pending = []
+        if cite is None:  # as step(): the first parameter read since the last step, else the rule's
+            citation = params[0].citation or (self.rule.citations[0] if self.rule.citations else None)
+        else:
+            citation = self._citation(cite, params)
+        self.steps.append((label, met, {"value": value, "comparison": op, "threshold": thr, "word": word,
+                                        "convention": _CONVENTION_OF.get(word, "")},
+                           citation, params, note, met))
+        if not met:
+            self.unmet.append(
+                {"group": self.group, "condition": label, "field": field, "value": _py(value),
+                 "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
+                 "reference": citation.reference if citation else None}
             )
-            if not res:
-                self.unmet.append(
-                    {"group": self.group, "condition": label, "field": field, "value": _py(value),
-                     "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
-                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
-                )
         return res
+
+    def _citation(self, cite, params):
+        citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None
+        if citation is None:
+            citation = _cite(cite)
+        if citation is None:
+            if params:
+                citation = params[0].citation
+            if citation is None and self.rule.citations:
+                citation = self.rule.citations[0]
+        return citation
 
     def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
         if not self.vector:
-            self.step(label, bool(ok), values=values, cite=cite, note=note, ok=bool(ok))
-            if not ok:
+            met = bool(ok)
+            self.step(label, met, values=values, cite=cite, note=note, ok=met)
+            if not met:
+                citation = self.steps[-1][3]
                 self.unmet.append(
                     {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
-                     "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
+                     "reference": citation.reference if citation else None}
                 )
         return ok
 

@@ -2,10 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from .citation import Citation
+
+_SIMPLE = (bool, int, str, type(None))
+_SIMPLE_SET = frozenset(_SIMPLE)
+_PLAIN = frozenset((*_SIMPLE, float))
+
+
+def _py_dict(d: dict) -> dict:
+    """`_py` of a dict of mostly plain values (a step's values); when every value is a plain
+    Python value and none is NaN (the usual step), a copy."""
+    plain = _PLAIN
+    for v in d.values():
+        if type(v) not in plain or v != v:
+            break
+    else:
+        return dict(d)
+    out = {}
+    for k, v in d.items():
+        t = type(v)
+        if t in _SIMPLE_SET:
+            out[k] = v
+        elif t is float:
+            out[k] = None if v != v else v
+        else:
+            out[k] = _py(v)
+    return out
+
+
+def _py(v):
+    """A JSON-ready Python value: numpy scalars and 0-d arrays unwrapped, NaN → None."""
+    t = type(v)
+    if t in _SIMPLE:
+        return v
+    if t is float:
+        return None if v != v else v  # NaN: "not applicable" in a column, None in JSON
+    if t is dict:
+        return {k: _py(x) for k, x in v.items()}
+    if t is list or t is tuple:
+        return [_py(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
+    if isinstance(v, np.generic):
+        return _py(v.item())
+    if isinstance(v, dict):
+        return {k: _py(x) for k, x in v.items()}
+    return v
+
 
 
 @dataclass
@@ -21,11 +70,11 @@ class ParamUse:
     comparison: str | None = None
     word: str | None = None
 
+    def __post_init__(self):
+        self._json = self._to_dict()  # serialised once (a use is shared by every decision on its date)
+
     def to_dict(self) -> dict:
-        d = self.__dict__.get("_json")
-        if d is None:
-            d = self._json = self._to_dict()
-        return d
+        return self._json
 
     def _to_dict(self) -> dict:
         return {
@@ -41,39 +90,86 @@ class ParamUse:
         }
 
 
-@dataclass
-class Step:
+class Step(NamedTuple):
+    """One step of a trace. A decision keeps its steps as plain tuples in this order (cheap to
+    record: one per condition, threshold or amount); `Decision.steps` shows them as `Step`s and
+    `Decision.to_dict()` turns them into dicts, only when they are read or serialised."""
+
     check: str
     result: Any
-    values: dict = field(default_factory=dict)
+    values: dict = {}
     citation: Citation | None = None
-    parameters: list[ParamUse] = field(default_factory=list)
+    parameters: list[ParamUse] = []
     note: str | None = None
     ok: bool | None = None  # for conditions: met or not
 
     def to_dict(self) -> dict:
-        return {
-            "check": self.check,
-            "values": self.values,
-            "result": self.result,
-            "ok": self.ok,
-            "citation": self.citation.to_dict() if self.citation else None,
-            "parameters": [p.to_dict() for p in self.parameters],
-            "note": self.note,
-        }
+        return step_json(self)
 
 
-@dataclass
+_json_of = attrgetter("_json")
+
+
+def step_json(t: tuple) -> dict:
+    """A recorded step (a `Step` or the raw tuple of the same fields) as JSON."""
+    return trace_json((t,))[0]
+
+
+def trace_json(steps) -> list[dict]:
+    """Recorded steps as JSON, in one loop (a traced decision has tens of them)."""
+    out = []
+    append = out.append
+    simple = _SIMPLE_SET
+    py, py_dict = _py, _py_dict
+    for check, result, values, citation, params, note, ok in steps:
+        append({
+            "check": check,
+            "values": py_dict(values) if values else {},
+            "result": result if type(result) in simple else py(result),
+            "ok": ok,
+            "citation": citation.to_dict() if citation is not None else None,
+            "parameters": list(map(_json_of, params)) if params else [],
+            "note": note,
+        })
+    return out
+
+
+def _as_step(t: tuple) -> Step:
+    check, result, values, citation, params, note, ok = t
+    return Step(check, _py(result), _py_dict(values) if values else {}, citation, params, note, ok)
+
+
 class Decision:
-    rule: str
-    outcome: str | None
-    outputs: dict
-    details: dict
-    steps: list[Step]
-    unmet: list[dict]
-    as_of: str
-    interpretations: list[dict]
-    inputs: dict | None = None  # the validated inputs the rule ran on (with as_of)
+    """A rule's answer for one case: outcome, outputs, details, the unmet conditions and the
+    trace (kept as the tuples the evaluation recorded; `steps` and `to_dict()` convert them)."""
+
+    __slots__ = ("rule", "outcome", "outputs", "details", "_steps", "unmet", "as_of", "interpretations", "inputs")
+
+    def __init__(self, rule: str, outcome: str | None, outputs: dict, details: dict, steps: list, unmet: list[dict],
+                 as_of: str, interpretations: list[dict], inputs: dict | None = None):
+        self.rule = rule
+        self.outcome = outcome
+        self.outputs = outputs
+        self.details = details
+        self._steps = steps
+        self.unmet = unmet
+        self.as_of = as_of
+        self.interpretations = interpretations
+        self.inputs = inputs  # the validated inputs the rule ran on (with as_of)
+
+    @property
+    def steps(self) -> list[Step]:
+        return [_as_step(t) for t in self._steps]
+
+    def __repr__(self) -> str:
+        return f"Decision(rule={self.rule!r}, outcome={self.outcome!r}, outputs={self.outputs!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return self.to_dict() == other.to_dict() and self.inputs == other.inputs
+
+    __hash__ = None  # type: ignore[assignment]
 
     def reasons(self) -> list[str]:
         """The unmet conditions in Chinese, each with its provision (for refusal messages)."""
@@ -90,7 +186,7 @@ class Decision:
     def parameters_used(self) -> list[dict]:
         """The parameter values (and administrators' interpretation overrides, `source`
         `override:<id>`) the decision used, each once, with its citation."""
-        return parameters_in_trace([s.to_dict() for s in self.steps])
+        return parameters_in_trace(trace_json(self._steps))
 
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"rule": self.rule}
@@ -102,7 +198,7 @@ class Decision:
         if self.unmet:
             out["unmet"] = self.unmet
         out["interpretations"] = self.interpretations
-        out["trace"] = [s.to_dict() for s in self.steps]
+        out["trace"] = trace_json(self._steps)
         return out
 
 

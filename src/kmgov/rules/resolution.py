@@ -41,6 +41,16 @@ def _use_cache_get(key):
     return _use_cache.get(key)
 
 
+def use_cache() -> dict:
+    """The (parameter, date) → ParamUse cache, valid for the administrators' overrides in force
+    now (read once per decision, not once per parameter)."""
+    data = _db_overrides()
+    if _use_cache_owner[0] is not data:
+        _use_cache.clear()
+        _use_cache_owner[0] = data
+    return _use_cache
+
+
 def _use_cache_put(key, use) -> None:
     if len(_use_cache) > 100_000:
         _use_cache.clear()
