@@ -164,7 +164,7 @@ class Ctx:
         self.overrides = overrides
         self.vector = vector
         self.n = n
-        self.steps: list[Step] = []
+        self.steps: list[tuple] = []  # decision.Step fields, as plain tuples
         self.unmet: list[dict] = []
         self.details: dict = {}
         self.interpretations: dict[str, dict] = {}

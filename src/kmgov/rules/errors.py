@@ -39,6 +39,9 @@ class RuleInputError(RuleError):
     def errors(self) -> list[dict]:
         return self._errors
 
+    def __reduce__(self):  # crosses process boundaries intact (a Dask worker's refusal)
+        return (type(self), (self._errors,))
+
     @classmethod
     def from_validation(cls, exc: ValidationError) -> RuleInputError:
         from .inputs import message_for

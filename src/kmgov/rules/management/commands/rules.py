@@ -1,4 +1,8 @@
-"""`kmgov rules list | show ID | decide ID --input FILE|- | batch ID --input CSV --output CSV`.
+"""`kmgov rules list | show ID | decide ID --input FILE|- | batch ID --input TABLE --output TABLE`.
+
+`batch` reads and writes CSV, xlsx and Parquet (`kmgov.rules.streams`: in chunks, with the
+identifier columns carried through, `--id COL` / `--keep-columns`), or runs on Dask over a
+Parquet data set (`--dask [SCHEDULER_ADDRESS]`, `kmgov.rules.distributed`).
 
 Every subcommand takes `--json` for machine output; `decide` prints one JSON object in any
 case (`--text` for a readable account of the trace instead). `decide` and `batch` take
@@ -15,12 +19,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kmgov.rules.batch import run_batch
 from kmgov.rules.errors import RuleError
 from kmgov.rules.parameters import PARAMETERS, parse_override_value
 from kmgov.rules.registry import RULES, get_rule
 from kmgov.rules.single import decide
-from kmgov.rules.tables import read_csv, summarise, write_csv
+from kmgov.rules.streams import CHUNK_ROWS, stream_batch
 
 
 def _overrides(pairs: list[str] | None) -> dict:
@@ -54,10 +57,17 @@ class Command(BaseCommand):
         p.add_argument("--set", action="append", metavar="PARAM=VALUE")
         p.add_argument("--json", action="store_true", help="输出 JSON（默认即是）")
         p.add_argument("--text", action="store_true", help="输出便于阅读的过程说明，而不是 JSON")
-        p = sub.add_parser("batch", help="对 CSV 中的每一行作出决定，写出 CSV")
+        p = sub.add_parser("batch", help="对表中的每一行作出决定（CSV、xlsx 或 Parquet），写出同样格式之一的结果表")
         p.add_argument("rule_id")
-        p.add_argument("--input", required=True)
-        p.add_argument("--output", required=True)
+        p.add_argument("--input", required=True, help="输入：.csv（- 为标准输入）、.xlsx、.parquet 文件或 Parquet 数据集目录")
+        p.add_argument("--output", required=True, help="输出：.csv（- 为标准输出）、.xlsx、.parquet；--dask 时为 Parquet 目录")
+        p.add_argument("--id", action="append", metavar="COL", dest="ids",
+                       help="原样带到输出的标识列（可重复），以便结果与原表对应")
+        p.add_argument("--keep-columns", action="store_true", help="把所有不是规则输入的列原样带到输出")
+        p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N",
+                       help=f"每次读入并计算的行数（默认 {CHUNK_ROWS}）：大于内存的表分块流过")
+        p.add_argument("--dask", nargs="?", const="local", default=None, metavar="SCHEDULER_ADDRESS",
+                       help="在 Dask 上对 Parquet 数据集逐分区计算（不给地址：本机两个工作进程）")
         p.add_argument("--set", action="append", metavar="PARAM=VALUE")
         p.add_argument("--at", help="未给出 as_of 列时的适用日期")
         p.add_argument("--json", action="store_true")
@@ -143,48 +153,39 @@ class Command(BaseCommand):
                 thr = f"（{u.get('comparison')} {u.get('threshold')}，{u.get('word')}）" if u.get("threshold") is not None else ""
                 self._out(f"  - {u['condition']}{thr}")
 
-    def _batch(self, rule_id, input, output, set=None, at=None, json: bool = False, **_):
+    def _batch(self, rule_id, input, output, set=None, at=None, json: bool = False, ids=None, keep_columns=False,
+               chunk_rows=CHUNK_ROWS, dask=None, **_):
         rule = get_rule(rule_id)
+        if chunk_rows < 1:
+            raise CommandError("--chunk-rows：应为正整数", returncode=2)
+        when = _date(at) if at else None
+        overrides = _overrides(set)
         t0 = time.perf_counter()
-        fh = sys.stdin if input == "-" else open(input, encoding="utf-8", newline="")
-        try:
-            cols, n = read_csv(rule, fh)
-        finally:
-            if fh is not sys.stdin:
-                fh.close()
-        ids = cols.pop("__id", None)
-        t1 = time.perf_counter()
-        if not json:
-            self.stderr.write(f"读入 {n} 行（{t1 - t0:.2f} 秒）")
-        result = self._evaluate(rule, cols, n, overrides=_overrides(set),
-                                at=_date(at) if at else None, quiet=json)
-        t2 = time.perf_counter()
-        if not json:
-            self.stderr.write(f"计算完成（{t2 - t1:.3f} 秒）")
-        fh = self.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-        try:
-            written = write_csv(rule, result, fh, ids=ids)
-        finally:
-            if output != "-":
-                fh.close()
-        t3 = time.perf_counter()
-        summary = {"rule": rule.id, "rows": n, "written": written, "output": output,
-                   "seconds": {"read": round(t1 - t0, 4), "evaluate": round(t2 - t1, 4), "write": round(t3 - t2, 4)},
-                   **summarise(result)}
+        if dask is not None:
+            from kmgov.rules.distributed import dask_batch
+
+            summary = dask_batch(rule, input, output, scheduler=None if dask == "local" else dask, ids=ids,
+                                 keep_columns=keep_columns, overrides=overrides, at=when,
+                                 log=None if json else self.stderr.write)
+        else:
+            from kmgov.core.progress import Progress
+
+            with Progress("计算", None, stream=self.stderr, quiet=json) as bar:
+                def progress(done, total):
+                    if total is not None and bar.total is None:
+                        bar.set_total(total)
+                    bar.advance(done - bar.done)
+
+                summary = stream_batch(rule, input, output, ids=ids, keep_columns=keep_columns, overrides=overrides,
+                                       at=when, chunk_rows=chunk_rows, stdin=sys.stdin, stdout=self.stdout,
+                                       progress=progress)
+        total = time.perf_counter() - t0
+        summary = {"rule": rule.id, **summary, "output": output}
+        summary.setdefault("seconds", {})["total"] = round(total, 4)
         if json:
             self._out(_dump(summary))
         else:
-            self.stderr.write(f"写出 {written} 行到 {output}（{t3 - t2:.2f} 秒）")
-
-    def _evaluate(self, rule, cols, n, *, overrides, at, quiet):
-        """run_batch with a bar on a terminal: one vectorised pass over all n rows (its rows
-        are counted done when the pass ends; the rows' own work has no per-row loop to report)."""
-        from kmgov.core.progress import Progress
-
-        with Progress("计算", n, stream=self.stderr, quiet=quiet) as bar:
-            result = run_batch(rule.id, cols, overrides=overrides, at=at)
-            bar.advance(n)
-        return result
+            self.stderr.write(f"写出 {summary['written']} 行到 {output}（共 {total:.2f} 秒）")
 
     def _params(self, prefix="", json: bool = False, **_):
         names = [n for n in PARAMETERS.names() if n.startswith(prefix)]
