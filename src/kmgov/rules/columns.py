@@ -86,6 +86,21 @@ def _check_bounds(col: np.ndarray, bounds: Mapping[str, float], name: str, n: in
             raise row_error(name, i, _WORD[key], {key: bound}, _item(col[i]))
 
 
+def _clean_floats(col: np.ndarray, bounds: Mapping[str, float], n: int) -> bool:
+    """True when a float column has no NaN, no infinity and every value within the bounds,
+    found with one min and one max pass (no temporaries); False: check it the long way, which
+    names the first bad row."""
+    if not n:
+        return False
+    lo, hi = col.min(), col.max()
+    if lo != lo or lo == -np.inf or hi == np.inf:
+        return False
+    for key, bound in bounds.items():
+        if not {"ge": lo >= bound, "gt": lo > bound, "le": hi <= bound, "lt": hi < bound}[key]:
+            return False
+    return True
+
+
 def _check_finite(col: np.ndarray, name: str) -> None:
     if col.dtype.kind == "f" and len(col):
         bad = np.isinf(col)
@@ -227,8 +242,9 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
                 if arr.shape != (n,):
                     raise RuleInputError([{"field": f"{name}.{key}", "type": "rows",
                                            "message": f"该列有{arr.size}行，应为{n}行"}])
-                _check_finite(arr, f"{name}.{key}")
-                _check_bounds(arr, bounds, f"{name}.{key}", n)
+                if not _clean_floats(arr, bounds, n):
+                    _check_finite(arr, f"{name}.{key}")
+                    _check_bounds(arr, bounds, f"{name}.{key}", n)
                 wide[key] = arr
             out[name] = wide
             continue
@@ -238,15 +254,20 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             col = raw if isinstance(raw, np.ndarray) else np.asarray(raw, dtype=object if kind in ("str", "object") else None)
         if len(col) != n:
             raise RuleInputError([{"field": name, "type": "rows", "message": f"该列有{len(col)}行，应为{n}行"}])
+        checked = False
         try:
             if kind == "float":
                 col = np.asarray(col, dtype=np.float64)
-                if n and np.isnan(col.min()):
+                checked = _clean_floats(col, spec.bounds(), n)
+                if checked:
+                    pass  # finite, within the bounds, nothing missing: checked with two passes
+                elif n and np.isnan(col.min()):
                     if spec.required:
                         raise row_error(name, _first(np.isnan(col)), "missing")
                     if not spec.nullable and spec.default is not None:
                         col = np.where(np.isnan(col), float(spec.default), col)  # not given: the default
-                _check_finite(col, name)
+                if not checked:
+                    _check_finite(col, name)
             elif kind == "int" and col.dtype.kind in "iu":
                 col = col.astype(np.int64, copy=False)
             elif kind == "int":
@@ -294,7 +315,7 @@ def prepare_columns(rule: Rule, columns: Mapping[str, Any], n: int | None = None
             raise
         except (ValueError, TypeError) as exc:
             raise _conversion_error(name, kind, col, exc) from None
-        if kind in ("float", "int"):
+        if kind in ("float", "int") and not checked:
             _check_bounds(col, spec.bounds(), name, n)
         out[name] = col
     return out, n

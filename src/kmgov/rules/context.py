@@ -88,6 +88,24 @@ def _op(value, op: str, thr):
     raise ValueError(f"unknown comparison {op}")
 
 
+def _factorize_texts(col):
+    """(codes, distinct values) of a column of texts (and None) with pyarrow when it is
+    installed (the `batch` extra) and the column holds nothing else; None otherwise."""
+    if not isinstance(col, np.ndarray) or col.dtype != object or len(col) < 4096:
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - the test extra installs it
+        return None
+    try:
+        arr = pa.array(col, type=pa.string())  # refuses anything but str and None
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    enc = arr.dictionary_encode(null_encoding="encode")
+    uniques = enc.dictionary.to_pylist()
+    return enc.indices.to_numpy(zero_copy_only=False), uniques
+
+
 class Categorical:
     """A column of strings kept as small integer codes into a list of categories: comparing
     with a string, membership and relabelling cost one pass over integers, not over strings."""
@@ -102,6 +120,17 @@ class Categorical:
     def from_array(cls, col, known=()) -> Categorical:
         cats = list(known)
         lut = {v: i for i, v in enumerate(cats)}
+        fast = _factorize_texts(col)
+        if fast is not None:  # codes from Arrow's hash table: one pass in C, not a dict lookup per row
+            codes, uniques = fast
+            remap = np.empty(len(uniques), dtype=np.intp)
+            for j, v in enumerate(uniques):
+                i = lut.get(v)
+                if i is None:
+                    i = lut[v] = len(cats)
+                    cats.append(v)
+                remap[j] = i
+            return cls(remap[codes] if len(uniques) else codes.astype(np.intp), cats)
         for v in set(col.tolist()) if isinstance(col, np.ndarray) else set(col):
             if v not in lut:
                 lut[v] = len(cats)
