@@ -1,5 +1,6 @@
-"""One case: validate the inputs with the rule's pydantic schema, evaluate the rule with a
-full trace, and return a `Decision`."""
+"""One case: validate the inputs (the schema's compiled fast validator for the usual
+well-typed case, else the rule's pydantic schema), evaluate the rule with a full trace, and
+return a `Decision`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from .context import Ctx, _py
 from .decision import Decision
 from .errors import RuleInputError
+from .fastinput import fast_validator
 from .inputs import RuleInput, message_for, today
 from .parameters import ParameterError
 from .registry import Rule, get_rule
@@ -28,9 +30,11 @@ def validate_inputs(rule: Rule, inputs: Any) -> RuleInput:
 
 def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = None) -> Decision:
     rule = get_rule(rule_id)
-    model = validate_inputs(rule, inputs)
+    fast = fast_validator(rule.inputs) if type(inputs) is dict else None
+    data = fast(inputs) if fast is not None else None
+    if data is None:  # not the usual well-typed case (or a schema with validators): pydantic
+        data = validate_inputs(rule, inputs).model_dump()
     check_overrides(overrides)
-    data = model.model_dump()
     when = data.get("as_of")
     if when is None and rule.default_as_of is not None:
         when = rule.default_as_of(data)

@@ -83,6 +83,8 @@ def _prepare(cols: dict) -> dict:
             col = wide.get(y0 - k)
             if col is None:
                 cols[f"tax_{k}"], cols[f"has_{k}"] = np.zeros(n), np.zeros(n, dtype=bool)
+            elif n and not np.isnan(col.min()):  # every row gives the year (one pass, no temporary)
+                cols[f"tax_{k}"], cols[f"has_{k}"] = col, True  # a condition met by every row
             else:
                 has = ~np.isnan(col)
                 cols[f"tax_{k}"] = np.where(has, col, 0.0) if not has.all() else col
@@ -272,9 +274,14 @@ def certification(c: Ctx):
         if k < window or needs_before:
             prev, cur = taxes[k], taxes[k - 1]
             if c.vector:
-                pos = prev > 0
-                rate = np.where(cur > 0, np.inf, 0.0)
-                np.divide(cur - prev, prev, out=rate, where=pos)
+                # (cur − prev) / prev; where prev is 0 the division gives +inf for cur > 0 (as
+                # one case does) and NaN for 0/0, which one case takes as a rate of 0 (the amounts
+                # are checked non-negative and finite, so NaN arises only there)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rate = np.subtract(cur, prev)
+                    np.divide(rate, prev, out=rate)
+                if c.p("growth_min_rate") < 0:  # 0 would pass a negative minimum: put it back
+                    rate[np.isnan(rate)] = 0.0
             else:
                 rate = (cur - prev) / prev if prev > 0 else (float("inf") if cur > 0 else 0.0)
                 conds.append(c.condition(f"有{label_year - 1}年的地方分成数据（计算{label_year}年增长率）", has[k],
