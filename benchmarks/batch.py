@@ -136,6 +136,15 @@ def in_process(tmp: Path, rows: int, repeat: int, log) -> dict:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM of /proc/self/status (a worker's own; getrusage's
+    ru_maxrss keeps the parent's high-water mark across the exec that starts a worker)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

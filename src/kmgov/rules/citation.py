@@ -43,13 +43,14 @@ class Citation:
     def url(self) -> str:
         return _url(self.docno, self.path)
 
+    def __post_init__(self):
+        # the citation as JSON, made once (a trace shows the same few citations thousands of times)
+        object.__setattr__(self, "_json", {"docno": self.docno, "path": self.path, "quote": self.quote,
+                                           "reference": self.reference, "url": self.url})
+
     def to_dict(self) -> dict:
-        """The citation as JSON (cached on the citation; do not mutate it)."""
-        d = self.__dict__.get("_json")
-        if d is None:
-            d = {"docno": self.docno, "path": self.path, "quote": self.quote, "reference": self.reference, "url": self.url}
-            object.__setattr__(self, "_json", d)
-        return d
+        """The citation as JSON (made once per citation; do not mutate it)."""
+        return self._json
 
     @classmethod
     def parse(cls, reference: str) -> Citation:

@@ -291,8 +291,9 @@ class Ctx:
             citation = params[0].citation or (self.rule.citations[0] if self.rule.citations else None)
         else:
             citation = self._citation(cite, params)
-        self.steps.append((label, met, {"value": value, "comparison": op, "threshold": thr, "word": word,
-                                        "convention": _CONVENTION_OF.get(word, "")},
+        # the values as a tuple: decision.trace_json makes them the step's dict
+        # {"value", "comparison", "threshold", "word", "convention"} when the trace is serialised
+        self.steps.append((label, met, (value, op, thr, word, _CONVENTION_OF.get(word, "")),
                            citation, params, note, met))
         if not met:
             self.unmet.append(

@@ -17,13 +17,13 @@ _PLAIN = frozenset((*_SIMPLE, float))
 
 def _py_dict(d: dict) -> dict:
     """`_py` of a dict of mostly plain values (a step's values); when every value is a plain
-    Python value and none is NaN (the usual step), a copy."""
+    Python value and none is NaN (the usual step), the dict itself."""
     plain = _PLAIN
     for v in d.values():
         if type(v) not in plain or v != v:
             break
     else:
-        return dict(d)
+        return d  # already JSON-ready: the step's own dict (as a Step's values always were)
     out = {}
     for k, v in d.items():
         t = type(v)
@@ -124,18 +124,26 @@ def trace_json(steps) -> list[dict]:
     for check, result, values, citation, params, note, ok in steps:
         append({
             "check": check,
-            "values": py_dict(values) if values else {},
+            "values": py_dict(values) if type(values) is dict else (_threshold_values(values) if values else {}),
             "result": result if type(result) in simple else py(result),
             "ok": ok,
-            "citation": citation.to_dict() if citation is not None else None,
+            "citation": citation._json if citation is not None else None,
             "parameters": list(map(_json_of, params)) if params else [],
             "note": note,
         })
     return out
 
 
+def _threshold_values(t: tuple) -> dict:
+    """The values of a threshold step, recorded as (value, comparison, threshold, word, convention)."""
+    value, op, thr, word, convention = t
+    return {"value": _py(value), "comparison": op, "threshold": _py(thr), "word": word, "convention": convention}
+
+
 def _as_step(t: tuple) -> Step:
     check, result, values, citation, params, note, ok = t
+    if type(values) is tuple:
+        values = _threshold_values(values)
     return Step(check, _py(result), _py_dict(values) if values else {}, citation, params, note, ok)
 
 
