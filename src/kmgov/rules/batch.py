@@ -40,9 +40,15 @@ def run_batch(
     # at once (usually the whole table is one run).
     points = PARAMETERS.breakpoints() + override_dates()
     bp = np.array(sorted(set(points)), dtype="datetime64[D]")
+    if n:
+        # the usual table: one date for every row (or all between two breakpoints): no search per row
+        lo, hi = as_of.min(), as_of.max()
+        one_epoch = np.searchsorted(bp, lo, side="right") == np.searchsorted(bp, hi, side="right")
+    if n == 0 or one_epoch:
+        return _vector_eval(rule, cols, n, as_of[0].astype(dt.date) if n else (at or today()), overrides)
     epoch = np.searchsorted(bp, as_of, side="right")
-    uniq = [epoch[0]] if n and epoch.min() == epoch.max() else np.unique(epoch)
-    if n == 0 or len(uniq) == 1:
+    uniq = [epoch[0]] if epoch.min() == epoch.max() else np.unique(epoch)
+    if len(uniq) == 1:
         return _vector_eval(rule, cols, n, as_of[0].astype(dt.date) if n else (at or today()), overrides)
     result: dict[str, np.ndarray] = {}
     for e in uniq:

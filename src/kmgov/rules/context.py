@@ -88,6 +88,11 @@ def _op(value, op: str, thr):
     raise ValueError(f"unknown comparison {op}")
 
 
+def _compact(codes: np.ndarray, n_categories: int) -> np.ndarray:
+    """Codes in one byte when there are fewer than 256 categories (a district, a township)."""
+    return codes.astype(np.uint8) if n_categories < 256 else codes
+
+
 def _factorize_texts(col):
     """(codes, distinct values) of a column of texts (and None) with pyarrow when it is
     installed (the `batch` extra) and the column holds nothing else; None otherwise."""
@@ -130,20 +135,32 @@ class Categorical:
                     i = lut[v] = len(cats)
                     cats.append(v)
                 remap[j] = i
-            return cls(remap[codes] if len(uniques) else codes.astype(np.intp), cats)
+            return cls(_compact(remap[codes] if len(uniques) else codes.astype(np.intp), len(cats)), cats)
         for v in set(col.tolist()) if isinstance(col, np.ndarray) else set(col):
             if v not in lut:
                 lut[v] = len(cats)
                 cats.append(v)
         codes = np.fromiter(map(lut.__getitem__, col), dtype=np.intp, count=len(col))
-        return cls(codes, cats)
+        return cls(_compact(codes, len(cats)), cats)
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def _mask(self, pred) -> np.ndarray:
         m = np.fromiter((bool(pred(c)) for c in self.categories), dtype=bool, count=len(self.categories))
-        return m[self.codes] if len(m) else np.zeros(len(self.codes), dtype=bool)
+        hits = np.flatnonzero(m)
+        codes = self.codes
+        if len(hits) == 0:
+            return np.zeros(len(codes), dtype=bool)
+        if len(hits) == len(m):
+            return np.ones(len(codes), dtype=bool)
+        if len(hits) <= 3 and codes.itemsize == 1:
+            # one or a few categories of small codes: comparisons over bytes beat a gather
+            out = codes == hits[0]
+            for h in hits[1:]:
+                out |= codes == h
+            return out
+        return m[codes]
 
     def __eq__(self, other):  # type: ignore[override]
         return self._mask(lambda c: c == other)
