@@ -272,10 +272,18 @@ def _joined(subkeys: Sequence[str], flags: list[np.ndarray], n: int):
     per distinct combination of the boolean columns (at most 2^k, usually a few dozen)."""
     import pyarrow as pa
 
-    code = np.zeros(n, dtype=np.int64)
+    k = len(flags)
+    dtype = np.uint16 if k <= 16 else np.int64
+    code = np.zeros(n, dtype=dtype)
     for i, f in enumerate(flags):
-        code |= f.astype(np.int64) << i
-    uniq, inverse = np.unique(code, return_inverse=True)
+        code |= f.astype(dtype) << dtype(i)
+    if k <= 16:  # count the combinations present (no sort), then one look-up per row
+        uniq = np.flatnonzero(np.bincount(code, minlength=1 << k))
+        lut = np.zeros(1 << k, dtype=np.int32)
+        lut[uniq] = np.arange(len(uniq), dtype=np.int32)
+        inverse = lut[code]
+    else:
+        uniq, inverse = np.unique(code, return_inverse=True)
     labels = [";".join(s for i, s in enumerate(subkeys) if (int(u) >> i) & 1) for u in uniq]
     return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int32)), pa.array(labels, type=pa.string()))
 
