@@ -359,9 +359,58 @@ def single_latency(samples: int = 2000) -> dict:
     return out
 
 
+_SINGLE_CHILD = r"""
+import json, os, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmgov.settings")
+import django
+django.setup()
+from kmgov.rules import decide
+case = json.loads(sys.argv[2])
+f = lambda: decide("headquarters.certification", case).to_dict()
+for _ in range(300):
+    f()
+ts = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+print(json.dumps({"median_ms": statistics.median(ts) * 1000}))
+"""
+
+
+def single_against(ref: str, rounds: int = 3, samples: int = 3000) -> dict:
+    """One decision with its trace (`headquarters.certification`), this tree against git `ref`
+    (its `src/` extracted to a temporary directory), each in a fresh process, alternating
+    `rounds` times in the same run: the same-run baseline of the single-decision figure."""
+    import subprocess
+    import tarfile
+    import tempfile
+
+    case = {"registered_in_kunming": True, "pays_tax_in_kunming": True, "fits_industrial_policy": True, "clean_record": True,
+            "revenue_share_from_subsidiaries": 0.3, "subsidiaries": 3, "capital_or_net_assets_yuan": 1e8,
+            "revenue_last_year_yuan": 5e8, "local_tax_share_by_year_yuan": {"2010": 2.5e7, "2009": 2e7, "2008": 1.5e7, "2007": 1e7},
+            "years_operating_in_kunming": 5, "as_of": "2011-03-15"}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "src.tar"
+        with open(archive, "wb") as fh:
+            subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], stdout=fh, check=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        trees = {"baseline": str(Path(tmp) / "src"), "this": str(ROOT / "src")}
+        runs: dict = {"baseline": [], "this": []}
+        for _ in range(rounds):
+            for name, src in trees.items():
+                out = subprocess.run([sys.executable, "-c", _SINGLE_CHILD, src, json.dumps(case), str(samples)],
+                                     capture_output=True, text=True, check=True, cwd=str(ROOT))
+                runs[name].append(json.loads(out.stdout.strip().splitlines()[-1])["median_ms"])
+    return {"ref": ref, "baseline_median_ms": runs["baseline"], "this_median_ms": runs["this"],
+            "ratio": [b / t for b, t in zip(runs["baseline"], runs["this"])]}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--against", metavar="GIT_REF",
+                    help="also time one traced decision of the tree at GIT_REF in the same run (the baseline)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args(argv)
@@ -421,6 +470,9 @@ def main(argv=None) -> int:
 
     log("single decisions with their full trace …")
     results["single_decision"] = single_latency()
+    if args.against:
+        log(f"single decisions: this tree against {args.against} …")
+        results["single_against"] = single_against(args.against)
     results["environment"] = {"python": sys.version.split()[0], "numpy": np.__version__}
     results["load_average_after"] = os.getloadavg()
     try:
@@ -445,6 +497,12 @@ def main(argv=None) -> int:
         print("\nsingle decision with full trace (median / p95 / median CPU, ms)")
         for rid, r in results["single_decision"].items():
             print(f"  {rid:<40} {r['median_ms']:.3f} / {r['p95_ms']:.3f} / {r['cpu_median_ms']:.3f}  ({r['trace_steps']} steps)")
+        if "single_against" in results:
+            a = results["single_against"]
+            print(f"  headquarters.certification at {a['ref']}: "
+                  + " / ".join(f"{b:.3f}" for b in a["baseline_median_ms"]) + " ms; this tree: "
+                  + " / ".join(f"{t:.3f}" for t in a["this_median_ms"]) + " ms; "
+                  + " / ".join(f"{r:.2f}×" for r in a["ratio"]))
     ok = all(r["same_answers"] for r in results["rules"].values())
     return 0 if ok else 1
 

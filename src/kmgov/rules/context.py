@@ -281,7 +281,7 @@ class Ctx:
 
     def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
         """Compare `value` with threshold parameter `name` using its declared comparison."""
-        par = self.param(name)
+        par = self.rule._params.get(name) or self.param(name)
         op = par.comparison or ">="
         if self.vector:
             thr = self.p(name)
@@ -293,9 +293,14 @@ class Ctx:
             res = _op(value, op, thr)
             self._cmp_cache[key] = (value, res)
             return res
-        use = self._use(par)
+        uses = self._uses
+        use = uses.get((par.name, self.when)) if uses is not None and not par.interpretation else None
+        if use is None:
+            use = self._use(par)
+        else:  # the usual case, inlined: a cached use of a gazette value, recorded for this step
+            self._pending.append(use)
         thr = use.value
-        test = use.__dict__.get("_test")
+        test = use._test
         if test is None:  # the comparison with its tolerance, worked out once per (parameter, date)
             test = use._test = _tester(op, thr)
         res = test(value)
@@ -334,9 +339,15 @@ class Ctx:
     def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
         if not self.vector:
             met = bool(ok)
-            self.step(label, met, values=values, cite=cite, note=note, ok=met)
+            # the step, recorded inline (as step() would)
+            params = self._pending
+            if params:
+                self._pending = []
+            citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None
+            if citation is None:
+                citation = self._citation(cite, params)
+            self.steps.append((label, met, values, citation, params, note, met))
             if not met:
-                citation = self.steps[-1][3]
                 self.unmet.append(
                     {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
                      "reference": citation.reference if citation else None}
@@ -359,7 +370,7 @@ class Ctx:
             for c in arrays[2:]:
                 np.logical_and(out, c, out=out)
             return out
-        return all(bool(c) for c in conds)
+        return all(conds)
 
     def any(self, *conds):
         if self.vector:
@@ -372,7 +383,7 @@ class Ctx:
             for c in arrays[2:]:
                 np.logical_or(out, c, out=out)
             return out
-        return any(bool(c) for c in conds)
+        return any(conds)
 
     def not_(self, c):
         return np.logical_not(c) if self.vector else not c

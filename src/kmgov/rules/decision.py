@@ -72,6 +72,7 @@ class ParamUse:
 
     def __post_init__(self):
         self._json = self._to_dict()  # serialised once (a use is shared by every decision on its date)
+        self._test = None  # the threshold comparison of this value (context.threshold)
 
     def to_dict(self) -> dict:
         return self._json
@@ -120,11 +121,11 @@ def trace_json(steps) -> list[dict]:
     out = []
     append = out.append
     simple = _SIMPLE_SET
-    py, py_dict = _py, _py_dict
+    py, py_dict, threshold_values = _py, _py_dict, _threshold_values
     for check, result, values, citation, params, note, ok in steps:
         append({
             "check": check,
-            "values": py_dict(values) if type(values) is dict else (_threshold_values(values) if values else {}),
+            "values": py_dict(values) if type(values) is dict else (threshold_values(values) if values else {}),
             "result": result if type(result) in simple else py(result),
             "ok": ok,
             "citation": citation._json if citation is not None else None,
@@ -137,7 +138,15 @@ def trace_json(steps) -> list[dict]:
 def _threshold_values(t: tuple) -> dict:
     """The values of a threshold step, recorded as (value, comparison, threshold, word, convention)."""
     value, op, thr, word, convention = t
-    return {"value": _py(value), "comparison": op, "threshold": _py(thr), "word": word, "convention": convention}
+    tv = type(value)
+    if tv is float:
+        if value != value:
+            value = None
+    elif tv not in _SIMPLE_SET:
+        value = _py(value)
+    if type(thr) not in _PLAIN or thr != thr:
+        thr = _py(thr)
+    return {"value": value, "comparison": op, "threshold": thr, "word": word, "convention": convention}
 
 
 def _as_step(t: tuple) -> Step:

@@ -46,6 +46,9 @@ def _bounds_check(bounds: dict) -> Callable[[float], bool]:
     checks = [(_BOUND_OK[k], b) for k, b in bounds.items()]
     if not checks:
         return lambda v: True
+    if set(bounds) == {"ge"}:  # the usual one (amounts, counts ≥ 0)
+        lo = bounds["ge"]
+        return lambda v: v >= lo
     return lambda v: all(ok(v, b) for ok, b in checks)
 
 

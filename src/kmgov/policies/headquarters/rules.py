@@ -16,7 +16,7 @@ from pydantic import Field, NonNegativeFloat
 from kmgov.rules import Ctx, RuleInput, rule, today
 
 DOC = "昆政发〔2010〕63号"
-A = "附件 "
+A = "附件 "  # the annex: citations below write "附件 第…条" in full (constants, hashed once)
 
 CATEGORIES = (
     "comprehensive",
@@ -141,11 +141,11 @@ def _default_as_of(inputs):
     outputs=("qualifies_for",),
     outcomes=("eligible", "ineligible"),
     cite=[
-        (DOC, A + "第五条", "申请总部企业的基本条件"),
-        (DOC, A + "第六条", "综合型总部"),
-        (DOC, A + "第七条", "职能型总部"),
-        (DOC, A + "第八条", "成长型总部"),
-        (DOC, A + "第九条", "当年内无重大安全生产事故……及其他违法行为"),
+        (DOC, "附件 第五条", "申请总部企业的基本条件"),
+        (DOC, "附件 第六条", "综合型总部"),
+        (DOC, "附件 第七条", "职能型总部"),
+        (DOC, "附件 第八条", "成长型总部"),
+        (DOC, "附件 第九条", "当年内无重大安全生产事故……及其他违法行为"),
     ],
     prepare_vector=_prepare,
     list_outputs={"qualifies_for": CATEGORIES},
@@ -166,7 +166,7 @@ def certification(c: Ctx):
         note = x.get("_as_of_note")
         c.step("上一年度", y - 1, values={"as_of": x.as_of.isoformat(), "last_year": y - 1,
                                            "local_tax_share_last_year_yuan": last_tax if has[0] else None},
-               cite=(DOC, A + "第六条(三)", "上一年度在本市纳税……的地方分成部分"),
+               cite=(DOC, "附件 第六条(三)", "上一年度在本市纳税……的地方分成部分"),
                note="; ".join(filter(None, [
                    ("未给出适用日期：按所给地方分成最后一年的次年3月1日（申报期首日）计" if note else None),
                    (None if has[0] else f"未提供{y - 1}年的地方分成数据，按0计")])) or None)
@@ -175,19 +175,19 @@ def certification(c: Ctx):
     c.section("basic")
     reg = c.condition("注册地在昆明市的企业法人", x.registered_in_kunming, field="registered_in_kunming",
                       values={"registered_in_kunming": x.registered_in_kunming},
-                      cite=(DOC, A + "第五条(一)", "注册地在昆明市的企业法人，并在昆明属地纳税"))
+                      cite=(DOC, "附件 第五条(一)", "注册地在昆明市的企业法人，并在昆明属地纳税"))
     paytax = c.condition("在昆明属地纳税", x.pays_tax_in_kunming, field="pays_tax_in_kunming",
                          values={"pays_tax_in_kunming": x.pays_tax_in_kunming},
-                         cite=(DOC, A + "第五条(一)", "并在昆明属地纳税"))
+                         cite=(DOC, "附件 第五条(一)", "并在昆明属地纳税"))
     policy = c.condition("符合国家、省、市产业发展政策", x.fits_industrial_policy, field="fits_industrial_policy",
                          values={"fits_industrial_policy": x.fits_industrial_policy},
-                         cite=(DOC, A + "第五条(二)", "符合国家、省、市产业发展政策"))
+                         cite=(DOC, "附件 第五条(二)", "符合国家、省、市产业发展政策"))
     share = c.threshold("营业收入中来自下属企业的比例不低于30%", x.revenue_share_from_subsidiaries,
                         "basic_min_revenue_share_from_subsidiaries", field="revenue_share_from_subsidiaries")
     subs = c.threshold("下属分支企业不少于3个", x.subsidiaries, "basic_min_subsidiaries", field="subsidiaries")
     clean = c.condition("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为", x.clean_record,
                         field="clean_record", values={"clean_record": x.clean_record},
-                        cite=(DOC, A + "第九条", "并在当年内无重大安全生产事故……无欺诈损害消费者及其他违法行为的"))
+                        cite=(DOC, "附件 第九条", "并在当年内无重大安全生产事故……无欺诈损害消费者及其他违法行为的"))
     first_three = c.all(reg, paytax, policy, share, clean)
     basic = c.all(first_three, subs)
 
@@ -218,7 +218,7 @@ def certification(c: Ctx):
         basic,
         c.condition("主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域", x.modern_services_field,
                     field="modern_services_field", values={"modern_services_field": x.modern_services_field},
-                    cite=(DOC, A + "第七条(二)", "主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域的企业")),
+                    cite=(DOC, "附件 第七条(二)", "主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域的企业")),
         c.threshold("现代服务业职能型：注册资本或净资产1000万元以上", cap, "functional_modern_services_min_capital", field="capital_or_net_assets_yuan"),
         c.threshold("现代服务业职能型：上一年度营业收入5000万元以上", rev, "functional_modern_services_min_revenue", field="revenue_last_year_yuan"),
         c.threshold("现代服务业职能型：上一年度地方分成部分250万元以上", last_tax, "functional_modern_services_min_local_tax",
@@ -229,7 +229,7 @@ def certification(c: Ctx):
         basic,
         c.condition("主营商贸流通", x.main_business_trade_circulation, field="main_business_trade_circulation",
                     values={"main_business_trade_circulation": x.main_business_trade_circulation},
-                    cite=(DOC, A + "第七条(三)", "对昆明市经济社会发展做出重要贡献的主营商贸流通的企业"),
+                    cite=(DOC, "附件 第七条(三)", "对昆明市经济社会发展做出重要贡献的主营商贸流通的企业"),
                     note="“做出重要贡献”由联审会议认定，此处以申报的主营业务为准"),
         c.threshold("商贸流通业职能型：注册资本或净资产2000万元以上", cap, "functional_trade_circulation_min_capital", field="capital_or_net_assets_yuan"),
         c.threshold("商贸流通业职能型：上一年度营业收入10亿元以上", rev, "functional_trade_circulation_min_revenue", field="revenue_last_year_yuan"),
@@ -242,7 +242,7 @@ def certification(c: Ctx):
         c.condition("经国家商务部认定的外商投资性公司及采购中心", x.mofcom_recognised_investment_company,
                     field="mofcom_recognised_investment_company",
                     values={"mofcom_recognised_investment_company": x.mofcom_recognised_investment_company},
-                    cite=(DOC, A + "第七条(四)", "注册地在昆明市并经国家商务部认定的外商投资性公司及采购中心")),
+                    cite=(DOC, "附件 第七条(四)", "注册地在昆明市并经国家商务部认定的外商投资性公司及采购中心")),
         c.threshold("外商投资公司职能型：注册资本或净资产2000万元以上", cap, "functional_foreign_investment_min_capital", field="capital_or_net_assets_yuan"),
         c.threshold("外商投资公司职能型：上一年度地方分成部分在400万元以上", last_tax, "functional_foreign_investment_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
@@ -254,7 +254,7 @@ def certification(c: Ctx):
     only_if_not_other = c.p("growth_only_if_not_other_types")
     c.step("解释：成长型只适用于尚未达到综合型、职能型标准者", only_if_not_other,
            values={"meets_comprehensive_or_functional": other, "applies": only_if_not_other},
-           cite=(DOC, A + "第八条", "成长型总部是指尚未达到综合型和职能型总部认定标准"))
+           cite=(DOC, "附件 第八条", "成长型总部是指尚未达到综合型和职能型总部认定标准"))
     not_other = c.not_(other) if only_if_not_other else c.full(True)
     years_ok = c.threshold("在昆明市生产经营和服务3年以上", x.years_operating_in_kunming, "growth_min_years_operating",
                            field="years_operating_in_kunming")
@@ -262,13 +262,13 @@ def certification(c: Ctx):
     needs_before = c.p("growth_needs_year_before")
     c.step("解释：前3年每年的增长率均与其上一年比较", needs_before,
            values={"growth_needs_year_before": needs_before, "window_years": window},
-           cite=(DOC, A + "第八条", "连续前3年每年……增长率超过20%"))
+           cite=(DOC, "附件 第八条", "连续前3年每年……增长率超过20%"))
     conds = [first_three, years_ok, not_other]
     for k in range(1, window + 1):
         label_year = (x.as_of.year - k) if not c.vector else None
         conds.append(c.condition(f"有{label_year}年的地方分成数据" if label_year else "有数据", has[k - 1],
                                  field="local_tax_share_by_year_yuan", values={"year": label_year},
-                                 cite=(DOC, A + "第八条", "连续前3年每年在本市纳税的地方分成部分")))
+                                 cite=(DOC, "附件 第八条", "连续前3年每年在本市纳税的地方分成部分")))
         conds.append(c.threshold(f"{label_year}年地方分成部分150万元以上", taxes[k - 1], "growth_min_local_tax_each_year",
                                  field="local_tax_share_by_year_yuan"))
         if k < window or needs_before:
@@ -286,7 +286,7 @@ def certification(c: Ctx):
                 rate = (cur - prev) / prev if prev > 0 else (float("inf") if cur > 0 else 0.0)
                 conds.append(c.condition(f"有{label_year - 1}年的地方分成数据（计算{label_year}年增长率）", has[k],
                                          field="local_tax_share_by_year_yuan", values={"year": label_year - 1},
-                                         cite=(DOC, A + "第八条", "增长率超过20%")))
+                                         cite=(DOC, "附件 第八条", "增长率超过20%")))
             if c.vector:
                 conds.append(has[k])
             conds.append(c.threshold(f"{label_year}年地方分成部分增长率超过20%", rate, "growth_min_rate",
@@ -319,7 +319,7 @@ def certification(c: Ctx):
     eligible = c.any(*qualifies.values())
     if not c.vector:
         c.step("可申请认定的类型（每次只能申报其一）", [k for k in CATEGORIES if qualifies[k]],
-               cite=(DOC, A + "第十二条(一)", "只能申报其中之一"))
+               cite=(DOC, "附件 第十二条(一)", "只能申报其中之一"))
     return {"outcome": c.where(eligible, "eligible", "ineligible"), "qualifies_for": qualifies}
 
 
@@ -334,7 +334,7 @@ class ApplicationWindowInput(RuleInput):
     outputs=("window_start", "window_end"),
     outcomes=("open", "closed"),
     refusals=("closed",),
-    cite=[(DOC, A + "第十一条", "总部企业认定的申报期限为每年3月1日至31日")],
+    cite=[(DOC, "附件 第十一条", "总部企业认定的申报期限为每年3月1日至31日")],
     vectorised=False,
 )
 def application_window(c: Ctx):
