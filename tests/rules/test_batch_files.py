@@ -202,6 +202,11 @@ def test_dask_on_two_local_workers_equals_the_in_process_batch(tmp_path):
         if pa.types.is_dictionary(b.type):
             b = b.cast(pa.string())
         assert a.to_pylist() == b.to_pylist(), name
+    # a second run into the same directory is refused (it would mix two data sets' files)
+    with pytest.raises(CommandError) as e:
+        run(HQ, "--input", str(tmp_path / "cases"), "--output", str(tmp_path / "dask_out"),
+            "--id", "case_id", "--keep-columns", "--at", "2011-03-15", "--json", "--dask")
+    assert e.value.returncode == 2 and "output" in str(e.value)
     # not a vacuous comparison: the generated cases reach both outcomes and several categories
     outcomes = here.column("outcome").cast(pa.string()).to_pylist()
     assert {"eligible", "ineligible"} <= set(outcomes)

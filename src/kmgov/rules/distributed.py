@@ -88,6 +88,10 @@ def dask_batch(
     require_pyarrow()
     if file_format(source) != "parquet" or Path(target).suffix.lower() in (".csv", ".xlsx", ".xlsm"):
         raise RuleInputError([{"field": "input", "message": "--dask 读写 Parquet（输入为 .parquet 文件或数据集目录，输出为目录）"}])
+    out_dir = Path(target)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        # a data set is many files: writing into an old one would mix its parts with the new
+        raise RuleInputError([{"field": "output", "message": f"输出目录已存在且不为空：{target}"}])
     try:
         import dask.dataframe as dd
         from distributed import Client, LocalCluster
