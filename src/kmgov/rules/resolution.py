@@ -34,14 +34,6 @@ _use_cache: dict = {}
 _use_cache_owner: list = [None]
 
 
-def _use_cache_get(key):
-    data = _db_overrides()
-    if _use_cache_owner[0] is not data:
-        _use_cache.clear()
-        _use_cache_owner[0] = data
-    return _use_cache.get(key)
-
-
 def use_cache() -> dict:
     """The (parameter, date) → ParamUse cache, valid for the administrators' overrides in force
     now (read once per decision, not once per parameter)."""
