@@ -224,7 +224,8 @@ class Ctx:
             Step(check, _py(result), _py(values or {}), citation, params, note, None if ok is None else bool(ok))
         )
 
-    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
+    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None,
+                  todo: str | None = None):
         """Compare `value` with threshold parameter `name` using its declared comparison."""
         par = self.param(name)
         thr = self.p(name)
@@ -256,9 +257,12 @@ class Ctx:
                      "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
                      "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
                 )
+                if todo:
+                    self.unmet[-1]["todo"] = todo
         return res
 
-    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
+    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None,
+                  todo: str | None = None):
         if not self.vector:
             self.step(label, bool(ok), values=values, cite=cite, note=note, ok=bool(ok))
             if not ok:
@@ -266,6 +270,8 @@ class Ctx:
                     {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
                      "reference": self.steps[-1].citation.reference if self.steps[-1].citation else None}
                 )
+                if todo:
+                    self.unmet[-1]["todo"] = todo
         return ok
 
     def section(self, name: str | None):

@@ -74,6 +74,7 @@ class Decision:
     as_of: str
     interpretations: list[dict]
     inputs: dict | None = None  # the validated inputs the rule ran on (with as_of)
+    unmet_alternatives: list[dict] = field(default_factory=list)
 
     def reasons(self) -> list[str]:
         """The unmet conditions in Chinese, each with its provision (for refusal messages)."""
@@ -101,6 +102,8 @@ class Decision:
         out["details"] = self.details
         if self.unmet:
             out["unmet"] = self.unmet
+        if self.unmet_alternatives:
+            out["unmet_alternatives"] = self.unmet_alternatives
         out["interpretations"] = self.interpretations
         out["trace"] = [s.to_dict() for s in self.steps]
         return out
