@@ -39,7 +39,12 @@ _UNIT_WORDS = {"_mu": "亩", "_years": "年", "_days": "日", "_months": "个月
                "_m2": "平方米"}
 
 
-def _option_label(code: str) -> str:
+def _option_label(code: str, aliases: dict | None = None) -> str:
+    """An option's words: the field's own first Chinese alias (`RuleInput.ALIASES`, the
+    catalogue the API and CLI also accept), else the site-wide catalogue of codes."""
+    for alias, value in (aliases or {}).items():
+        if value == code and re.search(r"[\u4e00-\u9fff]", alias):
+            return alias
     from .templatetags.rules_plain import plain
 
     return plain(code)
@@ -91,7 +96,9 @@ def _resolve(schema: dict, spec: dict) -> dict:
     return spec
 
 
-def fields_from_schema(schema: dict) -> list[FormField]:
+def fields_from_schema(schema: dict, aliases: dict | None = None) -> list[FormField]:
+    """The form fields of a rule's input schema; `aliases` (the input's `ALIASES`) names the
+    options in words."""
     out = []
     required = set(schema.get("required", []))
     for name, spec in schema.get("properties", {}).items():
@@ -110,7 +117,7 @@ def fields_from_schema(schema: dict) -> list[FormField]:
                       minimum=inner.get("minimum"), maximum=inner.get("maximum"))
         if "enum" in inner:
             f.widget, f.choices = "select", [str(c) for c in inner["enum"]]
-            f.options = [(c, _option_label(c)) for c in f.choices]
+            f.options = [(c, _option_label(c, (aliases or {}).get(name))) for c in f.choices]
         elif t == "object" and name.endswith("_by_year_yuan"):
             f.widget = "year_amounts"
         elif t == "number" and name.endswith("_yuan"):

@@ -28,7 +28,7 @@ def rule_form(request, rule_id: str):
         rule = get_rule(rule_id)
     except RuleError:
         raise Http404(rule_id) from None
-    fields = fields_from_schema(rule.schema())
+    fields = fields_from_schema(rule.schema(), getattr(rule.inputs, "ALIASES", None))
     as_of = next((f for f in fields if f.name == "as_of"), None)
     if as_of is not None:
         as_of.value = today().isoformat()  # "适用日期（默认今天）": today, shown in the picker
