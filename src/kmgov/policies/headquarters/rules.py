@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from pydantic import Field, NonNegativeFloat
 
 from kmgov.rules import Ctx, RuleInput, rule, today, value_labels
+from kmgov.rules.plain import fmt_money
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "
@@ -349,7 +350,7 @@ def certification(c: Ctx):
                 conds.append(has[k])
             conds.append(c.threshold(f"{label_year}年地方分成部分增长率超过20%", rate, "growth_min_rate",
                                      field="local_tax_share_by_year_yuan",
-                                     note=None if c.vector else f"{label_year}年 {cur} 元，{label_year - 1}年 {prev} 元"))
+                                     note=None if c.vector else f"{label_year}年{fmt_money(cur)}，{label_year - 1}年{fmt_money(prev)}"))
     growth = c.all(*conds)
     out = {}
     for key, flag, ok_name, measure, measure_field, label in [

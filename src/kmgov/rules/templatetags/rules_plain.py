@@ -193,3 +193,14 @@ def plain_outcome(decision, focus=None):
     if not decision:
         return None
     return explain(decision, focus=focus or None)
+
+
+@register.filter
+def plain_requirement(unmet) -> str:
+    """An unmet threshold's requirement in words ("以上2500万元"), or "" for a condition."""
+    from kmgov.rules.plain import fmt_value, unit_of
+
+    if not isinstance(unmet, dict) or unmet.get("threshold") is None:
+        return ""
+    unit = unit_of(unmet.get("field"), unmet.get("parameter"))
+    return f"{unmet.get('word') or ''}{fmt_value(unmet['threshold'], unit)}"
