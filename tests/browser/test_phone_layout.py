@@ -164,7 +164,8 @@ PUBLIC_PAGES = ["/", "/gazette/2010/15/", "/gazette/doc/昆政发〔2010〕63号
 STAFF_PAGES = {
     "demo-panlong-ban": ["/inbox/", "/headquarters/", "/cases/hq/", "/filings/", "/orgs/",
                          "/agriculture/claims/", "/forestry/projects/", "/mediation/claims/",
-                         "/safety/", "/geohazards/", "/construction/", "/dashboards/",
+                         "/safety/", "/geohazards/points/", "/geohazards/map/", "/construction/",
+                         "/dashboards/",
                          "/notifications/"],
     "demo-shi-ban": ["/inbox/", "/dashboards/city/", "/buildings/register/",
                      "/buildings/targets/", "/buildings-index/", "/carbon/",
@@ -174,10 +175,13 @@ STAFF_PAGES = {
 
 
 @pytest.fixture
-def demo_site(live_server, settings, tmp_path, monkeypatch):
+def demo_site(live_server, settings, tmp_path, monkeypatch, seed_path):
+    from kmgov.gazette.services import issue_ingest
+
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
     call_command("demo", "--no-migrate", stdout=io.StringIO())
+    issue_ingest(data=seed_path.read_bytes(), source_name=seed_path.name)
     return live_server.url
 
 
