@@ -101,6 +101,13 @@ def test_public_hotline_page_on_a_phone_ask_file_receipt_follow_up(desk_site, br
     ticket = Ticket.objects.get(number=number)
     assert ticket.check_code == code and ticket.caller_phone == "13800000000"
     assert page.locator("#print-receipt").is_visible()
+    # The step indicator says where the request stands (web/_steps.html).
+    from kmgov.hotline.views import citizen_steps
+
+    assert page.locator("#receipt .kmgov-steps__item").count() == 4
+    current = [s["label"] for s in citizen_steps(ticket) if s["status"] == "current"]
+    assert page.locator("#receipt [aria-current=step]").all_inner_texts() == current
+    assert current == ["承办单位办理"]  # a query in office hours is transferred at once
     assert _no_sideways_scroll(page)[0] <= 390 and _too_small(page) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "hotline-receipt-phone.png"), full_page=True)
@@ -116,6 +123,7 @@ def test_public_hotline_page_on_a_phone_ask_file_receipt_follow_up(desk_site, br
     page.locator("#follow-up").wait_for()
     assert number in page.locator("#follow-up").inner_text()
     assert page.locator("#follow-status").inner_text() == ticket.get_status_display()
+    assert page.locator("#follow-up [aria-current=step]").count() == 1
 
     # And by typing the number and the code, as a citizen with the printed receipt would.
     page.goto(f"{site}/hotline/")
@@ -164,7 +172,8 @@ PUBLIC_PAGES = ["/", "/gazette/2010/15/", "/gazette/doc/昆政发〔2010〕63号
 STAFF_PAGES = {
     "demo-panlong-ban": ["/inbox/", "/headquarters/", "/cases/hq/", "/filings/", "/orgs/",
                          "/agriculture/claims/", "/forestry/projects/", "/mediation/claims/",
-                         "/safety/", "/geohazards/", "/construction/", "/dashboards/",
+                         "/safety/", "/geohazards/points/", "/geohazards/map/", "/construction/",
+                         "/dashboards/",
                          "/notifications/"],
     "demo-shi-ban": ["/inbox/", "/dashboards/city/", "/buildings/register/",
                      "/buildings/targets/", "/buildings-index/", "/carbon/",
@@ -174,10 +183,13 @@ STAFF_PAGES = {
 
 
 @pytest.fixture
-def demo_site(live_server, settings, tmp_path, monkeypatch):
+def demo_site(live_server, settings, tmp_path, monkeypatch, seed_path):
+    from kmgov.gazette.services import issue_ingest
+
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
     call_command("demo", "--no-migrate", stdout=io.StringIO())
+    issue_ingest(data=seed_path.read_bytes(), source_name=seed_path.name)
     return live_server.url
 
 
