@@ -103,7 +103,7 @@ def public(request):
         except services.RateLimited as e:
             ctx["errors"] = [str(e)]
             ctx["form"] = request.POST
-            return render(request, "hotline/public.html", ctx, status=429)
+            return _render_public(request, ctx, status=429)
         except PermissionDenied as e:
             ctx["errors"] = [str(e)]
     number, code = request.GET.get("number"), request.GET.get("code")
@@ -120,6 +120,12 @@ def public(request):
             ctx["errors"] = [str(e)]
             status = 429
     status = status or (400 if ctx["errors"] and request.method == "POST" else 200)
+    return _render_public(request, ctx, status=status)
+
+
+def _render_public(request, ctx, *, status):
+    """The public page with its error summary: each field error linked to its field, the
+    others (rate limit, permission) listed without a link."""
     linked = set(ctx["field_errors"].values())
     ctx["error_links"] = [(fid, m) for fid, m in ctx["field_errors"].items()] + [
         ("", m) for m in ctx["errors"] if m not in linked]
