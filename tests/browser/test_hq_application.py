@@ -35,12 +35,14 @@ def test_enterprise_applies_and_reviewer_sees_the_trace(live_server, people, mar
     page.fill("#id_subsidiaries", "5")
     page.fill("#id_capital_or_net_assets_yuan", "120000000")
     page.fill("#id_revenue_last_year_yuan", "600000000")
-    page.fill("#id_local_tax_share_by_year_yuan", '{"2025": 30000000}')
+    page.fill("#id_local_tax_share_by_year_yuan__year_0", "2025")
+    page.fill("#id_local_tax_share_by_year_yuan__amount_0", "3000")  # 万元, the rows' default unit
     page.fill("#id_years_operating_in_kunming", "8")
     page.click("#save")
     page.wait_for_selector("#decision")
+    page.click("#decision-trace summary")  # the full trace is folded below the sentence
     trace = page.locator("#decision").inner_text()
-    assert "符合条件" in trace and "综合型：注册资本或净资产1亿元以上" in trace
+    assert "申报的综合型总部：符合认定条件" in trace and "综合型：注册资本或净资产1亿元以上" in trace
     assert "规则判定符合该类型" in page.locator("#hq-type").inner_text()
     reference = page.locator("h1").inner_text().split()[0]
     pdf = tmp_path / "doc.pdf"
@@ -60,6 +62,7 @@ def test_enterprise_applies_and_reviewer_sees_the_trace(live_server, people, mar
     login(page, site, "panlong-ban")
     page.get_by_role("link", name=reference).click()
     page.wait_for_selector("#decision")
+    page.click("#decision-trace summary")
     trace = page.locator("#decision").inner_text()
     assert "综合型：注册资本或净资产1亿元以上" in trace and "昆政发〔2010〕63号" in trace
     assert page.locator("#step-pass_to_meeting").count() == 1

@@ -37,5 +37,6 @@ def test_trace_partial_has_no_python_values(rule_id, inputs):
     text = re.sub(r"<[^>]+>", " ", re.sub(r'title="[^"]*"', "", html))
     assert not re.search(r"\bTrue\b|\bFalse\b|\bNone\b|\{'|\['", text), text[:2000]
     assert "registered_in_kunming" not in text and "capital_or_net_assets_yuan" not in text
-    # 第七条: 综合型 needs registered capital or net assets of 1亿元 or more (以上 includes it).
-    assert "100,000,000" in text
+    # 第六条(一): 综合型 needs registered capital or net assets of 1亿元 or more (以上 includes
+    # it); amounts are shown in the gazette's units, the company's 1.2亿元 beside it.
+    assert "须1亿元以上" in text and "实际为1.2亿元" in text and "100,000,000" not in text

@@ -18,6 +18,15 @@ def org_get(code: str) -> OrgUnit:
         raise Http404(f"没有代码为 {code} 的组织") from None
 
 
+def org_tree_for(user) -> list[tuple[OrgUnit, bool]]:
+    """The public tree, each unit with whether `user` may open its staff list (`org_staff`):
+    a "人员" link is shown only where it leads somewhere."""
+    from .scope import reach_paths
+
+    paths = tuple(reach_paths(user)) if getattr(user, "is_authenticated", False) else ()
+    return [(u, bool(paths) and u.path.startswith(paths)) for u in org_tree_public()]
+
+
 def org_staff(*, user, code: str):
     """Who holds which role at a unit and below: internal, so scoped; out of scope is 404."""
     org = org_get(code)

@@ -19,6 +19,7 @@ from kmgov.core.models import OrgUnit
 from kmgov.procedures.api import ErrorOut, case_out
 from kmgov.procedures.errors import CaseNotFound
 from kmgov.procedures.selectors import case_get
+from kmgov.rules.plain import summary_text
 
 from ._recognition_services import application_create, application_update, cases_for
 
@@ -50,6 +51,9 @@ def detail_out(case, user) -> dict:
     out = case_out(case, user)
     out.update(
         year=case.year, inputs=case.inputs, decision=case.decision,
+        # the decision said plainly for the type applied for (rules.plain), one paragraph
+        decision_summary=(summary_text(case.decision, focus=getattr(case, "hq_type", None))
+                          if case.decision else None),
         decision_outcome=case.decision_outcome, review_note=case.review_note,
         meeting={"date": case.meeting_date.isoformat() if case.meeting_date else None,
                  "members": case.meeting_members, "outcome": case.meeting_outcome,

@@ -9,6 +9,7 @@ call the same services as the API; no permission `if` lives here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from kmgov.procedures.paging import paginate
 from kmgov.procedures.services import attachment_add
 from kmgov.procedures.views import history_rows, step_forms, take_step_from_form
 from kmgov.rules import get_rule
-from kmgov.rules.forms import FormField, fields_from_schema, parse_form
+from kmgov.rules.forms import FormField, fields_from_schema, fill_value, parse_form
 
 from ._recognition import MEETING_OUTCOMES, State
 from ._recognition_services import application_update, cases_for, enterprise_of
@@ -45,11 +46,14 @@ class PageSpec:
     create: Callable[..., Any] = None  # create(user, data) -> case
     from_case: Callable[[Any], dict] = lambda case: {}
     templates: dict = field(default_factory=dict)
+    # what the applicant reads before the form: {"window": …, "conditions": [(heading, [line…])]}
+    intro: Callable[[], dict] | None = None
 
 
 def _rule_fields(spec: PageSpec) -> list[FormField]:
-    schema = get_rule(spec.model.RULE_ID).schema()
-    return [f for f in fields_from_schema(schema) if f.name != "as_of"]
+    rule = get_rule(spec.model.RULE_ID)
+    return [f for f in fields_from_schema(rule.schema(), getattr(rule.inputs, "ALIASES", None))
+            if f.name != "as_of"]
 
 
 def _extra_fields(spec: PageSpec) -> list[FormField]:
@@ -63,10 +67,7 @@ def _extra_fields(spec: PageSpec) -> list[FormField]:
 def _fill(fields: list[FormField], values: dict) -> None:
     for f in fields:
         if f.name in values:
-            v = values[f.name]
-            f.value = json.dumps(v, ensure_ascii=False) if f.widget == "json" else (
-                v if f.widget == "checkbox" else ("true" if v is True else "false" if v is False
-                                                  else v))
+            fill_value(f, values[f.name])
 
 
 def _parse_extras(fields: list[FormField], data) -> dict:
@@ -95,6 +96,16 @@ def _errors_of(exc: Exception) -> tuple[list[str], dict]:
     if isinstance(exc, ProcedureError):
         return [exc.message], {exc.field or "__all__": exc.message}
     return ["；".join(getattr(exc, "messages", [str(exc)]))], {}
+
+
+def _named(error: str, labels: dict) -> str:
+    code, sep, message = error.partition("：")
+    key = code.removeprefix("inputs.").split(".")[0]
+    if sep and key in labels:
+        return f"{labels[key]}：{message}" if not message.startswith(labels[key]) else message
+    if sep and re.fullmatch(r"[a-z_.]+", code):
+        return message
+    return error
 
 
 def make_pages(spec: PageSpec):
@@ -128,9 +139,10 @@ def make_pages(spec: PageSpec):
         if request.method == "POST":
             inputs, ferrs = parse_form(rule_fields, request.POST)
             try:
+                # the extras (the type chosen) are read first, so that they are kept on an error
+                extra_values = _parse_extras(extras, request.POST)
                 if ferrs:
                     raise ValidationError({k: v for k, v in ferrs.items()})
-                extra_values = _parse_extras(extras, request.POST)
                 data = spec.to_data(extra_values, inputs)
                 if case is None:
                     case = spec.create(request.user, data)
@@ -139,15 +151,20 @@ def make_pages(spec: PageSpec):
                 return redirect(f"{ns}:detail", reference=case.reference)
             except (ValidationError, ProcedureError) as exc:
                 errors, by_field = _errors_of(exc)
+                labels = {f.name: f.label for f in rule_fields + extras}
                 for f in rule_fields + extras:
-                    f.error = by_field.get(f.name) or by_field.get(f"inputs.{f.name}", "")
+                    f.error = _named(by_field.get(f.name) or by_field.get(f"inputs.{f.name}", ""),
+                                     labels)
+                # the summary above the form names each field by its label, never its code
+                errors = [_named(e, labels) for e in errors]
                 status = getattr(exc, "status", 400)
         elif case is not None:
             _fill(rule_fields, case.inputs)
             _fill(extras, spec.from_case(case))
+        intro = spec.intro() if spec.intro else None
         return render(request, "recognition/form.html", {
             "spec": spec, "ns": ns, "case": case, "rule_fields": rule_fields,
-            "extra_fields": extras, "errors": errors}, status=status)
+            "extra_fields": extras, "errors": errors, "intro": intro}, status=status)
 
     @login_required
     def new_view(request):

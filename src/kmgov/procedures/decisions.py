@@ -162,7 +162,7 @@ def decision_keep(case, decision: Decision | Mapping, *, actor, now: dt.datetime
     except UnknownRule:
         title, outputs_declared = "", set()
     skip = {"rule", "outcome", "as_of", "details", "unmet", "interpretations", "trace", "error",
-            "inputs"}
+            "inputs", "unmet_alternatives"}
     outputs = {k: v for k, v in d.items() if k not in skip and (
         not outputs_declared or k in outputs_declared)}
     trace = _json(d.get("trace") or [])
@@ -268,7 +268,13 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
         for i in open_items_for_case(case).select_related("role_org", "user"):
             due = f"，期限至{i.due_day():%Y-%m-%d}" if i.due_at else ""
             nxt.append({"text": f"{i.what}（{i.assignee_label()}{due}）", "citation": proc_cite})
+    from kmgov.rules.plain import explain
+
+    plain = explain(record.as_decision(), focus=getattr(case, "hq_type", None) or None)
+    if plain["findings"]:
+        unmet = [{"text": f["text"], "citation": f["citation"]} for f in plain["findings"]]
     return {
+        "plain": plain,
         "rule_title": record.rule_title or "规则判定",
         "subject": record.subject,
         "step": record.step_label,
@@ -290,7 +296,7 @@ def decision_summary_out(record: DecisionRecord | None, case=None) -> dict | Non
     if record is None:
         return None
     s = decision_summary(record, case)
-    return {**s, "decided_at": s["decided_at"].isoformat(), "as_of": s["as_of"].isoformat(),
+    return {**s, "summary": s["plain"]["text"], "decided_at": s["decided_at"].isoformat(), "as_of": s["as_of"].isoformat(),
             "rule": record.rule, "outcome_code": record.outcome or None,
             "amounts_yuan": dict(record.amounts)}
 

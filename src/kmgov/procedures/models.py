@@ -44,6 +44,17 @@ class Case(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}".strip()
 
+    @property
+    def procedure_name(self) -> str:
+        """What the item is: its procedure's Chinese name (总部企业认定, 报账 …)."""
+        from django.utils.translation import gettext
+
+        from .declare import registered
+
+        model = registered().get(self.procedure)
+        name = getattr(getattr(model, "procedure", None), "name", "") if model else ""
+        return gettext(name) if name else gettext("办理事项")
+
     def due_day(self):
         """The last day of the current step's period (due_at is 24:00 of it, Beijing time)."""
         return last_day_of(self.due_at) if self.due_at else None

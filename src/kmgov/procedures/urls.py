@@ -17,4 +17,6 @@ urlpatterns = [
          name="case_step"),
     path("cases/<slug:procedure>/<str:reference>/attachments/", views.case_attach,
          name="case_attach"),
+    path("cases/<slug:procedure>/<str:reference>/attachments/<int:pk>/", views.attachment_download,
+         name="attachment"),
 ]

@@ -1,5 +1,8 @@
+
 """Web pages of the procedures kernel: the inbox, and a generic page for any case of any
 registered procedure (its state, documents, history, and the steps the reader may take)."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,13 +43,26 @@ def step_forms(request, case, steps=None) -> list[dict]:
                 closed = exc.message
         out.append({
             "closed": closed,
+            "negative": is_negative(spec),
             "spec": spec,
             "fields": form_fields(spec.input, values=mine.get("values"),
                                   errors=mine.get("errors")),
             "reason": mine.get("reason", ""),
             "error": mine.get("message", ""),
         })
+    # the step that moves the case forward first (通过 is the primary action); refusing,
+    # returning and withdrawing after it, shown as secondary and asking for confirmation
+    out.sort(key=lambda s: s["negative"])
     return out
+
+
+_NEGATIVE = re.compile(r"reject|fail|return|withdraw|refus|cancel|revoke|deny|close")
+
+
+def is_negative(spec) -> bool:
+    """A step that refuses, returns or ends a case (its reason is required, or its name says
+    so): shown after the positive one, as a warning, behind a confirmation."""
+    return bool(spec.reason_required or _NEGATIVE.search(spec.name))
 
 
 def take_step_from_form(request, case, name: str):
@@ -193,6 +209,27 @@ def case_attach(request, procedure: str, reference: str):
         else:
             messages.success(request, f"已上传：{upload.name}")
     return _back(request, procedure, reference)
+
+
+@login_required
+def attachment_download(request, procedure: str, reference: str, pk: int):
+    """A material of a case, for whoever may see the case (its scope: another county's case,
+    or another enterprise's, is a 404 like the case itself); sent as a download, never shown
+    inline (an uploaded file is not trusted as a page)."""
+    from django.http import FileResponse
+
+    case = _case_or_404(request, procedure, reference)
+    a = case.attachments().filter(pk=pk).first()
+    if a is None:
+        raise Http404("没有找到该材料，或您无权查看")
+    try:
+        fh = a.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("该材料的文件已不存在") from None
+    response = FileResponse(fh, as_attachment=True, filename=a.original_name,
+                            content_type=a.mime_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

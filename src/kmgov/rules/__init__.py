@@ -22,7 +22,7 @@ from .context import Ctx
 from .decision import Decision, Step, parameters_in_trace
 from .errors import RuleError, RuleInputError, UnknownRule
 from .inputs import RuleInput, today
-from .labels import amount_label, amount_labels, outcome_label, outcome_labels
+from .labels import amount_label, amount_labels, outcome_label, outcome_labels, value_labels
 from .parameters import PARAMETERS, ParameterError, ParameterNotInForce
 from .registry import RULES, Rule, get_rule, rule, rule_list
 from .resolution import invalidate_overrides, parameter_at, parameter_value
@@ -34,5 +34,5 @@ __all__ = [
     "get_rule", "invalidate_overrides", "parameter_at", "parameter_value", "rule", "rule_list",
     "run_batch", "today",
     # decisions explained in Chinese and kept by the procedures kernel
-    "amount_label", "amount_labels", "outcome_label", "outcome_labels", "parameters_in_trace",
+    "amount_label", "amount_labels", "outcome_label", "outcome_labels", "parameters_in_trace", "value_labels",
 ]

@@ -9,6 +9,7 @@ from ninja import Body, Router, Schema
 
 from .errors import RuleError
 from .parameters import PARAMETERS
+from .plain import summary_text
 from .registry import RULES, get_rule
 from .single import decide
 
@@ -86,6 +87,8 @@ def rules_decide(request, rule_id: str, payload: dict[str, Any] = Body(...)):
             overrides = payload.get("set") or None
             if overrides is not None and not isinstance(overrides, dict):
                 return 422, {"detail": "set: expected an object", "errors": [{"field": "set", "message": "expected an object"}]}
-        return 200, decide(rule.id, inputs, overrides=overrides).to_dict()
+        out = decide(rule.id, inputs, overrides=overrides).to_dict()
+        out["summary"] = summary_text(out)  # the decision said plainly (rules.plain)
+        return 200, out
     except RuleError as exc:
         return _error(exc)

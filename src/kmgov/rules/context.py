@@ -279,7 +279,8 @@ class Ctx:
         # a light tuple (decision.Step's fields); made JSON-ready only when serialised
         self.steps.append((check, result, values, citation, params, note, None if ok is None else bool(ok)))
 
-    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None):
+    def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None,
+                  todo: str | None = None):
         """Compare `value` with threshold parameter `name` using its declared comparison."""
         par = self.rule._params.get(name) or self.param(name)
         op = par.comparison or ">="
@@ -323,6 +324,8 @@ class Ctx:
                  "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
                  "reference": citation.reference if citation else None}
             )
+            if todo:
+                self.unmet[-1]["todo"] = todo
         return res
 
     def _citation(self, cite, params):
@@ -336,7 +339,8 @@ class Ctx:
                 citation = self.rule.citations[0]
         return citation
 
-    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None):
+    def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None,
+                  todo: str | None = None):
         if not self.vector:
             met = bool(ok)
             # the step, recorded inline (as step() would)
@@ -352,6 +356,8 @@ class Ctx:
                     {"group": self.group, "condition": label, "field": field, "value": _py((values or {}).get(field)) if field else None,
                      "reference": citation.reference if citation else None}
                 )
+                if todo:
+                    self.unmet[-1]["todo"] = todo
         return ok
 
     def section(self, name: str | None):

@@ -160,10 +160,12 @@ class Decision:
     """A rule's answer for one case: outcome, outputs, details, the unmet conditions and the
     trace (kept as the tuples the evaluation recorded; `steps` and `to_dict()` convert them)."""
 
-    __slots__ = ("rule", "outcome", "outputs", "details", "_steps", "unmet", "as_of", "interpretations", "inputs")
+    __slots__ = ("rule", "outcome", "outputs", "details", "_steps", "unmet", "as_of", "interpretations", "inputs",
+                 "unmet_alternatives")
 
     def __init__(self, rule: str, outcome: str | None, outputs: dict, details: dict, steps: list, unmet: list[dict],
-                 as_of: str, interpretations: list[dict], inputs: dict | None = None):
+                 as_of: str, interpretations: list[dict], inputs: dict | None = None,
+                 unmet_alternatives: list[dict] | None = None):
         self.rule = rule
         self.outcome = outcome
         self.outputs = outputs
@@ -173,6 +175,7 @@ class Decision:
         self.as_of = as_of
         self.interpretations = interpretations
         self.inputs = inputs  # the validated inputs the rule ran on (with as_of)
+        self.unmet_alternatives = unmet_alternatives if unmet_alternatives is not None else []
 
     @property
     def steps(self) -> list[Step]:
@@ -214,6 +217,8 @@ class Decision:
         out["details"] = self.details
         if self.unmet:
             out["unmet"] = self.unmet
+        if self.unmet_alternatives:
+            out["unmet_alternatives"] = self.unmet_alternatives
         out["interpretations"] = self.interpretations
         out["trace"] = trace_json(self._steps)
         return out

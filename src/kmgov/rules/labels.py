@@ -79,3 +79,13 @@ def outcome_label(rule_id: str, outcome: str | None) -> str:
 
 def amount_label(rule_id: str, name: str) -> str:
     return gettext(_RULE_AMOUNTS.get(rule_id, {}).get(name) or AMOUNTS.get(name) or "金额")
+
+
+#: Codes rules give as values (types, routes, kinds) in words, declared by each policy with
+#: `value_labels({...})` beside its rule: the one catalogue `rules_plain.plain` reads.
+VALUES: dict[str, str] = {}
+
+
+def value_labels(labels: dict[str, str]) -> None:
+    """Give the codes a policy's rules output (e.g. 63号's `functional.general`) their words."""
+    VALUES.update(labels)

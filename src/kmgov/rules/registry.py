@@ -31,6 +31,9 @@ class Rule:
     # when the inputs do not give `as_of`: a date derived from the inputs (one case: a dict
     # → date | None; a table: columns → datetime64 column | None), else today
     default_as_of: Callable | None = None
+    # words the outcome for people: plain(decision_dict, result, focus) amends rules.plain's
+    # result (sentence, findings and their `todo`)
+    plain: Callable | None = None
 
     @property
     def policy(self) -> str:
@@ -98,6 +101,7 @@ def rule(
     prepare_vector: Callable | None = None,
     list_outputs: Mapping[str, Iterable[str]] | None = None,
     default_as_of: Callable | None = None,
+    plain: Callable | None = None,
 ):
     """Register a rule. `cite` lists (docno, path, quote) of the provisions it implements."""
 
@@ -118,6 +122,7 @@ def rule(
             list_outputs={k: tuple(v) for k, v in (list_outputs or {}).items()},
             doc=(fn.__doc__ or "").strip(),
             default_as_of=default_as_of,
+            plain=plain,
         )
         return fn
 

@@ -62,7 +62,8 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
             value = [k for k in rule.list_outputs[key] if bool(value.get(k))]
         outputs[key] = _py(value)
     outcome = _py(outcome)
-    unmet = c.unmet if outcome in rule.refusals else []
+    refused = outcome in rule.refusals
+    unmet = c.unmet if refused else []
     return Decision(
         rule=rule.id,
         outcome=outcome,
@@ -73,4 +74,7 @@ def decide(rule_id: str, inputs: Any, *, overrides: Mapping[str, Any] | None = N
         as_of=when.isoformat(),
         interpretations=list(c.interpretations.values()),
         inputs=data,
+        # conditions of alternatives not taken (an HQ type not reached): for the plain outcome
+        # of the alternative the person chose (rules.plain), not reasons for the decision
+        unmet_alternatives=[] if refused else c.unmet,
     )

@@ -9,7 +9,7 @@ def home(request):
 
 
 def orgs(request):
-    return render(request, "web/orgs.html", {"units": core_selectors.org_tree_public()})
+    return render(request, "web/orgs.html", {"units": core_selectors.org_tree_for(request.user)})
 
 
 def org_staff(request, code: str):

@@ -20,7 +20,13 @@ FORM = {
     "fits_industrial_policy": "on", "clean_record": "on", "revenue_share_from_subsidiaries": "0.4",
     "subsidiaries": "5", "capital_or_net_assets_yuan": "120000000",
     "revenue_last_year_yuan": "600000000",
-    "local_tax_share_by_year_yuan": '{"2025": 30000000, "2024": 26000000, "2023": 24000000}',
+    # tax by year as rows of year + amount + unit (3000万元 = 30000000元)
+    "local_tax_share_by_year_yuan__year_0": "2025", "local_tax_share_by_year_yuan__amount_0": "3000",
+    "local_tax_share_by_year_yuan__unit_0": "wan",
+    "local_tax_share_by_year_yuan__year_1": "2024", "local_tax_share_by_year_yuan__amount_1": "2600",
+    "local_tax_share_by_year_yuan__unit_1": "wan",
+    "local_tax_share_by_year_yuan__year_2": "2023", "local_tax_share_by_year_yuan__amount_2": "24000000",
+    "local_tax_share_by_year_yuan__unit_2": "yuan",
     "years_operating_in_kunming": "8",
 }
 
@@ -29,16 +35,26 @@ def test_every_role_through_the_pages(people, march, monkeypatch, only_hq_obliga
     applicant = client_for(people.applicant)
     r = applicant.get("/headquarters/")
     assert r.status_code == 200 and "新建申报" in r.content.decode()
+    # the window (第十一条) and the conditions are shown before the form
+    page = applicant.get("/headquarters/new/").content.decode()
+    assert page.index("每年的申报期为") < page.index('id="application-form"')
+    assert "上一年度营业收入5亿元以上" in page  # 第六条(二)
     r = applicant.post("/headquarters/new/", {**FORM, "subsidiaries": "many"})
-    assert r.status_code == 400 and "subsidiaries" in r.content.decode()
+    html = r.content.decode()
+    # refused naming the field by its label, next to it; the type chosen and the rows kept
+    assert r.status_code == 400 and "下属分支企业数" in html and ">subsidiaries" not in html
+    assert 'value="comprehensive" selected' in html and 'value="2600"' in html
     assert HeadquartersApplication.objects.count() == 0
     r = applicant.post("/headquarters/new/", FORM)
     assert r.status_code == 302, r.content.decode()[:2000]
     case = HeadquartersApplication.objects.get()
+    assert case.inputs["local_tax_share_by_year_yuan"] == {"2025": 30000000.0, "2024": 26000000.0,
+                                                           "2023": 24000000.0}
     url = f"/headquarters/{case.reference}/"
     page = applicant.get(url).content.decode()
     # The decision and its trace before submitting (63号 附件 第六条).
-    assert "规则判定与计算过程" in page and "综合型：注册资本或净资产1亿元以上" in page
+    assert "申报的综合型总部：符合认定条件。" in page and "完整计算过程" in page
+    assert "综合型：注册资本或净资产1亿元以上" in page
     r = applicant.post(f"{url}step/submit/", {"expected_state": "draft"})
     assert r.status_code == 400 and "尚未上传必备材料" in r.content.decode()
     for key in HQ_DOCS:

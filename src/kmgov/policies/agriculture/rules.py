@@ -41,11 +41,11 @@ class Crop(str, enum.Enum):
 
 
 _USE_ALIASES = {
-    "粮食": "grain", "蔬菜": "vegetable", "花卉": "flower", "vegetables": "vegetable", "flowers": "flower",
+    "其他": "other", "粮食": "grain", "蔬菜": "vegetable", "花卉": "flower", "vegetables": "vegetable", "flowers": "flower",
     "烤烟": "other", "tobacco": "other",
 }
 _TO_ALIASES = {
-    "园林园艺": "horticulture", "苗木": "nursery", "经济林木": "economic_forest", "经济林木（果）": "economic_forest",
+    "其他": "other", "园林园艺": "horticulture", "苗木": "nursery", "经济林木": "economic_forest", "经济林木（果）": "economic_forest",
     "经济林": "economic_forest", "滇池湿地生态园区": "wetland_park", "湿地生态园区": "wetland_park",
     "农业休闲观光园区": "leisure_farming", "农业休闲观光区": "leisure_farming", "leisure": "leisure_farming",
     "wetland": "wetland_park", "economic_forestry": "economic_forest",
@@ -58,10 +58,9 @@ _TO_ALIASES = {
 class ConversionInput(RuleInput):
     ALIASES = {"from_use": _USE_ALIASES, "to_use": _TO_ALIASES}
     area_mu: float = Field(ge=0, description="调整面积（亩）")
-    from_use: FromUse = Field(description="原种植产业：grain 粮食 / vegetable 蔬菜 / flower 花卉 / other")
+    from_use: FromUse = Field(description="原种植产业（粮食、蔬菜、花卉或其他）")
     to_use: ToUse = Field(
-        description="调整后用途：horticulture 园林园艺 / nursery 苗木 / economic_forest 经济林木（果）/ "
-        "wetland_park 滇池湿地生态园区 / leisure_farming 农业休闲观光园区 / other"
+        description="调整后用途（园林园艺、苗木、经济林木（果）、滇池湿地生态园区、农业休闲观光园区或其他）"
     )
     in_dianchi_basin: bool = Field(default=True, description="在滇池流域内")
 
@@ -99,7 +98,7 @@ def conversion_subsidy(c: Ctx):
 class OffsiteRentInput(RuleInput):
     ALIASES = {"crop": _USE_ALIASES}
     contiguous_area_mu: float = Field(ge=0, description="连片租地面积（亩）")
-    crop: Crop = Field(description="种植作物：vegetable 蔬菜 / flower 花卉 / grain / other")
+    crop: Crop = Field(description="种植作物（蔬菜、花卉、粮食或其他）")
     outside_basin: bool = Field(description="租地在滇池流域以外")
     years: int = Field(default=3, ge=0, description="申请补助的年数（最多连续3年）")
 

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kmgov.procedures import caseviews
 
@@ -13,6 +14,8 @@ def _extra(request, case):
 
 
 urlpatterns = [
+    # the module's address (README tour) leads to its main list
+    path("agriculture/", RedirectView.as_view(url="/agriculture/claims/", permanent=False), name="index"),
     path("agriculture/claims/", caseviews.case_list, M, name="claims"),
     path("agriculture/claims/<str:reference>/", caseviews.case_detail,
          {**M, "template": "agriculture/claim_detail.html", "extra": _extra}, name="claim"),

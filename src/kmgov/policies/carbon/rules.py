@@ -163,7 +163,8 @@ def greening_targets(c: Ctx):
         if v is None:
             missing.append(key)
             continue
-        (met if c.threshold(f"2015年目标 {key}", v, f"target_2015_{key}", field=key) else not_met).append(key)
+        label = GreeningInput.model_fields[key].description.split("（")[0]
+        (met if c.threshold(f"2015年目标：{label}", v, f"target_2015_{key}", field=key) else not_met).append(key)
     return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met, "not_reported": missing}
 
 

@@ -185,7 +185,15 @@ class Method(str, enum.Enum):
     clear_cutting = "clear_cutting"
 
 
+def _method_words() -> dict[str, str]:
+    """The methods' Chinese names (the project model's choices, the one catalogue) as aliases."""
+    from .models import Method as MethodChoice
+
+    return {str(m.label): m.value for m in MethodChoice}
+
+
 class MethodsInput(RuleInput):
+    ALIASES = {"method": _method_words()}
     public_welfare_forest: bool = Field(default=False, description="公益林")
     key_water_conservation: bool = Field(default=False, description="重点水源涵养区的森林")
     key_water_source: bool = Field(default=False, description="重点水源区")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kmgov.procedures import caseviews
 
@@ -13,6 +14,8 @@ def _extra(request, case):
     return {"certificates": case.transport_certificates.all()}
 
 urlpatterns = [
+    # the module's address (README tour) leads to its main list
+    path("forestry/", RedirectView.as_view(url="/forestry/projects/", permanent=False), name="index"),
     path("forestry/projects/", caseviews.case_list, M, name="projects"),
     path("forestry/projects/<str:reference>/", caseviews.case_detail,
          {**M, "template": "forestry/project_detail.html", "extra": _extra}, name="project"),

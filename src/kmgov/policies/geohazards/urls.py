@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kmgov.procedures import caseviews
 
@@ -9,6 +10,8 @@ app_name = "geohazards"
 R = {"model": QuickReport}
 
 urlpatterns = [
+    # the module's address (README tour) leads to its register
+    path("geohazards/", RedirectView.as_view(url="/geohazards/points/", permanent=False), name="index"),
     path("geohazards/points/", views.points, name="points"),
     path("geohazards/points/export.<str:fmt>", views.points_export, name="export"),
     path("geohazards/reports/new/", views.report_new, name="report_new"),

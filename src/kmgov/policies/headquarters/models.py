@@ -50,22 +50,11 @@ from kmgov.procedures.models import FilingCase
 from kmgov.procedures.windows import FilingWindow
 from kmgov.rules import parameter_value, today
 
-from .rules import CATEGORIES
+from .rules import CATEGORIES, TYPE_LABELS
 
 DOC = "昆政发〔2010〕63号"
 
-HQ_TYPE_LABELS = {
-    "comprehensive": "综合型总部",
-    "functional.general": "一般职能型总部",
-    "functional.modern_services": "现代服务业职能型总部",
-    "functional.trade_circulation": "商贸流通业职能型总部",
-    "functional.foreign_investment": "外商投资公司职能型总部",
-    "growth.finance": "现代金融业成长型总部",
-    "growth.high_tech": "高新技术产业成长型总部",
-    "growth.logistics": "现代物流业成长型总部",
-    "growth.culture": "现代文化产业成长型总部",
-    "growth.traditional": "传统优势产业成长型总部",
-}
+HQ_TYPE_LABELS = TYPE_LABELS  # the rule's catalogue (rules.py)
 assert set(HQ_TYPE_LABELS) == set(CATEGORIES)
 
 #: 第十一条: each year's window is read on the day an application is submitted.
@@ -155,7 +144,10 @@ class HeadquartersApplication(RecognitionCase):
         }
 
     def hq_type_label(self) -> str:
-        return HQ_TYPE_LABELS.get(self.hq_type, "")
+        from django.utils.translation import gettext
+
+        label = HQ_TYPE_LABELS.get(self.hq_type, "")
+        return gettext(label) if label else ""
 
     def type_qualifies(self) -> bool | None:
         if not self.decision or "error" in self.decision or not self.hq_type:
@@ -170,8 +162,8 @@ class HeadquartersApplication(RecognitionCase):
         if "hq_type" in data:
             t = data["hq_type"]
             if t not in HQ_TYPE_LABELS:
-                raise ValidationError({"hq_type": f"申报类型（hq_type）须为其中之一："
-                                                  f"{'、'.join(HQ_TYPE_LABELS)}；收到“{t}”"})
+                raise ValidationError({"hq_type": f"申报类型须为其中之一："
+                                                  f"{'、'.join(HQ_TYPE_LABELS.values())}"})
             self.hq_type = t
         if "inputs" in data:
             if not isinstance(data["inputs"], dict):

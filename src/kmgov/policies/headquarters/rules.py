@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
+from django.utils.translation import gettext_noop
 from pydantic import Field, NonNegativeFloat
 
-from kmgov.rules import Ctx, RuleInput, rule, today
+from kmgov.rules import Ctx, RuleInput, rule, today, value_labels
+from kmgov.rules.plain import fmt_money
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "  # the annex: citations below write "附件 第…条" in full (constants, hashed once)
@@ -30,6 +32,69 @@ CATEGORIES = (
     "growth.culture",
     "growth.traditional",
 )
+
+#: The types in words (第六条至第八条), the one catalogue the pages and the plain outcome use.
+TYPE_LABELS = {
+    "comprehensive": gettext_noop("综合型总部"),
+    "functional.general": gettext_noop("一般职能型总部"),
+    "functional.modern_services": gettext_noop("现代服务业职能型总部"),
+    "functional.trade_circulation": gettext_noop("商贸流通业职能型总部"),
+    "functional.foreign_investment": gettext_noop("外商投资公司职能型总部"),
+    "growth.finance": gettext_noop("现代金融业成长型总部"),
+    "growth.high_tech": gettext_noop("高新技术产业成长型总部"),
+    "growth.logistics": gettext_noop("现代物流业成长型总部"),
+    "growth.culture": gettext_noop("现代文化产业成长型总部"),
+    "growth.traditional": gettext_noop("传统优势产业成长型总部"),
+}
+
+value_labels(TYPE_LABELS)
+
+
+def _plain(decision, result, focus) -> None:
+    """The outcome in words: for the type applied for (`focus`), whether it qualifies, each
+    unmet condition of the basic conditions and of that type, and the types the enterprise
+    could apply for instead (第十二条(一): one type per application)."""
+    from django.utils.translation import gettext as _
+
+    from kmgov.rules.plain import finding
+
+    qualifies = [t for t in CATEGORIES if t in (decision.get("qualifies_for") or [])]
+    labels = "、".join(_(TYPE_LABELS[t]) for t in qualifies)
+    unmet = (decision.get("unmet") or []) + (decision.get("unmet_alternatives") or [])
+
+    def findings(groups) -> list[dict]:
+        return [finding("headquarters.certification", u) for u in unmet if u.get("group") in groups]
+
+    if focus in TYPE_LABELS:
+        name = _(TYPE_LABELS[focus])
+        if focus in qualifies:
+            result["sentence"] = _("申报的%(t)s：符合认定条件。") % {"t": name}
+            result["findings"] = []
+            return
+        groups = {"basic", focus} | ({"growth"} if focus.startswith("growth.") else set())
+        fs = findings(groups)
+        instead = (_("可改报%(l)s") % {"l": labels}) if labels else _("目前不符合任何类型的认定条件")
+        for f in fs:
+            if f["group"] != "basic":
+                f["todo"] = instead
+        result["findings"] = fs
+        result["refused"] = True
+        result["sentence"] = (_("申报的%(t)s：不符合认定条件，%(n)d项条件未满足；%(i)s。") % {
+            "t": name, "n": len(fs), "i": instead}) if fs else (
+            _("申报的%(t)s：不符合认定条件；%(i)s。") % {"t": name, "i": instead})
+        return
+    if qualifies:
+        result["sentence"] = _("符合总部企业认定条件，可申请认定的类型：%(l)s（每次只能申报其中之一）。") % {
+            "l": labels}
+        result["findings"] = []
+        return
+    basic = findings({"basic"})
+    if basic:
+        result["findings"] = basic
+        result["sentence"] = _("不符合总部企业认定的基本条件：%(n)d项条件未满足。") % {"n": len(basic)}
+    else:
+        result["findings"] = [f for f in findings({u.get("group") for u in unmet})]
+        result["sentence"] = _("基本条件已满足，但未达到任何一种总部类型的标准（第六条至第八条）。")
 
 
 class CertificationInput(RuleInput):
@@ -150,6 +215,7 @@ def _default_as_of(inputs):
     prepare_vector=_prepare,
     list_outputs={"qualifies_for": CATEGORIES},
     default_as_of=_default_as_of,
+    plain=_plain,
 )
 def certification(c: Ctx):
     """第五条至第九条：基本条件（昆明注册并属地纳税、符合产业政策、来自下属企业收入≥30%、
@@ -291,7 +357,7 @@ def certification(c: Ctx):
                 conds.append(has[k])
             conds.append(c.threshold(f"{label_year}年地方分成部分增长率超过20%", rate, "growth_min_rate",
                                      field="local_tax_share_by_year_yuan",
-                                     note=None if c.vector else f"{label_year}年 {cur} 元，{label_year - 1}年 {prev} 元"))
+                                     note=None if c.vector else f"{label_year}年{fmt_money(cur)}，{label_year - 1}年{fmt_money(prev)}"))
     growth = c.all(*conds)
     out = {}
     for key, flag, ok_name, measure, measure_field, label in [

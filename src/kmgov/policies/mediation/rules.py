@@ -33,8 +33,8 @@ class RewardInput(RuleInput):
     ],
 )
 def reward(c: Ctx):
-    """三(二)3：参照标准，普通100元、疑难300元、重大500元每件；各县区可自定标准（解释性参数
-    county_rates）。三(二)2：调解委员会的“适当奖励”未定金额。"""
+    """三(二)3：参照标准，普通100元、疑难300元、重大500元每件；各县区可自定标准（解释性参数“各县区
+    奖励标准”）。三(二)2：调解委员会的“适当奖励”未定金额。"""
     x = c.x
     r_o, r_d, r_m = c.p("reward_ordinary"), c.p("reward_difficult"), c.p("reward_major")
     county_rates = c.p("county_rates")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kmgov.procedures import caseviews
 
@@ -10,6 +11,8 @@ C = {"model": MediationClaim}
 R = {"model": MediationReport}
 
 urlpatterns = [
+    # the module's address (README tour) leads to its main list
+    path("mediation/", RedirectView.as_view(url="/mediation/claims/", permanent=False), name="index"),
     path("mediation/records/", views.records, name="records"),
     path("mediation/claims/", caseviews.case_list, {**C, "template": "mediation/claims.html"},
          name="claims"),

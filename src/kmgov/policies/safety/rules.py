@@ -30,7 +30,7 @@ class StaffingInput(RuleInput):
     ALIASES = {"industry": {"矿山": "mine", "建筑施工": "construction", "危险物品": "hazardous_goods", "其他": "other",
                             "mining": "mine", "mines": "mine", "hazardous": "hazardous_goods",
                             "危险化学品": "hazardous_goods", "hazardous_chemicals": "hazardous_goods", "非煤矿山": "mine", "煤矿": "mine"}}
-    industry: Industry = Field(description="mine 矿山 / construction 建筑施工 / hazardous_goods 危险物品生产经营储存使用量大 / other 其他")
+    industry: Industry = Field(description="行业（矿山、建筑施工、危险物品生产经营储存使用量大或其他）")
     employees: int = Field(ge=0, description="从业人员数")
     has_safety_department: bool | None = Field(default=None, description="（可选）已设专门的安全生产管理机构")
     safety_staff: int | None = Field(default=None, ge=0, description="（可选）现有专职安全生产管理人员数")
@@ -201,7 +201,7 @@ def warning_ladder(c: Ctx):
 class AnswerDeadlineInput(RuleInput):
     issued_on: dt.date = Field(description="告诫通知发出日期")
     answered_on: dt.date | None = Field(default=None, description="报送措施和落实情况的日期（未报送则空）")
-    today: dt.date | None = Field(default=None, description="核查日期（默认 as_of）")
+    today: dt.date | None = Field(default=None, description="核查日期（默认为适用日期）")
 
 
 @rule(

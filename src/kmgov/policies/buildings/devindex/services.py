@@ -375,8 +375,13 @@ def spec_for_run(*, actor) -> IndexSpec:
     base = IndicatorValue.objects.order_by("year").values_list("year", flat=True).first()
     data = dict(current.spec if current else p("default_spec"))
     data["goalposts"] = base_goalposts(base, indicators())
-    reason = (f"以{base}年数据固定各指标上下限，使各年可比（解释 buildings_devindex.goalpost_base）"
-              + ("" if current else "；首版规格取解释 buildings_devindex.default_spec"))
+    from kmgov.rules import PARAMETERS
+
+    def said(name: str) -> str:  # an interpretation by its description, never its code
+        return PARAMETERS[name].description.removeprefix("解释：")
+
+    reason = (f"以{base}年数据固定各指标上下限，使各年可比（解释：{said('buildings_devindex.goalpost_base')}）"
+              + ("" if current else f"；首版规格取解释：{said('buildings_devindex.default_spec')}"))
     return spec_save(actor=None, data=data, reason=reason)
 
 
