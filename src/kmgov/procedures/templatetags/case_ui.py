@@ -12,6 +12,7 @@ the applicant, grey for a draft or a withdrawn one, blue while it is in progress
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,8 +38,8 @@ def step_button(spec, label: str = ""):
         return format_html('class="govuk-button govuk-button--warning" data-confirm="{}"',
                            question)
     if kind == "secondary":
-        return format_html('class="govuk-button govuk-button--secondary"')
-    return format_html('class="govuk-button"')
+        return mark_safe('class="govuk-button govuk-button--secondary"')
+    return mark_safe('class="govuk-button"')
 
 
 RED = {"rejected", "revoked", "voided"}
