@@ -212,3 +212,32 @@ def test_one_intake_through_the_api_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(most):
         r = post(text)
     assert r.status_code == 201 and r.json()["status"] == status, r.content
+
+
+# --- kmgov ask ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_command_lines_one_question_dictionary_cuts_as_the_full_one(settings, tmp_path):
+    """`kmgov ask` reads only the question's entries of jieba's dictionary (core.search
+    lookup file): every question of the set, and mixed text, is cut into the same words and
+    parts as with the full dictionary (the ranking then cannot differ)."""
+    from kmgov.core import search
+
+    settings.JIEBA_CACHE_DIR = tmp_path
+    assert search._lean_tokenizer("碳汇") is None  # no file yet: the full dictionary is used
+    assert search.lookup_write() is True
+    assert search.lookup_write() is False  # up to date: not rewritten
+    full = search.tokenizer()
+    for q in _questions() + ["96128热线ABC公司的Office写字楼", "种花的地改种苗木有补助吗？？"]:
+        lean = search._lean_tokenizer(q)
+        assert lean is not None and len(lean.FREQ) < 2000
+        assert list(lean.cut(q)) == list(full.cut(q)), q
+        for w in full.cut(q):
+            w = w.strip().lower()
+            assert list(lean.cut_for_search(w)) == list(full.cut_for_search(w)), (q, w)
+    search.lean = True
+    try:
+        assert search.tokenizer_for("碳汇林") is full  # loaded here already: the full one
+    finally:
+        search.lean = False

@@ -119,9 +119,10 @@ def query_units(query: str) -> list[tuple[str, list[str]]]:
     """The question's words (jieba's precise cut, filler dropped), each with the shorter
     words the index also holds for it (碳汇林 → 碳汇): a unit is matched by the word itself
     or, for less, by one of its parts."""
-    tok = search.tokenizer()
+    text = clean_text(query)
+    tok = search.tokenizer_for(text)
     units: dict[str, list[str]] = {}
-    for w in tok.cut(clean_text(query)):
+    for w in tok.cut(text):
         w = w.strip().lower()
         if not _meaningful(w) or w in units:
             continue
@@ -236,6 +237,12 @@ def _pool(limit: int) -> int:
     return max(limit * 8, 40)
 
 
+def _best_first(item):
+    """Highest score first; equal scores in the order the texts were indexed (their ids), so
+    that the answers do not depend on the order a database returns its rows in."""
+    return -item[1], item[0]
+
+
 # --- the ranking from the database (the source of truth, and the fallback) -----------------
 
 
@@ -277,7 +284,7 @@ def _rank_db(query, units, *, limit, include_nodes) -> _Ranking | None:
         lambda i: entries_by_id[i].title, total)
     if not scores:
         return None
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: _pool(limit)]
+    ranked = sorted(scores.items(), key=_best_first)[: _pool(limit)]
     texts = {i: _Text(e.source, e.ref_id, e.title, e.url, e.body)
              for i, e in entries_by_id.items()}
     nodes = {}
@@ -369,7 +376,7 @@ class _Index:
                                  hits_of, lambda i: texts[i].title, total)
         if not scores:
             return None
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: _pool(limit)]
+        ranked = sorted(scores.items(), key=_best_first)[: _pool(limit)]
         return _Ranking(ranked, texts, matched, _topics_named(query, self.topics), self.nodes)
 
 
@@ -553,4 +560,5 @@ def warm_up() -> None:
     """Before a server accepts callers (`kmgov serve`): jieba's dictionary loaded and the
     answer index built, so that the first question costs what every other one does."""
     search.tokenizer()
+    search.lookup_write()  # the dictionary file `kmgov ask` reads (once per word list)
     answers("补助", limit=1)
