@@ -422,39 +422,83 @@ def cache_clear() -> None:
 def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
             org=None, units=None) -> list[Answer]:
     """Ranked answers to a question: authorised entries (and, if asked, gazette nodes).
-    `units`: the question's words when the caller has cut it already (query_units)."""
+    `units`: the question's words when the caller has cut it already (query_units).
+
+    One database round trip in the usual case: the question is ranked with the index this
+    process holds, and the query that reads the hits' entries (status, validity, text) also
+    reads the content versions, in the same snapshot. Only if they differ from the index's
+    — someone changed the content — is the index rebuilt and the question answered again.
+    """
     on = on or timezone.localdate()
-    stamp = versions.current(_VERSION_NAMES) if MEMORY_INDEX else None
-    if CACHE_SECONDS <= 0:
-        return _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org,
-                        units=units, stamp=stamp)
+    if MEMORY_INDEX:
+        idx = _index
+        stamp = idx.stamp if idx is not None else versions.current(_VERSION_NAMES)
+    else:
+        stamp = None
     key = (clean_text(query), limit, include_nodes, on, org.pk if org is not None else None)
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] > now and hit[1] == stamp:
-            _cache.move_to_end(key)
-            ranked = hit[2]
+    for _attempt in range(3):
+        ranked = None
+        if CACHE_SECONDS > 0:
+            now = time.monotonic()
+            with _cache_lock:
+                hit = _cache.get(key)
+                if hit is not None and hit[0] > now and hit[1] == stamp:
+                    _cache.move_to_end(key)
+                    ranked = hit[2]
+        if ranked is not None:
+            out, seen = _recheck(ranked, on, versions_too=stamp is not None)
         else:
-            ranked = None
-    if ranked is None:
-        ranked = _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org,
-                          units=units, stamp=stamp)
-        with _cache_lock:
-            _cache[key] = (now + CACHE_SECONDS, stamp, ranked)
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-        return [dataclasses.replace(a) for a in ranked]
-    return _recheck(ranked, on)
+            out, seen = _answers(query, limit=limit, include_nodes=include_nodes, on=on,
+                                 org=org, units=units, stamp=stamp)
+        if stamp is not None and seen is None:  # no entry among the hits: ask the versions
+            seen = versions.current(_VERSION_NAMES)
+        if seen == stamp:
+            if ranked is None and CACHE_SECONDS > 0:
+                with _cache_lock:
+                    _cache[key] = (time.monotonic() + CACHE_SECONDS, stamp, out)
+                    while len(_cache) > CACHE_SIZE:
+                        _cache.popitem(last=False)
+                return [dataclasses.replace(a) for a in out]
+            return out
+        stamp = seen  # the content changed since this process's index was built
+    return out
 
 
-def _recheck(ranked: list[Answer], on) -> list[Answer]:
+def _version_columns() -> dict:
+    """The content versions as columns of a query (read in the same snapshot as its rows)."""
+    from django.db.models import Subquery
+
+    from kmgov.core.models import ContentVersion
+
+    return {f"kmgov_v{i}": Subquery(ContentVersion.objects.filter(name=n).values("version")[:1])
+            for i, n in enumerate(_VERSION_NAMES)}
+
+
+def _servable(ids, on, org=None, *, versions_too: bool):
+    """The entries among `ids` that may be answered with on `on` (active, inside their
+    validity, within `org` if given), read now; and the content versions read with them
+    (None if not asked or no entry came back)."""
     from .models import EntryStatus, KbEntry
 
-    ids = [a.entry_id for a in ranked if a.kind == "entry"]
-    fresh = {e.pk: e for e in KbEntry.objects.filter(
-        pk__in=ids, status=EntryStatus.ACTIVE, valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")} if ids else {}
+    if not ids:
+        return {}, None
+    qs = KbEntry.objects.filter(pk__in=ids, status=EntryStatus.ACTIVE, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    if versions_too:
+        qs = qs.annotate(**_version_columns())
+    rows = list(qs)
+    seen = None
+    if versions_too and rows:
+        seen = tuple(int(getattr(rows[0], f"kmgov_v{i}") or 0)
+                     for i in range(len(_VERSION_NAMES)))
+    return {e.pk: e for e in rows}, seen
+
+
+def _recheck(ranked: list[Answer], on, *, versions_too: bool):
+    fresh, seen = _servable([a.entry_id for a in ranked if a.kind == "entry"], on,
+                            versions_too=versions_too)
     out = []
     for a in ranked:
         if a.kind != "entry":
@@ -468,7 +512,7 @@ def _recheck(ranked: list[Answer], on) -> list[Answer]:
             org=e.org.name, org_code=e.org.code, valid_from=e.valid_from.isoformat(),
             valid_to=e.valid_to.isoformat() if e.valid_to else None,
             authorised_by=e.authorised_by, rule_url=e.rule_url))
-    return out
+    return out, seen
 
 
 def _rank(query, units, *, limit, include_nodes, stamp) -> _Ranking | None:
@@ -485,27 +529,20 @@ def _rank(query, units, *, limit, include_nodes, stamp) -> _Ranking | None:
 
 
 def _answers(query: str, *, limit: int, include_nodes: bool, on, org, units=None,
-             stamp=None) -> list[Answer]:
-    from .models import EntryStatus, KbEntry
-
+             stamp=None) -> tuple[list[Answer], tuple | None]:
+    """The answers, and the content versions read with the hits' entries (or None)."""
     units = query_units(query) if units is None else units
     if not units:
-        return []
+        return [], None
     found = _rank(query, units, limit=limit, include_nodes=include_nodes, stamp=stamp)
     if found is None:
-        return []
+        return [], None
     ranked, texts, matched = found.ranked, found.texts, found.matched
     # The question typed whole in an entry's text: a strong sign.
     phrase = re.sub(r"\s+", "", clean_text(query))
-    entry_refs = [texts[i].ref_id for i, _ in ranked if texts[i].source == ENTRY_SOURCE]
-    kb = {}
-    if entry_refs:  # authorisation and validity, read now, for the hits only
-        qs = KbEntry.objects.filter(pk__in=entry_refs, status=EntryStatus.ACTIVE,
-                                    valid_from__lte=on).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")
-        if org is not None:
-            qs = qs.filter(org__path__startswith=org.path)
-        kb = {e.pk: e for e in qs}
+    # authorisation and validity, read now, for the hits only (with the versions)
+    kb, seen = _servable([texts[i].ref_id for i, _ in ranked if texts[i].source == ENTRY_SOURCE],
+                         on, org, versions_too=stamp is not None)
     out: list[Answer] = []
     for i, s in ranked:
         se = texts[i]
@@ -535,7 +572,7 @@ def _answers(query: str, *, limit: int, include_nodes: bool, on, org, units=None
                 kind="node", score=s * NODE_WEIGHT, title=se.title, text=se.body[:400],
                 citation=citation, url=url, matched=matched[i]))
     out.sort(key=lambda a: (-a.score, a.kind != "entry", a.entry_id or 0))
-    return out[:limit]
+    return out[:limit], seen
 
 
 def best_answer(query: str, *, on=None):
