@@ -433,7 +433,9 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     transition holds is skipped (`SKIP LOCKED`) and left to whoever holds it, so the sweep
     never waits for a lock; on SQLite transactions are serialised. A deadline whose case has
     since left the state it was set for is cancelled, not fired. The inbox items and audit
-    entries of a batch are written with one INSERT each.
+    entries of a batch are written with one INSERT each; on PostgreSQL, when nobody listens
+    for `deadline_fired` (and no `on_fire`), a batch is one statement (`_SWEEP_SQL`: the locks,
+    both UPDATEs and INSERT … SELECT of the items and entries).
 
     With `filings` (the default) the scheduled filings are swept too (`filing_services.
     filings_sweep`: open the current periods' slots, remind, escalate), counted under
@@ -443,15 +445,24 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     moment = _now(now)
     due = Deadline.objects.filter(
         fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=moment,
-    ).order_by("due_at", "id").values_list("id", flat=True)
-    ids = list(due[:limit] if limit else due)
+    ).order_by("due_at", "id")
+    notify = on_fire is not None or deadline_fired.has_listeners(Deadline)
+    set_based = connection.vendor == "postgresql" and not notify
+    # With each row's procedure on PostgreSQL, to group the batches by case table.
+    due = due.values_list("id", "content_type_id") if set_based else due.values_list("id", flat=True)
+    due_rows = list(due[:limit] if limit else due)
+    ids = [r[0] for r in due_rows] if set_based else due_rows
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
               "cancelled": 0, "skipped": 0}
     size = max(1, batch_size)
-    for i in range(0, len(ids), size):
-        _sweep_batch(ids[i:i + size], moment, result, on_fire)
-        if on_progress is not None:
-            on_progress(min(i + size, len(ids)), len(ids))
+    if set_based:
+        # Nobody needs the fired rows as objects: each batch is one SQL statement.
+        _sweep_set_based(due_rows, moment, result, size, on_progress)
+    else:
+        for i in range(0, len(ids), size):
+            _sweep_batch(ids[i:i + size], moment, result, on_fire)
+            if on_progress is not None:
+                on_progress(min(i + size, len(ids)), len(ids))
     if filings:
         from .filing_services import filings_sweep
 
@@ -540,6 +551,117 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
     if notify and on_fire:
         for d, outcome, _ in done:
             on_fire(d, outcome)
+
+
+# One batch of the PostgreSQL sweep, for the deadlines of one procedure's cases, as one
+# statement: lock the batch's unfired rows and their cases (both SKIP LOCKED: what another
+# sweep or a transition holds is left to it), then in the same statement mark the rows whose
+# case is still in the deadline's state fired and the others cancelled (one UPDATE each), and
+# INSERT … SELECT their inbox items and audit entries. Every sub-statement runs once, on the
+# same snapshot; rows are locked before they are changed, so each fires exactly once. The
+# audit rows are written unchained (seq NULL); the sealer chains them (core/audit_chain.py).
+_SWEEP_SQL = """
+WITH d AS (
+    SELECT id, object_id, case_reference, kind, state, message, citation, due_at,
+           period_ends_at, target_user_id, target_role, target_org_id
+    FROM procedures_deadline
+    WHERE id = ANY(%(ids)s) AND content_type_id = %(ct)s
+      AND fired_at IS NULL AND cancelled_at IS NULL
+    FOR UPDATE SKIP LOCKED
+), c AS (
+    SELECT id, state, title, org_id FROM {case_table}
+    WHERE id IN (SELECT object_id FROM d)
+    FOR UPDATE SKIP LOCKED
+), fire AS (
+    SELECT d.*, c.state AS case_state, c.title AS case_title, c.org_id AS case_org_id
+    FROM d JOIN c ON c.id = d.object_id AND c.state = d.state
+), cancel AS (
+    SELECT d.id FROM d JOIN c ON c.id = d.object_id AND c.state <> d.state
+    UNION ALL
+    SELECT d.id FROM d WHERE NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
+), fired AS (
+    UPDATE procedures_deadline SET fired_at = %(now)s WHERE id IN (SELECT id FROM fire)
+    RETURNING id
+), cancelled AS (
+    UPDATE procedures_deadline SET cancelled_at = %(now)s WHERE id IN (SELECT id FROM cancel)
+    RETURNING id
+), items AS (
+    INSERT INTO procedures_inboxitem (content_type_id, object_id, case_reference, kind,
+        procedure, case_title, case_state, org_id, what, due_at, user_id, role, role_org_id,
+        created_at)
+    SELECT %(ct)s, object_id, case_reference, kind, %(procedure)s, case_title, case_state,
+        case_org_id, message, period_ends_at, target_user_id, target_role, target_org_id,
+        %(at)s
+    FROM fire ORDER BY due_at, id
+    RETURNING 1
+), entries AS (
+    INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, org_id,
+        from_state, to_state, reason, extra)
+    SELECT %(at)s, NULL, 'deadline.' || f.kind, %(object_type)s, f.object_id::text,
+        f.case_org_id, f.case_state, f.case_state, f.message,
+        jsonb_build_object(
+            'deadline', f.id, 'due_at', {iso_due}, 'period_ends_at', {iso_ends},
+            'citation', f.citation,
+            'target', COALESCE(NULLIF(f.target_role, ''), 'user:' || f.target_user_id),
+            'target_org', o.code)
+    FROM fire f LEFT JOIN core_orgunit o ON o.id = f.target_org_id
+    ORDER BY f.due_at, f.id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM d),
+       (SELECT count(*) FROM fire WHERE kind = 'reminder'),
+       (SELECT count(*) FROM fire WHERE kind <> 'reminder'),
+       (SELECT count(*) FROM cancel),
+       (SELECT count(*) FROM items), (SELECT count(*) FROM entries),
+       (SELECT count(*) FROM fired), (SELECT count(*) FROM cancelled)
+"""
+
+
+def _iso_utc(column: str) -> str:
+    """SQL for Python's `datetime.isoformat()` of an aware UTC timestamp (what the row-by-row
+    sweep writes into the audit entry): microseconds only when there are some."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (f"(CASE WHEN date_part('microseconds', {utc})::bigint %% 1000000 = 0 "
+            f"THEN to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+            f"ELSE to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END || '+00:00')")
+
+
+def _sweep_set_based(due_rows: list[tuple[int, int]], moment, result: dict, size: int,
+                     on_progress) -> None:
+    """The sweep on PostgreSQL: the due (id, content type) rows grouped by procedure, `size`
+    at a time, one statement and one transaction per batch (`_SWEEP_SQL`)."""
+    by_type: dict[int, list[int]] = {}
+    for pk, ct_id in due_rows:
+        by_type.setdefault(ct_id, []).append(pk)
+    done = 0
+    for ct_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:  # the procedure's app is gone: nothing to fire for
+            for i in range(0, len(pks), size):
+                with transaction.atomic():
+                    n = Deadline.objects.filter(pk__in=pks[i:i + size], fired_at__isnull=True,
+                                                cancelled_at__isnull=True).update(
+                        cancelled_at=moment)
+                result["cancelled"] += n
+                result["skipped"] += len(pks[i:i + size]) - n
+            continue
+        sql = _SWEEP_SQL.format(case_table=connection.ops.quote_name(model._meta.db_table),
+                                iso_due=_iso_utc("f.due_at"),
+                                iso_ends=_iso_utc("f.period_ends_at"))
+        for i in range(0, len(pks), size):
+            chunk = pks[i:i + size]
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(sql, {"ids": chunk, "ct": ct_id, "now": moment,
+                                  "at": timezone.now(), "procedure": model.procedure.code,
+                                  "object_type": model._meta.label_lower})
+                locked, reminders, escalations, cancelled, *_ = cur.fetchone()
+            result["reminders"] += reminders
+            result["escalations"] += escalations
+            result["cancelled"] += cancelled
+            result["skipped"] += len(chunk) - reminders - escalations - cancelled
+            done += len(chunk)
+            if on_progress is not None:
+                on_progress(done, len(due_rows))
 
 
 def _org_codes(ids: set[int]) -> dict[int, str]:
