@@ -114,25 +114,9 @@ def document_parsed(doc: Document):
 
 
 def search_nodes(query: str, limit: int = 20):
-    """Ranked gazette hits: each with its node, document and node path."""
-    from kmgov.core import search
-
-    from .services import SEARCH_SOURCE
-
-    hits = search.search(query, sources=[SEARCH_SOURCE], limit=limit)
-    if not result.hits and result.total:  # past the last page: show the last one
-        page = -(-result.total // per_page)
-        result = search.search_page(query, sources=[SEARCH_SOURCE],
-                                    groups=[issue.pk] if issue else None, within=within,
-                                    offset=(page - 1) * per_page, limit=per_page)
-    nodes = Node.objects.select_related("document", "document__issue").in_bulk(
-        [h.entry.ref_id for h in hits])
-    out = []
-    for h in hits:
-        n = nodes.get(h.entry.ref_id)
-        if n is not None:
-            out.append((n, h.score, h.entry))
-    return out
+    """Ranked gazette hits, best first: each (node, score, search entry). The first page of
+    `search_page` (the same matching rule and ranking on every channel)."""
+    return search_page(query, per_page=max(1, limit)).rows
 
 
 SEARCH_PER_PAGE = 20
