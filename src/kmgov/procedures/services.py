@@ -175,19 +175,23 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     spec = specs[name]
     if fields:
         data = {**(data.model_dump() if hasattr(data, "model_dump") else (data or {})), **fields}
-    if spec.duty is not None and step_allowed(case, spec, actor):
-        # who may not decide is told so before anything about the input (checked again below,
-        # under the row lock)
-        refusal = separation_refusal(case, spec, actor)
-        if refusal:
-            raise SeparationOfDuties(refusal, field="actor")
-    validated = validate_input(spec.input, data, step_label=spec.label)
+    try:
+        validated = validate_input(spec.input, data, step_label=spec.label)
+    except ProcedureError:
+        # who may not decide is told so before anything about the input (the refusal is
+        # checked under the row lock below in any case: here only when the input is refused,
+        # so that a valid step costs no extra query)
+        if spec.duty is not None and step_allowed(case, spec, actor):
+            refusal = separation_refusal(case, spec, actor)
+            if refusal:
+                raise SeparationOfDuties(refusal, field="actor") from None
+        raise
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
     with transaction.atomic():
         # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
-        locked = (model.objects.select_for_update(of=("self",)).select_related("org")
-                  .get(pk=case.pk))
+        locked = (model.objects.select_for_update(of=("self",))
+                  .select_related("org", "applicant").get(pk=case.pk))
         if not case_visible(locked, actor):
             raise _not_found(locked)
         if locked.state != seen:
@@ -217,7 +221,15 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
-        locked.full_clean(exclude=["state"])
+        _cancel_deadlines(locked, now=moment)
+        try:
+            locked.due_at = _schedule_deadlines(locked, spec, now=moment)
+        except CalendarRangeError as exc:
+            raise DeadlineUncountable(
+                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
+        # The kernel's own fields a step never changes are not re-validated (each was a query:
+        # the unit and the applicant exist, the reference is unique — the database holds them).
+        locked.full_clean(exclude=_UNCHANGED_BY_STEPS)
         locked.save()
         if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
             from .filing_services import slot_link_filing
@@ -230,19 +242,14 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                    "data": jsonable(validated) if validated is not None else {}},
         )
         _close_items(locked, actor=actor, now=moment)
-        _cancel_deadlines(locked, now=moment)
-        try:
-            due_at = _schedule_deadlines(locked, spec, now=moment)
-        except CalendarRangeError as exc:
-            raise DeadlineUncountable(
-                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
-        if locked.due_at != due_at:
-            locked.due_at = due_at
-            locked.save(update_fields=["due_at"])
-        _open_items(locked, spec.awaits, due_at=due_at)
+        _open_items(locked, spec.awaits, due_at=locked.due_at)
         transaction.on_commit(lambda: case_transitioned.send(
             sender=model, case=locked, step=name, from_state=from_state, to_state=locked.state))
     return locked
+
+
+#: Fields of a case that only the kernel sets (at creation) and no step changes.
+_UNCHANGED_BY_STEPS = ["state", "org", "applicant", "reference"]
 
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
@@ -284,17 +291,20 @@ def _case_ref(case: Case) -> dict:
 
 
 def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
+    items = []
     for aw in awaits:
-        target = dict(user=case.applicant) if aw.applicant else dict(
+        target = dict(user_id=case.applicant_id) if aw.applicant else dict(
             role=aw.role, role_org=resolve_org(case, aw.at))
         if aw.applicant and case.applicant_id is None:
             continue
         if not aw.applicant and target["role_org"] is None:
             continue  # a resolver's None: this party is not awaited for this case
-        InboxItem.objects.create(
+        items.append(InboxItem(
             **_case_ref(case), kind=InboxKind.ACTION, procedure=case.procedure.code,
             case_title=case.title, case_state=case.state, org=case.org, what=aw.what,
-            due_at=due_at, **target)
+            due_at=due_at, **target))
+    if items:  # one INSERT for all of them
+        InboxItem.objects.bulk_create(items)
 
 
 def _close_items(case: Case, *, actor, now) -> None:
@@ -313,7 +323,7 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
     for aw in awaits:
         if aw.applicant:
             if case.applicant_id is not None:
-                out.append(dict(target_user=case.applicant))
+                out.append(dict(target_user_id=case.applicant_id))
         else:
             org = resolve_org(case, aw.at)
             if org is not None:  # a resolver's None: not awaited for this case
@@ -324,6 +334,7 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
 def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | None:
     """Write the deadline rows of the state just entered; return when its period ends."""
     earliest = None
+    rows: list[Deadline] = []
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
@@ -355,16 +366,18 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
                 remind_day = last_day - dt.timedelta(days=remind_before)
             remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
             for target in _targets_of(case, spec.awaits):
-                Deadline.objects.create(
+                rows.append(Deadline(
                     **common, **target, kind=DeadlineKind.REMINDER, due_at=remind_at,
-                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满")
+                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满"))
         escalate = ([dict(target_role=rule.escalate_to.role,
                           target_org=resolve_org(case, rule.escalate_to.at))]
                     if rule.escalate_to else _targets_of(case, spec.awaits))
         for target in escalate:
-            Deadline.objects.create(
+            rows.append(Deadline(
                 **common, **target, kind=DeadlineKind.ESCALATION, due_at=ends,
-                message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理")
+                message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理"))
+    if rows:  # one INSERT for all of them
+        Deadline.objects.bulk_create(rows)
     return earliest
 
 
