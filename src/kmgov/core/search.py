@@ -283,45 +283,56 @@ def _filters_sql(sources, groups, within, phrase) -> tuple[str, list]:
 def _page_sql(qwords: list[str], op: str, filters: str, fparams: list, phrase: str,
               offset: int, limit: int) -> tuple[int, list[tuple[int, float]]]:
     """(total, [(entry id, score)] of the page) for entries matching the words."""
+    # The query as typed, found whole, ranks above scattered words (as in `search`): checked
+    # on the PHRASE_POOL best-ranked rows only (reading and compacting each row's text costs
+    # more than ranking it); the others follow by rank.
+    tail = ("t AS (SELECT id, s, max(s) OVER () AS top, "
+            "row_number() OVER (ORDER BY s DESC, id) AS n FROM r) "
+            "SELECT {total}, e.id, (COALESCE(t.s / NULLIF(t.top, 0), 0) "
+            "+ CASE WHEN t.n <= %s AND {contains} THEN 1 ELSE 0 END) * e.weight AS score "
+            "FROM t JOIN core_searchentry e ON e.id = t.id "
+            "ORDER BY score DESC, e.id LIMIT %s OFFSET %s")
     if _is_sqlite():
         match = f" {op} ".join(_fts_quote(w) for w in qwords)
         base = ("FROM core_search_fts f JOIN core_searchentry e ON e.id = f.rowid "
                 "WHERE core_search_fts MATCH %s" + filters)
         count_sql, count_params = f"SELECT count(*) {base}", [match, *fparams]
-        ranked = (f"SELECT f.rowid AS id, -bm25(core_search_fts) AS s {base} "
-                  "ORDER BY f.rowid DESC LIMIT %s")
-        contains = f"instr({_compact_sql('e.title || e.body')}, %s) > 0"
-    else:
-        tsq = f" {'&' if op == 'AND' else '|'} ".join(_pg_quote(w) for w in qwords)
-        base = "FROM core_searchentry e WHERE e.tsv @@ to_tsquery('simple', %s)" + filters
-        count_sql, count_params = f"SELECT count(*) {base}", [tsq, *fparams]
-        # The cheap first match: ids through the GIN index, newest first, no row read; then
-        # ts_rank_cd reads the tsvector of those RANK_CAP rows at most.
-        # (`e.id + 0`: ordering by the bare key would make the planner walk the primary key
-        # backwards and test every row's tsvector until it has enough, 30× slower.)
-        ranked = (f"SELECT r.id, ts_rank_cd(r.tsv, to_tsquery('simple', %s)) AS s "
-                  f"FROM core_searchentry r WHERE r.id IN (SELECT e.id {base} "
-                  "ORDER BY e.id + 0 DESC LIMIT %s)")
-        contains = f"strpos({_compact_sql('e.title || e.body')}, %s) > 0"
-    ranked_params = ([match, *fparams, RANK_CAP] if _is_sqlite()
-                     else [tsq, tsq, *fparams, RANK_CAP])
-    # The query as typed, found whole, ranks above scattered words (as in `search`): checked
-    # on the PHRASE_POOL best-ranked rows only (reading and compacting each row's text costs
-    # more than ranking it); the others follow by rank.
+        page_sql = (f"WITH r AS (SELECT f.rowid AS id, -bm25(core_search_fts) AS s {base} "
+                    "ORDER BY f.rowid DESC LIMIT %s), "
+                    + tail.format(total="0", contains=(
+                        f"instr({_compact_sql('e.title || e.body')}, %s) > 0")))
+        params = [match, *fparams, RANK_CAP, PHRASE_POOL, phrase, limit, offset]
+        with connection.cursor() as cur:
+            cur.execute(count_sql, count_params)
+            total = int(cur.fetchone()[0])
+            if not total or offset >= total:
+                return total, []
+            cur.execute(page_sql, params)
+            return total, [(int(i), float(sc)) for _, i, sc in cur.fetchall()]
+    # PostgreSQL, one statement: the matching ids once through the GIN index (m: the heap is
+    # read once, for the count and for the first match both); the newest RANK_CAP of them
+    # (c); ts_rank_cd reads the tsvector of those only (r).
+    tsq = f" {'&' if op == 'AND' else '|'} ".join(_pg_quote(w) for w in qwords)
     page_sql = (
-        f"WITH r AS ({ranked}), t AS (SELECT id, s, max(s) OVER () AS top, "
-        "row_number() OVER (ORDER BY s DESC, id) AS n FROM r) "
-        "SELECT e.id, (COALESCE(t.s / NULLIF(t.top, 0), 0) "
-        f"+ CASE WHEN t.n <= %s AND {contains} THEN 1 ELSE 0 END) * e.weight AS score "
-        "FROM t JOIN core_searchentry e ON e.id = t.id "
-        "ORDER BY score DESC, e.id LIMIT %s OFFSET %s")
+        "WITH m AS MATERIALIZED (SELECT e.id FROM core_searchentry e "
+        "WHERE e.tsv @@ to_tsquery('simple', %s)" + filters + "), "
+        "c AS (SELECT id FROM m ORDER BY id DESC LIMIT %s), "
+        "r AS MATERIALIZED (SELECT x.id, ts_rank_cd(x.tsv, to_tsquery('simple', %s)) AS s "
+        "FROM core_searchentry x WHERE x.id IN (SELECT id FROM c)), "
+        + tail.format(total="(SELECT count(*) FROM m)", contains=(
+            f"strpos({_compact_sql('e.title || e.body')}, %s) > 0")))
+    params = [tsq, *fparams, RANK_CAP, tsq, PHRASE_POOL, phrase, limit, offset]
     with connection.cursor() as cur:
-        cur.execute(count_sql, count_params)
-        total = int(cur.fetchone()[0])
-        if not total or offset >= total:
-            return total, []
-        cur.execute(page_sql, [*ranked_params, PHRASE_POOL, phrase, limit, offset])
-        return total, [(int(i), float(sc)) for i, sc in cur.fetchall()]
+        cur.execute(page_sql, params)
+        rows = cur.fetchall()
+        if rows:
+            return int(rows[0][0]), [(int(i), float(sc)) for _, i, sc in rows]
+        if offset == 0:
+            return 0, []
+        # past the last page: the total alone
+        cur.execute("SELECT count(*) FROM core_searchentry e "
+                    "WHERE e.tsv @@ to_tsquery('simple', %s)" + filters, [tsq, *fparams])
+        return int(cur.fetchone()[0]), []
 
 
 def search_page(query: str, *, sources=None, groups=None, within=None, offset: int = 0,
