@@ -81,6 +81,7 @@ def test_search_page_counts_every_match_and_pages_them():
     assert search.search_page("碳汇 火星").total == 45  # any word, said so
     assert search.search_page("碳汇 火星").any_word
     assert search.search_page("啊哦嗯").total == 0 and search.count(["碳汇"]) == 45
+    assert search.count(["碳汇"], at_most=1) == 1 and search.count(["火星"], at_most=1) == 0
 
 
 def test_search_page_within_a_set_of_ids():

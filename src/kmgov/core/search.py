@@ -359,8 +359,9 @@ def search_page(query: str, *, sources=None, groups=None, within=None, offset: i
     return page
 
 
-def count(words_: list[str], *, sources=None) -> int:
-    """How many entries hold all the given words (one index query, nothing ranked)."""
+def count(words_: list[str], *, sources=None, at_most: int | None = None) -> int:
+    """How many entries hold all the given words (one index query, nothing ranked); with
+    `at_most`, counting stops there (`at_most=1`: whether any does, reading one row)."""
     if not words_:
         return 0
     filters, fparams = _filters_sql(sources, None, None, "")
@@ -372,6 +373,10 @@ def count(words_: list[str], *, sources=None) -> int:
         sql = "SELECT count(*) FROM core_searchentry e WHERE e.tsv @@ to_tsquery('simple', %s)"
         sql += filters
         params = [" & ".join(_pg_quote(w) for w in words_), *fparams]
+    if at_most is not None:
+        sql = sql.replace("SELECT count(*)", "SELECT count(*) FROM (SELECT 1", 1)
+        sql += " LIMIT %s) AS capped"
+        params.append(at_most)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return int(cur.fetchone()[0])

@@ -186,7 +186,7 @@ def search_suggestions(query: str, limit: int = 8):
     terms = search.known_words()
     words = []
     for w in [w for w in terms if chars & set(w)] + terms:  # related first, then the others
-        if w not in words and search.count([w], sources=[SEARCH_SOURCE]):
+        if w not in words and search.count([w], sources=[SEARCH_SOURCE], at_most=1):
             words.append(w)
         if len(words) >= limit:
             break
