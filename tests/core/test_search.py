@@ -52,3 +52,41 @@ def test_query_with_quotes_and_operators_is_not_syntax():
     # FTS5 / tsquery operators typed by a user are searched as words, never parsed.
     assert [h.entry.ref_id for h in search.search('零申报" OR "*')] == [1]
     assert [h.entry.ref_id for h in search.search("零申报 NOT")] == [1]
+
+
+def test_query_plan_never_matches_single_characters_of_a_nonsense_string():
+    # Words of two or more characters: all of them, or any of them; never a lone character.
+    assert search.query_plan("火锅总部") == (["火锅", "总部"], ["火锅", "总部"], "")
+    # A word inside a longer word of the query is implied by it (the index holds both).
+    assert search.query_plan("总部企业认定条件") == (["总部企业", "认定", "条件"],
+                                                   ["总部企业", "认定", "条件"], "")
+    # Only single characters: matched together, as typed; one character alone as itself.
+    assert search.query_plan("啊 哦嗯") == (["啊", "哦", "嗯"], [], "啊哦嗯")
+    assert search.query_plan("林") == (["林"], [], "")
+    assert search.query_plan("，。") == ([], [], "")
+
+
+def test_search_page_counts_every_match_and_pages_them():
+    search.index_entries([SearchEntry(source="test", ref_id=i, title=f"条{i}",
+                                      body=f"第{i}条 碳汇造林" + ("碳汇" * (i % 5)), group="g1")
+                          for i in range(1, 46)])
+    first = search.search_page("碳汇", limit=20)
+    assert first.total == 45 and len(first.hits) == 20
+    ids = [h.entry.ref_id for p in (0, 20, 40)
+           for h in search.search_page("碳汇", offset=p, limit=20).hits]
+    assert sorted(ids) == list(range(1, 46))
+    scores = [h.score for h in first.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert search.search_page("碳汇", groups=["g2"]).total == 0
+    assert search.search_page("碳汇 火星").total == 45  # any word, said so
+    assert search.search_page("碳汇 火星").any_word
+    assert search.search_page("啊哦嗯").total == 0 and search.count(["碳汇"]) == 45
+    assert search.count(["碳汇"], at_most=1) == 1 and search.count(["火星"], at_most=1) == 0
+
+
+def test_search_page_within_a_set_of_ids():
+    _add(1, "甲", "以奖代补人民调解")
+    _add(2, "乙", "以奖代补")
+    within = SearchEntry.objects.filter(ref_id=2).values("ref_id")
+    page = search.search_page("以奖代补", within=within)
+    assert page.total == 1 and [h.entry.ref_id for h in page.hits] == [2]

@@ -102,6 +102,34 @@ def test_two_sweeps_at_once_fire_each_deadline_once(people, new_case):
     assert deadlines_sweep(now=later)["due"] == 0
 
 
+def test_two_set_based_sweeps_in_small_batches_fire_each_deadline_once(people, new_case):
+    """The set-based sweep (PostgreSQL, nobody listening) in batches of 3: the two sweepers
+    interleave batch by batch over the same 24 due deadlines, each batch one statement that
+    locks its rows with SKIP LOCKED; every deadline fires once, with one inbox item and one
+    audit entry (on SQLite, the same two sweeps in sequence)."""
+    from kmgov.procedures.models import InboxItem
+
+    cases = []
+    for _ in range(12):
+        case = new_case(when=at(2026, 3, 25, 15))
+        cases.append(case_transition(case, "submit", actor=people.applicant,
+                                     now=at(2026, 3, 25, 15)))
+    assert Deadline.objects.count() == 24
+    later = at(2026, 5, 1)
+    jobs = (lambda: deadlines_sweep(now=later, batch_size=3, filings=False),
+            lambda: deadlines_sweep(now=later, batch_size=3, filings=False))
+    results = run_together(*jobs) if ON_POSTGRES else [job() for job in jobs]
+    assert all(isinstance(r, dict) for r in results), results
+    assert sum(r["reminders"] + r["escalations"] for r in results) == 24
+    assert sum(r["cancelled"] for r in results) == 0
+    assert Deadline.objects.filter(fired_at__isnull=True).count() == 0
+    assert InboxItem.objects.exclude(kind="action").count() == 24
+    assert AuditEntry.objects.filter(action__startswith="deadline.").count() == 24
+    for case in cases:  # one reminder and one escalation each, never two
+        assert sorted(InboxItem.objects.filter(case_reference=case.reference).exclude(
+            kind="action").values_list("kind", flat=True)) == ["escalation", "reminder"]
+
+
 def test_sweep_leaves_a_case_being_changed_to_whoever_holds_it(people, new_case):
     """A sweep never fires a deadline of a case a transition is changing: on PostgreSQL it
     skips the locked case (the next sweep settles it); in sequence, the deadline of a state

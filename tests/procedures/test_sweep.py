@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from procedures.helpers import at
 
 from kmgov.core.models import AuditEntry
@@ -144,3 +145,52 @@ def test_any_batch_size_fires_each_deadline_once(people, submitted, new_case, ba
     entries = AuditEntry.objects.filter(action__startswith="deadline.")
     assert entries.count() == 4 and all(e.actor_id is None and e.extra["deadline"]
                                         for e in entries)
+
+
+def _fired_rows(case):
+    items = sorted(
+        InboxItem.objects.filter(case_reference=case.reference).exclude(kind="action").values(
+            "kind", "procedure", "case_title", "case_state", "org_id", "what", "due_at",
+            "user_id", "role", "role_org_id"), key=lambda r: r["kind"])
+    entries = sorted(
+        AuditEntry.objects.filter(action__startswith="deadline.", object_id=str(case.pk))
+        .values("action", "actor_id", "object_type", "org_id", "from_state", "to_state",
+                "reason", "extra"), key=lambda r: r["action"])
+    for e in entries:
+        e["extra"] = {k: v for k, v in e["extra"].items() if k != "deadline"}
+        e["reason"] = e["reason"].replace(case.reference, "REF")
+    for i in items:
+        i["what"] = i["what"].replace(case.reference, "REF")
+    return items, entries
+
+
+def test_set_based_sweep_writes_what_the_row_by_row_sweep_writes(people, new_case):
+    """On PostgreSQL a sweep nobody listens to is one INSERT … SELECT statement per batch;
+    a listener (`on_fire`) takes the row-by-row path. Both write the same inbox items and audit
+    entries (due_at and period_ends_at in the same ISO form, the same target and unit code)."""
+    late = at(2026, 4, 17, 0, 0)
+    row_case = case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,
+                               now=SUBMITTED)
+    seen = []
+    by_row = deadlines_sweep(now=late, on_fire=lambda d, outcome: seen.append(outcome))
+    assert seen == ["reminders", "escalations"]
+    set_case = case_transition(new_case(when=SUBMITTED), "submit", actor=people.applicant,
+                               now=SUBMITTED)
+    by_set = deadlines_sweep(now=late)
+    assert (by_row["reminders"], by_row["escalations"]) == (by_set["reminders"],
+                                                             by_set["escalations"]) == (1, 1)
+    row_items, row_entries = _fired_rows(row_case)
+    set_items, set_entries = _fired_rows(set_case)
+    assert len(row_items) == 2 and set_items == row_items
+    assert len(row_entries) == 2 and set_entries == row_entries
+    # The reminder at 09:00 Beijing time on 13 Apr; the period ends at 24:00 on 16 Apr.
+    assert row_entries[1]["extra"]["due_at"] == "2026-04-13T01:00:00+00:00"
+    assert row_entries[0]["extra"]["period_ends_at"] == "2026-04-16T16:00:00+00:00"
+    assert row_entries[0]["extra"]["target"] == "county_government"
+    if connection.vendor == "postgresql":  # microseconds, when there are some, as Python has them
+        from kmgov.procedures.services import _iso_utc
+
+        moment = dt.datetime(2026, 4, 13, 1, 0, 0, 250, tzinfo=dt.UTC)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT {_iso_utc('%(t)s::timestamptz')}", {"t": moment})
+            assert cur.fetchone()[0] == moment.isoformat() == "2026-04-13T01:00:00.000250+00:00"

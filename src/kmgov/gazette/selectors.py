@@ -114,20 +114,88 @@ def document_parsed(doc: Document):
 
 
 def search_nodes(query: str, limit: int = 20):
-    """Ranked gazette hits: each with its node, document and node path."""
+    """Ranked gazette hits, best first: each (node, score, search entry). The first page of
+    `search_page` (the same matching rule and ranking on every channel)."""
+    return search_page(query, per_page=max(1, limit)).rows
+
+
+SEARCH_PER_PAGE = 20
+SEARCH_MAX_PAGE = 500
+
+
+def search_issue(value: str):
+    """The issue a search is narrowed to, from `YYYY-N` (None when empty or unknown)."""
+    try:
+        year, number = (int(x) for x in (value or "").split("-", 1))
+    except ValueError:
+        return None
+    return Issue.objects.filter(year=year, number=number).order_by("-id").first()
+
+
+def search_filters(issue=None):
+    """The choices of the search form: issues (only when there are several) and documents
+    (of the chosen issue, else every document number once, with its title)."""
+    issues = list(Issue.objects.order_by("-year", "-number", "-id"))
+    docs = Document.objects.filter(issue=issue) if issue else Document.objects.all()
+    seen, documents = set(), []
+    for docno, title in docs.order_by("docno", "-issue_id").values_list("docno", "title"):
+        if docno not in seen:
+            seen.add(docno)
+            documents.append((docno, title))
+    return {"issues": issues if len(issues) > 1 else [], "documents": documents}
+
+
+def search_page(query: str, *, page: int = 1, per_page: int = SEARCH_PER_PAGE, issue=None,
+                docno: str = ""):
+    """A page of gazette hits with the true total: `core.search.search_page` over the gazette's
+    nodes, narrowed to one issue and/or one document number. Returns the core page with
+    `.rows` [(node, score, entry)], `.page` and `.pages`."""
     from kmgov.core import search
 
     from .services import SEARCH_SOURCE
 
-    hits = search.search(query, sources=[SEARCH_SOURCE], limit=limit)
+    page = max(1, min(int(page), SEARCH_MAX_PAGE))
+    within = (Node.objects.filter(document__docno=normalise_docno(docno)).values("id")
+              if docno else None)
+    result = search.search_page(query, sources=[SEARCH_SOURCE],
+                                groups=[issue.pk] if issue else None, within=within,
+                                offset=(page - 1) * per_page, limit=per_page)
+    if not result.hits and result.total:  # past the last page: show the last one
+        page = -(-result.total // per_page)
+        result = search.search_page(query, sources=[SEARCH_SOURCE],
+                                    groups=[issue.pk] if issue else None, within=within,
+                                    offset=(page - 1) * per_page, limit=per_page)
     nodes = Node.objects.select_related("document", "document__issue").in_bulk(
-        [h.entry.ref_id for h in hits])
-    out = []
-    for h in hits:
-        n = nodes.get(h.entry.ref_id)
-        if n is not None:
-            out.append((n, h.score, h.entry))
-    return out
+        [h.entry.ref_id for h in result.hits])
+    result.rows = [(nodes[h.entry.ref_id], h.score, h.entry) for h in result.hits
+                   if h.entry.ref_id in nodes]
+    result.page = page
+    result.pages = max(1, -(-result.total // per_page))
+    return result
+
+
+def search_suggestions(query: str, limit: int = 8):
+    """What to offer when a query found nothing: the gazette's own terms that share a
+    character with the query (else the first of them), and the latest issue with its
+    documents (its table of contents)."""
+    from kmgov.core import search
+
+    from .services import SEARCH_SOURCE
+
+    chars = {c for c in query if not c.isspace()}
+    terms = search.known_words()
+    words = []
+    for w in [w for w in terms if chars & set(w)] + terms:  # related first, then the others
+        if w not in words and search.count([w], sources=[SEARCH_SOURCE], at_most=1):
+            words.append(w)
+        if len(words) >= limit:
+            break
+    latest = Issue.objects.order_by("-issue_date", "-id").first()
+    return {
+        "words": words,
+        "issue": latest,
+        "documents": list(latest.documents.order_by("order")) if latest else [],
+    }
 
 
 def appointments_holding(post: str, org: str, on):

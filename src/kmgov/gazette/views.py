@@ -1,6 +1,7 @@
 """Pages of the gazette library: issue → TOC (Chinese and English) → document → node; search."""
 
 import re
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -75,10 +76,17 @@ def search(request):
     from kmgov.core.search import words
 
     q = request.GET.get("q", "").strip()[:200]
-    hits = []
+    issue = selectors.search_issue(request.GET.get("issue", ""))
+    docno = request.GET.get("doc", "").strip()[:64]
+    try:
+        page_no = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_no = 1
+    result, hits, suggestions = None, [], None
     if q:
-        qwords = words(q)
-        for n, score, _ in selectors.search_nodes(q, limit=30):
+        result = selectors.search_page(q, page=page_no, issue=issue, docno=docno)
+        qwords = result.words or words(q)
+        for n, score, _ in result.rows:
             body = n.text or n.heading
             first = min((body.find(w) for w in qwords if w in body), default=0)
             start = max(0, first - 40)
@@ -86,4 +94,26 @@ def search(request):
                 "node": n, "score": score,
                 "snippet": _highlight(("…" if start else "") + body[start:start + 160], qwords),
             })
-    return render(request, "gazette/search.html", {"q": q, "hits": hits})
+        if not result.total:
+            suggestions = selectors.search_suggestions(q)
+    return render(request, "gazette/search.html", {
+        "q": q, "hits": hits, "result": result, "suggestions": suggestions,
+        "issue": issue, "docno": selectors.normalise_docno(docno) if docno else "",
+        "filters": selectors.search_filters(issue),
+        "pager": _pager(result) if result and result.pages > 1 else None,
+        "keep": urlencode([(k, v) for k, v in (("q", q), ("issue", request.GET.get("issue", "")),
+                                               ("doc", docno)) if v]),
+    })
+
+
+def _pager(result) -> list[int | None]:
+    """Page numbers to link: the first, the last and two each side of the current one
+    (None marks a gap)."""
+    keep = {1, result.pages, *range(result.page - 2, result.page + 3)}
+    out: list[int | None] = []
+    for n in range(1, result.pages + 1):
+        if n in keep:
+            out.append(n)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out

@@ -62,8 +62,16 @@ def case_visible(case: Case, user) -> bool:
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
+    # Remembered on the object for this user and the case's unit and applicant (what
+    # visibility depends on): a step checks under its row lock and then renders the same case.
+    key = (user.pk, case.org_id, case.applicant_id)
+    if getattr(case, "_kmgov_visible_to", None) == key:
+        return True
     q = visibility_q(type(case), user)
-    return q is not None and type(case).objects.filter(q, pk=case.pk).exists()
+    visible = q is not None and type(case).objects.filter(q, pk=case.pk).exists()
+    if visible:
+        case._kmgov_visible_to = key
+    return visible
 
 
 def case_get(*, procedure: str, reference: str, user) -> Case:

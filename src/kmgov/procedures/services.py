@@ -198,19 +198,23 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     spec = specs[name]
     if fields:
         data = {**(data.model_dump() if hasattr(data, "model_dump") else (data or {})), **fields}
-    if spec.duty is not None and step_allowed(case, spec, actor):
-        # who may not decide is told so before anything about the input (checked again below,
-        # under the row lock)
-        refusal = separation_refusal(case, spec, actor)
-        if refusal:
-            raise SeparationOfDuties(refusal, field="actor")
-    validated = validate_input(spec.input, data, step_label=spec.label)
+    try:
+        validated = validate_input(spec.input, data, step_label=spec.label)
+    except ProcedureError:
+        # who may not decide is told so before anything about the input (the refusal is
+        # checked under the row lock below in any case: here only when the input is refused,
+        # so that a valid step costs no extra query)
+        if spec.duty is not None and step_allowed(case, spec, actor):
+            refusal = separation_refusal(case, spec, actor)
+            if refusal:
+                raise SeparationOfDuties(refusal, field="actor") from None
+        raise
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
     with transaction.atomic():
         # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
-        locked = (model.objects.select_for_update(of=("self",)).select_related("org")
-                  .get(pk=case.pk))
+        locked = (model.objects.select_for_update(of=("self",))
+                  .select_related("org", "applicant").get(pk=case.pk))
         if not case_visible(locked, actor):
             raise _not_found(locked)
         if locked.state != seen:
@@ -240,7 +244,15 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
-        locked.full_clean(exclude=["state"])
+        _cancel_deadlines(locked, now=moment)
+        try:
+            locked.due_at = _schedule_deadlines(locked, spec, now=moment)
+        except CalendarRangeError as exc:
+            raise DeadlineUncountable(
+                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
+        # The kernel's own fields a step never changes are not re-validated (each was a query:
+        # the unit and the applicant exist, the reference is unique — the database holds them).
+        locked.full_clean(exclude=_UNCHANGED_BY_STEPS)
         locked.save()
         if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
             from .filing_services import slot_link_filing
@@ -253,19 +265,14 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                    "data": jsonable(validated) if validated is not None else {}},
         )
         _close_items(locked, actor=actor, now=moment)
-        _cancel_deadlines(locked, now=moment)
-        try:
-            due_at = _schedule_deadlines(locked, spec, now=moment)
-        except CalendarRangeError as exc:
-            raise DeadlineUncountable(
-                f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
-        if locked.due_at != due_at:
-            locked.due_at = due_at
-            locked.save(update_fields=["due_at"])
-        _open_items(locked, spec.awaits, due_at=due_at)
+        _open_items(locked, spec.awaits, due_at=locked.due_at)
         transaction.on_commit(lambda: case_transitioned.send(
             sender=model, case=locked, step=name, from_state=from_state, to_state=locked.state))
     return locked
+
+
+#: Fields of a case that only the kernel sets (at creation) and no step changes.
+_UNCHANGED_BY_STEPS = ["state", "org", "applicant", "reference"]
 
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
@@ -307,17 +314,20 @@ def _case_ref(case: Case) -> dict:
 
 
 def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
+    items = []
     for aw in awaits:
-        target = dict(user=case.applicant) if aw.applicant else dict(
+        target = dict(user_id=case.applicant_id) if aw.applicant else dict(
             role=aw.role, role_org=resolve_org(case, aw.at))
         if aw.applicant and case.applicant_id is None:
             continue
         if not aw.applicant and target["role_org"] is None:
             continue  # a resolver's None: this party is not awaited for this case
-        InboxItem.objects.create(
+        items.append(InboxItem(
             **_case_ref(case), kind=InboxKind.ACTION, procedure=case.procedure.code,
             case_title=case.title, case_state=case.state, org=case.org, what=aw.what,
-            due_at=due_at, **target)
+            due_at=due_at, **target))
+    if items:  # one INSERT for all of them
+        InboxItem.objects.bulk_create(items)
 
 
 def _close_items(case: Case, *, actor, now) -> None:
@@ -336,7 +346,7 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
     for aw in awaits:
         if aw.applicant:
             if case.applicant_id is not None:
-                out.append(dict(target_user=case.applicant))
+                out.append(dict(target_user_id=case.applicant_id))
         else:
             org = resolve_org(case, aw.at)
             if org is not None:  # a resolver's None: not awaited for this case
@@ -347,6 +357,7 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
 def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | None:
     """Write the deadline rows of the state just entered; return when its period ends."""
     earliest = None
+    rows: list[Deadline] = []
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
@@ -378,16 +389,18 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
                 remind_day = last_day - dt.timedelta(days=remind_before)
             remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
             for target in _targets_of(case, spec.awaits):
-                Deadline.objects.create(
+                rows.append(Deadline(
                     **common, **target, kind=DeadlineKind.REMINDER, due_at=remind_at,
-                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满")
+                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满"))
         escalate = ([dict(target_role=rule.escalate_to.role,
                           target_org=resolve_org(case, rule.escalate_to.at))]
                     if rule.escalate_to else _targets_of(case, spec.awaits))
         for target in escalate:
-            Deadline.objects.create(
+            rows.append(Deadline(
                 **common, **target, kind=DeadlineKind.ESCALATION, due_at=ends,
-                message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理")
+                message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理"))
+    if rows:  # one INSERT for all of them
+        Deadline.objects.bulk_create(rows)
     return earliest
 
 
@@ -456,7 +469,9 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     transition holds is skipped (`SKIP LOCKED`) and left to whoever holds it, so the sweep
     never waits for a lock; on SQLite transactions are serialised. A deadline whose case has
     since left the state it was set for is cancelled, not fired. The inbox items and audit
-    entries of a batch are written with one INSERT each.
+    entries of a batch are written with one INSERT each; on PostgreSQL, when nobody listens
+    for `deadline_fired` (and no `on_fire`), a batch is one statement (`_SWEEP_SQL`: the locks,
+    both UPDATEs and INSERT … SELECT of the items and entries).
 
     With `filings` (the default) the scheduled filings are swept too (`filing_services.
     filings_sweep`: open the current periods' slots, remind, escalate), counted under
@@ -466,15 +481,24 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     moment = _now(now)
     due = Deadline.objects.filter(
         fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=moment,
-    ).order_by("due_at", "id").values_list("id", flat=True)
-    ids = list(due[:limit] if limit else due)
+    ).order_by("due_at", "id")
+    notify = on_fire is not None or deadline_fired.has_listeners(Deadline)
+    set_based = connection.vendor == "postgresql" and not notify
+    # With each row's procedure on PostgreSQL, to group the batches by case table.
+    due = due.values_list("id", "content_type_id") if set_based else due.values_list("id", flat=True)
+    due_rows = list(due[:limit] if limit else due)
+    ids = [r[0] for r in due_rows] if set_based else due_rows
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
               "cancelled": 0, "skipped": 0}
     size = max(1, batch_size)
-    for i in range(0, len(ids), size):
-        _sweep_batch(ids[i:i + size], moment, result, on_fire)
-        if on_progress is not None:
-            on_progress(min(i + size, len(ids)), len(ids))
+    if set_based:
+        # Nobody needs the fired rows as objects: each batch is one SQL statement.
+        _sweep_set_based(due_rows, moment, result, size, on_progress)
+    else:
+        for i in range(0, len(ids), size):
+            _sweep_batch(ids[i:i + size], moment, result, on_fire)
+            if on_progress is not None:
+                on_progress(min(i + size, len(ids)), len(ids))
     if filings:
         from .filing_services import filings_sweep
 
@@ -563,6 +587,117 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
     if notify and on_fire:
         for d, outcome, _ in done:
             on_fire(d, outcome)
+
+
+# One batch of the PostgreSQL sweep, for the deadlines of one procedure's cases, as one
+# statement: lock the batch's unfired rows and their cases (both SKIP LOCKED: what another
+# sweep or a transition holds is left to it), then in the same statement mark the rows whose
+# case is still in the deadline's state fired and the others cancelled (one UPDATE each), and
+# INSERT … SELECT their inbox items and audit entries. Every sub-statement runs once, on the
+# same snapshot; rows are locked before they are changed, so each fires exactly once. The
+# audit rows are written unchained (seq NULL); the sealer chains them (core/audit_chain.py).
+_SWEEP_SQL = """
+WITH d AS (
+    SELECT id, object_id, case_reference, kind, state, message, citation, due_at,
+           period_ends_at, target_user_id, target_role, target_org_id
+    FROM procedures_deadline
+    WHERE id = ANY(%(ids)s) AND content_type_id = %(ct)s
+      AND fired_at IS NULL AND cancelled_at IS NULL
+    FOR UPDATE SKIP LOCKED
+), c AS (
+    SELECT id, state, title, org_id FROM {case_table}
+    WHERE id IN (SELECT object_id FROM d)
+    FOR UPDATE SKIP LOCKED
+), fire AS (
+    SELECT d.*, c.state AS case_state, c.title AS case_title, c.org_id AS case_org_id
+    FROM d JOIN c ON c.id = d.object_id AND c.state = d.state
+), cancel AS (
+    SELECT d.id FROM d JOIN c ON c.id = d.object_id AND c.state <> d.state
+    UNION ALL
+    SELECT d.id FROM d WHERE NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
+), fired AS (
+    UPDATE procedures_deadline SET fired_at = %(now)s WHERE id IN (SELECT id FROM fire)
+    RETURNING id
+), cancelled AS (
+    UPDATE procedures_deadline SET cancelled_at = %(now)s WHERE id IN (SELECT id FROM cancel)
+    RETURNING id
+), items AS (
+    INSERT INTO procedures_inboxitem (content_type_id, object_id, case_reference, kind,
+        procedure, case_title, case_state, org_id, what, due_at, user_id, role, role_org_id,
+        created_at)
+    SELECT %(ct)s, object_id, case_reference, kind, %(procedure)s, case_title, case_state,
+        case_org_id, message, period_ends_at, target_user_id, target_role, target_org_id,
+        %(at)s
+    FROM fire ORDER BY due_at, id
+    RETURNING 1
+), entries AS (
+    INSERT INTO core_auditentry (at, actor_id, action, object_type, object_id, org_id,
+        from_state, to_state, reason, extra)
+    SELECT %(at)s, NULL, 'deadline.' || f.kind, %(object_type)s, f.object_id::text,
+        f.case_org_id, f.case_state, f.case_state, f.message,
+        jsonb_build_object(
+            'deadline', f.id, 'due_at', {iso_due}, 'period_ends_at', {iso_ends},
+            'citation', f.citation,
+            'target', COALESCE(NULLIF(f.target_role, ''), 'user:' || f.target_user_id),
+            'target_org', o.code)
+    FROM fire f LEFT JOIN core_orgunit o ON o.id = f.target_org_id
+    ORDER BY f.due_at, f.id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM d),
+       (SELECT count(*) FROM fire WHERE kind = 'reminder'),
+       (SELECT count(*) FROM fire WHERE kind <> 'reminder'),
+       (SELECT count(*) FROM cancel),
+       (SELECT count(*) FROM items), (SELECT count(*) FROM entries),
+       (SELECT count(*) FROM fired), (SELECT count(*) FROM cancelled)
+"""
+
+
+def _iso_utc(column: str) -> str:
+    """SQL for Python's `datetime.isoformat()` of an aware UTC timestamp (what the row-by-row
+    sweep writes into the audit entry): microseconds only when there are some."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (f"(CASE WHEN date_part('microseconds', {utc})::bigint %% 1000000 = 0 "
+            f"THEN to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+            f"ELSE to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END || '+00:00')")
+
+
+def _sweep_set_based(due_rows: list[tuple[int, int]], moment, result: dict, size: int,
+                     on_progress) -> None:
+    """The sweep on PostgreSQL: the due (id, content type) rows grouped by procedure, `size`
+    at a time, one statement and one transaction per batch (`_SWEEP_SQL`)."""
+    by_type: dict[int, list[int]] = {}
+    for pk, ct_id in due_rows:
+        by_type.setdefault(ct_id, []).append(pk)
+    done = 0
+    for ct_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:  # the procedure's app is gone: nothing to fire for
+            for i in range(0, len(pks), size):
+                with transaction.atomic():
+                    n = Deadline.objects.filter(pk__in=pks[i:i + size], fired_at__isnull=True,
+                                                cancelled_at__isnull=True).update(
+                        cancelled_at=moment)
+                result["cancelled"] += n
+                result["skipped"] += len(pks[i:i + size]) - n
+            continue
+        sql = _SWEEP_SQL.format(case_table=connection.ops.quote_name(model._meta.db_table),
+                                iso_due=_iso_utc("f.due_at"),
+                                iso_ends=_iso_utc("f.period_ends_at"))
+        for i in range(0, len(pks), size):
+            chunk = pks[i:i + size]
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(sql, {"ids": chunk, "ct": ct_id, "now": moment,
+                                  "at": timezone.now(), "procedure": model.procedure.code,
+                                  "object_type": model._meta.label_lower})
+                locked, reminders, escalations, cancelled, *_ = cur.fetchone()
+            result["reminders"] += reminders
+            result["escalations"] += escalations
+            result["cancelled"] += cancelled
+            result["skipped"] += len(chunk) - reminders - escalations - cancelled
+            done += len(chunk)
+            if on_progress is not None:
+                on_progress(done, len(due_rows))
 
 
 def _org_codes(ids: set[int]) -> dict[int, str]:

@@ -1,0 +1,71 @@
+"""Queries per case step through the JSON API (issue 14 item 6): counted and bounded, and not
+growing with the case's history, its open items or deadlines. Speed is measured in
+benchmarks/procedures.py; here only the number of round trips, which the profile showed to be
+what a step costs (each a network round trip to PostgreSQL in production)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from procedures.helpers import at
+
+from kmgov.procedures.services import case_transition
+
+pytestmark = pytest.mark.django_db
+
+MARCH = at(2026, 3, 10, 10)
+
+
+def _submitted(people, new_case, rounds=0):
+    """A submitted case; `rounds` times returned and resubmitted first (a longer history, more
+    closed items and cancelled deadlines)."""
+    case = case_transition(new_case(), "submit", actor=people.applicant, now=MARCH)
+    for _ in range(rounds):
+        case = case_transition(case, "return_for_changes", actor=people.office, reason="补正",
+                               now=MARCH)
+        case = case_transition(case, "submit", actor=people.applicant, now=MARCH)
+    return case
+
+
+def _step(client, case, step, body):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(f"/api/v1/cases/sample/{case.reference}/steps/{step}",
+                        json.dumps(body), content_type="application/json")
+    assert r.status_code == 200, r.content
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+#: Queries of one step through the API, signed in with a session: the session and the user (2);
+#: the case looked up with the reader's roles and scope (3); in the step's transaction, the
+#: savepoint, the locked case, its scope and separation of duties checked again under the lock,
+#: the old deadlines cancelled and the new ones inserted, the case updated, the audit entry,
+#: the awaited items closed and the next ones opened, the release (11); the answer: the case's
+#: attachments, history and latest decision (3). A bearer token takes the place of the session
+#: (the token, its last use, the user).
+MAX_QUERIES = 19
+
+
+def test_a_step_through_the_api_takes_a_bounded_number_of_queries(people, new_case):
+    c = Client()
+    c.force_login(people.office)
+    warm = _submitted(people, new_case)  # the process's first step loads what it caches
+    _step(c, warm, "return_for_changes", {"reason": "请补正"})
+    short = _submitted(people, new_case)
+    long = _submitted(people, new_case, rounds=5)  # 11 more audit entries, 5 closed items …
+    q_short = _step(c, short, "return_for_changes", {"reason": "请补正"})
+    q_long = _step(c, long, "return_for_changes", {"reason": "请补正"})
+    assert len(q_short) == len(q_long) <= MAX_QUERIES, "\n".join(q_long)
+    writes = [q.split(" ")[0] + " " + q.split('"')[1] for q in q_long
+              if q.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == [
+        "UPDATE procedures_deadline",      # the submission's reminder and escalation cancelled
+        "INSERT procedures_deadline",      # the return's reminder and escalation, one INSERT
+        "UPDATE sample_sampleapplication",  # state, version, due date: one UPDATE
+        "INSERT core_auditentry",
+        "UPDATE procedures_inboxitem",     # the county office's item closed
+        "INSERT procedures_inboxitem",     # the applicant's item opened
+    ]
+    long.refresh_from_db()
+    assert long.state == "returned" and long.due_at is not None
