@@ -14,10 +14,33 @@ from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
-from . import kb, selectors, services
+from . import compute, kb, selectors, services
 from .models import KbEntry, Ticket
 
 router = Router(tags=["96128 热线 hotline"])
+
+
+class MissingOut(Schema):
+    field: str
+    ask: str
+
+
+class ComputedOut(Schema):
+    """The rule the entry links, run on the question's facts (or what to ask for)."""
+
+    rule: str
+    status: str  # computed | needs | refused
+    sentence: str
+    citation: str
+    form_url: str
+    inputs: dict
+    outputs: dict
+    outcome: str | None
+    amount: float | None
+    amount_output: str
+    missing: list[MissingOut]
+    assumptions: list[str]
+    trace_citations: list[str]
 
 
 class AnswerOut(Schema):
@@ -34,6 +57,7 @@ class AnswerOut(Schema):
     authorised_by: str
     rule_url: str
     entry_id: int | None
+    computed: ComputedOut | None = None
 
 
 class AnswersOut(Schema):
@@ -45,7 +69,7 @@ class AnswersOut(Schema):
 @router.get("/answers", response=AnswersOut, summary="按问题检索授权答案（公开）")
 def answers(request, q: str = "", limit: int = 5, nodes: bool = True):
     q = services.clean_question(q)
-    hits = kb.answers(q, limit=max(1, min(limit, 20)), include_nodes=nodes)
+    hits = compute.answers(q, limit=max(1, min(limit, 20)), include_nodes=nodes)
     return {"query": q, "count": len(hits), "answers": [h.as_dict() for h in hits]}
 
 

@@ -76,6 +76,8 @@ class Answer:
     entry_id: int | None = None
     key: str = ""
     matched: list[str] = field(default_factory=list)
+    # the rule run on the question's facts, or what to ask for (kmgov.hotline.compute)
+    computed: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -84,6 +86,7 @@ class Answer:
             "org": self.org, "org_code": self.org_code, "valid_from": self.valid_from,
             "valid_to": self.valid_to, "authorised_by": self.authorised_by,
             "rule_url": self.rule_url, "entry_id": self.entry_id, "key": self.key,
+            **({"computed": self.computed} if self.computed is not None else {}),
         }
 
 

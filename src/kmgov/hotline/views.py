@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
-from . import kb, selectors, services
+from . import compute, kb, selectors, services
 from .models import Channel, KbEntry, RequestType, Topic
 from .permissions import department_orgs, is_operator
 
@@ -48,7 +48,7 @@ def public(request):
     if q is not None:
         ctx["q"] = q[:services.MAX_QUESTION]
         try:
-            ctx["answers"] = kb.answers(services.clean_question(q), limit=5)
+            ctx["answers"] = compute.answers(services.clean_question(q), limit=5)
         except ValidationError as e:
             ctx["errors"] = _errors(e)
     if request.method == "POST":
@@ -169,7 +169,7 @@ def console_ticket(request, number: str):
             messages.error(request, str(e))
     return render(request, "hotline/ticket.html", {
         "t": t, "events": selectors.ticket_events(t),
-        "suggestions": kb.answers(t.text, limit=5, include_nodes=False),
+        "suggestions": compute.answers(t.text, limit=5, include_nodes=False),
         "departments": OrgUnit.objects.filter(kind__in=["department", "unit"]).order_by("path"),
     })
 

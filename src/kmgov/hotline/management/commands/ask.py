@@ -6,7 +6,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
-from kmgov.hotline import kb, services
+from kmgov.hotline import compute, services
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             q = services.clean_question(question)
         except ValidationError as e:
             raise CommandError("；".join(m for ms in e.message_dict.values() for m in ms)) from None
-        hits = [h.as_dict() for h in kb.answers(q, limit=limit, include_nodes=not no_nodes)]
+        hits = [h.as_dict() for h in compute.answers(q, limit=limit, include_nodes=not no_nodes)]
         if json:
             self.stdout.write(_dumps({"query": q, "count": len(hits), "answers": hits}))
             return
@@ -34,7 +34,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{i}. {h['title']}"))
             self.stdout.write(f"   {h['text']}")
             self.stdout.write(f"   出处：{h['citation']}  {h['org']}  {valid}")
-            if h["rule_url"]:
+            c = h.get("computed")
+            if c and c["form_url"]:
+                self.stdout.write(f"   计算：{c['form_url']}")
+            elif h["rule_url"]:
                 self.stdout.write(f"   计算：{h['rule_url']}")
 
 
