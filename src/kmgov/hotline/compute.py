@@ -206,13 +206,12 @@ def compute(rule_id: str, f: facts_mod.Facts, *, citation: str = "") -> Computed
         unmet = "、".join(u.get("condition", "") for u in d.unmet) or "条件"
         sentence = (f"按您说的情况，未满足“{unmet}”，{rule.title}为{values.get(result, '0')}"
                     if d.unmet else f"{rule.title}：{values.get(result, '—')}")
-    trace = []
-    for s in d.steps:
-        cite = s.get("cite") if isinstance(s, dict) else None
-        if cite:
-            c = f"{cite.get('docno', '')} {cite.get('path', '')}".strip()
-            if c and c not in trace:
-                trace.append(c)
+    trace = []  # the decision's cited trace, as the rules kernel serialises it
+    for st in d.to_dict().get("steps", []):
+        c = st.get("citation") or {}
+        ref = f"{c.get('docno', '')} {c.get('path', '')}".strip()
+        if ref and ref not in trace:
+            trace.append(ref)
     return Computed(
         rule=rule_id, status="computed", sentence=sentence, citation=citation,
         form_url=_form_url(rule_id, inputs), inputs=inputs, outputs=outputs,
@@ -245,7 +244,7 @@ def enrich(question: str, answers: list) -> list:
             continue
         lead = c.sentence
         if c.status == "computed":
-            lead += f"（{c.citation}）" if c.citation else ""
+            lead += f"（依据{c.citation}）" if c.citation else ""
             if c.assumptions:
                 lead += "。" + "；".join(c.assumptions)
         out.append(dataclasses.replace(a, text=f"{lead}。{a.text}", computed=c.as_dict()))
