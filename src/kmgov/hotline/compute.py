@@ -207,7 +207,8 @@ def compute(rule_id: str, f: facts_mod.Facts, *, citation: str = "") -> Computed
         sentence = (f"按您说的情况，未满足“{unmet}”，{rule.title}为{values.get(result, '0')}"
                     if d.unmet else f"{rule.title}：{values.get(result, '—')}")
     trace = []  # the decision's cited trace, as the rules kernel serialises it
-    for st in d.to_dict().get("steps", []):
+    dd = d.to_dict()
+    for st in dd.get("trace") or dd.get("steps") or []:
         c = st.get("citation") or {}
         ref = f"{c.get('docno', '')} {c.get('path', '')}".strip()
         if ref and ref not in trace:
