@@ -214,6 +214,14 @@ def cache_clear() -> None:
         _cache.clear()
 
 
+def kb_changed() -> None:
+    """The served knowledge base changed: an entry was approved, withdrawn or expired (the
+    KB services call this on each, inside their transaction). This process's kept rankings
+    are dropped; a ranking index kept in memory hooks here to bump its version so that every
+    process rebuilds it."""
+    cache_clear()
+
+
 def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
             org=None) -> list[Answer]:
     """Ranked answers to a question: authorised entries (and, if asked, gazette nodes)."""

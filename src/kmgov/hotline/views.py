@@ -218,7 +218,7 @@ def _desk_entry(request, action):
             valid_from=p.get("valid_from") or timezone.localdate(), valid_to=p.get("valid_to") or None,
             authorised_by=p.get("authorised_by", ""), docno=p.get("docno", ""),
             node_path=p.get("node_path", ""), actor=request.user)
-        messages.success(request, "已新增知识库条目")
+        messages.success(request, "已起草新条目，待本部门其他人员审批后对外作答")
         return
     entry = KbEntry.objects.filter(pk=p.get("entry_id") or 0).first()
     if entry is None:
@@ -229,7 +229,7 @@ def _desk_entry(request, action):
     else:
         services.kb_entry_update(entry=entry, actor=request.user, answer=p.get("answer", ""),
                                  valid_to=p.get("valid_to") or None)
-        messages.success(request, "已修改条目")
+        messages.success(request, "已起草修改稿，待本部门其他人员审批后生效")
 
 
 # --- the dashboard ------------------------------------------------------------------------
