@@ -194,3 +194,28 @@ def test_pages_refuse_outsiders(desk, commerce_liaison, forestry_liaison):
     assert c.post("/hotline/kb/new/", {"org": "city-forestry", "question": "问", "answer": "答",
                                        "valid_from": "2026-01-01"}).status_code == 400
     assert not KbEntry.objects.filter(question="问").exists()
+
+
+def test_api_versions_approve_and_refusals(forestry_liaison, forestry_official,
+                                           commerce_liaison):
+    from kmgov.core.services import api_token_create
+
+    def auth(u):
+        return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=u).key}"}
+
+    c = Client()
+    own = KbEntry.objects.get(key="fo-subsidy")
+    r = c.patch(f"/api/v1/hotline/entries/{own.pk}", data={"answer": "新的答案。"},
+                content_type="application/json", **auth(forestry_liaison))
+    assert r.status_code == 200 and r.json()["version"] == 1
+    url = f"/api/v1/hotline/entries/{own.pk}/versions/2/approve"
+    assert c.post(url, data={}, content_type="application/json",
+                  **auth(forestry_liaison)).status_code == 403  # its author
+    assert c.post(url, data={}, content_type="application/json",
+                  **auth(commerce_liaison)).status_code == 404  # another department's entry
+    r = c.post(url, data={"note": "同意"}, content_type="application/json",
+               **auth(forestry_official))
+    assert r.status_code == 200 and r.json()["version"] == 2 and r.json()["answer"] == "新的答案。"
+    versions = c.get(f"/api/v1/hotline/entries/{own.pk}/versions",
+                     **auth(forestry_official)).json()
+    assert [(v["number"], v["status"]) for v in versions] == [(2, "approved"), (1, "superseded")]

@@ -263,7 +263,7 @@ class EntryIn(Schema):
     answer: str
     valid_from: dt.date
     valid_to: dt.date | None = None
-    authorised_by: str
+    authorised_by: str = ""
     docno: str = ""
     node_path: str = ""
     rule_id: str = ""
@@ -285,7 +285,8 @@ def entry_list(request):
     return [entry_out(e) for e in selectors.entries_visible(request.auth)]
 
 
-@router.post("/entries", response={201: EntryOut}, auth=LOGIN_REQUIRED, summary="新增条目")
+@router.post("/entries", response={201: EntryOut}, auth=LOGIN_REQUIRED,
+             summary="起草新条目（部门审批后对外作答）")
 def entry_create(request, payload: EntryIn):
     data = payload.dict()
     org = OrgUnit.objects.filter(code=data.pop("org")).first()
@@ -302,7 +303,8 @@ def _entry(request, entry_id: int) -> KbEntry:
     return e
 
 
-@router.patch("/entries/{entry_id}", response=EntryOut, auth=LOGIN_REQUIRED, summary="修改条目")
+@router.patch("/entries/{entry_id}", response=EntryOut, auth=LOGIN_REQUIRED,
+              summary="起草修改（新版本，部门审批后生效）")
 def entry_update(request, entry_id: int, payload: EntryPatch):
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     return entry_out(services.kb_entry_update(entry=_entry(request, entry_id),
@@ -314,6 +316,73 @@ def entry_update(request, entry_id: int, payload: EntryPatch):
 def entry_withdraw(request, entry_id: int):
     return entry_out(services.kb_entry_withdraw(entry=_entry(request, entry_id),
                                                 actor=request.auth))
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    question: str
+    answer: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    author: str | None
+    created_at: dt.datetime
+    note: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+def version_out(v) -> dict:
+    return dict(number=v.number, status=v.status, question=v.question, answer=v.answer,
+                valid_from=v.valid_from, valid_to=v.valid_to,
+                author=v.author.get_username() if v.author else None,
+                created_at=v.created_at, note=v.note,
+                decided_by=v.decided_by.get_username() if v.decided_by else None,
+                decided_at=v.decided_at, decision_note=v.decision_note)
+
+
+def _visible_entry(request, entry_id: int) -> KbEntry:
+    e = selectors.entries_visible(request.auth).filter(pk=entry_id).first()
+    if e is None:
+        raise Http404("没有该条目")
+    return e
+
+
+def _version(request, entry_id: int, number: int):
+    v = _visible_entry(request, entry_id).versions.filter(number=number).first()
+    if v is None:
+        raise Http404("没有该版本")
+    return v
+
+
+@router.get("/entries/{entry_id}/versions", response=list[VersionOut], auth=LOGIN_REQUIRED,
+            summary="条目的版本记录（本部门）")
+def entry_versions(request, entry_id: int):
+    e = _visible_entry(request, entry_id)
+    return [version_out(v) for v in e.versions.select_related("author", "decided_by")]
+
+
+@router.post("/entries/{entry_id}/versions/{number}/approve", response=EntryOut,
+             auth=LOGIN_REQUIRED, summary="部门审批通过（起草人不能审批）")
+def entry_version_approve(request, entry_id: int, number: int, payload: DecisionIn):
+    return entry_out(services.kb_version_approve(version=_version(request, entry_id, number),
+                                                 actor=request.auth, note=payload.note))
+
+
+@router.post("/entries/{entry_id}/versions/{number}/reject", response=VersionOut,
+             auth=LOGIN_REQUIRED, summary="部门退回修改稿")
+def entry_version_reject(request, entry_id: int, number: int, payload: RejectIn):
+    return version_out(services.kb_version_reject(version=_version(request, entry_id, number),
+                                                  actor=request.auth, reason=payload.reason))
 
 
 @router.get("/stats", auth=LOGIN_REQUIRED, summary="统计（话务台）")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
-from . import compute, kb, selectors, services
+from . import compute, selectors, services
 from .models import Channel, KbEntry, RequestType, Topic
 from .permissions import department_orgs, is_operator
 
