@@ -126,6 +126,16 @@ def test_hand_worked_amounts(desk, question, rule, output, amount):
 
 
 @pytest.mark.django_db
+def test_the_answer_the_facts_compute_comes_first(desk):
+    # The yearly plan shares more words with this question; the caller's figures say it is
+    # the rent subsidy (59号 四(三): 8亩 × 500元 × 3年 = 12000元).
+    first = compute.answers("到滇池流域外租了8亩地种菜，三年一共补多少？", limit=3,
+                            include_nodes=False)[0]
+    assert first.key == "ag-offsite-rent-subsidy"
+    assert first.text.startswith("按连片8亩计算，每年补助4000元，补3年共12000元")
+
+
+@pytest.mark.django_db
 def test_the_question_set_is_answered_with_the_right_amount(desk):
     bench = _bench()
     cases = bench.compute_questions()
