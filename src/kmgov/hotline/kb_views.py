@@ -73,11 +73,27 @@ def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _shown(obj, f: str) -> str:
+    """A field as people read it: the kind's label, the rule's title (not its id)."""
+    v = getattr(obj, f)
+    if f == "kind":
+        return str(dict(KbEntry._meta.get_field("kind").choices).get(v, v))
+    if f == "rule_id" and v:
+        return _rule_titles().get(v, v)
+    return _text(v)
+
+
+def _rule_titles() -> dict[str, str]:
+    from kmgov.rules import rule_list
+
+    return {r.id: r.title for r in rule_list()}
+
+
 def version_changes(prev: KbEntryVersion | None, v: KbEntryVersion) -> list[dict]:
     changes = []
     for f in KbEntry.CONTENT_FIELDS:
-        new = _text(getattr(v, f))
-        old = _text(getattr(prev, f)) if prev is not None else ""
+        new = _shown(v, f)
+        old = _shown(prev, f) if prev is not None else ""
         if prev is not None and old == new:
             continue
         changes.append({"label": FIELD_LABELS.get(f, f),
@@ -139,6 +155,7 @@ def kb_new(request):
             messages.error(request, str(e))
     return render(request, "hotline/kb/form.html", {
         "orgs": orgs, "form": form, "topics": Topic.objects.all(), "entry": None,
+        "rules": sorted(_rule_titles().items(), key=lambda kv: kv[1]),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -196,6 +213,7 @@ def kb_entry(request, key: str):
     history.reverse()
     return render(request, "hotline/kb/entry.html", {
         "entry": entry, "history": history, "topics": Topic.objects.all(),
+        "rules": sorted(_rule_titles().items(), key=lambda kv: kv[1]),
         "form": _form_values(request.POST if request.method == "POST" else entry),
         "may_withdraw": entry.status == "active" and (
             works_for(request.user, entry.org) or request.user.is_superuser),
