@@ -2,10 +2,12 @@
 
 "我们合作社流转了2500亩土地" → 2500 亩; "到滇池流域外租了8亩地种菜" → 8 亩, outside the Dianchi
 basin, vegetables; "每年烧两千升油" → 2000 升. Patterns read the numbers (Arabic and Chinese
-numerals, 2.5万, 一千五, 十) and the unit after them; jieba's cut of the question (the kernel's
-tokenizer, its dictionary loaded once per process, the words below added to it) finds the
-places and kinds. Nothing is guessed: a fact not in the question is simply absent, and the
-desk asks for it (`kmgov.hotline.compute`).
+numerals, 2.5万, 一千五, 十) and the unit after them; the places and kinds are the words below,
+found among the words of jieba's cut of the question (the kernel's tokenizer, loaded once per
+process — or, for `kmgov ask`, only the question's entries of it) or, being two characters or
+more, in its text. They are deliberately not added to jieba's dictionary: that would change
+how the indexed texts are segmented, and so the ranking. Nothing is guessed: a fact not in the
+question is simply absent, and the desk asks for it (`kmgov.hotline.compute`).
 
 Places come from the organisation tree (`kmgov.core.orgtree`: counties, zones and the
 townships the gazette names, with their other spellings); whether a county lies in the Dianchi
@@ -129,7 +131,7 @@ OUTSIDE_BASIN_WORDS = ("滇池流域外", "滇池流域以外", "流域以外", 
 INSIDE_BASIN_WORDS = ("滇池流域内", "滇池流域的", "流域内", "流域里", "滇池边", "滇池周边",
                       "滇池流域")
 
-# kind → words (as jieba keeps them once added to its dictionary). A category has one value.
+# kind → words (a jieba word of the question, or found in its text). A category has one value.
 KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     # what the land grew (59号 四(二) 原种植产业, 四(三) 种植作物)
     "crop": {
@@ -235,22 +237,12 @@ def _PLACES_BY_CODE() -> dict[str, Place]:  # noqa: N802 (a cached constant)
     return {p.code: p for _, p in _places()}
 
 
-_words_added = False
-
-
-def _tokenizer():
-    """The kernel's jieba (dictionary loaded once per process), with the places and kinds
-    added once so that it keeps them whole."""
-    global _words_added
+def _tokenizer(text: str):
+    """The kernel's jieba for this text (its dictionary loaded once per process, or, for the
+    command line, only this text's entries: `search.tokenizer_for`)."""
     from kmgov.core import search
 
-    if not _words_added:
-        search.add_words([s for s, _ in _places()]
-                         + [w for cat in KINDS.values() for ws in cat.values() for w in ws
-                            if len(w) >= 2]
-                         + list(OUTSIDE_BASIN_WORDS) + list(INSIDE_BASIN_WORDS))
-        _words_added = True
-    return search.tokenizer()
+    return search.tokenizer_for(text)
 
 
 def _kind_near(text: str, start: int, end: int) -> str:
@@ -283,7 +275,7 @@ def extract(text: str) -> Facts:
         kind = _kind_near(text, m.start(), m.end()) if unit == "件" else ""
         facts.quantities.append(Quantity(value=value, unit=unit, text=m.group(0),
                                          start=m.start(), end=m.end(), kind=kind))
-    words = [w.strip() for w in _tokenizer().cut(text) if w.strip()]
+    words = [w.strip() for w in _tokenizer(text).cut(text) if w.strip()]
     facts.words = words
     seen: set[str] = set()
     for spelling, place in _places():
