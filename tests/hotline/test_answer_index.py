@@ -104,6 +104,21 @@ def test_a_change_made_elsewhere_is_seen_through_the_version(desk, monkeypatch):
     assert kb.index() is not first
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("cache", [0, 30])
+def test_a_question_is_one_database_round_trip(desk, monkeypatch, django_assert_num_queries,
+                                               cache):
+    """With the index built, a question (ranked afresh or kept) costs one query: the hits'
+    entries read together with the content versions."""
+    monkeypatch.setattr(kb, "CACHE_SECONDS", cache)
+    assert kb.answers("低产林改造一亩补助多少")  # builds the index (and keeps the ranking)
+    with django_assert_num_queries(1):
+        hits = kb.answers("低产林改造一亩补助多少")
+    assert hits[0].key == "fo-subsidy"
+    with django_assert_num_queries(1):  # nothing among the hits: the versions alone
+        assert kb.answers("火星移民签证") == []
+
+
 # --- two processes ------------------------------------------------------------------------
 
 
