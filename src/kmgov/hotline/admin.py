@@ -1,6 +1,7 @@
 """The desk's data an administrator edits: access platforms, synonyms, topics; the knowledge
-base (changed only through drafts approved by departments) and tickets for inspection. Every change made here is audited (core.admin.AuditedAdmin);
-tickets are read-only. Routing and reply periods are interpretation parameters of
+base (changed only through drafts approved by departments, /hotline/kb/) and tickets for
+inspection. Every change made here is audited (core.admin.AuditedAdmin); entries, their
+versions and tickets are read-only. Routing and reply periods are interpretation parameters of
 116号, changed at /admin/rules/parameteroverride/ (`hotline.destination_org.*`,
 `hotline.reply_working_days.*`, `hotline.reply_remind_days`)."""
 
