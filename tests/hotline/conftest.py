@@ -37,6 +37,15 @@ def forestry_liaison(desk):
 
 
 @pytest.fixture
+def forestry_official(desk):
+    """A second person of 市林业局: approves what the liaison drafts (separation of duties)."""
+    from kmgov.core.services import user_create
+
+    return user_create(username="linguan", password="pw-linguan-secret",
+                       roles=[("city_department", "city-forestry")], display_name="林业局科员")
+
+
+@pytest.fixture
 def commerce_liaison(desk):
     from kmgov.core.services import user_create
 

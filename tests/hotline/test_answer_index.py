@@ -65,7 +65,8 @@ def test_the_memory_index_answers_exactly_as_the_database_ranking(desk, seed_pat
 
 
 @pytest.mark.django_db
-def test_an_edit_or_withdrawal_is_answered_on_the_next_question(desk, admin_user, monkeypatch):
+def test_an_edit_or_withdrawal_is_answered_on_the_next_question(desk, admin_user,
+                                                                forestry_official, monkeypatch):
     monkeypatch.setattr(kb, "CACHE_SECONDS", 0)
     entry = KbEntry.objects.get(key="fo-subsidy")
     assert kb.answers("低产林改造一亩补助多少")[0].entry_id == entry.pk
@@ -73,8 +74,11 @@ def test_an_edit_or_withdrawal_is_answered_on_the_next_question(desk, admin_user
     assert not any(a.entry_id == entry.pk for a in kb.answers("蓝莓基地"))
     # Edited so that it is found by a word no indexed text held: found at once (the index
     # was rebuilt, not only the entry re-read).
-    services.kb_entry_update(entry=entry, actor=admin_user,
-                             question="改造低产林改种蓝莓基地，政府每亩补助多少钱？")
+    v = services.kb_draft_edit(entry=entry, actor=admin_user,
+                               question="改造低产林改种蓝莓基地，政府每亩补助多少钱？")
+    # Adapted (KB governance): a change is served once its department approves it.
+    assert not any(a.entry_id == entry.pk for a in kb.answers("蓝莓基地"))
+    services.kb_version_approve(version=v, actor=forestry_official)
     assert kb.index() is not built
     assert kb.answers("蓝莓基地")[0].entry_id == entry.pk
     services.kb_entry_withdraw(entry=entry, actor=admin_user, reason="政策到期")
@@ -147,7 +151,8 @@ def _ask(port: int, q: str) -> list[int | None]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_process_stops_serving_an_edited_or_withdrawn_entry(desk, admin_user, tmp_path):
+def test_every_process_stops_serving_an_edited_or_withdrawn_entry(desk, admin_user,
+                                                                  forestry_official, tmp_path):
     """A server (`kmgov serve`, two worker processes, each with the index it built before
     the change) and another process that edits and then withdraws an entry through the
     desk's services: the server's next answers are the changed ones, in every worker."""
@@ -187,8 +192,12 @@ def test_every_process_stops_serving_an_edited_or_withdrawn_entry(desk, admin_us
                 text=True, timeout=240)
             assert p.returncode == 0, p.stderr
 
-        other_process("services.kb_entry_update(entry=entry, actor=admin, "
-                      "question='改造低产林改种蓝莓基地，政府每亩补助多少钱？')")
+        # Adapted (KB governance): drafted, then approved by the department.
+        other_process("v = services.kb_draft_edit(entry=entry, actor=admin, "
+                      "question='改造低产林改种蓝莓基地，政府每亩补助多少钱？')\n"
+                      "official = get_user_model().objects.get("
+                      f"pk={forestry_official.pk})\n"
+                      "services.kb_version_approve(version=v, actor=official)")
         for _ in range(6):  # each request may go to either worker: every one must agree
             assert _ask(port, "蓝莓基地")[0] == entry.pk
         other_process("services.kb_entry_withdraw(entry=entry, actor=admin, reason='到期')")

@@ -102,12 +102,15 @@ def test_api_department_cannot_edit_another_departments_entry(forestry_liaison):
                 content_type="application/json", **auth)
     assert r.status_code == 403
     own = KbEntry.objects.get(key="fo-subsidy")
-    r = c.patch(f"/api/v1/hotline/entries/{own.pk}", data={"valid_to": "2026-12-31"},
-                content_type="application/json", **auth)
-    assert r.status_code == 200 and r.json()["valid_to"] == "2026-12-31"
     r = c.patch(f"/api/v1/hotline/entries/{own.pk}", data={"valid_to": "2000-01-01"},
                 content_type="application/json", **auth)
     assert r.status_code == 400  # ends before it starts
+    # Adapted (issue 13: KB governance): a change is a draft of the next version; the served
+    # entry is unchanged until the department approves it.
+    r = c.patch(f"/api/v1/hotline/entries/{own.pk}", data={"valid_to": "2026-12-31"},
+                content_type="application/json", **auth)
+    assert r.status_code == 200 and r.json()["valid_to"] == "2027-12-31"
+    assert own.versions.get(number=2).valid_to.isoformat() == "2026-12-31"
 
 
 def test_public_page_ask_file_follow_up_and_html_is_escaped(desk):
@@ -211,8 +214,11 @@ def test_department_desk_edits_and_withdraws_only_its_entries(forestry_liaison):
     r = c.post("/hotline/desk/", {"action": "entry_update", "entry_id": own.pk,
                                   "answer": "试点每亩 200 元，正常每亩 100 元。", "valid_to": "2026-12-31"})
     assert r.status_code == 302
+    # Adapted (issue 13: KB governance): the change is drafted as version 2, not yet served.
+    draft = own.versions.get(number=2)
+    assert draft.answer.startswith("试点每亩") and str(draft.valid_to) == "2026-12-31"
     own.refresh_from_db()
-    assert own.answer.startswith("试点每亩") and str(own.valid_to) == "2026-12-31"
+    assert not own.answer.startswith("试点每亩") and own.version == 1
     r = c.post("/hotline/desk/", {"action": "entry_withdraw", "entry_id": other.pk}, follow=True)
     assert "只能维护本部门" in r.content.decode()
     other.refresh_from_db()
@@ -228,7 +234,7 @@ def test_routing_table_deadlines_and_platforms_are_in_the_admin(admin_user):
     # overrides page), no longer the desk's own tables.
     c = Client()
     c.force_login(admin_user)
-    for model in ("accessplatform", "synonym", "topic", "kbentry", "ticket"):
+    for model in ("accessplatform", "synonym", "topic", "kbentry", "kbentryversion", "ticket"):
         assert c.get(f"/admin/hotline/{model}/").status_code == 200, model
     assert c.get("/admin/rules/parameteroverride/").status_code == 200
 

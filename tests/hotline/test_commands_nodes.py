@@ -28,7 +28,9 @@ def test_setup_seeds_the_desk(monkeypatch):
 def test_sweep_and_key_commands(desk):
     out = io.StringIO()
     call_command("hotline", "sweep", "--json", stdout=out)
-    assert json.loads(out.getvalue()) == {"reminded": 0, "escalated": 0}
+    # the knowledge base's expiry sweep runs with it (issue 13: KB governance)
+    assert json.loads(out.getvalue()) == {"reminded": 0, "escalated": 0, "kb_expiry": {
+        "reminded": 0, "expired": 0, "remind_days": 30}}
     out = io.StringIO()
     call_command("hotline", "key", "city app", "--json", stdout=out)
     assert len(json.loads(out.getvalue())["api_key"]) == 32

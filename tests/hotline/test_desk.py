@@ -164,14 +164,19 @@ def test_operators_cannot_be_bypassed_in_office_hours_and_web_answers_at_night(d
 # --- authorisation periods ----------------------------------------------------------------
 
 
-def test_expired_or_withdrawn_entries_are_never_given(forestry_liaison, operator):
+def test_expired_or_withdrawn_entries_are_never_given(forestry_liaison, forestry_official,
+                                                     operator):
+    # Adapted (issue 13: KB governance): a drafted entry is answered with only once another
+    # person of its department approved it; the approver is its 授权人.
     e = services.kb_entry_create(
         org=OrgUnit.objects.get(code="city-forestry"), question="松茸采摘季节林区能进吗",
         answer="林区松茸季节开放，凭村委会证明进山。", valid_from="2026-01-01",
         valid_to="2026-06-30", authorised_by="市林业局 张三", actor=forestry_liaison)
+    assert all(a.entry_id != e.pk for a in kb.answers("松茸采摘林区", on=dt.date(2026, 3, 1)))
+    services.kb_version_approve(version=e.versions.get(number=1), actor=forestry_official)
     inside = kb.answers("松茸采摘林区", on=dt.date(2026, 3, 1))
     assert inside and inside[0].entry_id == e.pk
-    assert inside[0].valid_to == "2026-06-30" and inside[0].authorised_by == "市林业局 张三"
+    assert inside[0].valid_to == "2026-06-30" and inside[0].authorised_by == "市林业局 林业局科员"
     assert all(a.entry_id != e.pk for a in kb.answers("松茸采摘林区", on=dt.date(2026, 7, 1)))
     assert all(a.entry_id != e.pk for a in kb.answers("松茸采摘林区", on=dt.date(2025, 12, 31)))
     # A ticket in the period is answered with it; after expiry it goes to the department.
@@ -190,10 +195,14 @@ def test_expired_or_withdrawn_entries_are_never_given(forestry_liaison, operator
 # --- departments edit only their own entries ----------------------------------------------
 
 
-def test_department_edits_only_its_own_entries(forestry_liaison, commerce_liaison):
+def test_department_edits_only_its_own_entries(forestry_liaison, forestry_official,
+                                              commerce_liaison):
     own = KbEntry.objects.get(key="fo-subsidy")
     other = KbEntry.objects.get(key="be-window")
     services.kb_entry_update(entry=own, actor=forestry_liaison, keywords="低产林 改造 补助 亩")
+    own.refresh_from_db()
+    assert own.version == 1  # a draft until the department approves it
+    services.kb_version_approve(version=own.versions.get(number=2), actor=forestry_official)
     own.refresh_from_db()
     assert own.version == 2
     with pytest.raises(HotlinePermissionError):

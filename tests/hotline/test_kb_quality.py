@@ -46,6 +46,7 @@ def test_every_entry_cites_the_gazette_and_calculations_link_their_rule(desk):
     assert rules == {
         "agriculture.conversion_subsidy", "agriculture.offsite_rent_subsidy",
         "agriculture.training_subsidy", "agriculture.land_transfer_reward", "carbon.offset",
+        "agriculture.cost_share",
         "forestry.transformation_subsidy", "mediation.reward", "headquarters.certification",
         "buildings.qualification", "safety.staffing_requirement"}
 

@@ -1,6 +1,7 @@
 """The desk's data an administrator edits: access platforms, synonyms, topics; the knowledge
-base and tickets for inspection. Every change made here is audited (core.admin.AuditedAdmin);
-tickets are read-only. Routing and reply periods are interpretation parameters of
+base (changed only through drafts approved by departments, /hotline/kb/) and tickets for
+inspection. Every change made here is audited (core.admin.AuditedAdmin); entries, their
+versions and tickets are read-only. Routing and reply periods are interpretation parameters of
 116号, changed at /admin/rules/parameteroverride/ (`hotline.destination_org.*`,
 `hotline.reply_working_days.*`, `hotline.reply_remind_days`)."""
 
@@ -8,7 +9,7 @@ from django.contrib import admin
 
 from kmgov.core.admin import AuditedAdmin, ReadOnlyAdmin
 
-from .models import AccessPlatform, KbEntry, Open311Key, Synonym, Ticket, Topic
+from .models import AccessPlatform, KbEntry, KbEntryVersion, Open311Key, Synonym, Ticket, Topic
 
 
 @admin.register(AccessPlatform)
@@ -27,10 +28,20 @@ class TopicAdmin(AuditedAdmin):
 
 
 @admin.register(KbEntry)
-class KbEntryAdmin(AuditedAdmin):
+class KbEntryAdmin(ReadOnlyAdmin):
+    """Entries change only by drafts approved by their department (/hotline/kb/, each step
+    audited and kept as a version), so the admin shows them without changing them."""
+
     list_display = ("key", "org", "question", "valid_from", "valid_to", "status", "version")
     list_filter = ("status", "kind", "org")
     search_fields = ("question", "answer", "key")
+
+
+@admin.register(KbEntryVersion)
+class KbEntryVersionAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "number", "status", "author", "created_at", "decided_by",
+                    "decided_at")
+    list_filter = ("status",)
 
 
 @admin.register(Ticket)

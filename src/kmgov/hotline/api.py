@@ -14,10 +14,33 @@ from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
-from . import kb, selectors, services
+from . import compute, kb, selectors, services
 from .models import KbEntry, Ticket
 
 router = Router(tags=["96128 热线 hotline"])
+
+
+class MissingOut(Schema):
+    field: str
+    ask: str
+
+
+class ComputedOut(Schema):
+    """The rule the entry links, run on the question's facts (or what to ask for)."""
+
+    rule: str
+    status: str  # computed | needs | refused
+    sentence: str
+    citation: str
+    form_url: str
+    inputs: dict
+    outputs: dict
+    outcome: str | None
+    amount: float | None
+    amount_output: str
+    missing: list[MissingOut]
+    assumptions: list[str]
+    trace_citations: list[str]
 
 
 class AnswerOut(Schema):
@@ -34,6 +57,7 @@ class AnswerOut(Schema):
     authorised_by: str
     rule_url: str
     entry_id: int | None
+    computed: ComputedOut | None = None
 
 
 class AnswersOut(Schema):
@@ -45,7 +69,7 @@ class AnswersOut(Schema):
 @router.get("/answers", response=AnswersOut, summary="按问题检索授权答案（公开）")
 def answers(request, q: str = "", limit: int = 5, nodes: bool = True):
     q = services.clean_question(q)
-    hits = kb.answers(q, limit=max(1, min(limit, 20)), include_nodes=nodes)
+    hits = compute.answers(q, limit=max(1, min(limit, 20)), include_nodes=nodes)
     return {"query": q, "count": len(hits), "answers": [h.as_dict() for h in hits]}
 
 
@@ -239,7 +263,7 @@ class EntryIn(Schema):
     answer: str
     valid_from: dt.date
     valid_to: dt.date | None = None
-    authorised_by: str
+    authorised_by: str = ""
     docno: str = ""
     node_path: str = ""
     rule_id: str = ""
@@ -261,7 +285,8 @@ def entry_list(request):
     return [entry_out(e) for e in selectors.entries_visible(request.auth)]
 
 
-@router.post("/entries", response={201: EntryOut}, auth=LOGIN_REQUIRED, summary="新增条目")
+@router.post("/entries", response={201: EntryOut}, auth=LOGIN_REQUIRED,
+             summary="起草新条目（部门审批后对外作答）")
 def entry_create(request, payload: EntryIn):
     data = payload.dict()
     org = OrgUnit.objects.filter(code=data.pop("org")).first()
@@ -278,7 +303,8 @@ def _entry(request, entry_id: int) -> KbEntry:
     return e
 
 
-@router.patch("/entries/{entry_id}", response=EntryOut, auth=LOGIN_REQUIRED, summary="修改条目")
+@router.patch("/entries/{entry_id}", response=EntryOut, auth=LOGIN_REQUIRED,
+              summary="起草修改（新版本，部门审批后生效）")
 def entry_update(request, entry_id: int, payload: EntryPatch):
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     return entry_out(services.kb_entry_update(entry=_entry(request, entry_id),
@@ -290,6 +316,73 @@ def entry_update(request, entry_id: int, payload: EntryPatch):
 def entry_withdraw(request, entry_id: int):
     return entry_out(services.kb_entry_withdraw(entry=_entry(request, entry_id),
                                                 actor=request.auth))
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    question: str
+    answer: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    author: str | None
+    created_at: dt.datetime
+    note: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+def version_out(v) -> dict:
+    return dict(number=v.number, status=v.status, question=v.question, answer=v.answer,
+                valid_from=v.valid_from, valid_to=v.valid_to,
+                author=v.author.get_username() if v.author else None,
+                created_at=v.created_at, note=v.note,
+                decided_by=v.decided_by.get_username() if v.decided_by else None,
+                decided_at=v.decided_at, decision_note=v.decision_note)
+
+
+def _visible_entry(request, entry_id: int) -> KbEntry:
+    e = selectors.entries_visible(request.auth).filter(pk=entry_id).first()
+    if e is None:
+        raise Http404("没有该条目")
+    return e
+
+
+def _version(request, entry_id: int, number: int):
+    v = _visible_entry(request, entry_id).versions.filter(number=number).first()
+    if v is None:
+        raise Http404("没有该版本")
+    return v
+
+
+@router.get("/entries/{entry_id}/versions", response=list[VersionOut], auth=LOGIN_REQUIRED,
+            summary="条目的版本记录（本部门）")
+def entry_versions(request, entry_id: int):
+    e = _visible_entry(request, entry_id)
+    return [version_out(v) for v in e.versions.select_related("author", "decided_by")]
+
+
+@router.post("/entries/{entry_id}/versions/{number}/approve", response=EntryOut,
+             auth=LOGIN_REQUIRED, summary="部门审批通过（起草人不能审批）")
+def entry_version_approve(request, entry_id: int, number: int, payload: DecisionIn):
+    return entry_out(services.kb_version_approve(version=_version(request, entry_id, number),
+                                                 actor=request.auth, note=payload.note))
+
+
+@router.post("/entries/{entry_id}/versions/{number}/reject", response=VersionOut,
+             auth=LOGIN_REQUIRED, summary="部门退回修改稿")
+def entry_version_reject(request, entry_id: int, number: int, payload: RejectIn):
+    return version_out(services.kb_version_reject(version=_version(request, entry_id, number),
+                                                  actor=request.auth, reason=payload.reason))
 
 
 @router.get("/stats", auth=LOGIN_REQUIRED, summary="统计（话务台）")

@@ -77,6 +77,8 @@ class Answer:
     entry_id: int | None = None
     key: str = ""
     matched: list[str] = field(default_factory=list)
+    # the rule run on the question's facts, or what to ask for (kmgov.hotline.compute)
+    computed: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +87,7 @@ class Answer:
             "org": self.org, "org_code": self.org_code, "valid_from": self.valid_from,
             "valid_to": self.valid_to, "authorised_by": self.authorised_by,
             "rule_url": self.rule_url, "entry_id": self.entry_id, "key": self.key,
+            **({"computed": self.computed} if self.computed is not None else {}),
         }
 
 
@@ -316,8 +319,9 @@ MEMORY_INDEX = os.environ.get("KMGOV_HOTLINE_MEMORY_INDEX", "1") != "0"
 
 def kb_changed() -> None:
     """Entries, synonym groups or topics changed: call in the transaction that changes them
-    (their models' save and delete do it by themselves, see apps.py); every process rebuilds
-    its index on its next question."""
+    (their models' save and delete do it by themselves, see apps.py; the knowledge base's
+    services call it on every approve, withdraw and expiry, whose bulk updates send no
+    signal); every process rebuilds its index on its next question."""
     versions.bump(KB_VERSION)
     cache_clear()
 

@@ -125,6 +125,8 @@ class Synonym(models.Model):
 class EntryStatus(models.TextChoices):
     ACTIVE = "active", gettext_noop("有效")
     WITHDRAWN = "withdrawn", gettext_noop("已撤回")
+    DRAFT = "draft", gettext_noop("待部门审批（未发布）")
+    EXPIRED = "expired", gettext_noop("已过期")
 
 
 class KbEntry(models.Model):
@@ -150,8 +152,15 @@ class KbEntry(models.Model):
     authorised_by = models.CharField("授权人", max_length=64)
     status = models.CharField(max_length=16, choices=EntryStatus.choices,
                               default=EntryStatus.ACTIVE)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1)  # the approved version served (0: none yet)
     updated_at = models.DateTimeField(auto_now=True)
+    # the end of validity a reminder was sent for (once per validity end; a new approved
+    # version with another end date is reminded again)
+    expiry_reminded_for = models.DateField("已提醒的授权止日", null=True, blank=True)
+
+    #: what a version holds: every edit is a new version of these (KbEntryVersion)
+    CONTENT_FIELDS = ("question", "answer", "keywords", "docno", "node_path", "rule_id",
+                      "valid_from", "valid_to", "authorised_by", "topic", "kind")
 
     class Meta:
         ordering = ["org__path", "key"]
@@ -184,6 +193,55 @@ class KbEntry(models.Model):
         on = on or timezone.localdate()
         return (self.status == EntryStatus.ACTIVE and self.valid_from <= on
                 and (self.valid_to is None or on <= self.valid_to))
+
+
+class VersionStatus(models.TextChoices):
+    PENDING = "pending", gettext_noop("待部门审批")
+    APPROVED = "approved", gettext_noop("现行版本")
+    SUPERSEDED = "superseded", gettext_noop("已被新版本取代")
+    REJECTED = "rejected", gettext_noop("已退回")
+
+
+class KbEntryVersion(models.Model):
+    """One version of a knowledge-base entry: drafted by staff, approved (or sent back) by a
+    liaison or official of the entry's department who did not draft it. The entry itself
+    holds the approved current version, the only one the public is answered with; every
+    edit is a new version here, so the history is complete (116号 三(四)1, 三(五))."""
+
+    entry = models.ForeignKey(KbEntry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    status = models.CharField("状态", max_length=16, choices=VersionStatus.choices,
+                              default=VersionStatus.PENDING)
+    question = models.CharField("问题", max_length=255)
+    answer = models.TextField("答案")
+    keywords = models.CharField("检索词", max_length=255, blank=True)
+    docno = models.CharField("公报文号", max_length=64, blank=True)
+    node_path = models.CharField("条款", max_length=128, blank=True)
+    rule_id = models.CharField("计算规则", max_length=64, blank=True)
+    valid_from = models.DateField("授权起")
+    valid_to = models.DateField("授权止", null=True, blank=True)
+    authorised_by = models.CharField("授权人", max_length=64, blank=True)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    kind = models.CharField(max_length=16, default="policy")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("起草时间", default=timezone.now)
+    note = models.CharField("修改说明", max_length=255, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        constraints = [models.UniqueConstraint(fields=["entry", "number"],
+                                               name="hotline_kbversion_unique_number")]
+        verbose_name = "知识库条目版本"
+        verbose_name_plural = "知识库条目版本"
+
+    def __str__(self) -> str:
+        return f"{self.entry.key} v{self.number}"
 
 
 def _reply_days(case, on):

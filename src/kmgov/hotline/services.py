@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from kmgov.core import calendar
@@ -39,6 +39,7 @@ from .models import (
     Channel,
     EntryStatus,
     KbEntry,
+    KbEntryVersion,
     Open311Key,
     RequestType,
     Synonym,
@@ -46,6 +47,7 @@ from .models import (
     TicketEvent,
     TicketStatus,
     Topic,
+    VersionStatus,
 )
 from .permissions import (
     HotlinePermissionError,
@@ -159,18 +161,26 @@ def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
                 valid_from=_date(e.get("valid_from")), valid_to=_date(e.get("valid_to")),
                 authorised_by=e["authorised_by"],
             )
+            # The seed is the departments' FAQ authorisation table (116号 三(四)1): each
+            # line is approved version 1 of its entry.
             obj = KbEntry.objects.filter(key=e["key"]).first()
             if obj is None:
                 obj = KbEntry(key=e["key"], **fields)
                 obj.full_clean()
                 obj.save()
+                KbEntryVersion.objects.create(
+                    entry=obj, number=1, status=VersionStatus.APPROVED, note="授权事项表",
+                    decision_note="部门授权事项表", decided_at=timezone.now(),
+                    **_content_of(obj))
                 counts["entries_created"] += 1
                 changed.append(obj)
-            elif obj.version == 1 and any(getattr(obj, k) != v for k, v in fields.items()):
+            elif (obj.version == 1 and obj.status == EntryStatus.ACTIVE
+                  and any(getattr(obj, k) != v for k, v in fields.items())):
                 for k, v in fields.items():
                     setattr(obj, k, v)
                 obj.full_clean()
                 obj.save()
+                KbEntryVersion.objects.filter(entry=obj, number=1).update(**_content_of(obj))
                 counts["entries_updated"] += 1
                 changed.append(obj)
     kb.entries_reindex(changed)
@@ -182,54 +192,199 @@ def kb_seed_load(*, actor=None, data_dir: Path = DATA_DIR) -> dict:
 
 
 # --- knowledge base -----------------------------------------------------------------------
+#
+# Governance (issue 13 item 4; 116号 三(四)1 the departments' FAQ authorisation table, 三(五)
+# "由各级各部门对涉及本部门相关职能职责等信息数据及时修改、删除、增加相关信息"): staff draft an entry
+# or a change of it (a new `KbEntryVersion`, pending); a liaison or official of the entry's
+# department who did not draft it approves it (the version becomes the entry's served content)
+# or sends it back. Every edit is a version; the entry holds only the approved current one,
+# which is all the public is answered with. A validity end is reminded before it comes
+# (`kb_expiry_sweep`, through the kernel's outbox) and an entry past it is marked expired.
+# Every approve, withdraw and expiry calls `kb.kb_changed()` (rankings kept in memory drop it).
 
-ENTRY_FIELDS = ("question", "answer", "keywords", "docno", "node_path", "rule_id", "valid_from",
-                "valid_to", "authorised_by", "topic", "kind")
-
-
-@transaction.atomic
-def kb_entry_create(*, org: OrgUnit, question: str, answer: str, valid_from, authorised_by: str,
-                    actor, key: str | None = None, **fields) -> KbEntry:
-    require_entry_editor(actor, org)
-    entry = KbEntry(key=key or f"{org.code[:40]}-{secrets.token_hex(4)}", org=org,
-                    question=kb.clean_text(question), answer=kb.clean_text(answer),
-                    valid_from=_date(valid_from), authorised_by=kb.clean_text(authorised_by),
-                    **{k: v for k, v in fields.items() if k in ENTRY_FIELDS})
-    entry.valid_to = _date(entry.valid_to)
-    _check_entry(entry)
-    entry.save()
-    kb.entries_reindex([entry])
-    audit_record(actor=actor, action="hotline.entry.create", obj=entry, org=org,
-                 to_state=entry.status)
-    return entry
+ENTRY_FIELDS = KbEntry.CONTENT_FIELDS
 
 
-def _check_entry(entry: KbEntry) -> None:
-    entry.full_clean()
-    if entry.valid_to and entry.valid_to < entry.valid_from:
-        _invalid("valid_to", "授权止日不能早于授权起日")
+def _content_of(obj) -> dict:
+    return {f: getattr(obj, f) for f in ENTRY_FIELDS}
 
 
-@transaction.atomic
-def kb_entry_update(*, entry: KbEntry, actor, **changes) -> KbEntry:
-    entry = KbEntry.objects.select_for_update().get(pk=entry.pk)
-    require_entry_editor(actor, entry.org)
-    before = {k: str(getattr(entry, k)) for k in changes if k in ENTRY_FIELDS}
+def _clean_changes(changes: dict) -> dict:
+    out = {}
     for k, v in changes.items():
         if k not in ENTRY_FIELDS:
             _invalid(k, "不能修改的字段")
         if k in ("valid_from", "valid_to"):
-            v = _date(v)
+            try:
+                v = _date(v)
+            except ValueError:
+                _invalid(k, "日期格式应为 YYYY-MM-DD")
+        elif k == "topic" and isinstance(v, str):
+            v = Topic.objects.filter(code=v).first() if v else None
         elif isinstance(v, str):
             v = kb.clean_text(v)
-        setattr(entry, k, v)
-    entry.version += 1
-    _check_entry(entry)
+        out[k] = v
+    return out
+
+
+def _check_version(v: KbEntryVersion) -> None:
+    if not v.question:
+        _invalid("question", "请填写问题")
+    if not v.answer:
+        _invalid("answer", "请填写答案")
+    if v.valid_from is None:
+        _invalid("valid_from", "请填写授权起日")
+    if v.valid_to and v.valid_to < v.valid_from:
+        _invalid("valid_to", "授权止日不能早于授权起日")
+    if len(v.question) > 255:
+        _invalid("question", "问题最多 255 字")
+    if v.rule_id:
+        from kmgov.rules import RuleError, get_rule
+
+        try:
+            get_rule(v.rule_id)
+        except RuleError:
+            _invalid("rule_id", f"没有这条计算规则：{v.rule_id}")
+
+
+def require_entry_drafter(user, org: OrgUnit) -> None:
+    """Staff draft: the desk's operators (from the calls they take) and the department's own
+    liaison and officials; the administrator too."""
+    if is_operator(user):
+        return
+    require_entry_editor(user, org)
+
+
+def require_entry_approver(user, version: KbEntryVersion) -> None:
+    """A liaison or official of the entry's department approves; never the version's author
+    (separation of duties); a superuser only through such a role."""
+    from .permissions import works_for
+
+    if not works_for(user, version.entry.org):
+        raise HotlinePermissionError(
+            f"只有 {version.entry.org.name} 的联络员或工作人员可以审批该部门的知识库条目")
+    if version.author_id is not None and version.author_id == getattr(user, "pk", None):
+        raise HotlinePermissionError("不能审批自己起草的版本（职责分离）：请由本部门其他人员审批")
+
+
+@transaction.atomic
+def kb_draft_create(*, org: OrgUnit, actor, key: str | None = None, note: str = "",
+                    **content) -> KbEntryVersion:
+    """A new entry, drafted: not answered with until its department approves it."""
+    require_entry_drafter(actor, org)
+    content = _clean_changes(content)
+    content.setdefault("authorised_by", "")
+    version = KbEntryVersion(number=1, author=person(actor), note=kb.clean_text(note),
+                             **content)
+    _check_version(version)
+    entry = KbEntry(key=key or f"{org.code[:40]}-{secrets.token_hex(4)}", org=org,
+                    status=EntryStatus.DRAFT, version=0, **content)
+    entry.authorised_by = entry.authorised_by or "（待审批）"
+    entry.full_clean()
+    entry.save()
+    version.entry = entry
+    version.save()
+    audit_record(actor=actor, action="hotline.entry.draft", obj=entry, org=org,
+                 to_state=VersionStatus.PENDING, extra={"version": 1})
+    return version
+
+
+@transaction.atomic
+def kb_draft_edit(*, entry: KbEntry, actor, note: str = "", **changes) -> KbEntryVersion:
+    """A change of an entry, drafted as its next version from the current content; the served
+    content stays as it is until the change is approved."""
+    entry = KbEntry.objects.select_for_update().get(pk=entry.pk)
+    require_entry_drafter(actor, entry.org)
+    if entry.versions.filter(status=VersionStatus.PENDING).exists():
+        _invalid("__all__", "该条目已有待审批的修改稿，请先由部门审批或退回")
+    changes = _clean_changes(changes)
+    base = _content_of(entry)
+    number = (entry.versions.aggregate(m=models.Max("number"))["m"] or 0) + 1
+    version = KbEntryVersion(entry=entry, number=number, author=person(actor),
+                             note=kb.clean_text(note), **{**base, **changes})
+    if _content_of(version) == base:
+        _invalid("__all__", "没有修改任何内容")
+    _check_version(version)
+    version.save()
+    audit_record(actor=actor, action="hotline.entry.draft", obj=entry, org=entry.org,
+                 to_state=VersionStatus.PENDING,
+                 extra={"version": number, "changed": sorted(k for k in changes
+                                                             if changes[k] != base[k])})
+    return version
+
+
+@transaction.atomic
+def kb_version_approve(*, version: KbEntryVersion, actor, note: str = "",
+                       now=None) -> KbEntry:
+    """The department approves a drafted version: it becomes the entry's served content
+    (authorised by the approver), the previous approved version is superseded."""
+    version = KbEntryVersion.objects.select_for_update().select_related("entry__org").get(
+        pk=version.pk)
+    require_entry_approver(actor, version)
+    if version.status != VersionStatus.PENDING:
+        _invalid("status", "该版本不在待审批状态")
+    now = now or timezone.now()
+    entry = KbEntry.objects.select_for_update().get(pk=version.entry_id)
+    prev_status = entry.status
+    entry.versions.filter(status=VersionStatus.APPROVED).update(
+        status=VersionStatus.SUPERSEDED)
+    name = (getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username())
+    version.authorised_by = kb.clean_text(f"{entry.org.short_name or entry.org.name} {name}")[:64]
+    version.status = VersionStatus.APPROVED
+    version.decided_by, version.decided_at = actor, now
+    version.decision_note = kb.clean_text(note)[:255]
+    version.save()
+    for f, v in _content_of(version).items():
+        setattr(entry, f, v)
+    entry.version = version.number
+    entry.status = EntryStatus.ACTIVE
+    entry.expiry_reminded_for = None
+    entry.full_clean()
     entry.save()
     kb.entries_reindex([entry])
-    audit_record(actor=actor, action="hotline.entry.update", obj=entry, org=entry.org,
-                 extra={"before": before, "version": entry.version})
+    kb.kb_changed()
+    audit_record(actor=actor, action="hotline.entry.approve", obj=entry, org=entry.org,
+                 from_state=prev_status, to_state=entry.status, reason=version.decision_note,
+                 extra={"version": version.number,
+                        "author": version.author.get_username() if version.author else None})
     return entry
+
+
+@transaction.atomic
+def kb_version_reject(*, version: KbEntryVersion, actor, reason: str, now=None
+                      ) -> KbEntryVersion:
+    """The department sends a draft back (with its reason); the served content is unchanged."""
+    version = KbEntryVersion.objects.select_for_update().select_related("entry__org").get(
+        pk=version.pk)
+    require_entry_approver(actor, version)
+    if version.status != VersionStatus.PENDING:
+        _invalid("status", "该版本不在待审批状态")
+    reason = kb.clean_text(reason)
+    if not reason:
+        _invalid("reason", "请写明退回理由")
+    version.status = VersionStatus.REJECTED
+    version.decided_by, version.decided_at = actor, now or timezone.now()
+    version.decision_note = reason[:255]
+    version.save()
+    audit_record(actor=actor, action="hotline.entry.reject", obj=version.entry,
+                 org=version.entry.org, from_state=VersionStatus.PENDING,
+                 to_state=VersionStatus.REJECTED, reason=reason,
+                 extra={"version": version.number})
+    return version
+
+
+# The desk's earlier write paths, now drafts (API `POST/PATCH /entries`, the department desk).
+def kb_entry_create(*, org: OrgUnit, question: str, answer: str, valid_from, actor,
+                    authorised_by: str = "", key: str | None = None, **fields) -> KbEntry:
+    """Draft a new entry (approved by the department before it is answered with)."""
+    return kb_draft_create(org=org, actor=actor, key=key, question=question, answer=answer,
+                           valid_from=valid_from, authorised_by=authorised_by,
+                           **{k: v for k, v in fields.items() if k in ENTRY_FIELDS}).entry
+
+
+def kb_entry_update(*, entry: KbEntry, actor, **changes) -> KbEntry:
+    """Draft a change of an entry (its next version, approved by the department)."""
+    return kb_draft_edit(entry=entry, actor=actor, **changes).entry
 
 
 @transaction.atomic
@@ -238,12 +393,83 @@ def kb_entry_withdraw(*, entry: KbEntry, actor, reason: str = "") -> KbEntry:
     require_entry_editor(actor, entry.org)
     prev = entry.status
     entry.status = EntryStatus.WITHDRAWN
-    entry.version += 1
     entry.save()
-    kb.cache_clear()
+    entry.versions.filter(status=VersionStatus.PENDING).update(
+        status=VersionStatus.REJECTED, decision_note="条目已撤回")
+    kb.kb_changed()
     audit_record(actor=actor, action="hotline.entry.withdraw", obj=entry, org=entry.org,
                  from_state=prev, to_state=entry.status, reason=reason)
     return entry
+
+
+def _expiry_recipients(entry: KbEntry):
+    """The entry's department: its liaisons and officials with an account (inbox), and the
+    liaison phone its access platform registers (SMS)."""
+    from kmgov.core.models import RoleAssignment
+    from kmgov.procedures.notify import Recipient
+
+    from .models import DEPARTMENT_ROLES
+
+    out = []
+    for a in RoleAssignment.objects.filter(org=entry.org, role__in=DEPARTMENT_ROLES
+                                           ).select_related("user"):
+        out.append(Recipient(name=getattr(a.user, "display_name", "") or a.user.get_username(),
+                             role=a.get_role_display(), user=a.user))
+    platform = AccessPlatform.objects.filter(org=entry.org).first()
+    if platform and platform.liaison_phone:
+        out.append(Recipient(name=platform.liaison_name or "联络员", role="联络员",
+                             phone=platform.liaison_phone))
+    return out
+
+
+def kb_expiry_sweep(*, today: dt.date | None = None, actor=None) -> dict:
+    """Remind each department of its entries whose validity ends within
+    `hotline.kb_expiry_remind_days` (once per end date), and mark entries past their end
+    expired (no longer answered with). Idempotent; run by `kmgov hotline kb-expiry` and by
+    `kmgov hotline sweep`."""
+    from kmgov.procedures.notify import notify
+    from kmgov.rules import parameter_value
+
+    today = today or timezone.localdate()
+    days = int(parameter_value("hotline.kb_expiry_remind_days", today))
+    horizon = today + dt.timedelta(days=days)
+    reminded = expired = 0
+    due = KbEntry.objects.filter(status=EntryStatus.ACTIVE, valid_to__isnull=False,
+                                 valid_to__gte=today, valid_to__lte=horizon
+                                 ).select_related("org")
+    for e in due:
+        if e.expiry_reminded_for == e.valid_to:
+            continue
+        with transaction.atomic():
+            locked = KbEntry.objects.select_for_update().get(pk=e.pk)
+            if locked.expiry_reminded_for == locked.valid_to:
+                continue
+            left = (locked.valid_to - today).days
+            notify(_expiry_recipients(e), subject=f"96128知识库条目将于{locked.valid_to}到期",
+                   body=(f"贵部门授权的96128知识库条目“{locked.question}”授权期至"
+                         f"{locked.valid_to}（还有{left}天）。到期后专线不再以此作答；如需继续"
+                         f"使用，请修改授权止日或更新内容并审批（昆政办〔2010〕116号 三(五)）。"),
+                   source="hotline.kb_expiry", ref=locked.key, org=e.org, actor=actor)
+            locked.expiry_reminded_for = locked.valid_to
+            locked.save(update_fields=["expiry_reminded_for"])
+            audit_record(actor=actor, action="hotline.entry.expiry_reminder", obj=locked,
+                         org=e.org, extra={"valid_to": locked.valid_to.isoformat(),
+                                           "days_left": left})
+        reminded += 1
+    changed = False
+    for e in KbEntry.objects.filter(status=EntryStatus.ACTIVE, valid_to__lt=today):
+        with transaction.atomic():
+            n = KbEntry.objects.filter(pk=e.pk, status=EntryStatus.ACTIVE).update(
+                status=EntryStatus.EXPIRED)
+            if n:
+                audit_record(actor=actor, action="hotline.entry.expire", obj=e, org=e.org,
+                             from_state=EntryStatus.ACTIVE, to_state=EntryStatus.EXPIRED,
+                             extra={"valid_to": e.valid_to.isoformat()})
+                expired += 1
+                changed = True
+    if changed:
+        kb.kb_changed()
+    return {"reminded": reminded, "expired": expired, "remind_days": days}
 
 
 # --- tickets ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import open311, views
+from . import kb_views, open311, views
 
 app_name = "hotline"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("hotline/console/t/<str:number>/", views.console_ticket, name="console_ticket"),
     path("hotline/desk/", views.desk, name="desk"),
     path("hotline/dashboard/", views.dashboard, name="dashboard"),
+    path("hotline/kb/", kb_views.kb_list, name="kb_list"),
+    path("hotline/kb/new/", kb_views.kb_new, name="kb_new"),
+    path("hotline/kb/<slug:key>/", kb_views.kb_entry, name="kb_entry"),
     path("hotline/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     # Open311 GeoReport v2 (JSON and XML, chosen by the extension).
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="o311_discovery"),

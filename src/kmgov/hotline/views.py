@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
-from . import kb, selectors, services
+from . import compute, selectors, services
 from .models import Channel, KbEntry, RequestType, Topic
 from .permissions import department_orgs, is_operator
 
@@ -81,7 +81,7 @@ def public(request):
     if q is not None:
         ctx["q"] = q[:services.MAX_QUESTION]
         try:
-            ctx["answers"] = kb.answers(services.clean_question(q), limit=5)
+            ctx["answers"] = compute.answers(services.clean_question(q), limit=5)
         except ValidationError as e:
             ctx["errors"] = _errors(e)
             ctx["field_errors"] = _field_errors(e)
@@ -216,7 +216,7 @@ def console_ticket(request, number: str):
             messages.error(request, str(e))
     return render(request, "hotline/ticket.html", {
         "t": t, "events": selectors.ticket_events(t),
-        "suggestions": kb.answers(t.text, limit=5, include_nodes=False),
+        "suggestions": compute.answers(t.text, limit=5, include_nodes=False),
         "departments": OrgUnit.objects.filter(kind__in=["department", "unit"]).order_by("path"),
     })
 
@@ -265,7 +265,7 @@ def _desk_entry(request, action):
             valid_from=p.get("valid_from") or timezone.localdate(), valid_to=p.get("valid_to") or None,
             authorised_by=p.get("authorised_by", ""), docno=p.get("docno", ""),
             node_path=p.get("node_path", ""), actor=request.user)
-        messages.success(request, "已新增知识库条目")
+        messages.success(request, "已起草新条目，待本部门其他人员审批后对外作答")
         return
     entry = KbEntry.objects.filter(pk=p.get("entry_id") or 0).first()
     if entry is None:
@@ -276,7 +276,7 @@ def _desk_entry(request, action):
     else:
         services.kb_entry_update(entry=entry, actor=request.user, answer=p.get("answer", ""),
                                  valid_to=p.get("valid_to") or None)
-        messages.success(request, "已修改条目")
+        messages.success(request, "已起草修改稿，待本部门其他人员审批后生效")
 
 
 # --- the dashboard ------------------------------------------------------------------------

@@ -49,6 +49,8 @@ def rule_form(request, rule_id: str):
                         errors[key] = e["message"]
                     else:
                         general.append(e["message"])
+    elif request.GET:
+        _prefill(fields, request.GET)
     for f in fields:
         f.error = errors.get(f.name, "")
     outputs = []
@@ -67,3 +69,16 @@ def rule_form(request, rule_id: str):
     status = 422 if (errors or general) else 200
     return render(request, "rules/form.html", {"rule": rule, "fields": fields, "decision": decision, "outputs": outputs,
                                                "general_errors": general}, status=status)
+
+
+def _prefill(fields, data) -> None:
+    """`/rules/<id>/?field=value…`: the form filled with those values (links from the desk's
+    answers that compute), not yet submitted; unknown names are ignored."""
+    for f in fields:
+        if f.name not in data:
+            continue
+        raw = data.get(f.name, "")[:200]
+        if f.widget == "checkbox":
+            f.value = raw in ("on", "true", "1")
+        else:
+            f.value = raw

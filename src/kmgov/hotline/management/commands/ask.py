@@ -6,7 +6,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 
-from kmgov.hotline import kb, services
+from kmgov.hotline import compute, services
 
 
 class Command(BaseCommand):
@@ -33,7 +33,8 @@ class Command(BaseCommand):
             raise CommandError("；".join(m for ms in e.message_dict.values() for m in ms)) from None
         search.lean = True
         try:
-            hits = [h.as_dict() for h in kb.answers(q, limit=limit, include_nodes=not no_nodes)]
+            hits = [h.as_dict() for h in compute.answers(q, limit=limit,
+                                                         include_nodes=not no_nodes)]
         finally:
             search.lean = False
         if search._jieba is not None:  # the lookup file was missing: write it for next time
@@ -48,7 +49,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{i}. {h['title']}"))
             self.stdout.write(f"   {h['text']}")
             self.stdout.write(f"   出处：{h['citation']}  {h['org']}  {valid}")
-            if h["rule_url"]:
+            c = h.get("computed")
+            if c and c["form_url"]:
+                self.stdout.write(f"   计算：{c['form_url']}")
+            elif h["rule_url"]:
                 self.stdout.write(f"   计算：{h['rule_url']}")
 
 
