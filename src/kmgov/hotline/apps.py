@@ -24,3 +24,11 @@ class HotlineConfig(AppConfig):
         from .kb import DOMAIN_WORDS
 
         search.add_words(DOMAIN_WORDS)
+
+        # A ticket's reminders and escalations also go out through the outbox (notices).
+        from kmgov.procedures.models import Deadline
+        from kmgov.procedures.services import deadline_fired
+
+        from .notices import deadline_fired as send_deadline
+
+        deadline_fired.connect(send_deadline, sender=Deadline, dispatch_uid="hotline-outbox")
