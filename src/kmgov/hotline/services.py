@@ -762,3 +762,11 @@ def missed_call_call_back(*, call, outcome: str, actor, ticket_number: str = "",
     audit_record(actor=actor, action="hotline.missed_call_back", obj=call,
                  extra={"ticket": ticket_number or None})
     return call
+
+
+@transaction.atomic
+def ticket_close_without_call_back(*, ticket: Ticket, actor, reason: str, now=None) -> Ticket:
+    """办结（不回访）: a duplicate, an invalid call, a caller who cannot be reached; the reason
+    is required (step `close`)."""
+    require_operator(actor)
+    return _step(ticket, "close", actor=actor, now=now, reason=kb.clean_text(reason or ""))

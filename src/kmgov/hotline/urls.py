@@ -8,7 +8,10 @@ urlpatterns = [
     path("hotline/", views.public, name="public"),
     path("hotline/console/", views.console, name="console"),
     path("hotline/console/t/<str:number>/", views.console_ticket, name="console_ticket"),
+    path("hotline/console/missed/", views.missed_calls, name="missed_calls"),
+    path("hotline/units/", views.units, name="units"),
     path("hotline/desk/", views.desk, name="desk"),
+    path("hotline/desk/t/<str:number>/", views.desk_ticket, name="desk_ticket"),
     path("hotline/dashboard/", views.dashboard, name="dashboard"),
     path("hotline/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     # Open311 GeoReport v2 (JSON and XML, chosen by the extension).
