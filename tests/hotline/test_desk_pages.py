@@ -116,3 +116,37 @@ def test_missed_calls_from_the_console(client, operator):
     client.post("/hotline/console/missed/", {"action": "call_back", "call": call.pk,
                                              "outcome": "已回拨，无人接听"})
     assert MissedCall.objects.get().called_back_at is not None
+
+
+def test_api_lifecycle_and_who_sees_the_callers_contact(client, operator, forestry_liaison,
+                                                        commerce_liaison, ticket):
+    api = "/api/v1/hotline"
+    client.force_login(operator)
+    r = client.post(f"{api}/tickets/{ticket.number}/dispatch",
+                    {"lead": "昆明市林业局", "supporting": ["city-land"]},
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["supporting_orgs"] == ["昆明市国土资源局"]
+    assert r.json()["working_days_left"] == 10  # 11-25 → 12-09
+    r = client.post(f"{api}/tickets/{ticket.number}/dispatch", {"lead": "火星局"},
+                    content_type="application/json")
+    assert r.status_code == 422 and r.json()["field"] == "lead_org"
+    client.force_login(forestry_liaison)
+    got = client.get(f"{api}/tickets/{ticket.number}").json()
+    assert got["caller_phone"] == "13800001111"  # the unit sees the caller's phone
+    r = client.post(f"{api}/tickets/{ticket.number}/notes", {"text": "已到现场"},
+                    content_type="application/json")
+    assert r.status_code == 200
+    assert client.get(f"{api}/units", {"q": "林业"}).status_code == 403
+    r = client.post(f"{api}/tickets/{ticket.number}/extension", {"days": 2, "reason": "待检测"},
+                    content_type="application/json")
+    assert r.json()["extension_days"] == 2
+    client.force_login(commerce_liaison)
+    assert client.get(f"{api}/tickets/{ticket.number}").status_code == 404
+    r = client.post(f"{api}/tickets/{ticket.number}/notes", {"text": "x"},
+                    content_type="application/json")
+    assert r.status_code == 404
+    client.logout()
+    public = client.get(f"{api}/tickets/lookup", {"number": ticket.number,
+                                                  "code": ticket.check_code}).json()
+    assert public["caller_phone"] is None and public["number"] == ticket.number

@@ -329,3 +329,25 @@ def test_step_is_also_in_the_api(client, operator, forestry_liaison):
     r = client.post(f"/api/v1/cases/hotline/{t.reference}/steps/dispatch",
                     {"data": {"lead_org": "city-land"}}, content_type="application/json")
     assert r.status_code in (403, 404)
+
+
+def test_demo_accounts_and_tickets_exercise_the_lifecycle(desk):
+    import io
+
+    from kmgov.core.scope import has_role
+    from kmgov.hotline import demo
+    from kmgov.hotline.models import MissedCall
+
+    demo.contribute(io.StringIO())
+    demo.contribute(io.StringIO())  # idempotent
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    assert has_role(User.objects.get(username="demo-96128-hwy"), "hotline_operator")
+    assert has_role(User.objects.get(username="demo-shi-lyj-lly"), "department_liaison")
+    states = sorted(Ticket.objects.filter(text__endswith=demo.MARK).values_list("state", flat=True))
+    assert states == sorted(["answered", "transferred", "returned", "replied", "closed", "closed",
+                             "transferred", "suspended"])
+    assert Ticket.objects.filter(extension_days=3).count() == 1
+    assert Ticket.objects.exclude(merged_into=None).count() == 1
+    assert MissedCall.objects.filter(called_back_at=None).count() == 1

@@ -14,6 +14,7 @@ class HotlineConfig(AppConfig):
         urls="kmgov.hotline.urls",
         nav=[NavEntry(_("96128热线"), "hotline:public", order=30)],
         setup=[SetupStep("kmgov.hotline.setup_steps:seed", order=50)],
+        demo="kmgov.hotline.demo:contribute",
         dashboards=[Dashboard("hotline", _("96128热线统计"), "kmgov.hotline.dashboard:charts",
                               order=30)],
     )
