@@ -130,7 +130,7 @@ def test_api_lifecycle_and_who_sees_the_callers_contact(client, operator, forest
     assert r.json()["working_days_left"] == 10  # 11-25 → 12-09
     r = client.post(f"{api}/tickets/{ticket.number}/dispatch", {"lead": "火星局"},
                     content_type="application/json")
-    assert r.status_code == 422 and r.json()["field"] == "lead_org"
+    assert r.status_code == 400 and "没有名称或代码为“火星局”的单位" in r.json()["detail"]["lead_org"][0]
     client.force_login(forestry_liaison)
     got = client.get(f"{api}/tickets/{ticket.number}").json()
     assert got["caller_phone"] == "13800001111"  # the unit sees the caller's phone
@@ -150,3 +150,11 @@ def test_api_lifecycle_and_who_sees_the_callers_contact(client, operator, forest
     public = client.get(f"{api}/tickets/lookup", {"number": ticket.number,
                                                   "code": ticket.check_code}).json()
     assert public["caller_phone"] is None and public["number"] == ticket.number
+
+
+def test_the_kernels_generic_case_page_offers_the_new_steps(client, operator, ticket):
+    client.force_login(operator)
+    r = client.get(f"/cases/hotline/{ticket.reference}/")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "派单" in page and "并单" in page and "supporting_orgs" in page

@@ -55,21 +55,23 @@ def contribute(stdout):
     services.reply_record(ticket=t, method="phone", text="已责令采石场停止爆破并评估损失",
                           actor=land, now=now)
     master = file("公园里的古树被人砍了枝", phone="13800000006", name="孙先生")
-    services.ticket_dispatch(ticket=master, lead="city-forestry", actor=op, now=now)
-    services.reply_record(ticket=master, method="phone", text="已立案调查并补种", actor=lin, now=now)
-    services.ticket_finish(ticket=master, result="林业局已立案调查，并在原处补种。", actor=op,
+    master = services.ticket_dispatch(ticket=master, lead="city-forestry", actor=op, now=now)
+    master = services.reply_record(ticket=master, method="phone", text="已立案调查并补种",
+                                   actor=lin, now=now)
+    master = services.ticket_finish(ticket=master, result="林业局已立案调查，并在原处补种。", actor=op,
                            now=now)
     dup = file("公园古树被砍，请查一下", phone="13800000007", name="钱女士")
     services.ticket_merge(ticket=dup, master_number=master.number, actor=op, now=now)
     services.ticket_call_back(ticket=master, satisfaction=4, actor=op, now=now)
     again = file("护林员没来巡查", phone="13800000006", name="孙先生")
-    services.ticket_dispatch(ticket=again, lead="city-forestry", actor=op, now=now)
-    services.reply_record(ticket=again, method="phone", text="已安排巡查", actor=lin, now=now)
-    services.ticket_finish(ticket=again, result="已安排护林员每日巡查。", actor=op, now=now)
+    again = services.ticket_dispatch(ticket=again, lead="city-forestry", actor=op, now=now)
+    again = services.reply_record(ticket=again, method="phone", text="已安排巡查", actor=lin,
+                                  now=now)
+    again = services.ticket_finish(ticket=again, result="已安排护林员每日巡查。", actor=op, now=now)
     services.ticket_call_back(ticket=again, satisfaction=2, note="仍未见到护林员", actor=op,
                               now=now)
     t = file("想问林权证补办，材料没带齐", phone="13800000008", name="吴先生")
-    services.ticket_dispatch(ticket=t, lead="city-forestry", actor=op, now=now)
+    t = services.ticket_dispatch(ticket=t, lead="city-forestry", actor=op, now=now)
     services.ticket_suspend(ticket=t, note="请来电人补充林权证编号", actor=op, now=now)
     services.missed_call_record(phone="13800000009", actor=op, at=now)
     stdout.write("  96128: 演示工单已生成（答复、派单、退单、并单、办结、回访、挂起、延期申请、未接来电）\n")

@@ -113,7 +113,8 @@ class DispatchInput(StepInput):
 
     @classmethod
     def form_choices(cls, name: str):
-        return _unit_choices() if name in ("lead_org", "supporting_orgs") else None
+        # 协办 stays a list of codes, one per line, on the kernel's generic form
+        return _unit_choices() if name == "lead_org" else None
 
 
 class RefuseInput(StepInput):
