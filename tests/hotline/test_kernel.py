@@ -36,7 +36,8 @@ def test_the_ticket_is_a_registered_procedure_with_its_steps():
     assert registered()["hotline"] is Ticket
     steps = steps_of(Ticket)
     assert set(steps) == {"intake", "answer", "route", "transfer", "reply", "call_back",
-                          "close", "reopen"}
+                          "close", "reopen", "dispatch", "refuse", "merge", "finish", "extend",
+                          "suspend", "resume", "reopen_to_unit"}
     assert steps["reply"].input.model_fields["method"].title == "回复方式"
     assert steps["intake"].input is None
 

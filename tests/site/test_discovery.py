@@ -32,7 +32,7 @@ def test_setup_steps_and_demo_data_run_in_their_declared_order():
     assert [label for label, _ in discovery.setup_steps()] == ["core", "site", "gazette", "hotline"]
     assert [label for label, _ in discovery.demo_contributors()] == [
         "agriculture", "carbon", "forestry", "buildings", "buildings_devindex", "headquarters",
-        "safety", "mediation", "geohazards", "construction"]
+        "safety", "mediation", "geohazards", "construction", "hotline"]
 
 
 def test_setup_takes_the_options_its_steps_declare():

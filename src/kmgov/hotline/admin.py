@@ -9,7 +9,16 @@ from django.contrib import admin
 
 from kmgov.core.admin import AuditedAdmin, ReadOnlyAdmin
 
-from .models import AccessPlatform, KbEntry, KbEntryVersion, Open311Key, Synonym, Ticket, Topic
+from .models import (
+    AccessPlatform,
+    KbEntry,
+    KbEntryVersion,
+    MissedCall,
+    Open311Key,
+    Synonym,
+    Ticket,
+    Topic,
+)
 
 
 @admin.register(AccessPlatform)
@@ -56,3 +65,10 @@ class TicketAdmin(ReadOnlyAdmin):
 @admin.register(Open311Key)
 class Open311KeyAdmin(AuditedAdmin):
     list_display = ("label", "key", "active", "created_at")
+
+
+@admin.register(MissedCall)
+class MissedCallAdmin(ReadOnlyAdmin):
+    """Missed calls are recorded and called back from the console (each audited)."""
+
+    list_display = ("phone", "at", "called_back_at", "called_back_by", "outcome", "ticket")

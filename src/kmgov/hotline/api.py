@@ -116,13 +116,22 @@ class TicketOut(Schema):
     answer_citation: str | None
     satisfaction: int | None
     events: list[EventOut]
+    result: str = ""
+    supporting_orgs: list[str] = []
+    merged_into: str | None = None
+    extension_days: int | None = None
+    working_days_left: int | None = None
+    #: The caller's contact: for the desk and the units handling the ticket, never public.
+    caller_name: str | None = None
+    caller_phone: str | None = None
+    caller_email: str | None = None
 
 
 class TicketCreatedOut(TicketOut):
     check_code: str
 
 
-def ticket_out(t: Ticket, *, with_code=False) -> dict:
+def ticket_out(t: Ticket, *, with_code=False, staff=False) -> dict:
     d = dict(
         number=t.number, channel=t.channel, request_type=t.request_type,
         topic=t.topic.code if t.topic else None, status=t.state,
@@ -137,6 +146,12 @@ def ticket_out(t: Ticket, *, with_code=False) -> dict:
                      to_org=e.to_org.name if e.to_org else None, method=e.method, text=e.text,
                      citation=e.citation) for e in selectors.ticket_events(t)],
     )
+    d.update(result=t.result, supporting_orgs=[o.name for o in t.supporting_orgs.all()],
+             merged_into=t.merged_into.number if t.merged_into_id else None,
+             extension_days=t.extension_days, working_days_left=t.working_days_left())
+    if staff:
+        d.update(caller_name=t.caller_name, caller_phone=t.caller_phone,
+                 caller_email=t.caller_email)
     if with_code:
         d["check_code"] = t.check_code
     return d
@@ -156,7 +171,7 @@ class TicketIn(Schema):
              summary="受理工单（话务员、窗口）")
 def ticket_create(request, payload: TicketIn):
     t = services.ticket_create(actor=request.auth, source_ip=_ip(request), **payload.dict())
-    return 201, ticket_out(t, with_code=True)
+    return 201, ticket_out(t, with_code=True, staff=True)
 
 
 @router.get("/tickets", response=list[TicketOut], auth=LOGIN_REQUIRED,
@@ -165,7 +180,7 @@ def ticket_list(request, status: str | None = None, limit: int = 50):
     qs = selectors.tickets_visible(request.auth)
     if status:
         qs = qs.filter(state=status)
-    return [ticket_out(t) for t in qs[: max(1, min(limit, 200))]]
+    return [ticket_out(t, staff=True) for t in qs[: max(1, min(limit, 200))]]
 
 
 @router.get("/tickets/lookup", response=TicketOut, summary="凭工单号和查询码查询办理进度（公开）")
@@ -175,7 +190,7 @@ def ticket_lookup(request, number: str, code: str):
 
 @router.get("/tickets/{number}", response=TicketOut, auth=LOGIN_REQUIRED, summary="一个工单")
 def ticket_get(request, number: str):
-    return ticket_out(selectors.ticket_get(request.auth, number))
+    return ticket_out(selectors.ticket_get(request.auth, number), staff=True)
 
 
 class TransferIn(Schema):
@@ -383,6 +398,199 @@ def entry_version_approve(request, entry_id: int, number: int, payload: Decision
 def entry_version_reject(request, entry_id: int, number: int, payload: RejectIn):
     return version_out(services.kb_version_reject(version=_version(request, entry_id, number),
                                                   actor=request.auth, reason=payload.reason))
+
+
+# --- the lifecycle (national 12345 guidelines); each is also a kernel step where it changes
+# the state (`/api/v1/cases/hotline/{reference}/steps/{step}`) ---------------------------------
+
+
+class DispatchIn(Schema):
+    lead: str
+    supporting: list[str] = []
+    note: str = ""
+
+
+@router.post("/tickets/{number}/dispatch", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="派单：主办单位与协办单位（单位代码或全称）；退单后即改派")
+def ticket_dispatch(request, number: str, payload: DispatchIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_dispatch(ticket=t, actor=request.auth, **payload.dict()),
+                      staff=True)
+
+
+class TextIn(Schema):
+    text: str
+
+
+@router.post("/tickets/{number}/notes", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="内部备注（话务台、主办和协办单位）")
+def ticket_note(request, number: str, payload: TextIn):
+    t = selectors.ticket_get(request.auth, number)
+    services.ticket_note(ticket=t, text=payload.text, actor=request.auth)
+    return ticket_out(t, staff=True)
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/tickets/{number}/refuse", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="退单（承办单位，说明理由）")
+def ticket_refuse(request, number: str, payload: ReasonIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_refuse(ticket=t, reason=payload.reason, actor=request.auth),
+                      staff=True)
+
+
+class MergeIn(Schema):
+    master: str
+    note: str = ""
+
+
+@router.post("/tickets/{number}/merge", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="并单：重复诉求并入主工单")
+def ticket_merge(request, number: str, payload: MergeIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_merge(ticket=t, master_number=payload.master,
+                                            note=payload.note, actor=request.auth), staff=True)
+
+
+class FinishIn(Schema):
+    result: str
+
+
+@router.post("/tickets/{number}/finish", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="办结（办理结果发送给来电人）")
+def ticket_finish(request, number: str, payload: FinishIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_finish(ticket=t, result=payload.result, actor=request.auth),
+                      staff=True)
+
+
+@router.post("/tickets/{number}/call-back", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="回访：5 非常满意 … 1 非常不满意；不满意的退回承办单位")
+def ticket_call_back(request, number: str, payload: CloseIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_call_back(ticket=t, actor=request.auth, **payload.dict()),
+                      staff=True)
+
+
+class ExtensionIn(Schema):
+    days: int
+    reason: str
+
+
+@router.post("/tickets/{number}/extension", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="申请延期（承办单位，工作日）")
+def ticket_extension(request, number: str, payload: ExtensionIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_extension_request(ticket=t, actor=request.auth,
+                                                        **payload.dict()), staff=True)
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    days: int | None = None
+    note: str = ""
+
+
+@router.post("/tickets/{number}/extension/decision", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="延期审批（话务台）")
+def ticket_extension_decide(request, number: str, payload: ExtensionDecisionIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_extension_decide(ticket=t, actor=request.auth,
+                                                       **payload.dict()), staff=True)
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+@router.post("/tickets/{number}/suspend", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="挂起（等待来电人补充，期限暂停）")
+def ticket_suspend(request, number: str, payload: NoteIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_suspend(ticket=t, note=payload.note, actor=request.auth),
+                      staff=True)
+
+
+@router.post("/tickets/{number}/resume", response=TicketOut, auth=LOGIN_REQUIRED,
+             summary="恢复办理（按剩余工作日继续计算）")
+def ticket_resume(request, number: str, payload: NoteIn):
+    t = selectors.ticket_get(request.auth, number)
+    return ticket_out(services.ticket_resume(ticket=t, note=payload.note, actor=request.auth),
+                      staff=True)
+
+
+@router.get("/tickets/{number}/caller-history", response=list[TicketOut], auth=LOGIN_REQUIRED,
+            summary="同一来电号码的其他工单（按权限范围）")
+def ticket_caller_history(request, number: str):
+    t = selectors.ticket_get(request.auth, number)
+    return [ticket_out(h, staff=True) for h in selectors.caller_history(request.auth, t)]
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    group: str
+    group_label: str
+
+
+@router.get("/units", response=list[UnitOut], auth=LOGIN_REQUIRED,
+            summary="可转办的单位（名称包含 q，按层级和类别分组）")
+def units(request, q: str = ""):
+    services.require_operator(request.auth)
+    return selectors.units_search(q[:40])
+
+
+class MissedCallOut(Schema):
+    id: int
+    phone: str
+    at: dt.datetime
+    called_back_at: dt.datetime | None
+    outcome: str
+    ticket: str | None
+
+
+def _missed_out(c) -> dict:
+    return dict(id=c.pk, phone=c.phone, at=c.at, called_back_at=c.called_back_at,
+                outcome=c.outcome, ticket=c.ticket.number if c.ticket_id else None)
+
+
+class MissedCallIn(Schema):
+    phone: str
+
+
+@router.get("/missed-calls", response=list[MissedCallOut], auth=LOGIN_REQUIRED,
+            summary="待回拨的未接来电（话务台）")
+def missed_calls(request):
+    services.require_operator(request.auth)
+    return [_missed_out(c) for c in selectors.missed_calls_open(request.auth)[:500]]
+
+
+@router.post("/missed-calls", response={201: MissedCallOut}, auth=LOGIN_REQUIRED,
+             summary="登记未接来电")
+def missed_call_record(request, payload: MissedCallIn):
+    return 201, _missed_out(services.missed_call_record(phone=payload.phone, actor=request.auth))
+
+
+class CallBackIn(Schema):
+    outcome: str
+    ticket: str = ""
+
+
+@router.post("/missed-calls/{call_id}/call-back", response=MissedCallOut, auth=LOGIN_REQUIRED,
+             summary="记录回拨结果")
+def missed_call_back(request, call_id: int, payload: CallBackIn):
+    from .models import MissedCall
+
+    services.require_operator(request.auth)
+    call = MissedCall.objects.filter(pk=call_id).first()
+    if call is None:
+        raise Http404("没有该未接来电")
+    return _missed_out(services.missed_call_call_back(call=call, outcome=payload.outcome,
+                                                      ticket_number=payload.ticket,
+                                                      actor=request.auth))
 
 
 @router.get("/stats", auth=LOGIN_REQUIRED, summary="统计（话务台）")

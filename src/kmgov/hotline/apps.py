@@ -14,6 +14,7 @@ class HotlineConfig(AppConfig):
         urls="kmgov.hotline.urls",
         nav=[NavEntry(_("96128热线"), "hotline:public", order=30)],
         setup=[SetupStep("kmgov.hotline.setup_steps:seed", order=50)],
+        demo="kmgov.hotline.demo:contribute",
         dashboards=[Dashboard("hotline", _("96128热线统计"), "kmgov.hotline.dashboard:charts",
                               order=30)],
         warmup=["kmgov.hotline.kb:warm_up"],
@@ -25,6 +26,14 @@ class HotlineConfig(AppConfig):
         from .kb import DOMAIN_WORDS
 
         search.add_words(DOMAIN_WORDS)
+
+        # A ticket's reminders and escalations also go out through the outbox (notices).
+        from kmgov.procedures.models import Deadline
+        from kmgov.procedures.services import deadline_fired
+
+        from .notices import deadline_fired as send_deadline
+
+        deadline_fired.connect(send_deadline, sender=Deadline, dispatch_uid="hotline-outbox")
 
         # Every change of what the desk ranks by — an entry, a synonym group, a topic — tells
         # every process's answer index (kb.kb_changed, in the same transaction), whoever

@@ -42,6 +42,10 @@ class ReplyMethod(str, enum.Enum):
 class AnswerInput(StepInput):
     entry_id: int = Field(title="知识库条目", ge=1,
                           description="部门授权、在授权期内的知识库条目")
+    text: Note = Field(default="", title="答复内容",
+                       description="预填所选条目的答案，话务员可以修改；不填即用条目原文")
+
+    clean_answer = field_validator("text", mode="before")(_clean)
 
     @classmethod
     def form_choices(cls, name: str):
@@ -87,7 +91,66 @@ class ReplyInput(StepInput):
 
 class CallBackInput(StepInput):
     satisfaction: int | None = Field(default=None, title="满意度", ge=1, le=5,
-                                     description="1 很不满意 — 5 很满意；未能联系来电人时不填")
+                                     description="5 非常满意、4 满意、3 基本满意、2 不满意、"
+                                                 "1 非常不满意；未能联系来电人时不填")
     note: Note = Field(default="", title="回访记录")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+def _unit_choices():
+    return org_choices(kinds=("department", "county", "zone", "other_body", "unit"))
+
+
+class DispatchInput(StepInput):
+    lead_org: str = Field(title="主办单位", min_length=1, max_length=64,
+                          description="牵头办理并答复的单位")
+    supporting_orgs: list[str] = Field(default_factory=list, title="协办单位", max_length=10,
+                                       description="配合主办单位办理的单位（可不填）")
+    note: Note = Field(default="", title="派单说明")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+    @classmethod
+    def form_choices(cls, name: str):
+        # 协办 stays a list of codes, one per line, on the kernel's generic form
+        return _unit_choices() if name == "lead_org" else None
+
+
+class RefuseInput(StepInput):
+    reason_text: Text = Field(title="退单理由", description="为什么不属于本单位职责、应由哪个单位办理")
+
+    clean_reason = field_validator("reason_text", mode="before")(_clean)
+
+
+class MergeInput(StepInput):
+    master: str = Field(title="主工单号", min_length=1, max_length=24,
+                        description="重复诉求并入的工单（同一事项先受理的工单）")
+    note: Note = Field(default="", title="并单说明")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+class FinishInput(StepInput):
+    result: Text = Field(title="办结结果", description="告知来电人的办理结果")
+
+    clean_result = field_validator("result", mode="before")(_clean)
+
+
+class ExtendInput(StepInput):
+    days: int = Field(title="同意延期（工作日）", ge=1, le=60)
+    note: Note = Field(default="", title="审批意见")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+class SuspendInput(StepInput):
+    note: Text = Field(title="挂起原因", description="等待来电人补充什么")
+
+    clean_note = field_validator("note", mode="before")(_clean)
+
+
+class ResumeInput(StepInput):
+    note: Note = Field(default="", title="恢复说明")
 
     clean_note = field_validator("note", mode="before")(_clean)

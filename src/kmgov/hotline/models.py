@@ -28,7 +28,20 @@ from kmgov.procedures.declare import (
 )
 from kmgov.procedures.models import Case
 
-from .inputs import AnswerInput, CallBackInput, ReplyInput, RouteInput, TransferInput
+from .inputs import (
+    AnswerInput,
+    CallBackInput,
+    DispatchInput,
+    ExtendInput,
+    FinishInput,
+    MergeInput,
+    RefuseInput,
+    ReplyInput,
+    ResumeInput,
+    RouteInput,
+    SuspendInput,
+    TransferInput,
+)
 
 
 class Channel(models.TextChoices):
@@ -55,10 +68,21 @@ class TicketStatus(models.TextChoices):
     TRANSFERRED = "transferred", gettext_noop("已转办，待回复")
     REPLIED = "replied", gettext_noop("部门已回复，待回访")
     CLOSED = "closed", gettext_noop("已办结")
+    # A unit's refusal of a dispatch (退单), waiting for the desk to review and re-dispatch.
+    RETURNED = "returned", gettext_noop("承办单位退单，待审核")
+    # Paused while waiting for the caller (挂起): the reply period stops and resumes.
+    SUSPENDED = "suspended", gettext_noop("挂起，待来电人补充")
 
 
 OPEN_STATUSES = (TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
-                 TicketStatus.REPLIED)
+                 TicketStatus.REPLIED, TicketStatus.RETURNED, TicketStatus.SUSPENDED)
+
+#: The call-back's five-level rating (回访满意度), stored 5 … 1.
+SATISFACTION_LEVELS = {5: gettext_noop("非常满意"), 4: gettext_noop("满意"),
+                       3: gettext_noop("基本满意"), 2: gettext_noop("不满意"),
+                       1: gettext_noop("非常不满意")}
+#: Ratings that send the case back to the unit that handled it.
+DISSATISFIED = (1, 2)
 DONE_STATUSES = (TicketStatus.ANSWERED, TicketStatus.CLOSED)
 
 #: The desk's own unit: tickets belong to it until they are transferred to a department.
@@ -245,8 +269,12 @@ class KbEntryVersion(models.Model):
 
 
 def _reply_days(case, on):
+    """The reply period: by request type, or what is left of it (after a pause) or granted
+    (an approved extension), set on the ticket by the step that restarts the clock."""
     from .routing import reply_days
 
+    if case.period_days is not None:
+        return case.period_days
     return reply_days(case.request_type, on)
 
 
@@ -267,7 +295,17 @@ REPLY_PERIOD = DeadlineRule(
 AWAIT_REPLY = Await(what="办理并回复96128工单（电话或邮件）", role=Role.DEPARTMENT_LIAISON, at=AT_ORG)
 AWAIT_DESK = Await(what="96128工单：受理、答复或转办", role=Role.HOTLINE_OPERATOR, at=DESK_ORG)
 AWAIT_CALLBACK = Await(what="96128工单：回访来电人并办结", role=Role.HOTLINE_OPERATOR, at=DESK_ORG)
+AWAIT_RATING = Await(what="96128工单：办结后回访来电人，记录满意度", role=Role.HOTLINE_OPERATOR,
+                     at=DESK_ORG)
+AWAIT_REVIEW = Await(what="96128工单：审核承办单位退单并改派", role=Role.HOTLINE_OPERATOR,
+                     at=DESK_ORG)
+AWAIT_CALLER = Await(what="96128工单：等待来电人补充后恢复办理", role=Role.HOTLINE_OPERATOR,
+                     at=DESK_ORG)
 DESK_CITE = "昆政办〔2010〕116号"
+# Call-back after closing, in working days (interpretation parameter; the gazette sets none).
+CALLBACK_PERIOD = DeadlineRule(
+    days="hotline.callback_working_days", count=DayCount.WORKING, what="办结后回访来电人",
+    citation="昆政办〔2010〕116号 五(三)")
 
 
 @register
@@ -313,6 +351,17 @@ class Ticket(Case):
     source_ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
     api_key = models.ForeignKey("Open311Key", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="tickets")
+    # The lifecycle beyond transfer and reply (dispatch, refusal, merge, pause, extension).
+    supporting_orgs = models.ManyToManyField(OrgUnit, blank=True, related_name="hotline_supporting",
+                                             verbose_name="协办单位")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="duplicates", verbose_name="并入工单")
+    result = models.TextField("办结结果", blank=True)
+    #: The next reply period in working days when it is not the request type's (what was
+    #: left when paused, or the remainder plus an approved extension); cleared on transfer.
+    period_days = models.PositiveSmallIntegerField("剩余办理期限（工作日）", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("申请延期（工作日）", null=True, blank=True)
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
 
     #: Kept for rate limiting and abuse handling, never shown on a case page.
     PAGE_HIDDEN_FIELDS = ("source_ip",)
@@ -378,13 +427,18 @@ class Ticket(Case):
             raise ValidationError({"entry_id": ["没有该知识库条目"]})
         if not entry.is_answerable(calendar.local(now).date()):
             raise ValidationError({"entry_id": ["该知识库条目不在授权有效期内或已撤回，不能作答"]})
+        from . import notices
+
         self.answer_entry = entry
-        self.answer_text = entry.answer
+        # The operator may edit the prefilled answer; the entry stays its source.
+        self.answer_text = (data.text or "").strip() or entry.answer
         self.closed_at = now
         self._event(TicketEvent.Kind.ANSWERED, actor=actor, now=now,
-                    citation=f"{DESK_CITE} 三(四)1", text=entry.answer,
+                    citation=f"{DESK_CITE} 三(四)1", text=self.answer_text,
                     extra={"entry": entry.key, "entry_version": entry.version,
-                           "authorised_by": entry.authorised_by})
+                           "authorised_by": entry.authorised_by,
+                           "edited": self.answer_text != entry.answer})
+        notices.answered(self, actor=actor, now=now)
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,
           label=gettext_noop("按分流规则转办"), roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
@@ -405,7 +459,8 @@ class Ticket(Case):
                        extra={"rule": "hotline.route", "destination": d.destination})
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
-                  TicketStatus.REPLIED], target=TicketStatus.TRANSFERRED, label=gettext_noop("转办"),
+                  TicketStatus.REPLIED, TicketStatus.RETURNED], target=TicketStatus.TRANSFERRED,
+          label=gettext_noop("转办"),
           roles=DESK_ROLES, scope=SCOPE_ANY, input=TransferInput, awaits=AWAIT_REPLY,
           deadlines=REPLY_PERIOD,
           help="话务员指定承办单位（接入平台或联络员）；回复期限重新起算",
@@ -427,6 +482,8 @@ class Ticket(Case):
         self.transferred_at = now
         self.replied_at = self.reply_due_at = None
         self.reply_on_time = None
+        self.period_days = self.extension_days = None
+        self.extension_reason = ""
         due = reply_due_preview(self, now)
         self._event(TicketEvent.Kind.TRANSFERRED, actor=actor, now=now, from_org=prev_org,
                     to_org=to_org, citation=citation, text=kb.clean_text(note or ""),
@@ -447,21 +504,196 @@ class Ticket(Case):
         self._event(TicketEvent.Kind.REPLIED, actor=actor, now=now, from_org=self.assigned_org,
                     method=data.method, text=data.text, extra={"on_time": self.reply_on_time})
 
-    @step(source=[TicketStatus.REPLIED, TicketStatus.ANSWERED], target=TicketStatus.CLOSED,
-          label=gettext_noop("回访办结"), roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
-          help="把答复告知来电人并记录满意度（1 很不满意 — 5 很满意）",
+    @step(source=[TicketStatus.REPLIED, TicketStatus.ANSWERED, TicketStatus.CLOSED],
+          target=TicketStatus.CLOSED,
+          label=gettext_noop("回访"), roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
+          help="把答复告知来电人并记录满意度（非常满意、满意、基本满意、不满意、非常不满意）；"
+               "不满意、非常不满意的退回承办单位重新办理",
           citation="昆政办〔2010〕116号 五(三)")
     def call_back(self, *, actor, reason, now, data):
         from . import kb
 
+        if self.state == TicketStatus.CLOSED and self.satisfaction is not None:
+            raise ValidationError({"satisfaction": ["该工单已回访"]})
+        if self.state == TicketStatus.CLOSED and self.merged_into_id:
+            raise ValidationError({"satisfaction": ["并单工单随主工单回访"]})
         self.satisfaction = data.satisfaction
+        was_closed = self.state == TicketStatus.CLOSED
+        self.closed_at = self.closed_at if was_closed else now
+        self._event(TicketEvent.Kind.CALLED_BACK if was_closed else TicketEvent.Kind.CLOSED,
+                    actor=actor, now=now, text=kb.clean_text(data.note or ""),
+                    extra={"satisfaction": data.satisfaction,
+                           "rating": SATISFACTION_LEVELS.get(data.satisfaction)})
+
+    # --- the lifecycle of the national hotline guidelines ------------------------------------
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.RETURNED,
+                  TicketStatus.TRANSFERRED, TicketStatus.REPLIED],
+          target=TicketStatus.TRANSFERRED, label=gettext_noop("派单"), roles=DESK_ROLES,
+          scope=SCOPE_ANY, input=DispatchInput, awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="派给主办单位（牵头办理并答复），可加协办单位；退单审核后改派也用此操作",
+          citation="昆政办〔2010〕116号 三(四)4")
+    def dispatch(self, *, actor, reason, now, data):
+        lead = OrgUnit.objects.filter(code=data.lead_org).first()
+        if lead is None:
+            raise ValidationError({"lead_org": ["没有该单位"]})
+        codes = [c for c in dict.fromkeys(data.supporting_orgs) if c and c != lead.code]
+        support = list(OrgUnit.objects.filter(code__in=codes).order_by("path"))
+        missing = sorted(set(codes) - {o.code for o in support})
+        if missing:
+            raise ValidationError({"supporting_orgs": [f"没有该单位：{'、'.join(missing)}"]})
+        redispatch = self.state == TicketStatus.RETURNED
+        self._transfer(lead, actor=actor, now=now, citation=f"{DESK_CITE} 三(四)4",
+                       note=("改派。" if redispatch else "") + (data.note or ""),
+                       extra={"lead": lead.code, "supporting": [o.name for o in support],
+                              "redispatch": redispatch})
+        self.supporting_orgs.set(support)
+
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.RETURNED,
+          label=gettext_noop("退单"), roles=DEPARTMENT_ROLES, input=RefuseInput,
+          awaits=AWAIT_REVIEW,
+          help="不属于本单位职责的，在收到派单后的规定期限内说明理由退回话务平台审核",
+          citation="昆政办〔2010〕116号 三(四)4")
+    def refuse(self, *, actor, reason, now, data):
+        from kmgov.core import calendar
+        from kmgov.rules import parameter_value
+
+        today = calendar.local(now).date()
+        limit = int(parameter_value("hotline.refuse_within_working_days", today))
+        since = calendar.local(self.transferred_at or now).date()
+        if calendar.working_days_between(since, today) > limit:
+            raise ValidationError({"reason_text": [
+                f"收到派单已超过 {limit} 个工作日，不能退单；确需他办的请联系话务平台"]})
+        self.org = OrgUnit.objects.get(code=DESK_ORG)  # back at the desk until re-dispatched
+        self._event(TicketEvent.Kind.RETURNED, actor=actor, now=now,
+                    from_org=self.assigned_org, text=data.reason_text)
+
+    @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.RETURNED,
+                  TicketStatus.TRANSFERRED, TicketStatus.REPLIED, TicketStatus.SUSPENDED],
+          target=TicketStatus.CLOSED, label=gettext_noop("并单"), roles=DESK_ROLES,
+          scope=SCOPE_ANY, input=MergeInput,
+          help="同一事项的重复诉求并入主工单：本工单办结并指向主工单，来电人收到通知",
+          citation="昆政办〔2010〕116号 三")
+    def merge(self, *, actor, reason, now, data):
+        from . import notices
+
+        master = Ticket.objects.filter(number=data.master.strip()).first()
+        if master is None:
+            raise ValidationError({"master": ["没有该工单"]})
+        if master.pk == self.pk:
+            raise ValidationError({"master": ["不能并入本工单"]})
+        if master.merged_into_id:
+            raise ValidationError({"master": [
+                f"工单 {master.number} 已并入工单 {master.merged_into.number}，请并入后者"]})
+        self.merged_into = master
         self.closed_at = now
-        self._event(TicketEvent.Kind.CLOSED, actor=actor, now=now,
-                    text=kb.clean_text(data.note or ""),
-                    extra={"satisfaction": data.satisfaction})
+        self.result = (f"您的诉求与工单 {master.number} 为同一事项，已合并办理；"
+                       "办结时将把办理结果告知您。")
+        self._event(TicketEvent.Kind.MERGED, actor=actor, now=now, text=data.note or "",
+                    extra={"master": master.number})
+        notices.merged(self, master, actor=actor, now=now)
+
+    @step(source=[TicketStatus.OPEN, TicketStatus.REPLIED, TicketStatus.ANSWERED],
+          target=TicketStatus.CLOSED, label=gettext_noop("办结"), roles=DESK_ROLES,
+          scope=SCOPE_ANY, input=FinishInput, awaits=AWAIT_RATING, deadlines=CALLBACK_PERIOD,
+          help="把办理结果告知来电人并办结；办结后回访",
+          citation="昆政办〔2010〕116号 三(二)")
+    def finish(self, *, actor, reason, now, data):
+        from . import notices
+
+        self.result = data.result
+        self.closed_at = now
+        self._event(TicketEvent.Kind.FINISHED, actor=actor, now=now, text=data.result)
+        notices.finished(self, actor=actor, now=now)
+
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.TRANSFERRED,
+          label=gettext_noop("批准延期"), roles=DESK_ROLES, scope=SCOPE_ANY, input=ExtendInput,
+          awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="承办单位申请延期，话务平台（中心）审核同意：剩余期限加上同意的工作日",
+          citation="昆政办〔2010〕116号 五(三)")
+    def extend(self, *, actor, reason, now, data):
+        from kmgov.core import calendar
+        from kmgov.rules import parameter_value
+
+        today = calendar.local(now).date()
+        most = int(parameter_value("hotline.extension_max_working_days", today))
+        if data.days > most:
+            raise ValidationError({"days": [f"每次延期不超过 {most} 个工作日"]})
+        left = self.working_days_left(now) or 0
+        self.period_days = max(left, 0) + data.days
+        self._event(TicketEvent.Kind.EXTENDED, actor=actor, now=now, to_org=self.assigned_org,
+                    text=data.note or "", extra={"days": data.days,
+                                                 "requested": self.extension_days,
+                                                 "reason": self.extension_reason})
+        self.extension_days = None
+        self.extension_reason = ""
+
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.SUSPENDED,
+          label=gettext_noop("挂起"), roles=DESK_ROLES, scope=SCOPE_ANY, input=SuspendInput,
+          awaits=AWAIT_CALLER,
+          help="等待来电人补充情况或材料：办理期限暂停，恢复后按剩余工作日继续计算",
+          citation="昆政办〔2010〕116号 三(二)")
+    def suspend(self, *, actor, reason, now, data):
+        # What is left of the period, at least one working day once resumed.
+        self.period_days = max(self.working_days_left(now) or 0, 1)
+        self._event(TicketEvent.Kind.SUSPENDED, actor=actor, now=now, text=data.note,
+                    extra={"days_left": self.period_days})
+
+    @step(source=TicketStatus.SUSPENDED, target=TicketStatus.TRANSFERRED,
+          label=gettext_noop("恢复办理"), roles=DESK_ROLES, scope=SCOPE_ANY, input=ResumeInput,
+          awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="来电人已补充：按挂起时剩余的工作日继续计算期限",
+          citation="昆政办〔2010〕116号 三(二)")
+    def resume(self, *, actor, reason, now, data):
+        self._event(TicketEvent.Kind.RESUMED, actor=actor, now=now, to_org=self.assigned_org,
+                    text=(data.note if data else "") or "",
+                    extra={"days": self.period_days})
+
+    @step(source=TicketStatus.CLOSED, target=TicketStatus.TRANSFERRED,
+          label=gettext_noop("退回承办单位重办"), roles=DESK_ROLES, scope=SCOPE_ANY,
+          reason_required=True, awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="回访不满意：退回原承办单位重新办理，期限重新起算",
+          citation="昆政办〔2010〕116号 五(三)")
+    def reopen_to_unit(self, *, actor, reason, now, data=None):
+        from . import kb
+
+        if self.assigned_org_id is None:
+            raise ValidationError({"status": ["该工单没有承办单位，请用“重新办理”"]})
+        self.org = self.assigned_org
+        self.closed_at = None
+        self.period_days = None
+        self.transferred_at = now
+        self.replied_at = self.reply_due_at = None
+        self.reply_on_time = None
+        self._event(TicketEvent.Kind.REOPENED, actor=actor, now=now, to_org=self.assigned_org,
+                    text=kb.clean_text(reason))
+
+    # --- reading --------------------------------------------------------------------------
+
+    def working_days_left(self, now=None) -> int | None:
+        """Working days from today to the last day of the current period (0 on the last day,
+        negative when overdue); None when no period runs."""
+        from kmgov.core import calendar
+
+        if self.due_at is None:
+            return None
+        today = calendar.local(now or timezone.now()).date()
+        last = calendar.last_day_of(self.due_at)
+        if last >= today:
+            return calendar.working_days_between(today, last)
+        return -calendar.working_days_between(last, today)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.due_at is not None and self.state == TicketStatus.TRANSFERRED
+                and self.due_at < timezone.now())
+
+    def satisfaction_label(self) -> str:
+        return SATISFACTION_LEVELS.get(self.satisfaction, "")
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN, TicketStatus.TRANSFERRED,
-                  TicketStatus.REPLIED], target=TicketStatus.CLOSED, label=gettext_noop("办结（不回访）"),
+                  TicketStatus.REPLIED, TicketStatus.RETURNED, TicketStatus.SUSPENDED],
+          target=TicketStatus.CLOSED, label=gettext_noop("办结（不回访）"),
           roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
           help="重复来电、无效来电或来电人无法联系等，写明理由后办结")
     def close(self, *, actor, reason, now, data=None):
@@ -496,6 +728,15 @@ class TicketEvent(models.Model):
         CLOSED = "closed", gettext_noop("回访办结")
         REOPENED = "reopened", gettext_noop("重新办理")
         NOTE = "note", gettext_noop("备注")
+        RETURNED = "returned", gettext_noop("退单")
+        MERGED = "merged", gettext_noop("并单")
+        FINISHED = "finished", gettext_noop("办结")
+        CALLED_BACK = "called_back", gettext_noop("回访")
+        SUSPENDED = "suspended", gettext_noop("挂起")
+        RESUMED = "resumed", gettext_noop("恢复办理")
+        EXTENSION_REQUESTED = "ext_requested", gettext_noop("申请延期")
+        EXTENDED = "extended", gettext_noop("批准延期")
+        EXTENSION_REFUSED = "ext_refused", gettext_noop("不同意延期")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -526,3 +767,24 @@ class Open311Key(models.Model):
     class Meta:
         verbose_name = "Open311 密钥"
         verbose_name_plural = "Open311 密钥"
+
+
+class MissedCall(models.Model):
+    """A call nobody answered (busy lines, abandoned in the queue): called back by an operator."""
+
+    phone = models.CharField("来电号码", max_length=32)
+    at = models.DateTimeField("来电时间", default=timezone.now, db_index=True)
+    called_back_at = models.DateTimeField("回拨时间", null=True, blank=True)
+    called_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField("回拨结果", max_length=500, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="missed_calls", verbose_name="工单")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "未接来电"
+        verbose_name_plural = "未接来电"
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.at:%Y-%m-%d %H:%M}"

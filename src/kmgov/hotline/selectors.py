@@ -36,6 +36,9 @@ def tickets_visible(user):
     for o in department_orgs(user):
         q |= Q(pk__in=TicketEvent.objects.filter(kind=TicketEvent.Kind.TRANSFERRED)
                .filter(subtree_q(o.path, "to_org")).values("ticket_id"))
+        # a supporting unit (协办) reads the ticket it helps with
+        q |= Q(pk__in=Ticket.supporting_orgs.through.objects
+               .filter(subtree_q(o.path, "orgunit")).values("ticket_id"))
     if not department_orgs(user):
         q &= Q(applicant=user)  # no desk or department role: only what they filed themselves
     return qs.filter(q)
@@ -207,3 +210,113 @@ def daily(*, start: dt.date, end: dt.date) -> list[dict]:
                      "satisfaction": round(sat[day], 2) if sat.get(day) is not None else None})
         day += dt.timedelta(days=1)
     return out
+
+
+# --- the console and the desk ---------------------------------------------------------------
+
+#: The groups of the unit picker, in the order shown (level and type of unit).
+UNIT_GROUPS = (("city_department", "市级部门"), ("county", "县（市）区"),
+               ("zone", "开发（度假）区及其他管委会"), ("county_department", "县级部门"),
+               ("unit", "其他单位"))
+UNIT_KINDS = ("department", "county", "zone", "other_body", "unit")
+
+
+def _unit_group(o) -> str:
+    if o.kind == "department":
+        return "county_department" if o.parent_id and o.parent.kind != "city" else "city_department"
+    if o.kind == "county":
+        return "county"
+    if o.kind in ("zone", "other_body"):
+        return "zone"
+    return "unit"
+
+
+def units_search(q: str = "", *, limit: int = 30) -> list[dict]:
+    """Units a ticket can go to whose name, short name or code contains `q`, grouped by level
+    and type (city departments first), each {code, name, group, group_label}."""
+    from kmgov.core.models import OrgUnit
+
+    qs = OrgUnit.objects.filter(kind__in=UNIT_KINDS).select_related("parent")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+    labels = dict(UNIT_GROUPS)
+    order = {g: i for i, (g, _label) in enumerate(UNIT_GROUPS)}
+    rows = [{"code": o.code, "name": o.name, "group": _unit_group(o),
+             "group_label": labels[_unit_group(o)], "path": o.path} for o in qs]
+    rows.sort(key=lambda r: (order[r["group"]], not r["name"].startswith(q) if q else 0,
+                             r["path"]))
+    for r in rows:
+        del r["path"]
+    return rows[:limit] if limit else rows
+
+
+def units_grouped() -> list[tuple[str, list[dict]]]:
+    """Every unit for the picker (no script): [(group label, units)]."""
+    out: dict[str, list[dict]] = {}
+    for r in units_search("", limit=0):
+        out.setdefault(r["group_label"], []).append(r)
+    return list(out.items())
+
+
+def unit_resolve(text: str):
+    """A unit from what the operator typed or picked: its code, its full or short name, or
+    the only unit whose name contains the text."""
+    from kmgov.core.models import OrgUnit
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    qs = OrgUnit.objects.filter(kind__in=UNIT_KINDS)
+    hit = (qs.filter(code=text).first() or qs.filter(name=text).first()
+           or qs.filter(short_name=text).first())
+    if hit is not None:
+        return hit
+    some = list(qs.filter(name__icontains=text)[:2])
+    return some[0] if len(some) == 1 else None
+
+
+def caller_history(user, ticket, *, limit: int = 20):
+    """Earlier tickets of the same phone number that the user may read (newest first)."""
+    if not ticket.caller_phone:
+        return Ticket.objects.none()
+    return (tickets_visible(user).filter(caller_phone=ticket.caller_phone)
+            .exclude(pk=ticket.pk).order_by("-received_at")[:limit])
+
+
+def missed_calls_open(user):
+    """Missed calls not yet called back (oldest first): the operators' call-back list."""
+    from .models import MissedCall
+
+    if not is_operator(user):
+        return MissedCall.objects.none()
+    return MissedCall.objects.filter(called_back_at__isnull=True).order_by("at", "id")
+
+
+#: The list filters of the console and the desk (value → label).
+LIST_FILTERS = (("", "全部"), ("open", "办理中"), ("overdue", "已超期"), ("returned", "退单待审核"),
+                ("extension", "延期待审批"), ("suspended", "挂起"), ("callback", "待回访"),
+                ("closed", "已办结"))
+
+
+def tickets_filtered(qs, status: str = "", *, now=None):
+    """A ticket list narrowed by one of LIST_FILTERS (unknown values: unfiltered)."""
+    now = now or timezone.now()
+    if status == "open":
+        return qs.filter(state__in=OPEN_STATUSES)
+    if status == "overdue":
+        return qs.filter(state=TicketStatus.TRANSFERRED, due_at__lt=now)
+    if status == "returned":
+        return qs.filter(state=TicketStatus.RETURNED)
+    if status == "extension":
+        return qs.filter(state=TicketStatus.TRANSFERRED, extension_days__isnull=False)
+    if status == "suspended":
+        return qs.filter(state=TicketStatus.SUSPENDED)
+    if status == "callback":
+        return qs.filter(Q(state__in=[TicketStatus.REPLIED, TicketStatus.ANSWERED])
+                         | Q(state=TicketStatus.CLOSED, satisfaction__isnull=True,
+                             merged_into__isnull=True, events__kind=TicketEvent.Kind.FINISHED)
+                         ).distinct()
+    if status == "closed":
+        return qs.filter(state__in=[TicketStatus.CLOSED, TicketStatus.ANSWERED])
+    return qs

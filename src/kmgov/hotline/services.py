@@ -32,9 +32,10 @@ from kmgov.procedures.services import (
     reference_take,
 )
 
-from . import kb, selectors
+from . import kb, notices, selectors
 from .models import (
     DESK_ORG,
+    DISSATISFIED,
     AccessPlatform,
     Channel,
     EntryStatus,
@@ -622,6 +623,7 @@ def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, ca
     ticket.number = _new_number(ticket)
     ticket.applicant = citizen  # the citizen who filed it logged in, else nobody
     ticket.save(update_fields=["number", "applicant"])
+    notices.receipt(ticket, actor=desk, now=now)  # number + check code to the caller's contact
     # Attachments: judged by their bytes (kernel), stored by the kernel under the case.
     for name, _content_type, data in attachments:
         with _kernel():
@@ -681,14 +683,19 @@ def ticket_route(*, ticket: Ticket, actor=None, now=None, answer_entry: KbEntry 
 
 
 @transaction.atomic
-def ticket_answer(*, ticket: Ticket, entry: KbEntry, actor=None, now=None) -> Ticket:
-    """The operator answers from an authorised knowledge-base entry (116号 三(四)1)."""
+def ticket_answer(*, ticket: Ticket, entry: KbEntry, actor=None, now=None,
+                  text: str = "") -> Ticket:
+    """The operator answers from an authorised knowledge-base entry (116号 三(四)1), with the
+    entry's answer or the operator's edit of it (`text`); the caller is sent the answer."""
     now = now or timezone.now()
     if actor is not None and getattr(actor, "is_authenticated", False):
         require_operator(actor)
     if not entry.is_answerable(calendar.local(now).date()):
         _invalid("answer_entry", "该知识库条目不在授权有效期内或已撤回，不能作答")
-    return _step(ticket, "answer", actor=_desk_actor(actor), now=now, entry_id=entry.pk)
+    data = {"entry_id": entry.pk}
+    if text and text.strip():
+        data["text"] = text
+    return _step(ticket, "answer", actor=_desk_actor(actor), now=now, **data)
 
 
 def reply_due(request_type: str, start) -> dt.datetime | None:
@@ -775,3 +782,233 @@ def open311_key_create(*, label: str, actor=None) -> Open311Key:
     k = Open311Key.objects.create(key=secrets.token_hex(16), label=label)
     audit_record(actor=actor, action="hotline.open311_key.create", obj=k)
     return k
+
+
+# --- the lifecycle of the national hotline guidelines -------------------------------------
+#
+# Each function is one transaction: the declared steps go through the kernel (state, role,
+# scope, typed input, audit entry, inbox, deadlines in working days); what changes no state
+# (a note, a unit's request for more time, a missed call) writes its event and audit entry
+# here. Every function checks who is asking before it reads anything else.
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).select_related("org").get(pk=ticket.pk)
+
+
+def _audit(ticket: Ticket, action: str, *, actor, **extra) -> None:
+    audit_record(actor=actor, action=f"hotline.{action}", obj=ticket, org=ticket.org,
+                 extra={"number": ticket.number, **extra})
+
+
+def can_handle(user, ticket: Ticket) -> bool:
+    """The desk, the lead unit, or a supporting unit of the ticket."""
+    from .permissions import works_for
+
+    if is_operator(user) or works_for(user, ticket.assigned_org):
+        return True
+    return any(works_for(user, o) for o in ticket.supporting_orgs.all())
+
+
+@transaction.atomic
+def ticket_note(*, ticket: Ticket, text: str, actor, now=None) -> TicketEvent:
+    """An internal note (not sent to the caller) by the desk or a unit handling the ticket."""
+    ticket = _locked(ticket)
+    if not can_handle(actor, ticket):
+        raise HotlinePermissionError("该工单未转至您的部门")
+    text = kb.clean_text(text or "")
+    if not text:
+        _invalid("text", "请填写备注内容")
+    if len(text) > MAX_TEXT:
+        _invalid("text", f"备注过长：最多 {MAX_TEXT} 字")
+    ev = _event(ticket, TicketEvent.Kind.NOTE, actor=actor, at=now or timezone.now(), text=text,
+                extra={"internal": True})
+    _audit(ticket, "note", actor=actor, event=ev.pk)
+    return ev
+
+
+def _org_of(code_or_name: str, field: str) -> OrgUnit:
+    from .selectors import unit_resolve
+
+    org = unit_resolve(code_or_name)
+    if org is None:
+        _invalid(field, f"没有名称或代码为“{code_or_name}”的单位，请从列表中选择" if code_or_name
+                 else "请选择单位")
+    return org
+
+
+@transaction.atomic
+def ticket_dispatch(*, ticket: Ticket, lead: str, supporting=(), actor, note: str = "",
+                    now=None) -> Ticket:
+    """Dispatch to a lead unit (主办) with supporting units (协办); from a refused ticket this is
+    the re-dispatch (改派). Units are given by code or by their full name."""
+    require_operator(actor)
+    lead_org = _org_of((lead or "").strip(), "lead_org")
+    codes = [_org_of(s.strip(), "supporting_orgs").code for s in supporting if s and s.strip()]
+    return _step(ticket, "dispatch", actor=actor, now=now, lead_org=lead_org.code,
+                 supporting_orgs=codes, note=note)
+
+
+@transaction.atomic
+def ticket_refuse(*, ticket: Ticket, reason: str, actor, now=None) -> Ticket:
+    """A unit returns a dispatch that is not its duty (退单), saying why; the desk reviews it."""
+    ticket = Ticket.objects.select_related("org").get(pk=ticket.pk)
+    require_ticket_handler(actor, ticket)
+    return _step(ticket, "refuse", actor=actor, now=now, reason_text=reason)
+
+
+@transaction.atomic
+def ticket_merge(*, ticket: Ticket, master_number: str, actor, note: str = "",
+                 now=None) -> Ticket:
+    """并单: the duplicate closes pointing to the master; its caller is told."""
+    require_operator(actor)
+    return _step(ticket, "merge", actor=actor, now=now, master=master_number, note=note)
+
+
+@transaction.atomic
+def ticket_finish(*, ticket: Ticket, result: str, actor, now=None) -> Ticket:
+    """办结 with a result: sent to the caller (and to the callers of merged duplicates); the
+    call-back is then due within `hotline.callback_working_days`."""
+    require_operator(actor)
+    return _step(ticket, "finish", actor=actor, now=now, result=result)
+
+
+@transaction.atomic
+def ticket_call_back(*, ticket: Ticket, satisfaction: int | None, actor, note: str = "",
+                     now=None) -> Ticket:
+    """回访 with the five-level rating; 不满意 or 非常不满意 reopens the case back to the unit
+    that handled it (or to the desk when the desk answered it)."""
+    require_operator(actor)
+    data = {"note": note}
+    if satisfaction is not None:
+        data["satisfaction"] = satisfaction
+    ticket = _step(ticket, "call_back", actor=actor, now=now, **data)
+    if satisfaction in DISSATISFIED:
+        from .models import SATISFACTION_LEVELS
+
+        why = f"回访{SATISFACTION_LEVELS[satisfaction]}" + (f"：{note}" if note else "")
+        if ticket.assigned_org_id:
+            ticket = _step(ticket, "reopen_to_unit", actor=actor, now=now, reason=why)
+        else:
+            ticket = _step(ticket, "reopen", actor=actor, now=now, reason=why)
+    return ticket
+
+
+@transaction.atomic
+def ticket_extension_request(*, ticket: Ticket, days: int, reason: str, actor,
+                             now=None) -> Ticket:
+    """The unit asks for more working days; the desk approves (step `extend`) or refuses."""
+    from kmgov.rules import parameter_value
+
+    ticket = _locked(ticket)
+    require_ticket_handler(actor, ticket)
+    if ticket.state != TicketStatus.TRANSFERRED:
+        _invalid("status", "只有办理中的工单可以申请延期")
+    if is_operator(actor) and not ticket_is_units(actor, ticket):
+        raise HotlinePermissionError("延期由承办单位申请")
+    now = now or timezone.now()
+    most = int(parameter_value("hotline.extension_max_working_days", calendar.local(now).date()))
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        _invalid("days", "延期天数应为整数")
+    if not 1 <= days <= most:
+        _invalid("days", f"延期应为 1–{most} 个工作日")
+    reason = kb.clean_text(reason or "")
+    if not reason:
+        _invalid("reason", "请说明延期理由")
+    ticket.extension_days, ticket.extension_reason = days, reason[:500]
+    ticket.save(update_fields=["extension_days", "extension_reason"])
+    _event(ticket, TicketEvent.Kind.EXTENSION_REQUESTED, actor=actor, at=now,
+           from_org=ticket.assigned_org, text=reason[:500], extra={"days": days})
+    _audit(ticket, "extension_request", actor=actor, days=days)
+    return ticket
+
+
+def ticket_is_units(user, ticket) -> bool:
+    from .permissions import works_for
+
+    return works_for(user, ticket.assigned_org)
+
+
+@transaction.atomic
+def ticket_extension_decide(*, ticket: Ticket, approve: bool, actor, days: int | None = None,
+                            note: str = "", now=None) -> Ticket:
+    """The desk (centre) approves the request (the period continues with the days left plus
+    those granted) or refuses it (the period runs on unchanged)."""
+    require_operator(actor)
+    ticket = _locked(ticket)
+    if ticket.extension_days is None:
+        _invalid("days", "该工单没有待审批的延期申请")
+    if approve:
+        return _step(ticket, "extend", actor=actor, now=now,
+                     days=days if days is not None else ticket.extension_days, note=note)
+    _event(ticket, TicketEvent.Kind.EXTENSION_REFUSED, actor=actor, at=now or timezone.now(),
+           to_org=ticket.assigned_org, text=kb.clean_text(note or ""),
+           extra={"requested": ticket.extension_days})
+    ticket.extension_days, ticket.extension_reason = None, ""
+    ticket.save(update_fields=["extension_days", "extension_reason"])
+    _audit(ticket, "extension_refuse", actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def ticket_suspend(*, ticket: Ticket, note: str, actor, now=None) -> Ticket:
+    """挂起 while waiting for the caller: the reply period stops (working days left kept)."""
+    require_operator(actor)
+    return _step(ticket, "suspend", actor=actor, now=now, note=note)
+
+
+@transaction.atomic
+def ticket_resume(*, ticket: Ticket, actor, note: str = "", now=None) -> Ticket:
+    require_operator(actor)
+    return _step(ticket, "resume", actor=actor, now=now, note=note)
+
+
+# --- missed calls -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def missed_call_record(*, phone: str, actor, at=None):
+    """A call that was not answered (the switch reports it, or an operator notes it)."""
+    from .models import MissedCall
+
+    require_operator(actor)
+    phone = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    if not 5 <= len(phone) <= 20:
+        _invalid("phone", "来电号码应为 5–20 位数字")
+    call = MissedCall.objects.create(phone=phone, at=at or timezone.now())
+    audit_record(actor=actor, action="hotline.missed_call", obj=call, extra={"phone": phone})
+    return call
+
+
+@transaction.atomic
+def missed_call_call_back(*, call, outcome: str, actor, ticket_number: str = "", now=None):
+    """The operator called the number back: what came of it, and the ticket filed if any."""
+    from .models import MissedCall
+
+    require_operator(actor)
+    call = MissedCall.objects.select_for_update().get(pk=call.pk)
+    if call.called_back_at is not None:
+        _invalid("call", "该未接来电已回拨")
+    outcome = kb.clean_text(outcome or "")
+    if not outcome:
+        _invalid("outcome", "请填写回拨结果")
+    if ticket_number:
+        call.ticket = Ticket.objects.filter(number=ticket_number.strip()).first()
+        if call.ticket is None:
+            _invalid("ticket", "没有该工单")
+    call.called_back_at, call.called_back_by = now or timezone.now(), actor
+    call.outcome = outcome[:500]
+    call.save()
+    audit_record(actor=actor, action="hotline.missed_call_back", obj=call,
+                 extra={"ticket": ticket_number or None})
+    return call
+
+
+@transaction.atomic
+def ticket_close_without_call_back(*, ticket: Ticket, actor, reason: str, now=None) -> Ticket:
+    """办结（不回访）: a duplicate, an invalid call, a caller who cannot be reached; the reason
+    is required (step `close`)."""
+    require_operator(actor)
+    return _step(ticket, "close", actor=actor, now=now, reason=kb.clean_text(reason or ""))

@@ -10,8 +10,9 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _noop
@@ -21,7 +22,7 @@ from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
 
 from . import compute, selectors, services
-from .models import Channel, KbEntry, RequestType, Topic
+from .models import SATISFACTION_LEVELS, Channel, KbEntry, RequestType, Topic
 from .permissions import department_orgs, is_operator
 
 
@@ -164,12 +165,49 @@ def console(request):
         except ValidationError as e:
             for m in _errors(e):
                 messages.error(request, m)
+    status = request.GET.get("status", "")
     return render(request, "hotline/console.html", {
         "queue": selectors.desk_queue(request.user)[:100],
-        "recent": selectors.tickets_visible(request.user)[:20],
+        "tickets": selectors.tickets_filtered(selectors.tickets_visible(request.user), status)
+        .order_by("-received_at")[:100],
+        "filters": selectors.LIST_FILTERS, "status": status,
+        "missed": selectors.missed_calls_open(request.user)[:100],
         "request_types": RequestType.choices, "channels": Channel.choices,
-        "topics": Topic.objects.all(),
+        "topics": Topic.objects.all(), "now": timezone.now(),
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def missed_calls(request):
+    """Record a missed call, or record that one was called back (the console's list)."""
+    from .models import MissedCall
+
+    _require_operator(request)
+    try:
+        if request.POST.get("action") == "call_back":
+            call = MissedCall.objects.filter(pk=request.POST.get("call") or 0).first()
+            if call is None:
+                raise Http404("没有该未接来电")
+            services.missed_call_call_back(call=call, outcome=request.POST.get("outcome", ""),
+                                           ticket_number=request.POST.get("ticket", ""),
+                                           actor=request.user)
+            messages.success(request, f"已记录回拨 {call.phone}")
+        else:
+            call = services.missed_call_record(phone=request.POST.get("phone", ""),
+                                               actor=request.user)
+            messages.success(request, f"已记录未接来电 {call.phone}")
+    except ValidationError as e:
+        for m in _errors(e):
+            messages.error(request, m)
+    return redirect(f"{reverse('hotline:console')}#missed")
+
+
+@login_required
+def units(request):
+    """The unit picker's server-side filter: units whose name contains `q`, grouped."""
+    _require_operator(request)
+    return JsonResponse({"units": selectors.units_search(request.GET.get("q", "")[:40])})
 
 
 @login_required
@@ -180,6 +218,11 @@ def console_ticket(request, number: str):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            done = _console_action(request, t, action)
+            if done is not None:
+                t, msg = done
+                messages.success(request, msg)
+                return redirect("hotline:console_ticket", number=t.number)
             if action == "transfer":
                 org = OrgUnit.objects.filter(code=request.POST.get("to_org", "")).first()
                 if org is None:
@@ -195,13 +238,9 @@ def console_ticket(request, number: str):
                 entry = KbEntry.objects.filter(pk=request.POST.get("entry_id") or 0).first()
                 if entry is None:
                     raise ValidationError({"entry_id": ["请选择答案条目"]})
-                t = services.ticket_answer(ticket=t, entry=entry, actor=request.user)
+                t = services.ticket_answer(ticket=t, entry=entry, actor=request.user,
+                                           text=request.POST.get("text", ""))
                 messages.success(request, "已直接答复")
-            elif action == "close":
-                sat = request.POST.get("satisfaction")
-                t = services.ticket_close(ticket=t, satisfaction=int(sat) if sat else None,
-                                          actor=request.user, note=request.POST.get("note", ""))
-                messages.success(request, "已回访办结")
             elif action == "reopen":
                 t = services.ticket_reopen(ticket=t, actor=request.user,
                                            reason=request.POST.get("reason", ""))
@@ -211,14 +250,67 @@ def console_ticket(request, number: str):
             for m in _errors(e):
                 messages.error(request, m)
         except ValueError:
-            messages.error(request, "满意度应为 1–5 的整数")
+            messages.error(request, "满意度或天数应为整数")
         except PermissionDenied as e:
             messages.error(request, str(e))
+    picked = None
+    if request.GET.get("entry"):
+        picked = KbEntry.objects.filter(pk=request.GET.get("entry") or 0).first()
     return render(request, "hotline/ticket.html", {
-        "t": t, "events": selectors.ticket_events(t),
-        "suggestions": compute.answers(t.text, limit=5, include_nodes=False),
-        "departments": OrgUnit.objects.filter(kind__in=["department", "unit"]).order_by("path"),
+        **_ticket_context(request, t),
+        "suggestions": compute.answers(t.text, limit=5, include_nodes=False)
+        if t.state in ("open", "queued") else [],
+        "picked": picked, "unit_groups": selectors.units_grouped(),
+        "satisfaction_levels": sorted(SATISFACTION_LEVELS.items(), reverse=True),
     })
+
+
+def _ticket_context(request, t) -> dict:
+    return {"t": t, "events": selectors.ticket_events(t),
+            "history": selectors.caller_history(request.user, t),
+            "days_left": t.working_days_left(), "now": timezone.now(),
+            "supporting": list(t.supporting_orgs.all())}
+
+
+def _console_action(request, t, action):
+    """The lifecycle's actions on the console's ticket page; None for the older ones."""
+    p, user = request.POST, request.user
+    if action == "note":
+        services.ticket_note(ticket=t, text=p.get("text", ""), actor=user)
+        return t, "已添加备注"
+    if action == "dispatch":
+        t = services.ticket_dispatch(
+            ticket=t, lead=p.get("lead", ""), actor=user, note=p.get("note", ""),
+            supporting=[x for x in p.getlist("supporting") if x.strip()])
+        return t, f"已派单至 {t.assigned_org.name}"
+    if action == "finish":
+        t = services.ticket_finish(ticket=t, result=p.get("result", ""), actor=user)
+        return t, "已办结，办理结果已发送给来电人"
+    if action == "call_back":
+        sat = p.get("satisfaction")
+        t = services.ticket_call_back(ticket=t, satisfaction=int(sat) if sat else None,
+                                      actor=user, note=p.get("note", ""))
+        return t, f"已记录回访：{t.get_status_display()}"
+    if action == "merge":
+        t = services.ticket_merge(ticket=t, master_number=p.get("master", ""), actor=user,
+                                  note=p.get("note", ""))
+        return t, f"已并入工单 {t.merged_into.number}"
+    if action == "suspend":
+        return services.ticket_suspend(ticket=t, note=p.get("note", ""), actor=user), "已挂起"
+    if action == "resume":
+        return services.ticket_resume(ticket=t, note=p.get("note", ""), actor=user), "已恢复办理"
+    if action in ("extension_approve", "extension_refuse"):
+        days = p.get("days")
+        t = services.ticket_extension_decide(
+            ticket=t, approve=action == "extension_approve", actor=user, note=p.get("note", ""),
+            days=int(days) if days else None)
+        return t, "已批准延期" if action == "extension_approve" else "已不同意延期"
+    if action == "close":
+        # 办结（不回访）: duplicate, invalid or unreachable caller, with the reason
+        t = services.ticket_close_without_call_back(ticket=t, actor=user,
+                                                    reason=p.get("reason", ""))
+        return t, "已办结"
+    return None
 
 
 # --- the department desk ------------------------------------------------------------------
@@ -246,11 +338,57 @@ def desk(request):
                 messages.error(request, m)
         except PermissionDenied as e:
             messages.error(request, str(e))
+    status = request.GET.get("status", "")
     return render(request, "hotline/desk.html", {
-        "orgs": orgs,
-        "tickets": selectors.department_tickets(request.user)[:200],
+        "orgs": orgs, "filters": selectors.LIST_FILTERS, "status": status, "now": timezone.now(),
+        "tickets": selectors.tickets_filtered(selectors.department_tickets(request.user),
+                                              status)[:200],
         "entries": selectors.entries_visible(request.user).order_by("status", "key")[:500],
         "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_ticket(request, number: str):
+    """A department's ticket: the full request, the caller's contact, the deadline, the
+    history, and what the unit may do (reply, refuse, ask for more time, note)."""
+    orgs = department_orgs(request.user)
+    if not orgs and not is_operator(request.user):
+        raise PermissionDenied("您不是任何部门的联络员或工作人员")
+    t = selectors.ticket_get(request.user, number)
+    if request.method == "POST":
+        p, user = request.POST, request.user
+        action = p.get("action")
+        try:
+            if action == "reply":
+                services.reply_record(ticket=t, method=p.get("method", ""), text=p.get("text", ""),
+                                      actor=user)
+                messages.success(request, "已回复话务平台")
+            elif action == "refuse":
+                services.ticket_refuse(ticket=t, reason=p.get("reason", ""), actor=user)
+                messages.success(request, "已退单，等待话务平台审核")
+            elif action == "extension":
+                services.ticket_extension_request(ticket=t, days=p.get("days", ""),
+                                                  reason=p.get("reason", ""), actor=user)
+                messages.success(request, "已提交延期申请")
+            elif action == "note":
+                services.ticket_note(ticket=t, text=p.get("text", ""), actor=user)
+                messages.success(request, "已添加备注")
+            return redirect("hotline:desk_ticket", number=t.number)
+        except ValidationError as e:
+            for m in _errors(e):
+                messages.error(request, m)
+            request.session["desk_form"] = {k: p.get(k, "") for k in ("text", "reason", "days")}
+        except PermissionDenied as e:
+            messages.error(request, str(e))
+        return redirect("hotline:desk_ticket", number=t.number)
+    from .permissions import works_for
+
+    own = works_for(request.user, t.assigned_org)
+    return render(request, "hotline/desk_ticket.html", {
+        **_ticket_context(request, t), "own": own and t.state == "transferred",
+        "typed": request.session.pop("desk_form", {}),
     })
 
 

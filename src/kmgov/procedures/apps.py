@@ -14,5 +14,6 @@ class ProceduresConfig(AppConfig):
         api=[ApiMount("/", "kmgov.procedures.api:router")],
         urls="kmgov.procedures.urls",
         nav=[NavEntry(_("我的待办"), "procedures:inbox", order=50, login=True),
-             NavEntry(_("我的通知"), "procedures:notifications", order=51, login=True)],
+             NavEntry(_("我的通知"), "procedures:notifications", order=51, login=True),
+             NavEntry(_("通知设置"), "procedures:notification_settings", order=52, login=True)],
     )

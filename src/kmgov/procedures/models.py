@@ -355,3 +355,25 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["user", "acknowledged_at"])]
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants the outbox to use (`procedures.notify`): without a row,
+    every channel the sender knows an address for. The addresses here are used when the
+    sender gives none (an official's reminder reaches the e-mail and mobile set here)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference")
+    inbox = models.BooleanField("站内消息", default=True)
+    email = models.BooleanField("电子邮件", default=True)
+    sms = models.BooleanField("短信", default=True)
+    email_address = models.EmailField("接收邮件的地址", blank=True)
+    phone = models.CharField("接收短信的手机号", max_length=32, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "通知设置"
+        verbose_name_plural = "通知设置"
+
+    def wants(self, channel: str) -> bool:
+        return bool(getattr(self, channel, True))

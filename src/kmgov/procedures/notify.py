@@ -15,6 +15,11 @@ write sends nothing; each delivery then becomes `sent` or `failed` (with the err
 `deliveries_send()` retries what is still pending. The same person is reached once per channel
 whatever the number of reasons (a monitor of three points gets one SMS).
 
+Preferences: a person with an account chooses the channels at `/notifications/settings/`
+(`NotificationPreference`, set by `preference_set`); `notify()` leaves out the channels they
+switched off, and uses the e-mail address and mobile number they gave when the sender gives
+none. Without a saved choice every channel with an address is used, as before.
+
 Acknowledgement: the recipient confirms in the inbox (`delivery_acknowledge(…, actor=user)`);
 for an SMS or a call, an official whose roles reach the notification's unit records it on the
 recipient's behalf with how it was confirmed (`note`, e.g. "电话回复确认"). Both are audited.
@@ -37,7 +42,7 @@ from kmgov.core.audit import audit_record
 from kmgov.core.scope import can_change_org
 
 from .errors import ProcedureError
-from .models import Delivery, Notification
+from .models import Delivery, Notification, NotificationPreference
 
 log = logging.getLogger("kmgov.sms")
 DEFAULT_SMS_BACKEND = "kmgov.procedures.notify.LoggingSmsBackend"
@@ -78,13 +83,18 @@ class NotificationNotFound(ProcedureError):
     code = "not_found"
 
 
-def _channels(r: Recipient):
-    if r.user is not None:
+def _channels(r: Recipient, pref: NotificationPreference | None = None):
+    email, phone = r.email, r.phone
+    if pref is not None:
+        email = email or pref.email_address
+        phone = phone or pref.phone
+    wants = pref.wants if pref is not None else (lambda _channel: True)
+    if r.user is not None and wants("inbox"):
         yield Delivery.Channel.INBOX, ("user", r.user.pk), ""
-    if r.email:
-        yield Delivery.Channel.EMAIL, ("email", r.email.strip().lower()), r.email.strip()
-    if r.phone:
-        yield Delivery.Channel.SMS, ("sms", r.phone.replace(" ", "")), r.phone.strip()
+    if email and wants("email"):
+        yield Delivery.Channel.EMAIL, ("email", email.strip().lower()), email.strip()
+    if phone and wants("sms"):
+        yield Delivery.Channel.SMS, ("sms", phone.replace(" ", "")), phone.strip()
 
 
 def notify(recipients, *, subject: str, body: str, source: str, ref: str = "", org=None,
@@ -95,10 +105,14 @@ def notify(recipients, *, subject: str, body: str, source: str, ref: str = "", o
     moment = now or timezone.now()
     note = Notification.objects.create(subject=subject, body=body, source=source, ref=ref, org=org,
                                        sent_by=actor if getattr(actor, "is_authenticated", False) else None)
+    recipients = list(recipients)
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(
+        user_id__in=[r.user.pk for r in recipients if r.user is not None])}
     seen: set = set()
     rows = []
     for r in recipients:
-        for channel, key, address in _channels(r):
+        pref = prefs.get(r.user.pk) if r.user is not None else None
+        for channel, key, address in _channels(r, pref):
             if key in seen:
                 continue
             seen.add(key)
@@ -166,6 +180,48 @@ def delivery_acknowledge(delivery_id: int, *, actor, note: str = "",
                      extra={"notification": d.notification_id, "channel": d.channel,
                             "recipient": d.recipient_name})
     return d
+
+
+CHANNELS = ("inbox", "email", "sms")
+
+
+@transaction.atomic
+def preference_set(user, *, channels, email_address: str = "", phone: str = "",
+                   actor=None) -> NotificationPreference:
+    """Save which channels `user` wants (a subset of inbox, email, sms) and the addresses to
+    use; only the user (or an administrator) may. Audited."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    actor = actor or user
+    if actor.pk != user.pk and not getattr(actor, "is_superuser", False):
+        raise ProcedureError("只能修改自己的通知设置", field="user")
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ProcedureError(f"没有该通知渠道：{'、'.join(sorted(unknown))}", field="channels")
+    email_address, phone = email_address.strip(), phone.replace(" ", "").strip()
+    if email_address:
+        try:
+            validate_email(email_address)
+        except ValidationError:
+            raise ProcedureError("电子邮件地址格式不正确", field="email_address") from None
+    if phone and not (phone.lstrip("+").isdigit() and 7 <= len(phone.lstrip("+")) <= 15):
+        raise ProcedureError("手机号应为 7–15 位数字", field="phone")
+    pref, _ = NotificationPreference.objects.get_or_create(user=user)
+    before = {c: pref.wants(c) for c in CHANNELS}
+    for c in CHANNELS:
+        setattr(pref, c, c in channels)
+    pref.email_address, pref.phone = email_address, phone
+    pref.save()
+    audit_record(actor=actor, action="notification.preference", obj=pref,
+                 extra={"before": before, "after": {c: pref.wants(c) for c in CHANNELS}})
+    return pref
+
+
+def preference_of(user) -> NotificationPreference:
+    """The user's saved choice, or the default (every channel) unsaved."""
+    return (NotificationPreference.objects.filter(user=user).first()
+            or NotificationPreference(user=user))
 
 
 def inbox_of(user):

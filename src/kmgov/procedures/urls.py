@@ -7,6 +7,7 @@ app_name = "procedures"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("cases/<slug:procedure>/", views.case_list, name="list"),
     path("filings/", filing_views.filings_index, name="filings_index"),
     path("filings/<slug:code>/", filing_views.filings_status, name="filings"),

@@ -246,3 +246,28 @@ def notifications(request):
         return redirect(request.path)
     page = paginate(notify.inbox_of(request.user), request)
     return render(request, "procedures/notifications.html", {"page": page, "items": page.items})
+
+
+@login_required
+def notification_settings(request):
+    """The reader's own choice of channels (in-app, e-mail, SMS) and addresses."""
+    from . import notify
+
+    errors = {}
+    if request.method == "POST":
+        try:
+            notify.preference_set(request.user, channels=request.POST.getlist("channels"),
+                                  email_address=request.POST.get("email_address", ""),
+                                  phone=request.POST.get("phone", ""))
+            messages.success(request, gettext_noop("已保存通知设置"))
+            return redirect(request.path)
+        except ProcedureError as exc:
+            errors[exc.field or "channels"] = exc.message
+    pref = notify.preference_of(request.user)
+    channels = [{"value": c, "label": label, "checked": pref.wants(c)}
+                for c, label in (("inbox", gettext_noop("站内消息")),
+                                 ("email", gettext_noop("电子邮件")),
+                                 ("sms", gettext_noop("短信")))]
+    return render(request, "procedures/notification_settings.html", {
+        "pref": pref, "channels": channels, "errors": errors,
+        "values": request.POST if request.method == "POST" else None}, status=422 if errors else 200)
