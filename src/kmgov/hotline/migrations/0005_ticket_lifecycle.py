@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_chain_hash_db_default'),
-        ('hotline', '0003_labels'),
+        ('hotline', '0004_kb_versions_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
