@@ -28,12 +28,12 @@ class HotlineConfig(AppConfig):
         search.add_words(DOMAIN_WORDS)
 
         # A ticket's reminders and escalations also go out through the outbox (notices).
-        from kmgov.procedures.models import Deadline
-        from kmgov.procedures.services import deadline_fired
+        from kmgov.procedures.services import case_deadline_fired
 
+        from .models import Ticket
         from .notices import deadline_fired as send_deadline
 
-        deadline_fired.connect(send_deadline, sender=Deadline, dispatch_uid="hotline-outbox")
+        case_deadline_fired.connect(send_deadline, sender=Ticket, dispatch_uid="hotline-outbox")
 
         # Every change of what the desk ranks by — an entry, a synonym group, a topic — tells
         # every process's answer index (kb.kb_changed, in the same transaction), whoever

@@ -72,6 +72,11 @@ from .selectors import case_visible, open_items_for_case, separation_refusal, st
 #: Sent on commit after the sweep fired a deadline: sender=Deadline, deadline=…, item=InboxItem.
 #: Channels that notify people (e-mail, SMS) connect here; the inbox item is already written.
 deadline_fired = Signal()
+#: The same, for one procedure's cases only: sender=the case class (e.g. Ticket), deadline=…,
+#: item=InboxItem. A module that acts on its own cases' deadlines connects here with its case
+#: class as sender, so the other procedures' deadlines keep the set-based sweep (on PostgreSQL
+#: a batch nobody listens to is one statement; a listened batch is settled row by row).
+case_deadline_fired = Signal()
 #: Sent on commit after a case changed state: sender=case class, case, step, from_state, to_state.
 case_transitioned = Signal()
 
@@ -492,8 +497,14 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
               "cancelled": 0, "skipped": 0}
     size = max(1, batch_size)
     if set_based:
-        # Nobody needs the fired rows as objects: each batch is one SQL statement.
-        _sweep_set_based(due_rows, moment, result, size, on_progress)
+        # Procedures whose module listens to its own cases' deadlines go row by row (the
+        # listener needs the rows as objects); the rest: each batch is one SQL statement.
+        listened = {ct for ct in {r[1] for r in due_rows} if _case_listened(ct)}
+        rowwise = [r[0] for r in due_rows if r[1] in listened]
+        _sweep_set_based([r for r in due_rows if r[1] not in listened], moment, result, size,
+                         on_progress)
+        for i in range(0, len(rowwise), size):
+            _sweep_batch(rowwise[i:i + size], moment, result, None)
     else:
         for i in range(0, len(ids), size):
             _sweep_batch(ids[i:i + size], moment, result, on_fire)
@@ -504,6 +515,12 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
 
         result["filings"] = filings_sweep(now=moment, batch_size=size)
     return result
+
+
+def _case_listened(content_type_id: int) -> bool:
+    """Whether a module listens to the deadlines of this content type's cases."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return model is not None and case_deadline_fired.has_listeners(model)
 
 
 _SWEEP_FIELDS = ("id", "content_type_id", "object_id", "case_reference", "kind", "state",
@@ -550,6 +567,7 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
         result["skipped"] += len(rows) - len(ready)
         rows = ready
         org_codes = _org_codes({r["target_org_id"] for r in rows if r["target_org_id"]})
+        listened = {ct for ct in models_of if _case_listened(ct)}
         fired, cancelled, items, entries, outcomes = [], [], [], [], []
         for row in rows:
             case = cases[(row["content_type_id"], row["object_id"])]
@@ -570,7 +588,7 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
             Deadline.objects.filter(pk__in=cancelled).update(cancelled_at=moment)
         if fired:
             Deadline.objects.filter(pk__in=fired).update(fired_at=moment)
-            if notify or connection.vendor != "postgresql":
+            if notify or listened or connection.vendor != "postgresql":
                 items = InboxItem.objects.bulk_create([InboxItem(**i) for i in items])
                 AuditEntry.objects.bulk_create([AuditEntry(**e) for e in entries])
             else:  # nobody needs the new rows' ids: COPY them in (PostgreSQL)
@@ -584,6 +602,14 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
                 transaction.on_commit(lambda: [
                     deadline_fired.send(sender=Deadline, deadline=d, item=item)
                     for d, item in sent])
+        # the procedures' own listeners (case_deadline_fired, sender=the case class)
+        own = [(models_of[row["content_type_id"]], _deadline_of(row, moment, outcome), items[k])
+               for row, outcome, k in outcomes
+               if k is not None and row["content_type_id"] in listened]
+        if own:
+            transaction.on_commit(lambda: [
+                case_deadline_fired.send(sender=model, deadline=d, item=item)
+                for model, d, item in own])
     if notify and on_fire:
         for d, outcome, _ in done:
             on_fire(d, outcome)
@@ -757,6 +783,6 @@ def _fired_entry(row: dict, case: tuple, model, org_codes: dict[int, str]) -> di
 
 
 __all__ = [
-    "case_create", "case_transition", "attachment_add", "deadlines_sweep", "deadline_fired",
+    "case_create", "case_transition", "attachment_add", "deadlines_sweep", "deadline_fired", "case_deadline_fired",
     "case_transitioned", "ProcedureError", "Target", "DeadlineRule",
 ]
