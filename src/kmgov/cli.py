@@ -8,7 +8,6 @@ management commands of the kernel, policy and site apps; see `kmgov help`. A ref
 import os
 import sys
 
-
 # Commands that change the schema: with KMGOV_MIGRATE_DATABASE_URL set they connect as the
 # tables' owner, and the role of DATABASE_URL (the application's) is granted afterwards
 # (kmgov.core.db_roles). Every other command, and the servers, connect with DATABASE_URL.

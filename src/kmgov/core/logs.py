@@ -39,7 +39,9 @@ def request_id() -> str:
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = REQUEST_ID.get()
+            # django.request logs a 4xx after the middleware has returned: its request says
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or REQUEST_ID.get()
         return True
 
 

@@ -229,7 +229,7 @@ def claim_import(*, actor, county: str, year: int, path, now=None,
             row.line.row_no = i
             lines.append(row.line)
         ClaimLine.objects.bulk_create(lines, batch_size=500)
-        claim.recompute()
+        claim.recompute(lines)
         claim.save(update_fields=["claimed_yuan", "accepted_yuan", "city_yuan", "county_yuan"])
         audit_record(actor=actor, action="ag-claim.import", obj=claim, org=claim.org,
                      from_state=claim.state, to_state=claim.state,

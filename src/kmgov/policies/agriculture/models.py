@@ -128,8 +128,12 @@ class AgricultureClaim(Case):
         if years and self.year not in [int(y) for y in years]:
             raise ValidationError({"year": f"计划年度须为{'、'.join(str(y) for y in years)}年之一（附件1）"})
 
-    def recompute(self) -> None:
-        lines = list(self.lines.all())
+    def recompute(self, lines=None) -> None:
+        """The totals from the claim's lines (read from the database, or those given: an
+        import that has just inserted them passes its own, not to read them back)."""
+        if lines is None:
+            lines = list(self.lines.only("claimed_yuan", "computed_yuan", "accepted", "city_yuan",
+                                         "county_yuan"))
         self.claimed_yuan = sum((ln.claimed_yuan for ln in lines), Decimal("0"))
         ok = [ln for ln in lines if ln.accepted]
         self.accepted_yuan = sum((ln.computed_yuan for ln in ok), Decimal("0"))
