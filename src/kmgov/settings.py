@@ -147,6 +147,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# `kmgov serve` (gunicorn, gthread workers): address, processes and threads per process.
+# Each process keeps its own answer index and jieba dictionary (≈ 150 MB together); threads
+# share them. --bind/--workers/--threads on the command line win over these.
+KMGOV_SERVE_BIND = os.environ.get("KMGOV_SERVE_BIND", "127.0.0.1:8000")
+KMGOV_SERVE_WORKERS = int(os.environ.get("KMGOV_SERVE_WORKERS", str(max(2, os.cpu_count() or 1))))
+KMGOV_SERVE_THREADS = int(os.environ.get("KMGOV_SERVE_THREADS", "4"))
+
 # Django's full set (issue 15): not like the user's own name or e-mail, at least 10
 # characters, not a common password, not all digits. Checked by the admin's forms, by
 # `kmgov setup` (the administrator) and `kmgov demo` (the demo accounts' password).

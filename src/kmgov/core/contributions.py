@@ -83,6 +83,9 @@ class Contributions:
     demo: str | None = None
     #: Dashboards of charts (kmgov.core.charts), shown by kmgov.web under /dashboards/.
     dashboards: list[Dashboard] = field(default_factory=list)
+    #: Callables `warm_up()` run by `kmgov serve` before the server accepts a request (load
+    #: dictionaries, build in-memory indexes), so the first callers do not pay for them.
+    warmup: list[str] = field(default_factory=list)
 
 
 def resolve(target: str):

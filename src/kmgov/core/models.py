@@ -204,6 +204,16 @@ class RateCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["name", "bucket"], name="ratecounter_window")]
 
 
+class ContentVersion(models.Model):
+    """A number bumped (core.versions) in the same transaction as every change of some content
+    ("search": the full-text index; "hotline.kb": the desk's knowledge base), so that every
+    process keeping a copy of that content in memory sees with one cheap query that its copy
+    is stale."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+
 class SearchEntry(models.Model):
     """One searchable text (a gazette node, a knowledge-base entry …), stored word-segmented.
 

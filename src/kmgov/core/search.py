@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from . import versions
 from .models import SearchEntry
 
 _jieba_lock = threading.Lock()
@@ -88,6 +89,7 @@ def _is_sqlite() -> bool:
 
 def index_entries(entries: list[SearchEntry]) -> None:
     """Add entries (unsaved SearchEntry objects with body set) to the index."""
+    versions.bump(versions.SEARCH)
     for e in entries:
         e.segmented = segment(f"{e.title}\n{e.body}")
     SearchEntry.objects.bulk_create(entries, batch_size=500)
@@ -102,6 +104,7 @@ def index_entries(entries: list[SearchEntry]) -> None:
 
 
 def remove_group(source: str, group: str) -> None:
+    versions.bump(versions.SEARCH)
     qs = SearchEntry.objects.filter(source=source, group=group)
     if _is_sqlite():
         ids = list(qs.values_list("id", flat=True))
@@ -117,6 +120,7 @@ def remove_group(source: str, group: str) -> None:
 
 def remove_refs(source: str, ref_ids) -> None:
     ref_ids = list(ref_ids)
+    versions.bump(versions.SEARCH)
     qs = SearchEntry.objects.filter(source=source, ref_id__in=ref_ids)
     if _is_sqlite():
         ids = list(qs.values_list("id", flat=True))
@@ -207,5 +211,6 @@ def rebuild_sqlite_index() -> None:
     if not _is_sqlite():
         return
     with transaction.atomic(), connection.cursor() as cur:
+        versions.bump(versions.SEARCH)
         cur.execute("DELETE FROM core_search_fts")
         cur.execute("INSERT INTO core_search_fts(rowid, segmented) SELECT id, segmented FROM core_searchentry")

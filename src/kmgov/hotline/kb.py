@@ -23,7 +23,7 @@ from urllib.parse import quote
 from django.db.models import Q
 from django.utils import timezone
 
-from kmgov.core import search
+from kmgov.core import search, versions
 from kmgov.core.models import SearchEntry
 
 ENTRY_SOURCE = "hotline.entry"
@@ -166,22 +166,77 @@ def entries_reindex(entries) -> None:
 # --- answering ----------------------------------------------------------------------------
 
 
-def _nodes(ref_ids) -> dict:
-    """The gazette nodes behind node hits, for their citation ("docno path") and page."""
-    if not ref_ids:
-        return {}
-    from kmgov.gazette.models import Node
-
-    return Node.objects.select_related("document").only(
-        "id", "path", "document__docno").in_bulk(ref_ids)
-
-
-def _topics_named(query: str) -> set[int]:
+def _topics_named(query: str, topics=None) -> set[int]:
     """The topics whose keywords the question contains."""
-    from .models import Topic
+    if topics is None:
+        from .models import Topic
 
-    return {pk for pk, kws in Topic.objects.values_list("pk", "keywords")
-            if any(k and str(k) in query for k in kws)}
+        topics = Topic.objects.values_list("pk", "keywords")
+    return {pk for pk, kws in topics if any(k and str(k) in query for k in kws)}
+
+
+# The ranking: each unit of the question (a word, and its parts at half weight, each with its
+# synonyms) scores the texts holding it by its rarity, log(1 + N / texts holding it), × 1.6
+# when it is in the text's title; a text sums its units' best scores. Both ways of finding
+# the texts — the process's own index and the database's full-text index — feed the same
+# `_score`, so they rank alike.
+
+
+def _score(unit_terms, variants_of, hits_of, title_of, total):
+    scores: dict[int, float] = {}
+    matched: dict[int, list[str]] = {}
+    for word, terms in unit_terms:
+        best: dict[int, float] = {}
+        for term, factor in terms:
+            variants = variants_of(term)
+            hits = hits_of(variants)
+            if not hits:
+                continue
+            idf = math.log(1 + total / len(hits))
+            for i in hits:
+                title = title_of(i)
+                in_title = any(v in title for v in variants)
+                sc = idf * factor * (1.6 if in_title else 1.0)
+                if sc > best.get(i, 0.0):
+                    best[i] = sc
+        for i, sc in best.items():
+            scores[i] = scores.get(i, 0.0) + sc
+            matched.setdefault(i, []).append(word)
+    return scores, matched
+
+
+def _unit_terms(units):
+    return [(word, [(word, 1.0), *[(p, 0.5) for p in parts]]) for word, parts in units]
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One indexed text as the ranking reads it (a row of the kernel's SearchEntry)."""
+
+    source: str
+    ref_id: int
+    title: str
+    url: str
+    body: str
+
+
+@dataclass
+class _Ranking:
+    """What a ranking found: the best texts with their scores, the question's words each
+    matched, the topics the question names, and the gazette nodes' (docno, path)."""
+
+    ranked: list[tuple[int, float]]
+    texts: dict[int, _Text]
+    matched: dict[int, list[str]]
+    asked_topics: set[int]
+    nodes: dict[int, tuple[str, str]]
+
+
+def _pool(limit: int) -> int:
+    return max(limit * 8, 40)
+
+
+# --- the ranking from the database (the source of truth, and the fallback) -----------------
 
 
 def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
@@ -196,10 +251,153 @@ def _candidates(terms: list[str], sources) -> dict[int, SearchEntry]:
                                     "segmented").in_bulk(ids)
 
 
-# Callers ask the same few hundred questions all day: a ranking is kept for a short while
-# (per process). A kept ranking is never trusted for content: every entry in it is re-read
-# and re-checked for its authorisation on each use, so an expired, withdrawn or edited entry
-# shows at once; only the order may be up to CACHE_SECONDS old in other processes.
+def _nodes(ref_ids) -> dict:
+    """The gazette nodes behind node hits, for their citation ("docno path") and page."""
+    if not ref_ids:
+        return {}
+    from kmgov.gazette.models import Node
+
+    return Node.objects.select_related("document").only(
+        "id", "path", "document__docno").in_bulk(ref_ids)
+
+
+def _rank_db(query, units, *, limit, include_nodes) -> _Ranking | None:
+    sources = [ENTRY_SOURCE, NODE_SOURCE] if include_nodes else [ENTRY_SOURCE]
+    groups = synonym_groups()
+    unit_terms = _unit_terms(units)
+    all_terms = {v for _, terms in unit_terms for t, _ in terms for v in _variants(t, groups)}
+    entries_by_id = _candidates(sorted(all_terms), sources)
+    if not entries_by_id:
+        return None
+    words_of = {i: set(e.segmented.split()) for i, e in entries_by_id.items()}
+    total = max(SearchEntry.objects.filter(source__in=sources).count(), 1)
+    scores, matched = _score(
+        unit_terms, lambda t: _variants(t, groups),
+        lambda vs: [i for i, ws in words_of.items() if any(v in ws for v in vs)],
+        lambda i: entries_by_id[i].title, total)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: _pool(limit)]
+    texts = {i: _Text(e.source, e.ref_id, e.title, e.url, e.body)
+             for i, e in entries_by_id.items()}
+    nodes = {}
+    if include_nodes:
+        nodes = {n.pk: (n.document.docno, n.path) for n in _nodes(
+            [texts[i].ref_id for i, _ in ranked if texts[i].source == NODE_SOURCE]).values()}
+    return _Ranking(ranked, texts, matched, _topics_named(query), nodes)
+
+
+# --- the ranking from memory ----------------------------------------------------------------
+#
+# Each process keeps the texts the desk ranks (knowledge-base entries and gazette nodes, their
+# segmented words as an inverted index), the synonyms and the topics' keywords, built at first
+# use (or by `kmgov serve`'s warm-up) and labelled with the versions of the content it was read
+# from (kmgov.core.versions: "search", bumped by every change of the full-text index, and
+# "hotline.kb", bumped by every change of an entry, a synonym group or a topic). Each question
+# reads the versions (one primary-key query); an index built from other versions is rebuilt
+# before answering, so a change made by any process is seen by every process on its next
+# question. The entries themselves (status, validity, text, department) are still read from
+# the database for the best hits of each question, so an entry withdrawn or expired is never
+# answered, even by an index built before the change.
+
+KB_VERSION = "hotline.kb"
+_VERSION_NAMES = (versions.SEARCH, KB_VERSION)
+#: `KMGOV_HOTLINE_MEMORY_INDEX=0` ranks every question in the database (the old way).
+MEMORY_INDEX = os.environ.get("KMGOV_HOTLINE_MEMORY_INDEX", "1") != "0"
+
+
+def kb_changed() -> None:
+    """Entries, synonym groups or topics changed: call in the transaction that changes them
+    (their models' save and delete do it by themselves, see apps.py); every process rebuilds
+    its index on its next question."""
+    versions.bump(KB_VERSION)
+    cache_clear()
+
+
+class _Index:
+    def __init__(self, stamp: tuple[int, ...]):
+        from kmgov.gazette.models import Node
+
+        from .models import Topic
+
+        self.stamp = stamp
+        self.texts: dict[int, _Text] = {}
+        # source → word → ids of the texts holding it (ascending)
+        self.postings: dict[str, dict[str, list[int]]] = {ENTRY_SOURCE: {}, NODE_SOURCE: {}}
+        self.count = {ENTRY_SOURCE: 0, NODE_SOURCE: 0}
+        rows = (SearchEntry.objects.filter(source__in=(ENTRY_SOURCE, NODE_SOURCE))
+                .order_by("id").values_list("id", "source", "ref_id", "title", "url", "body",
+                                            "segmented"))
+        node_refs = set()
+        for i, source, ref_id, title, url, body, segmented in rows.iterator(chunk_size=2000):
+            self.texts[i] = _Text(source, ref_id, title, url, body)
+            self.count[source] += 1
+            post = self.postings[source]
+            for w in set(segmented.split()):
+                post.setdefault(w, []).append(i)
+            if source == NODE_SOURCE:
+                node_refs.add(ref_id)
+        self.nodes: dict[int, tuple[str, str]] = {}
+        if node_refs:
+            for pk, path, docno in Node.objects.values_list(
+                    "id", "path", "document__docno").iterator(chunk_size=5000):
+                if pk in node_refs:
+                    self.nodes[pk] = (docno, path)
+        self.variants: dict[str, list[str]] = {}
+        for g in synonym_groups():  # the first group holding a word gives its variants
+            for w in g:
+                self.variants.setdefault(w, list(dict.fromkeys([w, *g])))
+        self.topics = [(pk, [str(k) for k in kws if k])
+                       for pk, kws in Topic.objects.values_list("pk", "keywords")]
+
+    def rank(self, query, units, *, limit, include_nodes) -> _Ranking | None:
+        sources = (ENTRY_SOURCE, NODE_SOURCE) if include_nodes else (ENTRY_SOURCE,)
+        postings = [self.postings[s] for s in sources]
+        total = max(sum(self.count[s] for s in sources), 1)
+
+        def hits_of(variants):
+            if len(variants) == 1 and len(postings) == 1:
+                return postings[0].get(variants[0], ())
+            found = set()
+            for post in postings:
+                for v in variants:
+                    found.update(post.get(v, ()))
+            return sorted(found)
+
+        texts = self.texts
+        scores, matched = _score(_unit_terms(units), lambda t: self.variants.get(t) or [t],
+                                 hits_of, lambda i: texts[i].title, total)
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: _pool(limit)]
+        return _Ranking(ranked, texts, matched, _topics_named(query, self.topics), self.nodes)
+
+
+_index: _Index | None = None
+_index_lock = threading.Lock()
+
+
+def index(stamp: tuple[int, ...] | None = None) -> _Index:
+    """This process's index, rebuilt first if the content changed since it was built."""
+    global _index
+    stamp = versions.current(_VERSION_NAMES) if stamp is None else stamp
+    idx = _index
+    if idx is not None and idx.stamp == stamp:
+        return idx
+    with _index_lock:  # one thread rebuilds; the others wait for it, then use its index
+        idx = _index
+        if idx is None or idx.stamp != stamp:
+            # `stamp` was read before the content: the index is never older than its label.
+            idx = _Index(stamp)
+            _index = idx
+    return idx
+
+
+# Callers ask the same few hundred questions all day: a ranking is kept (per process) while
+# the content it was made from is unchanged, for at most CACHE_SECONDS. A kept ranking is
+# never trusted for the entries' content: every entry in it is re-read and re-checked for its
+# authorisation on each use, so an expired, withdrawn or edited entry shows at once.
+# `KMGOV_HOTLINE_ANSWER_CACHE=0` switches it off (to measure varied questions).
 CACHE_SECONDS = int(os.environ.get("KMGOV_HOTLINE_ANSWER_CACHE", "30"))
 CACHE_SIZE = 4096
 _cache: OrderedDict = OrderedDict()
@@ -207,29 +405,36 @@ _cache_lock = threading.Lock()
 
 
 def cache_clear() -> None:
+    """Forget this process's kept rankings and its index (tests; a change made here)."""
+    global _index
     with _cache_lock:
         _cache.clear()
+    _index = None
 
 
 def answers(query: str, *, limit: int = 5, include_nodes: bool = True, on=None,
-            org=None) -> list[Answer]:
-    """Ranked answers to a question: authorised entries (and, if asked, gazette nodes)."""
+            org=None, units=None) -> list[Answer]:
+    """Ranked answers to a question: authorised entries (and, if asked, gazette nodes).
+    `units`: the question's words when the caller has cut it already (query_units)."""
     on = on or timezone.localdate()
+    stamp = versions.current(_VERSION_NAMES) if MEMORY_INDEX else None
     if CACHE_SECONDS <= 0:
-        return _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org)
+        return _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org,
+                        units=units, stamp=stamp)
     key = (clean_text(query), limit, include_nodes, on, org.pk if org is not None else None)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] > now and hit[1] == stamp:
             _cache.move_to_end(key)
-            ranked = hit[1]
+            ranked = hit[2]
         else:
             ranked = None
     if ranked is None:
-        ranked = _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org)
+        ranked = _answers(query, limit=limit, include_nodes=include_nodes, on=on, org=org,
+                          units=units, stamp=stamp)
         with _cache_lock:
-            _cache[key] = (now + CACHE_SECONDS, ranked)
+            _cache[key] = (now + CACHE_SECONDS, stamp, ranked)
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
         return [dataclasses.replace(a) for a in ranked]
@@ -242,7 +447,7 @@ def _recheck(ranked: list[Answer], on) -> list[Answer]:
     ids = [a.entry_id for a in ranked if a.kind == "entry"]
     fresh = {e.pk: e for e in KbEntry.objects.filter(
         pk__in=ids, status=EntryStatus.ACTIVE, valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")}
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")} if ids else {}
     out = []
     for a in ranked:
         if a.kind != "entry":
@@ -259,66 +464,51 @@ def _recheck(ranked: list[Answer], on) -> list[Answer]:
     return out
 
 
-def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[Answer]:
+def _rank(query, units, *, limit, include_nodes, stamp) -> _Ranking | None:
+    if stamp is not None:
+        try:
+            idx = index(stamp)
+        except Exception:  # never worse than before: the database ranks
+            import logging
+
+            logging.getLogger(__name__).exception("answer index: build failed")
+        else:
+            return idx.rank(query, units, limit=limit, include_nodes=include_nodes)
+    return _rank_db(query, units, limit=limit, include_nodes=include_nodes)
+
+
+def _answers(query: str, *, limit: int, include_nodes: bool, on, org, units=None,
+             stamp=None) -> list[Answer]:
     from .models import EntryStatus, KbEntry
 
-    units = query_units(query)
+    units = query_units(query) if units is None else units
     if not units:
         return []
-    sources = [ENTRY_SOURCE, NODE_SOURCE] if include_nodes else [ENTRY_SOURCE]
-    groups = synonym_groups()
-    # Every term the question can be matched by: its words, their parts, and their synonyms.
-    unit_terms = [(word, [(word, 1.0), *[(p, 0.5) for p in parts]]) for word, parts in units]
-    all_terms = {v for _, terms in unit_terms for t, _ in terms for v in _variants(t, groups)}
-    entries_by_id = _candidates(sorted(all_terms), sources)
-    if not entries_by_id:
+    found = _rank(query, units, limit=limit, include_nodes=include_nodes, stamp=stamp)
+    if found is None:
         return []
-    words_of = {i: set(e.segmented.split()) for i, e in entries_by_id.items()}
-    total = max(SearchEntry.objects.filter(source__in=sources).count(), 1)
-    scores: dict[int, float] = {}
-    matched: dict[int, list[str]] = {}
-    for word, terms in unit_terms:
-        best: dict[int, float] = {}
-        for term, factor in terms:
-            variants = _variants(term, groups)
-            hits = [i for i, ws in words_of.items() if any(v in ws for v in variants)]
-            if not hits:
-                continue
-            idf = math.log(1 + total / len(hits))
-            for i in hits:
-                in_title = any(v in entries_by_id[i].title for v in variants)
-                sc = idf * factor * (1.6 if in_title else 1.0)
-                if sc > best.get(i, 0.0):
-                    best[i] = sc
-        for i, sc in best.items():
-            scores[i] = scores.get(i, 0.0) + sc
-            matched.setdefault(i, []).append(word)
-    if not scores:
-        return []
+    ranked, texts, matched = found.ranked, found.texts, found.matched
     # The question typed whole in an entry's text: a strong sign.
     phrase = re.sub(r"\s+", "", clean_text(query))
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(limit * 8, 40)]
-    entry_refs = [entries_by_id[i].ref_id for i, _ in ranked
-                  if entries_by_id[i].source == ENTRY_SOURCE]
-    qs = KbEntry.objects.filter(pk__in=entry_refs, status=EntryStatus.ACTIVE,
-                                valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")
-    if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
-    kb = {e.pk: e for e in qs}
-    asked_topics = _topics_named(query)
-    nodes = _nodes([entries_by_id[i].ref_id for i, _ in ranked
-                    if entries_by_id[i].source == NODE_SOURCE]) if include_nodes else {}
+    entry_refs = [texts[i].ref_id for i, _ in ranked if texts[i].source == ENTRY_SOURCE]
+    kb = {}
+    if entry_refs:  # authorisation and validity, read now, for the hits only
+        qs = KbEntry.objects.filter(pk__in=entry_refs, status=EntryStatus.ACTIVE,
+                                    valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("org")
+        if org is not None:
+            qs = qs.filter(org__path__startswith=org.path)
+        kb = {e.pk: e for e in qs}
     out: list[Answer] = []
     for i, s in ranked:
-        se = entries_by_id[i]
+        se = texts[i]
         if phrase and len(phrase) >= 4 and phrase in se.body:
             s *= 1.5
         if se.source == ENTRY_SOURCE:
             e = kb.get(se.ref_id)
             if e is None:
                 continue  # withdrawn, expired, not yet valid or outside the asked department
-            if e.topic_id in asked_topics:
+            if e.topic_id in found.asked_topics:
                 s *= TOPIC_BOOST  # the question names the entry's subject (停水 → 供水)
             out.append(Answer(
                 kind="entry", score=s, title=e.question, text=e.answer, citation=e.citation,
@@ -328,12 +518,12 @@ def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[An
                 authorised_by=e.authorised_by, rule_url=e.rule_url, entry_id=e.pk, key=e.key,
                 matched=matched[i]))
         elif include_nodes and org is None:
-            node = nodes.get(se.ref_id)
+            node = found.nodes.get(se.ref_id)
             citation, url = se.title, se.url
             if node is not None:
-                citation = f"{node.document.docno} {node.path}"
-                url = (f"/gazette/doc/{quote(node.document.docno)}/node/"
-                       f"?path={quote(node.path)}")
+                docno, path = node
+                citation = f"{docno} {path}"
+                url = f"/gazette/doc/{quote(docno)}/node/?path={quote(path)}"
             out.append(Answer(
                 kind="node", score=s * NODE_WEIGHT, title=se.title, text=se.body[:400],
                 citation=citation, url=url, matched=matched[i]))
@@ -344,10 +534,11 @@ def _answers(query: str, *, limit: int, include_nodes: bool, on, org) -> list[An
 def best_answer(query: str, *, on=None):
     """The entry the desk may answer with at once, or None: the top hit must be an authorised
     entry that covers most of the question's meaningful words."""
-    qwords = query_words(query)
+    units = query_units(query)  # the question cut once, for the share below and the ranking
+    qwords = [w for w, _ in units]
     if not qwords:
         return None
-    hits = answers(query, limit=1, include_nodes=False, on=on)
+    hits = answers(query, limit=1, include_nodes=False, on=on, units=units)
     if not hits:
         return None
     top = hits[0]
@@ -356,3 +547,10 @@ def best_answer(query: str, *, on=None):
     from .models import KbEntry
 
     return KbEntry.objects.get(pk=top.entry_id)
+
+
+def warm_up() -> None:
+    """Before a server accepts callers (`kmgov serve`): jieba's dictionary loaded and the
+    answer index built, so that the first question costs what every other one does."""
+    search.tokenizer()
+    answers("补助", limit=1)

@@ -64,3 +64,8 @@ def dashboards() -> list[Dashboard]:
     if len(slugs) != len(set(slugs)):
         raise ValueError(f"two apps declare the same dashboard slug: {sorted(slugs)}")
     return found
+
+
+def warmups() -> list[tuple[str, object]]:
+    """`warm_up()` of every app that declares one, in INSTALLED_APPS order (`kmgov serve`)."""
+    return [(cfg.label, resolve(t)) for cfg, c in contributions() for t in c.warmup]
