@@ -153,3 +153,20 @@ def test_check_deploy_is_clean_in_production(tmp_path):
                  "check", "--deploy", "--fail-level", "WARNING")
     assert run.returncode == 0, run.stderr + run.stdout
     assert "System check identified no issues" in run.stdout
+
+
+def test_no_template_has_an_inline_script_or_handler():
+    """Under `script-src 'self'` an inline script or an `on…=` attribute would not run: none may
+    be written (a `<script type="application/json">` data island is not code)."""
+    found = []
+    for path in (ROOT / "src").rglob("templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"<script\b([^>]*)>", text, re.I):
+            attrs = m.group(1)
+            if "src=" not in attrs and "application/json" not in attrs:
+                found.append(f"{path.relative_to(ROOT)}: {m.group(0)}")
+        for m in re.finditer(r"<[a-z][^>]*\son[a-z]+\s*=", text, re.I):
+            found.append(f"{path.relative_to(ROOT)}: {m.group(0)[:80]}")
+        if "javascript:" in text:
+            found.append(f"{path.relative_to(ROOT)}: javascript: URL")
+    assert found == []

@@ -22,7 +22,8 @@ class RoleError(ValueError):
     pass
 
 
-def grant_app_role(connection, role: str, *, create: bool = False) -> dict:
+def grant_app_role(connection, role: str, *, create: bool = False,
+                   password: str | None = None) -> dict:
     """Grant `role` the application's rights on the current database and schema, as the
     connection's (owner) role. Returns the database and schema granted."""
     if connection.vendor != "postgresql":
@@ -34,7 +35,10 @@ def grant_app_role(connection, role: str, *, create: bool = False) -> dict:
         if cur.fetchone() is None:
             if not create:
                 raise RoleError(f"数据库账号“{role}”不存在（加 --create 创建）")
-            cur.execute(f'CREATE ROLE "{role}" LOGIN')
+            if password:
+                cur.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD %s', [password])
+            else:
+                cur.execute(f'CREATE ROLE "{role}" LOGIN')
         cur.execute("SELECT current_database(), current_schema(), current_user")
         db, schema, owner = cur.fetchone()
         if owner == role:
@@ -67,6 +71,8 @@ def app_role_after_migrate(using: str = "default", **kwargs) -> None:
         return
     import dj_database_url
 
-    role = dj_database_url.parse(app_url).get("USER") or ""
+    app = dj_database_url.parse(app_url)
+    role = app.get("USER") or ""
     if role and role != connection.settings_dict.get("USER"):
-        grant_app_role(connection, role, create=True)
+        # created with DATABASE_URL's password when it does not exist yet
+        grant_app_role(connection, role, create=True, password=app.get("PASSWORD") or None)

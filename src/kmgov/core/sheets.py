@@ -41,29 +41,41 @@ def check_size(path, *, field: str = "file") -> int:
     return check_size_value(os.path.getsize(path), field=field)
 
 
+def capped_rows(ws, *, field: str = "file", rows: int | None = None) -> list[tuple]:
+    """The values of a worksheet's rows (the header row included), refused past `rows` filled
+    data rows (default the setting). Blank rows keep the sheet's numbering but do not count,
+    up to ten times the cap."""
+    cap = max_rows() if rows is None else rows
+    out: list[tuple] = []
+    filled = 0
+    for values in ws.iter_rows(values_only=True):
+        out.append(values)
+        if any(v is not None and str(v).strip() for v in values):
+            filled += 1
+        if filled > cap + 1 or len(out) > 10 * cap + 1:  # header + cap data rows
+            raise InvalidInput(f"数据行过多：一次最多导入{cap}行，请分批导入", field=field)
+    return out
+
+
 def sheet_rows(path, *, field: str = "file", sheet: int = 0, rows: int | None = None) -> list[tuple]:
     """The values of the first sheet's rows (the header row included), at most `rows` data rows
     (default the setting). A refusal for a file over the size cap, an unreadable file, or more
-    data rows than the cap."""
+    data rows than the cap. `path` may also be the file's bytes."""
+    import io
+
     from openpyxl import load_workbook
 
-    check_size(path, field=field)
-    cap = max_rows() if rows is None else rows
+    if isinstance(path, (bytes, bytearray)):
+        check_size_value(len(path), field=field)
+        source = io.BytesIO(path)
+    else:
+        check_size(path, field=field)
+        source = path
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — any unreadable file
         raise InvalidInput(f"无法读取xlsx文件：{exc}", field=field) from None
     try:
-        ws = wb.worksheets[sheet]
-        out: list[tuple] = []
-        filled = 0
-        for values in ws.iter_rows(values_only=True):
-            out.append(values)
-            # blank rows keep the numbering of the sheet but do not count, up to a bound
-            if any(v is not None and str(v).strip() for v in values):
-                filled += 1
-            if filled > cap + 1 or len(out) > 10 * cap + 1:  # header + cap data rows
-                raise InvalidInput(f"数据行过多：一次最多导入{cap}行，请分批导入", field=field)
-        return out
+        return capped_rows(wb.worksheets[sheet], field=field, rows=rows)
     finally:
         wb.close()
