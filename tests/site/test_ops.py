@@ -170,3 +170,23 @@ def test_no_template_has_an_inline_script_or_handler():
         if "javascript:" in text:
             found.append(f"{path.relative_to(ROOT)}: javascript: URL")
     assert found == []
+
+
+def test_sentry_is_initialised_only_with_a_dsn(tmp_path):
+    """Without SENTRY_DSN nothing of Sentry is imported (the extra need not be installed);
+    with a DSN and no sentry-sdk, the start fails naming the module instead of running blind."""
+    probe = ("import sys, django; django.setup(); "
+             "print('sentry_sdk' in sys.modules)")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("KMGOV_", "DJANGO_", "DATABASE_URL", "PYTEST", "SENTRY_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "kmgov.settings", "KMGOV_VAR": str(tmp_path)})
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr
+    try:
+        import sentry_sdk  # noqa: F401
+    except ImportError:
+        run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             env={**env, "SENTRY_DSN": "https://k@sentry.invalid/1"}, cwd=ROOT,
+                             timeout=300)
+        assert run.returncode != 0 and "sentry_sdk" in run.stderr
