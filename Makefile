@@ -12,18 +12,31 @@ HOST   ?= 127.0.0.1:8000
 # (scripts/vendor_echarts.sh): the pages draw charts offline, with no CDN.
 ECHARTS_VERSION := 5.6.0
 ECHARTS_DIR := src/kmgov/web/static/web/vendor/echarts
+# The design system: GOV.UK Frontend compiled with npm's sass into the kmgov theme
+# (src/kmgov/web/styles/kmgov.scss) by scripts/vendor_govuk.sh; output git-ignored.
+GOVUK_VERSION := 6.6.0
+SASS_VERSION := 1.108.2
+GOVUK_THEME := src/kmgov/web/styles/kmgov.scss
+GOVUK_DIR := src/kmgov/web/static/web/vendor/govuk
 
 .PHONY: setup serve test browser lint bench vendor
 
 setup: $(VENV)/.installed vendor
 
-vendor: $(ECHARTS_DIR)/.v$(ECHARTS_VERSION)
+vendor: $(ECHARTS_DIR)/.v$(ECHARTS_VERSION) $(GOVUK_DIR)/.v$(GOVUK_VERSION)-$(SASS_VERSION)
 
 $(ECHARTS_DIR)/.v$(ECHARTS_VERSION):
 	@command -v npm >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	rm -rf $(ECHARTS_DIR)
 	scripts/vendor_echarts.sh $(ECHARTS_VERSION) $(ECHARTS_DIR)
+	touch $@
+
+$(GOVUK_DIR)/.v$(GOVUK_VERSION)-$(SASS_VERSION): $(GOVUK_THEME) scripts/vendor_govuk.sh
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	rm -rf $(GOVUK_DIR)
+	scripts/vendor_govuk.sh $(GOVUK_VERSION) $(SASS_VERSION) $(GOVUK_THEME) $(GOVUK_DIR)
 	touch $@
 
 $(VENV)/.installed: pyproject.toml

@@ -115,6 +115,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kmgov.urls"
 WSGI_APPLICATION = "kmgov.wsgi.application"
 
+# Every Django form in the design system's field markup (kmgov.web.forms).
+FORM_RENDERER = "kmgov.web.forms.KmgovFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

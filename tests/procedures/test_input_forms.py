@@ -59,8 +59,21 @@ def test_each_kind_of_field_gets_its_widget():
     assert 'name="tax_by_year__key"' in html and "纳税额（元）" in html
     assert 'step="0.01"' in html and 'type="checkbox"' in html
     # Labels, not placeholders, name the fields; no field code is shown as text.
-    assert '<label for="step-report-paid_yuan">已拨付金额（元）' in html
+    assert '<label class="govuk-label" for="step-report-paid_yuan">已拨付金额（元）' in html
     assert ">paid_yuan<" not in html
+    # The design system's markup: a field in error says so above its input, the input names
+    # the message in aria-describedby, and the summary at the top links to the field.
+    fields["paid_yuan"].error = "已拨付金额（元）：应大于或等于 0"
+    html = render_to_string("procedures/_step_form.html", {
+        "s": {"spec": type("S", (), {"name": "report", "label": "报告", "help": "",
+                                      "citation": "", "reason_required": False})(),
+              "fields": list(fields.values()), "reason": "", "error": "请修改标出的内容"},
+        "action": "/x/", "case": type("C", (), {"state": "draft"})()})
+    message = html.index('id="step-report-paid_yuan-error"')
+    field = html.index('id="step-report-paid_yuan"')
+    assert message < field
+    assert 'aria-describedby="step-report-paid_yuan-error"' in html
+    assert '<a href="#step-report-paid_yuan">' in html and "govuk-form-group--error" in html
 
 
 def test_posted_form_parses_into_the_api_body_and_validates():

@@ -9,7 +9,7 @@ from django.test import Client
 from kmgov.core.models import Role
 from kmgov.core.services import org_tree_load, user_create
 
-LAYOUT = "昆明市政务制度平台"  # the brand in the site's header
+LAYOUT = "昆明市人民政府公报平台"  # the brand in the site's header
 FOOTER = "依据《昆明市人民政府公报》2010年第15号"
 
 

@@ -29,6 +29,22 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+#: Where each field a public-page error names sits on the page (hotline/public.html), so the
+#: error summary can link to it.
+PUBLIC_FIELD_IDS = {"q": "ask-q", "request_type": "file-type", "text": "file-text",
+                    "caller_name": "file-name", "caller_phone": "file-phone",
+                    "caller_email": "file-email", "attachments": "file-attachments",
+                    "number": "follow-number", "code": "follow-code"}
+
+
+def _field_errors(exc: ValidationError) -> dict[str, str]:
+    """{page element id: message} for the errors a public-page form can show beside a field."""
+    if not hasattr(exc, "error_dict"):
+        return {}
+    return {PUBLIC_FIELD_IDS[f]: " ".join(ms) for f, ms in exc.message_dict.items()
+            if f in PUBLIC_FIELD_IDS}
+
+
 def _ip(request):
     return client_ip(request) or None
 
@@ -43,7 +59,7 @@ def _attachments(request):
 @require_http_methods(["GET", "POST"])
 def public(request):
     ctx = {"request_types": RequestType.choices, "q": "", "answers": None, "errors": [],
-           "created": None, "ticket": None}
+           "field_errors": {}, "created": None, "ticket": None}
     q = request.GET.get("q")
     if q is not None:
         ctx["q"] = q[:services.MAX_QUESTION]
@@ -51,6 +67,7 @@ def public(request):
             ctx["answers"] = kb.answers(services.clean_question(q), limit=5)
         except ValidationError as e:
             ctx["errors"] = _errors(e)
+            ctx["field_errors"] = _field_errors(e)
     if request.method == "POST":
         try:
             t = services.ticket_create(
@@ -63,6 +80,7 @@ def public(request):
             ctx["created"] = t
         except ValidationError as e:
             ctx["errors"] = _errors(e)
+            ctx["field_errors"] = _field_errors(e)
             ctx["form"] = request.POST
         except services.RateLimited as e:
             ctx["errors"] = [str(e)]
@@ -78,10 +96,14 @@ def public(request):
             ctx["events"] = selectors.ticket_events(ctx["ticket"])
         except Http404 as e:
             ctx["errors"] = [str(e)]
+            ctx["field_errors"] = {"follow-number": str(e)}
         except services.RateLimited as e:
             ctx["errors"] = [str(e)]
             status = 429
     status = status or (400 if ctx["errors"] and request.method == "POST" else 200)
+    linked = set(ctx["field_errors"].values())
+    ctx["error_links"] = [(fid, m) for fid, m in ctx["field_errors"].items()] + [
+        ("", m) for m in ctx["errors"] if m not in linked]
     return render(request, "hotline/public.html", ctx, status=status)
 
 

@@ -6,28 +6,30 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext_noop as _noop
 
 from kmgov.core.errors import Refusal
 
-#: The heading of the page for each status, when the refusal does not give its own.
+#: The heading of the page for each status, when the refusal does not give its own (Chinese;
+#: site/refusal.html translates it when English is chosen).
 TITLES = {
-    400: "请求有误",
-    403: "无权访问",
-    404: "没有找到该页面",
-    409: "状态已变化",
-    422: "提交的内容有误",
-    429: "操作过于频繁",
-    500: "服务器内部错误",
+    400: _noop("请求有误"),
+    403: _noop("无权访问"),
+    404: _noop("没有找到该页面"),
+    409: _noop("状态已变化"),
+    422: _noop("提交的内容有误"),
+    429: _noop("操作过于频繁"),
+    500: _noop("服务器内部错误"),
 }
 #: What the reader can do next, per status.
 HINTS = {
-    400: "请检查网址或所填内容后重试。",
-    403: "您的账号没有办理此事项的权限。如需办理，请联系本单位管理员。",
-    404: "该页面或事项不存在，或不在您的查看范围内。",
-    409: "他人已先行办理，请刷新页面查看最新状态。",
-    422: "请按提示修改所填内容后重新提交。",
-    429: "请稍后再试。",
-    500: "系统出现错误，已记录。请稍后再试，或联系系统管理员。",
+    400: _noop("请检查网址或所填内容后重试。"),
+    403: _noop("您的账号没有办理此事项的权限。如需办理，请联系本单位管理员。"),
+    404: _noop("该页面或事项不存在，或不在您的查看范围内。"),
+    409: _noop("他人已先行办理，请刷新页面查看最新状态。"),
+    422: _noop("请按提示修改所填内容后重新提交。"),
+    429: _noop("请稍后再试。"),
+    500: _noop("系统出现错误，已记录。请稍后再试，或联系系统管理员。"),
 }
 
 

@@ -1,5 +1,7 @@
 """`{% site_nav as entries %}`: the navigation every app declares on its AppConfig
-(`contributions.nav`), in order, without the entries for logged-in users when nobody is."""
+(`contributions.nav`), in order, without the entries for logged-in users when nobody is. The
+entry whose address is the longest prefix of the current page is marked `active` (the
+service navigation shows it as the current item)."""
 
 from django import template
 
@@ -12,5 +14,11 @@ register = template.Library()
 def site_nav(context):
     user = context.get("user")
     logged_in = bool(user is not None and user.is_authenticated)
-    return [{"label": e.label, "href": nav_href(e)} for e in nav_entries()
-            if logged_in or not e.login]
+    entries = [{"label": e.label, "href": nav_href(e), "active": False} for e in nav_entries()
+               if logged_in or not e.login]
+    request = context.get("request")
+    path = getattr(request, "path", "") or ""
+    matches = [e for e in entries if e["href"] != "/" and path.startswith(e["href"])]
+    if matches:
+        max(matches, key=lambda e: len(e["href"]))["active"] = True
+    return entries
