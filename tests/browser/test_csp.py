@@ -24,6 +24,7 @@ PAGES = [
     ("/hotline/", None),
     ("/hotline/console/", None),
     ("/gazette/2010/15/", None),
+    ("/carbon/fund/", "svg.chart"),
     ("/api/v1/docs", "#swagger-ui .information-container"),
 ]
 

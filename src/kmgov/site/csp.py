@@ -1,12 +1,14 @@
 """Content Security Policy (issue 15 item 6), our own middleware (a header, nothing more).
 
-Scripts run only from the site's own static files (`script-src 'self'`, no 'unsafe-inline', no
-eval): no template holds an inline `<script>` or an `on*=` attribute (tests/site/test_csp.py
-checks the templates, and a browser test loads the chart and map pages with no violation).
-A page that cannot do without an inline script (django-ninja's Swagger UI at /api/v1/docs)
-marks it with the per-request nonce `request.csp_nonce`, which the header names. Styles may be
-inline (`style=` attributes of the layout and the charts' containers): CSS cannot run code.
-Images may be `data:` URIs (charts exported as PNG). Frames, plugins, other origins: none.
+Scripts and styles come only from the site's own static files (`script-src 'self'`,
+`style-src 'self'`: no 'unsafe-inline', no eval): no template holds an inline `<script>`, an
+`on*=` attribute, a `style=` attribute or a `<style>` element (tests/web/test_no_inline_code.py),
+and tests/browser/test_csp.py loads the chart, map, console and API documentation pages in
+Chromium with no violation. Scripts may still set styles through the CSSOM (ECharts does),
+which CSP allows. A page that could not do without an inline script would mark it with the
+per-request nonce `request.csp_nonce`, which the header names (none needs it now; django-ninja's
+Swagger UI loads its scripts from static files). Images may be `data:` or `blob:` URIs (charts
+exported as PNG). Frames, plugins, other origins: none.
 `KMGOV_CSP_REPORT_URI`, when set, receives the browsers' violation reports.
 """
 
@@ -21,7 +23,7 @@ def policy(nonce: str) -> str:
     parts = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
