@@ -23,7 +23,6 @@ PAGES = [
     ("/geohazards/map/", "svg"),
     ("/hotline/", None),
     ("/hotline/console/", None),
-    ("/gazette/2010/15/", None),
     ("/carbon/fund/", "svg.chart"),
     ("/api/v1/docs", "#swagger-ui .information-container"),
 ]
