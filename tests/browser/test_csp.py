@@ -44,6 +44,8 @@ def test_pages_load_with_no_csp_violation(site, browser):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     ctx.add_init_script(LISTEN)
     ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site) else r.abort())
+    ctx.set_default_timeout(120000)  # the live server shares the machine with the suite
+    ctx.set_default_navigation_timeout(120000)
     page = ctx.new_page()
     console = []
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text
@@ -57,14 +59,16 @@ def test_pages_load_with_no_csp_violation(site, browser):
         resp = page.goto(f"{site}{path}")
         assert resp.status == 200, path
         assert "script-src 'self'" in resp.headers["content-security-policy"], path
-        if drawn == ".chart[data-chart]":
-            chart = page.locator(drawn).first
-            page.wait_for_function("el => el.dataset.drawn === '1'", arg=chart.element_handle(),
-                                   timeout=15000)
-            assert chart.locator("svg path").count() > 0, path
-        elif drawn:
-            page.locator(drawn).first.wait_for(timeout=15000)
-        page.wait_for_load_state("networkidle")
-        assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
+        try:
+            if drawn == ".chart[data-chart]":
+                chart = page.locator(drawn).first
+                page.wait_for_function("el => el.dataset.drawn === '1'",
+                                       arg=chart.element_handle(), timeout=60000)
+                assert chart.locator("svg path").count() > 0, path
+            elif drawn:
+                page.locator(drawn).first.wait_for(timeout=60000)
+            page.wait_for_load_state("networkidle")
+        finally:  # a violation is the likeliest reason for something not drawn: name it
+            assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
     assert console == []
     ctx.close()
