@@ -101,6 +101,13 @@ def test_public_hotline_page_on_a_phone_ask_file_receipt_follow_up(desk_site, br
     ticket = Ticket.objects.get(number=number)
     assert ticket.check_code == code and ticket.caller_phone == "13800000000"
     assert page.locator("#print-receipt").is_visible()
+    # The step indicator says where the request stands (web/_steps.html).
+    from kmgov.hotline.views import citizen_steps
+
+    assert page.locator("#receipt .kmgov-steps__item").count() == 4
+    current = [s["label"] for s in citizen_steps(ticket) if s["status"] == "current"]
+    assert page.locator("#receipt [aria-current=step]").all_inner_texts() == current
+    assert current == ["承办单位办理"]  # a query in office hours is transferred at once
     assert _no_sideways_scroll(page)[0] <= 390 and _too_small(page) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "hotline-receipt-phone.png"), full_page=True)
@@ -116,6 +123,7 @@ def test_public_hotline_page_on_a_phone_ask_file_receipt_follow_up(desk_site, br
     page.locator("#follow-up").wait_for()
     assert number in page.locator("#follow-up").inner_text()
     assert page.locator("#follow-status").inner_text() == ticket.get_status_display()
+    assert page.locator("#follow-up [aria-current=step]").count() == 1
 
     # And by typing the number and the code, as a citizen with the printed receipt would.
     page.goto(f"{site}/hotline/")

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_http_methods
 
 from kmgov.core.models import OrgUnit
@@ -43,6 +45,21 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
         return {}
     return {PUBLIC_FIELD_IDS[f]: " ".join(ms) for f, ms in exc.message_dict.items()
             if f in PUBLIC_FIELD_IDS}
+
+
+#: The citizen's view of a ticket's progress (web/_steps.html): received → handled by a
+#: department → answered → closed; the index of the current step per state (states of other
+#: versions of the desk fall back to "being handled").
+CITIZEN_STEPS = (_noop("受理"), _noop("承办单位办理"), _noop("答复"), _noop("办结"))
+_CURRENT_STEP = {"queued": 0, "open": 0, "transferred": 1, "returned": 1, "suspended": 1,
+                 "replied": 3, "answered": 4, "closed": 4}
+
+
+def citizen_steps(ticket) -> list[dict]:
+    current = _CURRENT_STEP.get(ticket.state, 1)
+    return [{"label": gettext(label),
+             "status": "done" if i < current else "current" if i == current else "todo"}
+            for i, label in enumerate(CITIZEN_STEPS)]
 
 
 def _ip(request):
@@ -78,6 +95,7 @@ def public(request):
                 actor=request.user if request.user.is_authenticated else None,
                 source_ip=_ip(request))
             ctx["created"] = t
+            ctx["created_steps"] = citizen_steps(t)
         except ValidationError as e:
             ctx["errors"] = _errors(e)
             ctx["field_errors"] = _field_errors(e)
@@ -85,7 +103,7 @@ def public(request):
         except services.RateLimited as e:
             ctx["errors"] = [str(e)]
             ctx["form"] = request.POST
-            return render(request, "hotline/public.html", ctx, status=429)
+            return _render_public(request, ctx, status=429)
         except PermissionDenied as e:
             ctx["errors"] = [str(e)]
     number, code = request.GET.get("number"), request.GET.get("code")
@@ -94,6 +112,7 @@ def public(request):
         try:
             ctx["ticket"] = services.ticket_follow_up(number, code or "", source_ip=_ip(request))
             ctx["events"] = selectors.ticket_events(ctx["ticket"])
+            ctx["ticket_steps"] = citizen_steps(ctx["ticket"])
         except Http404 as e:
             ctx["errors"] = [str(e)]
             ctx["field_errors"] = {"follow-number": str(e)}
@@ -101,6 +120,12 @@ def public(request):
             ctx["errors"] = [str(e)]
             status = 429
     status = status or (400 if ctx["errors"] and request.method == "POST" else 200)
+    return _render_public(request, ctx, status=status)
+
+
+def _render_public(request, ctx, *, status):
+    """The public page with its error summary: each field error linked to its field, the
+    others (rate limit, permission) listed without a link."""
     linked = set(ctx["field_errors"].values())
     ctx["error_links"] = [(fid, m) for fid, m in ctx["field_errors"].items()] + [
         ("", m) for m in ctx["errors"] if m not in linked]
