@@ -1,44 +1,121 @@
-"""Load benchmark of the 96128 desk (issue 5): ticket intake plus answer search with 100
-concurrent clients against the app on PostgreSQL served as in production (gunicorn, DEBUG off,
-persistent connections), on loopback, bounded in time; then the same server's throughput on
-a trivial endpoint. Prints a markdown table for benchmarks/README.md and writes
-benchmarks/out/hotline_load.json.
+"""Load benchmark of the 96128 desk (issue 14 items 1–3, 9): `kmgov serve` on PostgreSQL with
+DEBUG off, driven by wrk (a compiled load generator: it costs the machine far less than the
+load it makes), every figure beside the trivial endpoint of the same server in the same run.
 
-    .venv/bin/pip install -e '.[bench]'
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_bench \
-        .venv/bin/python benchmarks/hotline_load.py [--users 100] [--seconds 30] [--workers 4]
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_bench \\
+        .venv/bin/python benchmarks/hotline_load.py [--seconds 15] [--connections 100]
 
-The database is created if missing (createdb) and set up with `kmgov setup`.
+For the answer cache on (the default, 30 s per process) and off (`KMGOV_HOTLINE_ANSWER_CACHE=0`),
+a fresh server each, it measures with wrk (2 threads × 100 connections by default):
+
+- trivial: `GET /api/v1/hotline/suggest?q=` (no database work) — the reference;
+- answers: `GET /api/v1/hotline/answers?q=…`, the 87 questions of benchmarks/kb_quality.py
+  in turn (with the cache off, each is ranked afresh);
+- intake: an operator's `POST /api/v1/hotline/tickets` (bearer token), window channel, so that
+  every ticket is taken up and routed at any hour (searched for an authorised answer,
+  answered or transferred, audited) — the heaviest intake there is;
+- mix: 3 answers : 1 intake on each connection.
+
+Then one answer search unloaded (in this process, cache off: the per-process index, and the
+database ranking it replaced, median of every question), and where the time goes (cProfile of
+the answers and of intakes, in this process). Prints markdown for benchmarks/README.md and
+writes benchmarks/out/hotline_load.json. wrk is installed from Debian if missing (apt-get).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
+import re
+import secrets
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
-BIN = Path(sys.executable).parent
+GAZETTE = ROOT.parent / "shared" / "gazette" / "kunming-gazette-2010-no15.txt"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from kb_quality import QUESTIONS  # noqa: E402
+
+TYPES = ["query", "complaint", "approval", "suggestion", "consultation", "other"]
+
+LUA = r"""
+local mode = "%(mode)s"
+local token = "%(token)s"
+local paths = {%(paths)s}
+local bodies = {%(bodies)s}
+local n = 0
+local hdr = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
+
+request = function()
+  n = n + 1
+  local i = (n + math.random(0, 1000)) %% #paths + 1
+  if mode == "intake" or (mode == "mix" and n %% 4 == 0) then
+    return wrk.format("POST", "/api/v1/hotline/tickets", hdr, bodies[(n %% #bodies) + 1])
+  end
+  return wrk.format("GET", paths[i])
+end
+
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) bad = 0 end
+response = function(status, headers, body)
+  if status >= 400 then bad = bad + 1 end
+end
+
+done = function(summary, latency, requests)
+  local bad_total = 0
+  for _, t in ipairs(threads) do bad_total = bad_total + t:get("bad") end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "status_errors": %%d, "connect": %%d, ' ..
+    '"read": %%d, "write": %%d, "timeout": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, ' ..
+    '"max_us": %%d}\n',
+    summary.requests, summary.duration, bad_total, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
 
 
-def _env(db_url: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(ROOT / "src"),
-               DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
-               KMGOV_DEBUG="0", KMGOV_ADMIN_PASSWORD="bench-admin-pass")
-    return env
+def _lua_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _django(env, code: str) -> str:
-    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code],
-                          env=env, check=True, capture_output=True, text=True).stdout.strip()
+def _script(mode: str, token: str, tmp: Path, *, trivial=False) -> Path:
+    if trivial:
+        paths = ["/api/v1/hotline/suggest?q="]
+    else:
+        paths = ["/api/v1/hotline/answers?q=" + urllib.parse.quote(q) for q, _ in QUESTIONS]
+    bodies = [json.dumps({"channel": "window", "request_type": TYPES[i % len(TYPES)],
+                          "text": q, "caller_name": "压测", "caller_phone": "13800000000"},
+                         ensure_ascii=False) for i, (q, _) in enumerate(QUESTIONS)]
+    text = LUA % {"mode": mode, "token": token, "paths": ", ".join(map(_lua_str, paths)),
+                  "bodies": ", ".join(map(_lua_str, bodies))}
+    path = tmp / f"{mode}{'-trivial' if trivial else ''}.lua"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+                   stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or sys.exit("wrk could not be installed (apt-get install wrk)")
 
 
 def _free_port() -> int:
@@ -47,112 +124,223 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(port: int, timeout=30):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
+def _env(db_url: str, cache: int) -> dict:
+    return dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(ROOT / "src"),
+                DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
+                KMGOV_DEBUG="0", KMGOV_HOTLINE_ANSWER_CACHE=str(cache),
+                KMGOV_SECRET_KEY=os.environ.get("KMGOV_SECRET_KEY", secrets.token_urlsafe(40)),
+                KMGOV_ADMIN_PASSWORD=os.environ.get("KMGOV_ADMIN_PASSWORD", "bench-admin-pass-1"))
+
+
+def _kmgov(env, *args, **kw):
+    return subprocess.run([sys.executable, "-m", "kmgov", *args], env=env, check=True,
+                          capture_output=True, text=True, **kw)
+
+
+def _wrk(wrk, port, script, *, seconds, connections, threads) -> dict:
+    load0 = os.getloadavg()[0]
+    p = subprocess.run([wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                        "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                       capture_output=True, text=True, timeout=seconds + 120)
+    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result:\n{p.stdout}\n{p.stderr}")
+    r = json.loads(line[7:])
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["errors"] = r["status_errors"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+    r["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
+    return r
+
+
+def _serve(env, port, workers, threads):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kmgov", "serve", "--bind", f"127.0.0.1:{port}", "--workers",
+         str(workers), "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    deadline = time.time() + 300
+    while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/hotline/suggest?q=",
+                                        timeout=5):
+                return server
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
+            if server.poll() is not None:
+                raise RuntimeError(server.stderr.read().decode()) from None
+            if time.time() > deadline:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.3)
 
 
-def _warm_up(port: int, n: int = 64) -> None:
-    """Each worker loads jieba's dictionary (about a second) on its first question: do that
-    before measuring, as a server that has been up for a while has."""
-    import urllib.parse
-    import urllib.request
-    from concurrent.futures import ThreadPoolExecutor
+def _unloaded(db_url: str) -> dict:
+    """One answer search, in this process, cache off: every question of the set, median."""
+    os.environ.update(_env(db_url, 0))
+    import django
 
-    url = f"http://127.0.0.1:{port}/api/v1/hotline/answers?q=" + urllib.parse.quote("补助")
+    django.setup()
+    from kmgov.hotline import kb
 
-    def get(_):
-        with urllib.request.urlopen(url, timeout=60) as r:
-            r.read()
+    kb.CACHE_SECONDS = 0
+    qs = [q for q, _ in QUESTIONS]
+    out = {}
+    for label, memory in (("memory index", True), ("database ranking", False)):
+        kb.MEMORY_INDEX = memory
+        kb.cache_clear()
+        for q in qs[:5]:
+            kb.answers(q)  # warm: jieba, the index, the connection
+        times = []
+        for _ in range(3):
+            for q in qs:
+                t0 = time.perf_counter()
+                kb.answers(q)
+                times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[label] = {"median_ms": statistics.median(times),
+                      "p95_ms": times[int(len(times) * 0.95)], "n": len(times)}
+    kb.MEMORY_INDEX = True
+    # the part of the memory path that is not a database round trip: cut + rank in memory
+    idx = kb.index()
+    times = []
+    for _ in range(3):
+        for q in qs:
+            t0 = time.perf_counter()
+            idx.rank(q, kb.query_units(q), limit=5, include_nodes=True)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    out["cut + rank in memory (no query)"] = {"median_ms": statistics.median(times),
+                                               "p95_ms": times[int(len(times) * 0.95)],
+                                               "n": len(times)}
+    # one database round trip on this machine now, for scale (the memory path makes two)
+    from django.db import connection
 
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(get, range(n)))
+    times = []
+    with connection.cursor() as cur:
+        for _ in range(200):
+            t0 = time.perf_counter()
+            cur.execute("SELECT 1")
+            cur.fetchone()
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    out["one round trip (SELECT 1)"] = {"median_ms": statistics.median(times),
+                                        "p95_ms": times[int(len(times) * 0.95)], "n": 200}
+    return out
 
 
-def _locust(port, users, seconds, env, prefix, desk, trivial) -> dict:
-    env = dict(env, HOTLINE_BENCH_DESK=str(desk), HOTLINE_BENCH_TRIVIAL=str(trivial))
-    subprocess.run([str(BIN / "locust"), "-f", str(HERE / "locust_hotline.py"), "--headless",
-                    "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
-                    "--host", f"http://127.0.0.1:{port}", "--csv", str(OUT / prefix),
-                    "--only-summary", "--stop-timeout", "5"],
-                   env=env, check=False, capture_output=True, text=True, timeout=seconds + 120)
-    rows = {}
-    with open(OUT / f"{prefix}_stats.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            rows[r["Name"]] = {
-                "requests": int(r["Request Count"]), "failures": int(r["Failure Count"]),
-                "rps": float(r["Requests/s"]), "p50_ms": float(r["50%"] or 0),
-                "p95_ms": float(r["95%"] or 0), "p99_ms": float(r["99%"] or 0),
-            }
-    return rows
+def _profile(token: str) -> dict:
+    """Where the time goes: cProfile of 200 answers (cache off) and 40 intakes, in process."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    from kmgov.hotline import kb
+
+    c = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    qs = [q for q, _ in QUESTIONS]
+    result = {}
+
+    def answers():
+        for i in range(200):
+            c.get("/api/v1/hotline/answers", {"q": qs[i % len(qs)]})
+
+    def intakes():
+        for i in range(40):
+            c.post("/api/v1/hotline/tickets", data={"channel": "window",
+                   "request_type": TYPES[i % len(TYPES)], "text": qs[i % len(qs)]},
+                   content_type="application/json", **auth)
+
+    kb.cache_clear()
+    for label, fn in (("answers", answers), ("intake", intakes)):
+        fn()  # warm
+        prof = cProfile.Profile()
+        t0 = time.perf_counter()
+        prof.enable()
+        fn()
+        prof.disable()
+        wall = time.perf_counter() - t0
+        s = io.StringIO()
+        pstats.Stats(prof, stream=s).sort_stats("tottime").print_stats(14)
+        result[label] = {"wall_s": wall, "top": s.getvalue()}
+    return result
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--users", type=int, default=100)
-    ap.add_argument("--seconds", type=int, default=30)
-    ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--connections", type=int, default=100)
+    ap.add_argument("--wrk-threads", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--skip-setup", action="store_true", help="the database is set up already")
+    ap.add_argument("--unloaded-only", action="store_true",
+                    help="only the unloaded answer search and the profile (no wrk runs)")
     args = ap.parse_args()
     db_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hotline_bench")
     if not db_url.startswith("postgres"):
         sys.exit("DATABASE_URL must be a PostgreSQL URL (the benchmark is of the production setup)")
+    wrk = _ensure_wrk()
     OUT.mkdir(exist_ok=True)
     name = db_url.rsplit("/", 1)[-1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
-    env = _env(db_url)
-    subprocess.run([sys.executable, "-m", "kmgov.cli", "setup"], env=env, check=True,
-                   capture_output=True)
-    token = _django(env, (
+    env = _env(db_url, 30)
+    if not args.skip_setup:
+        _kmgov(env, "setup", *(["--gazette", str(GAZETTE)] if GAZETTE.exists() else []))
+    token = subprocess.run([sys.executable, "-c", (
+        "import django; django.setup()\n"
         "from kmgov.core.services import user_create, api_token_create\n"
         "from django.contrib.auth import get_user_model\n"
         "u = get_user_model().objects.filter(username='bench-op').first() or user_create("
         "username='bench-op', roles=[('hotline_operator', 'city-mayors-hotline')])\n"
-        "print(api_token_create(user=u).key)"))
-    before = int(_django(env, "from kmgov.hotline.models import Ticket; print(Ticket.objects.count())"))
-    (OUT / "hotline_access.log").unlink(missing_ok=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "kmgov.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-         # Keep client connections open like a reverse proxy would (no keep-alive races).
-         "--keep-alive", "75", "--backlog", "2048",
-         "--access-logfile", str(OUT / "hotline_access.log"), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait(port)
-        _warm_up(port)
-        env["HOTLINE_BENCH_TOKEN"] = token
-        desk = _locust(port, args.users, args.seconds, env, "hotline_desk", 1, 0)
-        trivial = _locust(port, args.users, args.seconds, env, "hotline_trivial", 0, 1)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    after = int(_django(env, "from kmgov.hotline.models import Ticket; print(Ticket.objects.count())"))
-    log = (OUT / "hotline_access.log").read_text(encoding="utf-8", errors="replace").splitlines()
-    created = sum(1 for line in log if '"POST /api/v1/hotline/tickets' in line and '" 201 ' in line)
-    errors = sum(1 for line in log if '" 5' in line.split("HTTP/1.1")[-1][:4])
-    result = {"server_201": created, "server_5xx": errors,
-              "answer_cache_seconds": int(os.environ.get("KMGOV_HOTLINE_ANSWER_CACHE", "30")),
-              "users": args.users, "seconds": args.seconds, "workers": args.workers,
-              "threads": args.threads, "cpus": os.cpu_count(), "desk": desk, "trivial": trivial,
-              "tickets_stored": after - before}
+        "print(api_token_create(user=u).key)")], env=env, check=True, capture_output=True,
+        text=True).stdout.strip()
+    tmp = Path(tempfile.mkdtemp(prefix="kmgov-wrk-"))
+    runs: dict = {}
+    for cache in () if args.unloaded_only else (30, 0):
+        port = _free_port()
+        server = _serve(_env(db_url, cache), port, args.workers, args.threads)
+        try:
+            label = "cache on" if cache else "cache off"
+            runs[label] = {}
+            for mode, script in (
+                    ("trivial", _script("answers", token, tmp, trivial=True)),
+                    ("answers", _script("answers", token, tmp)),
+                    ("intake", _script("intake", token, tmp)),
+                    ("mix 3:1", _script("mix", token, tmp))):
+                r = _wrk(wrk, port, script, seconds=args.seconds,
+                         connections=args.connections, threads=args.wrk_threads)
+                runs[label][mode] = r
+                print(f"{label:9} {mode:8} {r['rps']:8.1f} req/s  p95 {r['p95_us'] / 1000:7.1f} ms"
+                      f"  max {r['max_us'] / 1000:7.1f} ms  errors {r['errors']}  "
+                      f"load {r['load_avg']}", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    unloaded = _unloaded(db_url)
+    from django.db import connection
+
+    connection.close()
+    profile = _profile(token)
+    result = {"runs": runs, "unloaded": unloaded, "cpus": os.cpu_count(),
+              "workers": args.workers, "threads": args.threads,
+              "connections": args.connections, "seconds": args.seconds,
+              "profile": {k: v["top"] for k, v in profile.items()}}
     (OUT / "hotline_load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print("| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for label, rows in (("desk", desk), ("trivial", trivial)):
-        for k, r in rows.items():
-            print(f"| {label}: {k} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | "
-                  f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
-    posted = desk.get("POST tickets", {}).get("requests", 0) - desk.get("POST tickets", {}).get("failures", 0)
-    print(f"\ntickets stored: {result['tickets_stored']}; 201 responses sent by the server: "
-          f"{created}; counted by locust: {posted}; server 5xx: {errors}")
+
+    print("\n| run | load | req/s | × trivial | p50 ms | p95 ms | p99 ms | max ms | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, rows in runs.items():
+        base = rows["trivial"]["rps"]
+        for mode, r in rows.items():
+            print(f"| {label}: {mode} | {r['load_avg']} | {r['rps']:.0f} | "
+                  f"{r['rps'] / base:.0%} | {r['p50_us'] / 1000:.0f} | {r['p95_us'] / 1000:.0f}"
+                  f" | {r['p99_us'] / 1000:.0f} | {r['max_us'] / 1000:.0f} | {r['errors']} |")
+    print("\none answer search, unloaded (in process, cache off, every question ×3):")
+    for label, u in unloaded.items():
+        print(f"  {label}: median {u['median_ms']:.2f} ms, p95 {u['p95_ms']:.2f} ms")
+    for label, p in profile.items():
+        print(f"\nwhere the time goes — {label} ({p['wall_s']:.2f} s):")
+        print(re.sub(r"\n{2,}", "\n", p["top"]))
 
 
 if __name__ == "__main__":

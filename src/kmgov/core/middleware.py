@@ -61,7 +61,9 @@ class BearerTokenMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header.startswith("Bearer "):
-            user = _token_user(header[7:].strip())
+            key = header[7:].strip()
+            user = _token_user(key)
+            request._kmgov_bearer = (key, user)  # for the API's BearerAuth (api_auth)
             if user is None:
                 from django.http import JsonResponse
 

@@ -60,6 +60,124 @@ def _tokenizer():
     return _jieba
 
 
+# --- a dictionary for one short text (the command line) ----------------------------------
+#
+# Loading jieba's dictionary (≈ 500,000 words) takes ≈ 0.7 s of CPU: a server pays it once,
+# `kmgov ask` would pay it for every question. Cutting a text reads the dictionary only for
+# the text's own substrings (jieba's DAG, its route and its search-mode 2- and 3-grams all
+# look up `FREQ[text[i:j]]` and the total), so a tokenizer holding just those entries, with
+# the full total, cuts that text exactly as the full one. The configured dictionary (jieba's
+# plus the words added here) is written once to an indexed SQLite file beside jieba's cache;
+# a question then reads its few hundred substrings from it in a millisecond or two. The file
+# is keyed by the added words and jieba's dictionary file: any change and the full
+# dictionary is loaded (and the file rewritten) instead.
+
+LOOKUP_FILE = "jieba-lookup.sqlite3"
+#: Set by commands that cut one short text and end (kmgov ask): `tokenizer_for` then reads
+#: only the text's entries from the lookup file when the full dictionary is not loaded.
+lean = False
+
+
+def _words_key() -> str:
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    dic = Path(spec.origin).with_name("dict.txt") if spec and spec.origin else None
+    stat = dic.stat() if dic and dic.exists() else None
+    h = hashlib.sha256(f"{stat.st_size if stat else 0}:{stat.st_mtime_ns if stat else 0}".encode())
+    h.update("\n".join(BASE_WORDS + _extra_words).encode())
+    return h.hexdigest()
+
+
+def _lookup_path():
+    from pathlib import Path
+
+    return Path(settings.JIEBA_CACHE_DIR) / LOOKUP_FILE
+
+
+def lookup_write() -> bool:
+    """Write the configured dictionary to the lookup file if it is missing or stale (after
+    the full dictionary is loaded: `kmgov serve`'s warm-up, or the first `kmgov ask`)."""
+    import os
+    import sqlite3
+
+    path = _lookup_path()
+    key = _words_key()
+    try:
+        if path.exists():
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+                if con.execute("SELECT key FROM meta").fetchone()[0] == key:
+                    return False
+    except sqlite3.Error:
+        pass
+    tok = _tokenizer().dt
+    tmp = path.with_name(f"{LOOKUP_FILE}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        con = sqlite3.connect(tmp)
+        con.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID")
+        con.execute("CREATE TABLE meta (key TEXT, total INTEGER, maxlen INTEGER)")
+        con.executemany("INSERT INTO freq VALUES (?, ?)", tok.FREQ.items())
+        con.execute("INSERT INTO meta VALUES (?, ?, ?)",
+                    (key, tok.total, max(map(len, tok.FREQ))))
+        con.commit()
+        con.close()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _lean_tokenizer(text: str):
+    """A jieba tokenizer holding only the entries `text` (and its lower case) can look up,
+    or None when the lookup file is missing or stale."""
+    import sqlite3
+
+    path = _lookup_path()
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            key, total, maxlen = con.execute("SELECT key, total, maxlen FROM meta").fetchone()
+            if key != _words_key():
+                return None
+            subs = set()
+            for t in {text, text.lower()}:
+                for i in range(len(t)):
+                    subs.update(t[i:j] for j in range(i + 1, min(len(t), i + maxlen) + 1))
+            subs = list(subs)
+            freq: dict[str, int] = {}
+            for i in range(0, len(subs), 500):
+                chunk = subs[i:i + 500]
+                freq.update(con.execute(
+                    f"SELECT word, freq FROM freq WHERE word IN ({','.join('?' * len(chunk))})",
+                    chunk))
+    except sqlite3.Error:
+        return None
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = freq, total, True
+    return tok
+
+
+def tokenizer_for(text: str):
+    """A tokenizer that cuts `text` (and any part of it) as the full one does: the full one
+    when it is loaded or `lean` is off, else one read for this text from the lookup file."""
+    if _jieba is None and lean:
+        tok = _lean_tokenizer(text)
+        if tok is not None:
+            return tok
+    return _tokenizer()
+
+
 def words(text: str) -> list[str]:
     """The words of a text for the index: jieba's search-mode cut, lower-cased, punctuation dropped."""
     out = []

@@ -29,6 +29,7 @@ from kmgov.procedures.services import (
     case_create,
     case_transition,
     deadlines_sweep,
+    reference_take,
 )
 
 from . import kb, selectors
@@ -323,7 +324,6 @@ def _event(ticket, kind, *, actor=None, at=None, **kw) -> TicketEvent:
                                       actor=person(actor), **kw)
 
 
-@transaction.atomic
 def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
                   topic: Topic | str | None = None, caller_name: str = "",
                   caller_phone: str = "", caller_email: str = "", attachments=(),
@@ -334,8 +334,24 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     In working hours it is taken up and routed at once (an operator takes the call; the desk
     routes what a citizen files); outside them (116号 三(二)) it is recorded and stays
     `queued` for the next working hours. Anonymous submissions are rate-limited per address;
-    attachments go through the kernel's byte check, never the client's MIME type."""
+    attachments go through the kernel's byte check, never the client's MIME type.
+
+    The kernel's reference is taken first, in its own short transaction (`reference_take`),
+    so that concurrent callers do not queue on the year's counter while each ticket is
+    written and routed; a ticket refused afterwards leaves a gap in those internal numbers
+    (the public number is the ticket's own)."""
     now = now or timezone.now()
+    return _ticket_create(
+        channel=channel, request_type=request_type, text=text, actor=actor, topic=topic,
+        caller_name=caller_name, caller_phone=caller_phone, caller_email=caller_email,
+        attachments=attachments, now=now, source_ip=source_ip, api_key=api_key, route=route,
+        reference=reference_take(Ticket, now=now))
+
+
+@transaction.atomic
+def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, caller_phone,
+                   caller_email, attachments, now, source_ip, api_key, route,
+                   reference) -> Ticket:
     staff = is_operator(actor)
     if channel not in Channel.values:
         _invalid("channel", "渠道应为 phone（电话）、web（网络）或 window（窗口）")
@@ -370,7 +386,7 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
     with _kernel():
         ticket = case_create(
             Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now,
-            title=f"{label}：{text[:60]}",
+            title=f"{label}：{text[:60]}", reference=reference,
             number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**8):08d}",
             channel=channel, request_type=request_type, topic=topic or topic_guess(text),
             caller_name=caller_name, caller_phone=caller_phone, caller_email=caller_email,

@@ -107,6 +107,31 @@ def _reference_counter(code: str, year: int) -> ReferenceCounter:
     return counter
 
 
+_TAKE = ("INSERT INTO {t} (\"procedure\", \"year\", \"last\") VALUES (%s, %s, 1) "
+         "ON CONFLICT (\"procedure\", \"year\") DO UPDATE SET \"last\" = {t}.\"last\" + 1 "
+         "RETURNING \"last\"")
+
+
+def _take_number(code: str, year: int) -> int:
+    """The year's next number, in one atomic statement (the counter row stays locked until
+    the surrounding transaction ends, as before, but is neither read nor saved separately)."""
+    with connection.cursor() as cur:
+        cur.execute(_TAKE.format(t=ReferenceCounter._meta.db_table), [code, year])
+        return int(cur.fetchone()[0])
+
+
+def reference_take(model: type[Case], *, now: dt.datetime | None = None) -> str:
+    """A reference for a case about to be created (`case_create(reference=…)`), taken in its
+    own short transaction when called outside one: a channel that creates many cases at once
+    (the 96128 intake) does not hold the year's counter locked while the rest of each case is
+    written, so its callers do not queue behind each other. A case that is then not created
+    leaves a gap in the numbers."""
+    proc = model.procedure
+    year = local(_now(now)).year
+    with transaction.atomic():
+        return f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}"
+
+
 def _acts_anywhere(actor, model: type[Case]) -> bool:
     """Whether the actor works on the procedure's cases wherever they are: a role of a
     `SCOPE_ANY` step, or a role held at the fixed unit a step names (`at="city-housing"`)."""
@@ -126,7 +151,8 @@ def _acts_anywhere(actor, model: type[Case]) -> bool:
 
 @transaction.atomic
 def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
-                now: dt.datetime | None = None, **fields) -> Case:
+                now: dt.datetime | None = None, reference: str | None = None,
+                **fields) -> Case:
     """Open a case of `model` for `org`. The actor must be able to act for that unit (an
     enterprise's own staff, or an official whose roles reach it), or hold a role that acts on
     the procedure's cases wherever they are (a step with `SCOPE_ANY`, or one taken at a fixed
@@ -137,12 +163,9 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
     proc = model.procedure
     moment = _now(now)
     year = local(moment).year
-    counter = _reference_counter(proc.code, year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
     case = model(org=org, applicant=applicant if applicant is not None else actor,
                  title=title or proc.name, **fields)
-    case.reference = f"{proc.prefix()}-{year}-{counter.last:05d}"
+    case.reference = reference or f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}"
     case.state_changed_at = moment
     case.full_clean(exclude=["state"])
     case.save()

@@ -11,6 +11,10 @@ from kmgov.hotline import kb, services
 
 class Command(BaseCommand):
     help = "用中文提问，返回知识库和公报中排序后的答案（含授权部门、有效期和出处）"
+    # A question from the shell answers in well under a second: no system checks (they import
+    # every URLconf, the whole API and its charts, ≈ 2 s), which `kmgov check`, `migrate` and
+    # the server run anyway.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("question")
@@ -19,11 +23,21 @@ class Command(BaseCommand):
         parser.add_argument("--no-nodes", action="store_true", help="只查知识库，不查公报原文")
 
     def handle(self, *args, question, json=False, limit=3, no_nodes=False, **opts):
+        from kmgov.core import search
+
+        # One question and the process ends: read only its words' entries of jieba's
+        # dictionary (core.search.tokenizer_for), not the whole dictionary.
         try:
             q = services.clean_question(question)
         except ValidationError as e:
             raise CommandError("；".join(m for ms in e.message_dict.values() for m in ms)) from None
-        hits = [h.as_dict() for h in kb.answers(q, limit=limit, include_nodes=not no_nodes)]
+        search.lean = True
+        try:
+            hits = [h.as_dict() for h in kb.answers(q, limit=limit, include_nodes=not no_nodes)]
+        finally:
+            search.lean = False
+        if search._jieba is not None:  # the lookup file was missing: write it for next time
+            search.lookup_write()
         if json:
             self.stdout.write(_dumps({"query": q, "count": len(hits), "answers": hits}))
             return
