@@ -1,6 +1,9 @@
 """Fuzz every endpoint of /api/v1/ but the rules' (tests/rules/test_schemathesis.py) with
-schemathesis, anonymously and as a logged-in official with a bearer token, over a library
-holding the seed gazette and an organisation tree: nothing it sends yields a server error."""
+schemathesis, anonymously, as a logged-in official with a bearer token, and (issue 15) with a
+token of every role (one account per role, at a unit where that role sits, plus a superuser),
+over a library holding the seed gazette and an organisation tree: nothing it sends yields a
+server error. Bounded for CI: 8 examples per operation for the first test, 2 for the role
+sweep (each example sent with all 13 identities)."""
 
 import pytest
 import schemathesis  # noqa: E402
@@ -11,6 +14,17 @@ from kmgov.wsgi import application  # noqa: E402
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exclude(
     path_regex="^/api/v1/rules")
 FUZZ = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ_ROLES = settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+
+# A unit of the seed organisation tree where each role sits (kmgov.core.orgtree); the
+# enterprise is made by the fixture.
+ROLE_AT = {
+    "public": "kunming", "enterprise": "ent-fuzz", "township_staff": "panlong-dianyuan",
+    "county_department": "jinning-agriculture", "county_office": "panlong",
+    "county_government": "jinning", "city_department": "city-finance",
+    "city_office": "city-agriculture", "hotline_operator": "city-mayors-hotline",
+    "department_liaison": "city-forestry", "auditor": "kunming", "administrator": "kunming",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -44,4 +58,32 @@ def test_api_has_no_server_error(case, token):
     for headers in ({}, {"Authorization": f"Bearer {token}"}):
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.formatted_path, case.body,
+                                             response.text[:500])
+
+
+@pytest.fixture
+def role_tokens(db, org_tree):
+    from kmgov.core.models import OrgUnit, Role
+    from kmgov.core.services import api_token_create, user_create
+
+    assert set(ROLE_AT) == set(Role.values)  # a new role must be fuzzed too
+    OrgUnit(code="ent-fuzz", name="盘龙示例企业有限公司", kind="enterprise",
+            parent=OrgUnit.objects.get(code="panlong")).save()
+    tokens = {role: api_token_create(user=user_create(username=f"fuzz-{role}",
+                                                      roles=[(role, org)])).key
+              for role, org in ROLE_AT.items()}
+    root = user_create(username="fuzz-superuser")
+    root.is_superuser = root.is_staff = True
+    root.save()
+    tokens["superuser"] = api_token_create(user=root).key
+    return tokens
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@FUZZ_ROLES
+def test_api_has_no_server_error_for_any_role(case, role_tokens):
+    for role, token in role_tokens.items():
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code < 500, (role, case.method, case.formatted_path, case.body,
                                              response.text[:500])

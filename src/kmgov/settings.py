@@ -15,9 +15,39 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # The seed gazette lives beside the repository, in ../shared; it is read, never copied.
 SHARED_DIR = Path(os.environ.get("KMGOV_SHARED", PROJECT_DIR.parent / "shared"))
 
-SECRET_KEY = os.environ.get("KMGOV_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("KMGOV_SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = os.environ.get("KMGOV_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("KMGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# KMGOV_ENV=production (docs/deployment.md): the process refuses to start, whatever the entry
+# point (gunicorn, `kmgov serve`, any `kmgov` command), with the default or a short secret key or
+# with DEBUG on; and the settings `check --deploy` asks for are on (HTTPS behind the reverse
+# proxy, secure cookies, HSTS). Any other value (default "development") changes nothing.
+KMGOV_ENV = os.environ.get("KMGOV_ENV", "development")
+PRODUCTION = KMGOV_ENV == "production"
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    _problems = []
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        _problems.append("KMGOV_SECRET_KEY must be set to a random value of 50 characters or more "
+                         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    if DEBUG:
+        _problems.append("KMGOV_DEBUG must not be 1")
+    if _problems:
+        raise ImproperlyConfigured("KMGOV_ENV=production refuses to start: " + "; ".join(_problems))
+    # The reverse proxy ends TLS and says so in X-Forwarded-Proto (deploy/nginx.conf).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("KMGOV_SSL_REDIRECT", "1") == "1"
+    # /healthz, /readyz and /metrics are asked for over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("KMGOV_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = os.environ.get("KMGOV_HSTS_PRELOAD", "1") == "1"  # the header only; submitting is a choice
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KMGOV_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,7 +93,10 @@ if _extra_apps is None and os.environ.get("PYTEST_VERSION"):
 INSTALLED_APPS += [a.strip() for a in (_extra_apps or "").split(",") if a.strip()]
 
 MIDDLEWARE = [
+    "kmgov.core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "kmgov.site.ops.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kmgov.site.csp.ContentSecurityPolicyMiddleware",
     "kmgov.core.middleware.DropNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,8 +227,48 @@ LOGIN_REDIRECT_URL = "/"
 
 JIEBA_CACHE_DIR = VAR_DIR
 
+# Structured logs (kmgov.core.logs): one JSON object a line on stderr, with the request id;
+# every 5xx through django.request with its traceback. KMGOV_LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "kmgov.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kmgov.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": os.environ.get("KMGOV_LOG_FORMAT", "json")}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KMGOV_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# The cache (readiness check, shared counters): Redis when KMGOV_CACHE_URL is set (every app
+# server of a deployment sees one cache), else each process's own memory.
+if os.environ.get("KMGOV_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["KMGOV_CACHE_URL"],
+                          "KEY_PREFIX": os.environ.get("KMGOV_CACHE_PREFIX", "kmgov")}}
+
+# Where browsers send Content-Security-Policy violation reports (kmgov.site.csp); none by default.
+KMGOV_CSP_REPORT_URI = os.environ.get("KMGOV_CSP_REPORT_URI", "")
+
+# /metrics answers staff accounts and these addresses (networks) only (kmgov.site.ops).
+KMGOV_METRICS_ALLOW = os.environ.get("KMGOV_METRICS_ALLOW", "127.0.0.1,::1").split(",")
+
+# Sentry (or a Sentry-compatible collector) when SENTRY_DSN is set: pip install 'kmgov[sentry]'.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], environment=KMGOV_ENV,
+                    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+                    send_default_pii=False)
+
+# Bounded imports (kmgov.core.sheets): the largest xlsx file and the most data rows one import
+# reads; larger sheets are refused with the cap named.
+KMGOV_IMPORT_MAX_BYTES = int(os.environ.get("KMGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+KMGOV_IMPORT_MAX_ROWS = int(os.environ.get("KMGOV_IMPORT_MAX_ROWS", "10000"))

@@ -6,9 +6,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kmgov.api import api
-from kmgov.site import discovery
+from kmgov.site import discovery, ops
 
 urlpatterns = [
+    path("healthz", ops.healthz),
+    path("readyz", ops.readyz),
+    path("metrics", ops.metrics),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

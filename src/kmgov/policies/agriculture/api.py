@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
+from kmgov.core.sheets import check_size_value
 from kmgov.procedures.api import ErrorOut, case_out
 
 from . import imports, selectors, services
@@ -65,15 +66,30 @@ def claim_create(request, payload: ClaimIn):
     return Status(201, claim_out(claim, request.user))
 
 
-@router.post("/claims/import", response={201: dict, 400: ErrorOut, 403: ErrorOut},
-             auth=LOGIN_REQUIRED, summary="从xlsx导入报账明细（有错误则不导入任何一行）")
-def claim_import(request, county: Form[str], year: Form[int], file: File[UploadedFile]):
+@router.post("/claims/import", response={201: dict, 202: dict, 400: ErrorOut, 403: ErrorOut,
+                                         422: ErrorOut},
+             auth=LOGIN_REQUIRED, summary="从xlsx导入报账明细（有错误则不导入任何一行）",
+             description="background=true：在后台导入，返回202和导入任务（GET /claims/imports/{id} 查看进度）。"
+                         "文件大小和行数有上限（KMGOV_IMPORT_MAX_BYTES、KMGOV_IMPORT_MAX_ROWS）。")
+def claim_import(request, county: Form[str], year: Form[int], file: File[UploadedFile],
+                 background: Form[bool] = False):
+    if background:
+        job = imports.import_start(actor=request.user, county=county, year=year, upload=file)
+        return Status(202, imports.import_out(job))
+    if file.size is not None:
+        check_size_value(file.size)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         for chunk in file.chunks():
             tmp.write(chunk)
         tmp.flush()
         claim = imports.claim_import(actor=request.user, county=county, year=year, path=tmp.name)
     return Status(201, claim_out(claim, request.user))
+
+
+@router.get("/claims/imports/{import_id}", response={200: dict, 404: ErrorOut},
+            auth=LOGIN_REQUIRED, summary="后台导入任务的进度和结果（仅提交人可见）")
+def claim_import_progress(request, import_id: int):
+    return imports.import_out(imports.import_get(import_id, request.user))
 
 
 @router.get("/claims/{reference}", response={200: dict, 404: ErrorOut}, auth=LOGIN_REQUIRED,

@@ -11,12 +11,13 @@ group office, 五(二)) → city finance pays.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
@@ -128,8 +129,12 @@ class AgricultureClaim(Case):
         if years and self.year not in [int(y) for y in years]:
             raise ValidationError({"year": f"计划年度须为{'、'.join(str(y) for y in years)}年之一（附件1）"})
 
-    def recompute(self) -> None:
-        lines = list(self.lines.all())
+    def recompute(self, lines=None) -> None:
+        """The totals from the claim's lines (read from the database, or those given: an
+        import that has just inserted them passes its own, not to read them back)."""
+        if lines is None:
+            lines = list(self.lines.only("claimed_yuan", "computed_yuan", "accepted", "city_yuan",
+                                         "county_yuan"))
         self.claimed_yuan = sum((ln.claimed_yuan for ln in lines), Decimal("0"))
         ok = [ln for ln in lines if ln.accepted]
         self.accepted_yuan = sum((ln.computed_yuan for ln in ok), Decimal("0"))
@@ -235,6 +240,16 @@ class AgricultureClaim(Case):
                        note=f"{self.year}年度，核定{self.accepted_yuan}元")
 
 
+class TextJSONEncoder(json.JSONEncoder):
+    """JSON with Chinese text as itself, not as \\uXXXX escapes: smaller, and on PostgreSQL
+    (client-side parameter binding) not a backslash to quote per character — which made the
+    bulk insert of an import's lines spend most of its time in the driver's escaping."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 class ClaimLine(models.Model):
     """One line of a claim, with the rule's decision: recomputed amount, refusal reasons and
     the city's share (8:2 for 滇源镇/阿子营镇 lines, else the county's ratio)."""
@@ -249,11 +264,11 @@ class ClaimLine(models.Model):
     claimed_yuan = models.DecimalField("申报金额（元）", max_digits=14, decimal_places=2)
     computed_yuan = models.DecimalField("核定金额（元）", max_digits=14, decimal_places=2, default=0)
     accepted = models.BooleanField("符合条件", default=False)
-    reasons = models.JSONField("不予核定理由", default=list, blank=True)
+    reasons = models.JSONField("不予核定理由", default=list, blank=True, encoder=TextJSONEncoder)
     city_share = models.DecimalField("市级比例", max_digits=5, decimal_places=4, default=0)
     city_yuan = models.DecimalField("市级承担（元）", max_digits=14, decimal_places=2, default=0)
     county_yuan = models.DecimalField("县级承担（元）", max_digits=14, decimal_places=2, default=0)
-    decision = models.JSONField("核算过程", default=dict, blank=True)
+    decision = models.JSONField("核算过程", default=dict, blank=True, encoder=TextJSONEncoder)
 
     class Meta:
         ordering = ["claim", "row_no", "id"]
@@ -263,3 +278,33 @@ class ClaimLine(models.Model):
     def subject(self) -> str:
         town = f" {self.township.name}" if self.township_id else ""
         return f"第{self.row_no}行 {self.get_kind_display()}{town}"
+
+
+class ClaimImport(models.Model):
+    """An xlsx import run in the background (issue 15 item 5): its file, who asked, how far the
+    check has got, and its outcome (the claim, or the row errors). Read by the one who asked
+    (API `GET /agriculture/claims/imports/{id}`, page `/agriculture/imports/<id>/`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("排队中")
+        RUNNING = "running", gettext_lazy("核算中")
+        DONE = "done", gettext_lazy("已导入")
+        FAILED = "failed", gettext_lazy("未导入")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="经办人")
+    county = models.CharField("县区代码", max_length=64)
+    year = models.PositiveSmallIntegerField("计划年度")
+    file = models.FileField("导入文件", upload_to="agriculture/imports/")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已核算行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    claim = models.ForeignKey(AgricultureClaim, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="报账单")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报账明细导入"
+        verbose_name_plural = "报账明细导入"

@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from kmgov.procedures import caseviews
 
+from . import views
 from .models import AgricultureClaim
 
 app_name = "agriculture"
@@ -19,4 +20,5 @@ urlpatterns = [
     path("agriculture/claims/", caseviews.case_list, M, name="claims"),
     path("agriculture/claims/<str:reference>/", caseviews.case_detail,
          {**M, "template": "agriculture/claim_detail.html", "extra": _extra}, name="claim"),
+    path("agriculture/imports/<int:import_id>/", views.import_progress, name="import"),
 ]

@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
+from kmgov.core.errors import InvalidInput
 from kmgov.core.models import OrgKind, OrgUnit, Role
 from kmgov.core.scope import can_see_org, has_role, is_city_level, reach_paths, subtree_q
+from kmgov.core.sheets import check_size_value
 from kmgov.policies._recognition import State
 from kmgov.procedures.decisions import DecisionRecord, decision_keep
 from kmgov.procedures.errors import CaseNotFound
@@ -345,6 +347,10 @@ def register_import(content: bytes, *, actor, now=None) -> dict:
     from openpyxl import load_workbook
 
     now = now or timezone.now()
+    try:
+        check_size_value(len(content))
+    except InvalidInput as exc:  # over the size cap (core.sheets)
+        raise ValidationError({"file": exc.message}) from None
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not xlsx

@@ -43,7 +43,7 @@ def _frame(label: str, top: float, n: int, body: list[str], legend: list[tuple[s
     height = H + max(0, (len(legend) - 1) // 4) * 16
     return mark_safe(
         f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-label="{escape(label)}" '
-        f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto">'
+        f'xmlns="http://www.w3.org/2000/svg">'
         f'<title>{escape(label)}</title>{"".join(ticks)}{"".join(body)}{keys}</svg>')
 
 

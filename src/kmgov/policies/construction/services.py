@@ -10,8 +10,10 @@ from django.db import transaction
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
+from kmgov.core.errors import InvalidInput
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
+from kmgov.core.sheets import capped_rows, check_size_value
 from kmgov.procedures.errors import ConditionUnmet, TransitionDenied
 from kmgov.procedures.filings import Period, PeriodKeyInvalid, PeriodKind
 from kmgov.procedures.services import case_create, case_transition
@@ -189,10 +191,13 @@ def projects_import_xlsx(content: bytes, *, actor) -> dict:
     from openpyxl import load_workbook
 
     try:
+        check_size_value(len(content))
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        rows = capped_rows(wb.active)
+    except InvalidInput as exc:  # over a cap (core.sheets)
+        raise ValidationError({"file": exc.message}) from None
     except Exception:
         raise ValidationError({"file": "不是有效的xlsx文件"}) from None
-    rows = list(wb.active.iter_rows(values_only=True))
     if not rows:
         raise ValidationError({"file": "表格为空"})
     heads = [str(h or "").strip() for h in rows[0]]

@@ -20,6 +20,7 @@ from kmgov.core.audit import audit_record
 from kmgov.core.errors import Forbidden, InvalidInput
 from kmgov.core.models import COUNTY_LEVEL_KINDS, OrgKind, OrgUnit, Role, RoleAssignment
 from kmgov.core.scope import subtree_q
+from kmgov.core.sheets import capped_rows, check_size_value
 from kmgov.procedures import notify
 from kmgov.procedures.attachments import check_file
 from kmgov.procedures.decisions import decision_keep
@@ -241,12 +242,13 @@ def xlsx_rows(content: bytes) -> list[tuple[int, dict]]:
     the columns (Chinese labels as exported); blank rows are skipped."""
     from openpyxl import load_workbook
 
+    check_size_value(len(content))
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
         raise InvalidInput("文件不是有效的 xlsx 工作簿", field="file") from exc
     ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+    it = iter(capped_rows(ws))
     header = next(it, None) or ()
     by_label = {lbl: name for name, lbl in COLUMNS}
     names = [by_label.get(str(h).strip()) if h is not None else None for h in header]

@@ -4,7 +4,6 @@ and, on PostgreSQL, the application's own database role that cannot alter the au
 from __future__ import annotations
 
 import json
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -49,24 +48,13 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, ensure_ascii=False) if opts.get("json") else text)
 
     def _grant(self, opts):
-        if connection.vendor != "postgresql":
-            raise CommandError("grant-app-role 只用于 PostgreSQL（嵌入式SQLite没有数据库账号）")
-        role = opts["role"]
-        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
-            raise CommandError(f"数据库账号名“{role}”无效：只能用小写字母、数字和下划线")
-        with connection.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-            if cur.fetchone() is None:
-                if not opts["create"]:
-                    raise CommandError(f"数据库账号“{role}”不存在（加 --create 创建）")
-                cur.execute(f'CREATE ROLE "{role}" LOGIN')
-            cur.execute("SELECT current_database(), current_schema()")
-            db, schema = cur.fetchone()
-            for sql in (f'GRANT CONNECT ON DATABASE "{db}" TO "{role}"',
-                        f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"',
-                        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"',
-                        f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"'):
-                cur.execute(sql)
-        self._out(opts, {"role": role, "database": db, "schema": schema},
+        from kmgov.core.db_roles import RoleError, grant_app_role
+
+        try:
+            out = grant_app_role(connection, opts["role"], create=opts["create"])
+        except RoleError as exc:
+            raise CommandError(str(exc)) from None
+        role, db = out["role"], out["database"]
+        self._out(opts, {"role": role, "database": db, "schema": out["schema"]},
                   f"已授权数据库账号“{role}”读写“{db}”的业务数据（不是表的所有者，不能停用审计表的触发器）；"
-                  "新增数据表后（kmgov migrate）请重新运行本命令")
+                  "以后由所有者账号新建的数据表自动授权")

@@ -17,6 +17,7 @@ from kmgov.core.audit import audit_record
 from kmgov.core.errors import Forbidden, InvalidInput, Refusal
 from kmgov.core.models import READ_ONLY_ROLES, OrgUnit, Role
 from kmgov.core.scope import has_role, user_assignments
+from kmgov.core.sheets import capped_rows, check_size_value
 from kmgov.rules import decide, parameter_value, today
 from kmgov.rules.composite import (
     CompositeError,
@@ -245,6 +246,7 @@ def values_import_xlsx(*, actor, data: bytes) -> int:
     before anything is written, so a bad row leaves nothing half-imported."""
     from openpyxl import load_workbook
 
+    check_size_value(len(data))
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -252,7 +254,7 @@ def values_import_xlsx(*, actor, data: bytes) -> int:
     units = {u.name: u for u in index_units()} | {u.code: u for u in index_units()}
     units |= {u.short_name: u for u in index_units() if u.short_name}
     by_number = {i.number: i for i in indicators()}
-    rows = list(wb.active.iter_rows(values_only=True))
+    rows = capped_rows(wb.active)
     if not rows or tuple(str(c or "").strip() for c in rows[0][:len(XLSX_HEADER)]) != XLSX_HEADER:
         raise InvalidInput("第1行须为表头：" + "、".join(XLSX_HEADER), field="file")
     todo = []
