@@ -50,7 +50,9 @@ def test_citizen_asks_and_sees_a_cited_answer(desk_site, page):
     assert "1000" in first.inner_text()
     assert first.locator("a.citation").inner_text() == "昆政发〔2010〕59号 四(二)"
     assert "市农业局" in first.inner_text() or "昆明市农业局" in first.inner_text()
-    assert first.locator("a.rule").get_attribute("href") == "/rules/agriculture.conversion_subsidy/"
+    # the rule's form, filled with the facts of the question (一亩, 苗木: 59号 四(二))
+    assert first.locator("a.rule").get_attribute("href") == (
+        "/rules/agriculture.conversion_subsidy/?area_mu=1&to_use=nursery")
 
 
 def test_operator_files_and_transfers_and_the_department_sees_it(desk_site, browser):
