@@ -47,6 +47,8 @@ import sys
 import time
 from pathlib import Path
 
+from _db import use_database  # benchmarks/_db.py
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -458,14 +460,7 @@ def main() -> None:
     args = ap.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        db = out / "bench-procedures.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmgov.settings")
+    use_database(args.database_url, "procedures")
     import django
 
     django.setup()
