@@ -3,7 +3,9 @@ schemathesis, anonymously, as a logged-in official with a bearer token, and (iss
 token of every role (one account per role, at a unit where that role sits, plus a superuser),
 over a library holding the seed gazette and an organisation tree: nothing it sends yields a
 server error. Bounded for CI: 8 examples per operation for the first test, 1 for the role
-sweep (each example sent with all 13 identities)."""
+sweep (each example sent with a quarter of the 13 identities, chosen per operation)."""
+
+import zlib
 
 import pytest
 import schemathesis  # noqa: E402
@@ -83,7 +85,13 @@ def role_tokens(db, org_tree):
 @schema.parametrize()
 @FUZZ_ROLES
 def test_api_has_no_server_error_for_any_role(case, role_tokens):
-    for role, token in role_tokens.items():
+    # Each operation is sent with a quarter of the identities, chosen by the operation (stable
+    # across runs), so that every role meets about a quarter of the API and CI stays bounded
+    # (all 13 on every operation took 12 minutes per database).
+    names = sorted(role_tokens)
+    k = zlib.crc32(f"{case.method} {case.path}".encode()) % 4
+    for role in names[k::4]:
+        token = role_tokens[role]
         response = case.call(headers={"Authorization": f"Bearer {token}"})
         assert response.status_code < 500, (role, case.method, case.formatted_path, case.body,
                                              response.text[:500])
