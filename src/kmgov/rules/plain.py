@@ -185,7 +185,7 @@ def finding(rule_id: str, u: Mapping) -> dict:
     else:
         found = _("未满足")
     label = field_label(rule_id, u.get("field"))
-    todo = u.get("todo") or (
+    todo = _(u["todo"]) if u.get("todo") else (
         _("如“%(f)s”填报有误，请更正后重新判定；否则不能适用此项规定") % {"f": label} if label
         else _("不满足此项条件，不能适用此项规定"))
     cite = _cite(u.get("reference"))

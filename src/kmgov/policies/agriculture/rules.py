@@ -10,9 +10,12 @@ import enum
 import math
 
 import numpy as np
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, rule
+
+from . import plain as words
 
 DOC = "昆政发〔2010〕59号"
 
@@ -72,19 +75,25 @@ class ConversionInput(RuleInput):
     outputs=("amount_yuan",),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "四(二)", "现有的粮食、蔬菜、花卉种植产业，调整为……的，每亩一次性给予补助1000元")],
+    plain=words.conversion,
 )
 def conversion_subsidy(c: Ctx):
     """四(二)：现有粮食、蔬菜、花卉种植产业调整为园林园艺、苗木、经济林木（果）和滇池湿地生态
     园区、农业休闲观光园区的，每亩一次性补助1000元。"""
     x = c.x
     basin = c.condition("在滇池流域内", x.in_dianchi_basin, cite=(DOC, "一", "滇池流域2920平方公里范围内"),
-                        values={"in_dianchi_basin": x.in_dianchi_basin}, field="in_dianchi_basin")
+                        values={"in_dianchi_basin": x.in_dianchi_basin}, field="in_dianchi_basin",
+                        todo=N_("此项补助只适用于滇池流域内的调整；到滇池流域以外租地种植蔬菜、花卉的，"
+                                "可申请租地种植补助（四(三)）"))
     allowed_from = c.p("conversion_from_uses")
     ok_from = c.condition("原种植产业为粮食、蔬菜或花卉", c.isin(x.from_use, allowed_from),
-                          values={"from_use": x.from_use, "allowed": allowed_from}, field="from_use")
+                          values={"from_use": x.from_use, "allowed": allowed_from}, field="from_use",
+                          todo=N_("原种植粮食、蔬菜、花卉的才有此项补助；其他作物调整的不享受，但贷款发展园林园艺、"
+                                  "苗木、经济林木（果）的可申请贷款贴息（四(一)）"))
     allowed_to = c.p("conversion_to_uses")
     ok_to = c.condition("调整后用途在所列范围内", c.isin(x.to_use, allowed_to),
-                        values={"to_use": x.to_use, "allowed": allowed_to}, field="to_use")
+                        values={"to_use": x.to_use, "allowed": allowed_to}, field="to_use",
+                        todo=N_("改为园林园艺、苗木、经济林木（果）或滇池湿地生态园区、农业休闲观光园区后再申请"))
     eligible = c.all(basin, ok_from, ok_to)
     rate = c.p("conversion_subsidy_rate")
     amount = c.where(eligible, x.area_mu * rate, 0.0)
@@ -110,14 +119,18 @@ class OffsiteRentInput(RuleInput):
     outputs=("amount_yuan", "per_year_yuan", "years_subsidised"),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "四(三)", "农户到滇池流域以外租用土地种植蔬菜、花卉连片5亩以上的，按每亩500元/年给予补助，连续补助3年")],
+    plain=words.offsite_rent,
 )
 def offsite_rent_subsidy(c: Ctx):
     """四(三)：农户到滇池流域以外租地种植蔬菜、花卉，连片5亩以上的，每亩500元/年，连续补助3年。"""
     x = c.x
     outside = c.condition("租地在滇池流域以外", x.outside_basin, values={"outside_basin": x.outside_basin},
-                          field="outside_basin", cite=(DOC, "四(三)", "到滇池流域以外租用土地"))
+                          field="outside_basin", cite=(DOC, "四(三)", "到滇池流域以外租用土地"),
+                          todo=N_("此项补助只适用于到滇池流域以外租地；在流域内调整为园林园艺、苗木等的，"
+                                  "可申请种植业结构调整补助（四(二)）"))
     crops = c.p("offsite_rent_crops")
-    ok_crop = c.condition("种植蔬菜或花卉", c.isin(x.crop, crops), values={"crop": x.crop, "allowed": crops}, field="crop")
+    ok_crop = c.condition("种植蔬菜或花卉", c.isin(x.crop, crops), values={"crop": x.crop, "allowed": crops}, field="crop",
+                          todo=N_("改种蔬菜或花卉后再申请"))
     ok_area = c.threshold("连片面积达到5亩（以上，含5亩）", x.contiguous_area_mu, "offsite_rent_min_area",
                           field="contiguous_area_mu")
     eligible = c.all(outside, ok_crop, ok_area)
@@ -127,7 +140,8 @@ def offsite_rent_subsidy(c: Ctx):
     rate = c.p("offsite_rent_rate")
     per_year = c.where(eligible, x.contiguous_area_mu * rate, 0.0)
     amount = per_year * years
-    c.step("补助 = 面积 × 500元/亩/年 × 年数", amount, values={"per_year_yuan": per_year, "years": years})
+    c.step("补助 = 面积 × 500元/亩/年 × 年数", amount,
+           values={"contiguous_area_mu": x.contiguous_area_mu, "per_year_yuan": per_year, "years": years})
     return {
         "outcome": c.where(eligible, "eligible", "ineligible"),
         "amount_yuan": amount,
@@ -150,10 +164,13 @@ class TrainingInput(RuleInput):
     outputs=("amount_yuan",),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "四(四)", "区域内劳动力技能培训转移补助增加到800元/人")],
+    plain=words.training,
 )
 def training_subsidy(c: Ctx):
     """四(四)：滇池流域内劳动力技能培训转移补助800元/人。"""
     x = c.x
+    c.condition("接受技能培训并转移的劳动力人数大于0", x.people > 0, field="people", values={"people": x.people},
+                todo=N_("组织滇池流域内的劳动力参加技能培训并转移就业后，按人数申报（三(四)）"))
     rate = c.p("training_subsidy_rate")
     amount = x.people * rate
     c.step("补助 = 人数 × 800元/人", amount, values={"people": x.people, "rate": rate})
@@ -174,6 +191,7 @@ class LandTransferInput(RuleInput):
     outputs=("amount_yuan", "rate_yuan_per_mu", "tier"),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "四(五)", "1000亩—2000亩的按每亩100元；2000亩—3000亩按每亩150元；3000亩以上按每亩200元")],
+    plain=words.land_transfer,
 )
 def land_transfer_reward(c: Ctx):
     """四(五)（依昆政发〔2010〕8号）：流转1000—2000亩每亩100元，2000—3000亩每亩150元，3000亩以上
@@ -265,6 +283,7 @@ def _prepare_cost_share(cols):
     refusals=("not_covered",),
     cite=[(DOC, "四(七)", "市级与五华区、盘龙区、官渡区、西山区、呈贡县、三个开发（度假）区管委会2：8；与晋宁县为7：3；与盘龙区滇源镇、阿子营镇为8：2")],
     prepare_vector=_prepare_cost_share,
+    plain=words.cost_share,
 )
 def cost_share(c: Ctx):
     """四(七)：市、县分担：五华、盘龙、官渡、西山、呈贡、三个开发（度假）区 2:8；晋宁 7:3；
@@ -330,6 +349,7 @@ class LoanInterestInput(RuleInput):
     outputs=("amount_yuan", "subsidy_rate", "years_subsidised"),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "四(一)", "贷款贴息期限3年，贴息资金的贴息率不高于同期人民银行同档次贷款基准利率")],
+    plain=words.loan_interest,
 )
 def loan_interest_subsidy(c: Ctx):
     """四(一)：碳汇基金贷款贴息，期限3年，贴息率不高于同期人民银行同档次贷款基准利率。"""
@@ -373,6 +393,7 @@ def _half_up(value: float, decimals: int) -> float:
     refusals=(),
     cite=[(DOC, "附件1 表", "滇池流域各县区耕地面积及年度调整计划表"), (DOC, "附件2 表", "经费测算表")],
     vectorised=False,
+    plain=words.annex_check,
 )
 def annex_check(c: Ctx):
     """AG-1 / AG-9：由附件1分县分年数字重算合计行；由附件1面积和补助标准（1000元/亩、800元/人）
@@ -492,6 +513,7 @@ def annex_check(c: Ctx):
     refusals=(),
     cite=[(DOC, "附件1 表", "滇池流域各县区耕地面积及年度调整计划表"), (DOC, "二(二)", "按年度分别调减现有耕地面积10%、20%、40%和30%")],
     vectorised=False,
+    plain=words.annex1_check,
 )
 def annex1_check(c: Ctx):
     """AG-1：附件1 的分县分年数字重算合计行，并与正文的年度比例和面积比较。"""
@@ -510,6 +532,7 @@ def annex1_check(c: Ctx):
     refusals=(),
     cite=[(DOC, "附件2 表", "经费测算表"), (DOC, "四(二)", "每亩一次性给予补助1000元"), (DOC, "四(四)", "800元/人")],
     vectorised=False,
+    plain=words.annex2_check,
 )
 def annex2_check(c: Ctx):
     """AG-9：由附件1面积与补助标准重算附件2（按年预算），并报告取整造成的差额。"""

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import BaseModel, ConfigDict, Field
 
 from kmgov.rules import Ctx, RuleInput, amount_labels, outcome_labels, rule
+
+from . import plain as words
 
 DOC = "昆政发〔2010〕62号"
 
@@ -33,33 +36,43 @@ class QualificationInput(RuleInput):
         (DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"),
         (DOC, "附件1 第七条", "在当年内无重大安全生产事故……及其他违法行为的"),
     ],
+    plain=words.qualification,
 )
 def qualification(c: Ctx):
     """附件1 第二条：综合商务楼宇（总建筑面积1万平方米及以上且商务建筑面积5000平方米及以上）或纯商务
     楼宇（商务建筑面积4000平方米及以上）；第三条：在昆明属地纳税；第七条：当年无违法记录。"""
     x = c.x
     where = c.condition("在昆明市辖区范围内", x.in_kunming, field="in_kunming", values={"in_kunming": x.in_kunming},
-                        cite=(DOC, "附件1 第二条", "在昆明市辖区范围内"))
+                        cite=(DOC, "附件1 第二条", "在昆明市辖区范围内"),
+                        todo=N_("本办法只适用于昆明市辖区范围内的商务楼宇（第二条）"))
     tax = c.condition("在昆明市区属地纳税", x.pays_tax_in_kunming, field="pays_tax_in_kunming",
                       values={"pays_tax_in_kunming": x.pays_tax_in_kunming},
-                      cite=(DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"))
+                      cite=(DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"),
+                      todo=N_("在昆明市区属地纳税后方可适用本办法（第三条）"))
     clean = c.condition("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为", x.clean_record, field="clean_record",
                         values={"clean_record": x.clean_record},
-                        cite=(DOC, "附件1 第七条", "在当年内无重大安全生产事故，产品质量达到标准、符合环保要求，无经营假冒伪劣产品，无欺诈损害消费者及其他违法行为的"))
+                        cite=(DOC, "附件1 第七条", "在当年内无重大安全生产事故，产品质量达到标准、符合环保要求，无经营假冒伪劣产品，无欺诈损害消费者及其他违法行为的"),
+                        todo=N_("当年内有此类行为的，当年不能申请认定；此后无此类行为的年度可再申请（第七条）"))
     c.section("comprehensive_building")
-    big = c.threshold("综合商务楼宇：总建筑面积1万平方米及以上", x.total_floor_area_m2, "min_total_floor_area", field="total_floor_area_m2")
+    big = c.threshold("综合商务楼宇：总建筑面积1万平方米及以上", x.total_floor_area_m2, "min_total_floor_area", field="total_floor_area_m2",
+                      todo=N_("总建筑面积不足1万平方米的，不能按综合商务楼宇认定；商务建筑面积4000平方米及以上的纯商务楼宇可按纯商务楼宇认定（第二条）"))
     com = c.threshold("综合商务楼宇：商务建筑面积5000平方米及以上", x.commercial_floor_area_m2, "min_commercial_floor_area",
-                      field="commercial_floor_area_m2")
+                      field="commercial_floor_area_m2",
+                      todo=N_("综合商务楼宇的商务建筑面积须达到5000平方米；达到后再申请认定（第二条）"))
     route1 = c.all(big, com)
     c.section("purely_commercial_building")
     pure = c.condition("纯商务楼宇", x.purely_commercial, field="purely_commercial", values={"purely_commercial": x.purely_commercial},
-                       cite=(DOC, "附件1 第二条", "纯商务楼宇"))
+                       cite=(DOC, "附件1 第二条", "纯商务楼宇"),
+                       todo=N_("不是纯商务楼宇的，按综合商务楼宇的面积标准认定（第二条）"))
     pure_area = c.threshold("纯商务楼宇：商务建筑面积4000平方米及以上", x.commercial_floor_area_m2, "min_pure_commercial_floor_area",
-                            field="commercial_floor_area_m2")
+                            field="commercial_floor_area_m2",
+                            todo=N_("纯商务楼宇的商务建筑面积须达到4000平方米；达到后再申请认定（第二条）"))
     route2 = c.all(pure, pure_area)
     c.section(None)
     size = c.any(route1, route2)
-    c.step("面积条件：综合商务楼宇或纯商务楼宇之一", size, values={"comprehensive_building": route1, "purely_commercial_building": route2},
+    c.step("面积条件：综合商务楼宇或纯商务楼宇之一", size,
+           values={"comprehensive_building": route1, "purely_commercial_building": route2,
+                   "total_floor_area_m2": x.total_floor_area_m2, "commercial_floor_area_m2": x.commercial_floor_area_m2},
            cite=(DOC, "附件1 第二条", ""), ok=size)
     ok = c.all(where, tax, clean, size)
     route = c.where(route1, "comprehensive_building", c.where(route2, "purely_commercial_building", ""))
@@ -82,6 +95,7 @@ class RewardCapInput(RuleInput):
         (DOC, "附件1 第二十条", "奖励资金额度原则上以企业当年对各县（市）区财力贡献的同比增量为限，对新办和成长性好的企业可适当放宽"),
         (DOC, "附件1 第二十二条", "楼宇和企业的对各县（市）区财力贡献以每一会计年度计算"),
     ],
+    plain=words.reward_cap,
 )
 def reward_cap(c: Ctx):
     """附件1 第二十条（BE-6）：奖励以企业当年对县区财力贡献的同比增量为限；新办、成长性好的企业
@@ -123,6 +137,7 @@ class BestPolicyInput(RuleInput):
         ("昆政发〔2010〕63号", "附件 第十三条(三)", "按最优惠政策享受，原则上不重复享受同类政策"),
     ],
     vectorised=False,
+    plain=words.best_single,
 )
 def best_single_policy(c: Ctx):
     """附件1 第二十一条（及第六条、63号附件第十三条(三)）：可享受多项政策的，只能择优享受一项。"""
@@ -147,6 +162,7 @@ class IndexCheckInput(RuleInput):
     refusals=(),
     cite=[(DOC, "附件2 一(二)", "4个子系统14个方面共47个评价指标")],
     vectorised=False,
+    plain=words.index_check,
 )
 def index_check(c: Ctx):
     """附件2 一(二)：4个子系统14个方面47个指标；核对各子系统说明所称指标数与表中所列数、指标11的单位
@@ -174,7 +190,7 @@ def index_check(c: Ctx):
                cite=(DOC, f"附件2 一(二){i + 1}", f"共{s}项"), ok=ok)
         if not ok:
             issues.append({"where": f"附件2 一(二){i + 1} {name}子系统", "kind": "indicator_count", "printed": s,
-                           "recomputed": n, "note": f"说明称{s}项，表中只列{n}项；以表为准（{source}）"})
+                           "recomputed": n, "note": f"说明称{s}项，表中只列{n}项；以{'表' if source == 'table' else '说明'}为准"})
     printed_unit = c.p("index_housing_unit_printed")
     unit = c.p("index_housing_unit")
     ok = printed_unit == unit
@@ -198,6 +214,7 @@ class WindowInput(RuleInput):
     refusals=("closed",),
     cite=[(DOC, "附件1 第九条", "商务楼宇奖励扶持的申报期限为每年3月1日至31日")],
     vectorised=False,
+    plain=words.window,
 )
 def application_window(c: Ctx):
     """附件1 第九条：每年3月1日至31日申报（含首尾两日）。"""
@@ -274,6 +291,7 @@ def _level_label(code: str) -> str:
     refusals=(),
     cite=[(DOC, "附件1 第十二条", "以税收贡献、建设规模、设备设施、管理服务等指标作为楼宇分级的主要标准，对商务楼宇实行分级定等管理")],
     vectorised=False,
+    plain=words.grade,
 )
 def grade(c: Ctx):
     """附件1 第十二条：按税收贡献、建设规模、设备设施、管理服务四项标准分级定等。第十二条不给分级线：
@@ -342,6 +360,7 @@ class RegisterTargetsInput(RuleInput):
     refusals=("not_met",),
     cite=[(DOC, "二(三)", "培育税收过千万元的商务楼宇60栋，税收亿元楼10栋，楼宇税收占市区税收总额35%以上；市区主要楼宇入驻率提高到90%以上")],
     vectorised=False,
+    plain=words.targets,
 )
 def targets_from_register(c: Ctx):
     """二(三)：从登记的各楼宇年度税收数出“税收过千万元”（超过1000万元，不含本数）和“税收亿元楼”

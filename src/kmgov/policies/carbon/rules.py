@@ -7,6 +7,8 @@ from pydantic import Field, model_validator
 
 from kmgov.rules import Ctx, RuleInput, rule
 
+from . import plain as words
+
 DOC = "昆政发〔2010〕60号"
 _SOURCES = ("fuel_litres", "km_travelled", "co2_tonnes", "donation_yuan")
 
@@ -51,6 +53,7 @@ def _one_source(cols):
         (DOC, "三(一)", "若捐资数额达到营建10亩及以上碳汇林者，对其出资造林的林木挂以“**碳汇林”标牌"),
     ],
     prepare_vector=_one_source,
+    plain=words.offset,
 )
 def offset(c: Ctx):
     """三(二)：燃油2.7公斤CO₂/升；人工林每亩每年吸收0.5吨；造林500元/亩；吸收1吨的造林成本1000元。
@@ -97,6 +100,7 @@ class DonorSignInput(RuleInput):
     outputs=("area_mu", "co2_tonnes"),
     outcomes=("eligible", "ineligible"),
     cite=[(DOC, "三(一)", "若捐资数额达到营建10亩及以上碳汇林者，对其出资造林的林木挂以“**碳汇林”标牌")],
+    plain=words.donor_sign,
 )
 def donor_sign(c: Ctx):
     """三(一)：捐资数额达到营建10亩及以上碳汇林（500元/亩，即5000元及以上）的，挂“××碳汇林”标牌。"""
@@ -121,6 +125,7 @@ class GrowthInput(RuleInput):
     inputs=GrowthInput,
     outputs=("co2_tonnes", "o2_tonnes"),
     cite=[(DOC, "一(一)", "森林每生长1立方米蓄积量，平均能吸收1.83吨二氧化碳，释放1.62吨氧气")],
+    plain=words.growth,
 )
 def forest_growth(c: Ctx):
     """一(一)：每生长1立方米蓄积量吸收1.83吨二氧化碳、释放1.62吨氧气。"""
@@ -154,6 +159,7 @@ class GreeningInput(RuleInput):
     refusals=("not_met",),
     cite=[(DOC, "二(二)", "到2015年，……绿地率达到38%以上，绿化覆盖率达到45%以上，人均公共绿地达到12平方米以上，城市中心区人均公共绿地面积6平方米以上；全市森林覆盖率达到47%以上，林木绿化率达到57%以上")],  # noqa: E501 (the gazette quoted whole)
     vectorised=False,
+    plain=words.greening,
 )
 def greening_targets(c: Ctx):
     """二(二)：2015年目标（以上，含本数）。只比较已报告的指标。"""
@@ -183,6 +189,7 @@ class FundingInput(RuleInput):
     refusals=("not_met",),
     cite=[(DOC, "三(一)1", "市级财政每年安排资金1000万元，从2010年起连续安排3年"),
           (DOC, "三(一)2", "力争在专项正式成立之前募集企业捐赠启动资金1000万元")],
+    plain=words.funding,
 )
 def funding_progress(c: Ctx):
     """三(一)1：市级财政2010—2012年每年1000万元；三(一)2：企业捐赠启动资金力争1000万元。"""

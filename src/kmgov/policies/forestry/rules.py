@@ -10,6 +10,8 @@ from pydantic import Field, field_validator
 
 from kmgov.rules import Ctx, RuleInput, amount_labels, rule
 
+from . import plain as words
+
 DOC = "昆政发〔2010〕61号"
 
 
@@ -25,6 +27,7 @@ class SubsidyInput(RuleInput):
     outputs=("amount_yuan", "on_design_approval_yuan", "after_acceptance_yuan", "rate_yuan_per_mu"),
     cite=[(DOC, "四(三)", "试点项目每亩补助200元，正常改造项目每亩补助100元。设计批准后市财政根据设计下拨50%的补助资金，其余资金验收后拨付"),
           (DOC, "五(四)", "试点项目每亩补助200元，正常改造项目每亩补助100元")],
+    plain=words.subsidy,
 )
 def transformation_subsidy(c: Ctx):
     """四(三)（五(四)重申）：试点每亩200元，正常改造每亩100元；设计批准后拨50%，其余验收后拨付。"""
@@ -118,6 +121,7 @@ class LowYieldInput(RuleInput):
                                    "general.unsuitable", "ecological.vegetation", "ecological.declining",
                                    "economic.growth", "economic.target_species", "economic.merchantable",
                                    "economic.non_wood_yield", "economic.non_wood_variety")},
+    plain=words.low_yield,
 )
 def low_yield_classification(c: Ctx):
     """三(一)：符合总体、生态、经济标准之一即界定为中低产林（以上、以下含本数；小于、低于不含）；
@@ -212,6 +216,7 @@ class MethodsInput(RuleInput):
     refusals=("forbidden",),
     cite=[(DOC, "三(三)", "公益林及重点水源涵养区的森林禁止实施皆伐性改造。重点水源区、城镇面山、主要交通沿线面山、滇池流域等选择森林抚育、复壮改造、补植补造、封山育林、改善林分结构等方式改造")],
     vectorised=False,
+    plain=words.methods,
 )
 def allowed_methods(c: Ctx):
     """三(三)：公益林、重点水源涵养区禁止皆伐性改造；重点水源区、城镇面山、交通沿线面山、滇池流域只选
@@ -230,7 +235,8 @@ def allowed_methods(c: Ctx):
     c.step("允许的改造方式", methods)
     outcome = None
     if x.method is not None:
-        ok = c.condition(f"拟采用方式 {x.method} 在允许之列", x.method in methods, field="method", values={"method": x.method})
+        ok = c.condition(f"拟采用的{words.method_word(x.method)}在允许的改造方式之列", x.method in methods,
+                         field="method", values={"method": x.method})
         outcome = "allowed" if ok else "forbidden"
     return {"outcome": outcome, "allowed_methods": methods}
 
@@ -246,6 +252,7 @@ class LoggingInput(RuleInput):
     inputs=LoggingInput,
     outputs=("in_logging_quota", "in_timber_production_plan"),
     cite=[(DOC, "五(七)", "对抚育间伐人工用材林胸径小于10厘米（含10厘米）的林木，只纳入采伐限额管理，不纳入年度木材生产计划")],
+    plain=words.logging_quota,
 )
 def logging_quota(c: Ctx):
     """五(七)：抚育间伐人工用材林胸径10厘米以下（含10厘米）的林木只纳入采伐限额，不纳入年度木材生产计划。"""
@@ -269,6 +276,7 @@ class PilotInput(RuleInput):
     outcomes=("compliant", "non_compliant"),
     refusals=("non_compliant",),
     cite=[(DOC, "四(二)", "各县(市)区必须在今年11月30日前完成一个改造试点,面积不得低于1000亩")],
+    plain=words.pilot,
 )
 def pilot_requirement(c: Ctx):
     """四(二)：各县（市）区在2010年11月30日前完成一个改造试点，面积不得低于1000亩（含1000亩）。"""
@@ -291,6 +299,7 @@ class TasksInput(RuleInput):
     refusals=(),
     cite=[(DOC, "四(一)", "2010—2020年全市规划改造任务200万亩"), (DOC, "四(二)", "计划试点完成40000亩,其中,中幼林抚育20000亩,树种更替20000亩")],
     vectorised=False,
+    plain=words.county_tasks,
 )
 def county_tasks_check(c: Ctx):
     """四(一)：各县区任务之和应等于全市200万亩，“十二五”“十三五”各100万亩；四(二)：试点40000亩 = 抚育20000 + 更替20000。"""
@@ -329,6 +338,7 @@ class VillageDecisionInput(RuleInput):
     refusals=("not_agreed",),
     cite=[(DOC, "五(五)", "属集体经营的林地，须按村民委员会组织法的有关规定，经民主决策同意，并报县级林业行政主管部门审批")],
     vectorised=False,
+    plain=words.village,
 )
 def village_decision(c: Ctx):
     """五(五)：集体经营的林地须经民主决策同意；按村民委员会组织法取到会人员过半数（解释性参数）。"""

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, amount_labels, rule
 
+from . import plain as words
+
 DOC = "昆政办〔2010〕108号"
 A = "附件 "
 
@@ -31,6 +33,7 @@ class RewardInput(RuleInput):
         (DOC, A + "三(二)3", "可以参照以下标准执行：……普通矛盾纠纷，一次性奖励100元……疑难矛盾纠纷，一次性奖励300元……重大矛盾纠纷，一次性奖励500元"),
         (DOC, A + "三(二)2", "按照“谁调解、奖励谁”的原则，由政府出资实行计件奖励"),
     ],
+    plain=words.reward,
 )
 def reward(c: Ctx):
     """三(二)3：参照标准，普通100元、疑难300元、重大500元每件；各县区可自定标准（解释性参数“各县区
@@ -85,6 +88,7 @@ class BudgetInput(RuleInput):
     outcomes=("within_budget", "over_budget"),
     refusals=("over_budget",),
     cite=[(DOC, A + "三(二)4", "奖励经费总额为600万元，由市、县两级财政分担……市级财政安排……试行经费300万元")],
+    plain=words.budget,
 )
 def budget_check(c: Ctx):
     """三(二)4：奖励经费总额600万元，其中市级300万元；支出不得超过。"""
@@ -92,9 +96,13 @@ def budget_check(c: Ctx):
     ok_total = c.threshold("奖励经费合计不超过600万元", x.total_rewards_yuan, "budget_total", field="total_rewards_yuan")
     ok_city = c.threshold("市级资金不超过300万元", x.city_funds_yuan, "budget_city", field="city_funds_yuan")
     ok = c.all(ok_total, ok_city)
+    remaining = c.p("budget_total") - x.total_rewards_yuan
+    city_remaining = c.p("budget_city") - x.city_funds_yuan
+    c.step("剩余经费 = 600万元 − 合计；市级剩余 = 300万元 − 市级", remaining,
+           values={"total_rewards_yuan": x.total_rewards_yuan, "city_funds_yuan": x.city_funds_yuan,
+                   "city_remaining_yuan": city_remaining})
     return {"outcome": c.where(ok, "within_budget", "over_budget"),
-            "remaining_yuan": c.p("budget_total") - x.total_rewards_yuan,
-            "city_remaining_yuan": c.p("budget_city") - x.city_funds_yuan}
+            "remaining_yuan": remaining, "city_remaining_yuan": city_remaining}
 
 
 class PhaseInput(RuleInput):
@@ -108,6 +116,7 @@ class PhaseInput(RuleInput):
     outputs=("phase", "phase_start", "phase_end"),
     cite=[(DOC, A + "三", "从2010年5月开始至2010年12月，具体分为三个阶段进行")],
     vectorised=False,
+    plain=words.phase,
 )
 def phase(c: Ctx):
     """三：动员启动（5月1日—31日）、组织实施（6月1日—11月30日）、总结考核（12月1日—31日），均含首尾。"""
@@ -130,6 +139,7 @@ class SplitInput(RuleInput):
     inputs=SplitInput,
     outputs=("city_yuan", "county_yuan", "city_share"),
     cite=[(DOC, A + "三(二)4", "奖励经费总额为600万元，由市、县两级财政分担……市级财政安排人民调解“以奖代补”工作试行经费300万元")],
+    plain=words.split,
 )
 def reward_split(c: Ctx):
     """三(二)4：600万元由市、县两级分担，市级300万元；每笔的市级比例为解释性参数（300/600）。"""
