@@ -4,6 +4,7 @@ applicant's terms with the amount, and for an unmet condition what the gazette l
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from kmgov.policies._plain_words import (
     check_sentence,
@@ -17,7 +18,7 @@ from kmgov.policies._plain_words import (
     where,
 )
 
-DOC = "59号"
+DOC = N_("59号")  # the short name in a sentence's bracket
 
 
 def conversion(decision, result, focus) -> None:

@@ -20,7 +20,7 @@ from kmgov.policies._plain_words import (
     where,
 )
 
-DOC = "62号"
+DOC = N_("62号")  # the short name in a sentence's bracket
 FULL = "昆政发〔2010〕62号"
 
 ROUTES = {"comprehensive_building": N_("综合商务楼宇"), "purely_commercial_building": N_("纯商务楼宇")}

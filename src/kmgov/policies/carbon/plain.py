@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop as N_
 
 from kmgov.policies._plain_words import facts, make_finding, money, number, ok_number, param, where
 
-DOC = "60号"
+DOC = N_("60号")  # the short name in a sentence's bracket
 FULL = "昆政发〔2010〕60号"
 
 #: 二(二)'s indicators, by the rule's input names.

@@ -20,7 +20,7 @@ from kmgov.policies._plain_words import (
     where,
 )
 
-DOC = "61号"
+DOC = N_("61号")  # the short name in a sentence's bracket
 
 #: 三(一)'s standards, by the keys of the rule's `criteria_met`.
 CRITERIA = {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop as N_
 
 from kmgov.policies._plain_words import facts, money, number, ok_number, percent, set_todo, where
 
-DOC = "108号"
+DOC = N_("108号")  # the short name in a sentence's bracket
 A = "附件 "
 
 #: 三's phases, by the codes of the parameter `mediation.phases`.
