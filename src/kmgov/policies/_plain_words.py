@@ -130,3 +130,13 @@ def make_finding(required: str, found: str, reference: str | None, todo: str, fi
     cite = {"text": f"{c.docno} {c.path}".strip(), "path": c.path, "quote": c.quote, "url": c.url} if c else None
     return {"condition": required, "required": required, "found": found, "citation": cite, "todo": todo,
             "group": None, "field": field}
+
+
+def step_value(decision: Mapping, prefix: str):
+    """The value a threshold step compared (its `values["value"]`), by the start of the step's
+    words: the input a kept record shows even when no other step names it."""
+    for s in decision.get("trace") or ():
+        v = s.get("values")
+        if str(s.get("check") or "").startswith(prefix) and isinstance(v, Mapping):
+            return v.get("value")
+    return None

@@ -15,6 +15,7 @@ from kmgov.policies._plain_words import (
     param,
     percent,
     set_todo,
+    step_value,
     where,
 )
 
@@ -50,7 +51,7 @@ def offsite_rent(decision, result, focus) -> None:
         return
     years = f.get("years_subsidised")
     result["sentence"] = _("连片租地%(a)s亩，每亩每年补助%(r)s，每年%(y)s，补助%(n)s年共%(m)s%(w)s。") % {
-        "a": number(f.get("contiguous_area_mu")),
+        "a": number(f.get("contiguous_area_mu", step_value(decision, "连片面积"))),
         "r": money(param(decision, "offsite_rent_rate")), "y": money(f.get("per_year_yuan")),
         "n": number(years), "m": money(f.get("amount_yuan")), "w": where(DOC, "四(三)")}
 

@@ -17,6 +17,7 @@ from kmgov.policies._plain_words import (
     ok_number,
     param,
     percent,
+    step_value,
     where,
 )
 
@@ -37,8 +38,10 @@ def qualification(decision, result, focus) -> None:
     route = decision.get("route") or ""
     result["sentence"] = _("符合商务楼宇认定条件，属%(r)s（总建筑面积%(t)s平方米，商务建筑面积%(c)s平方米）%(w)s；"
                            "奖励扶持在每年3月1日至31日申报（第九条）。") % {
-        "r": _(ROUTES.get(route, N_("商务楼宇"))), "t": number(f.get("total_floor_area_m2")),
-        "c": number(f.get("commercial_floor_area_m2")), "w": where(DOC, "附件1 第二条")}
+        "r": _(ROUTES.get(route, N_("商务楼宇"))),
+        "t": number(f.get("total_floor_area_m2", step_value(decision, "综合商务楼宇：总建筑面积"))),
+        "c": number(f.get("commercial_floor_area_m2", step_value(decision, "综合商务楼宇：商务建筑面积"))),
+        "w": where(DOC, "附件1 第二条")}
 
 
 def reward_cap(decision, result, focus) -> None:

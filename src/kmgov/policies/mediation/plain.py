@@ -6,7 +6,16 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from kmgov.policies._plain_words import facts, money, number, ok_number, percent, set_todo, where
+from kmgov.policies._plain_words import (
+    facts,
+    money,
+    number,
+    ok_number,
+    percent,
+    set_todo,
+    step_value,
+    where,
+)
 
 DOC = N_("108号")  # the short name in a sentence's bracket
 A = "附件 "
@@ -65,7 +74,8 @@ def budget(decision, result, focus) -> None:
             "n": len(result["findings"]), "w": where(DOC, A + "三(二)4")}
         return
     result["sentence"] = _("奖励经费合计%(t)s，未超过600万元，尚余%(r)s；其中市级%(c)s，尚余%(cr)s%(w)s。") % {
-        "t": money(f.get("total_rewards_yuan")), "r": money(total_left), "c": money(f.get("city_funds_yuan")),
+        "t": money(f.get("total_rewards_yuan", step_value(decision, "奖励经费合计"))), "r": money(total_left),
+        "c": money(f.get("city_funds_yuan", step_value(decision, "市级资金"))),
         "cr": money(city_left),
         "w": where(DOC, A + "三(二)4")}
 
