@@ -52,7 +52,7 @@ def reward_cap(decision, result, focus) -> None:
     if decision.get("capped"):
         result["sentence"] = _("拟奖励%(r)s超过企业当年对县（市）区财力贡献的同比增量%(c)s，奖励以%(a)s为限%(w)s。") % {
             "r": money(requested), "c": money(cap), "a": money(amount), "w": w}
-        todo = (_("该企业为新办或成长性好的企业，可适当放宽，放宽幅度由县（市）区审定（第二十条）")
+        todo = (_("该企业为新办或成长性好的企业，可适当放宽，由县（市）区联审会议终审（第二十条、第十一条(二)）")
                 if decision.get("relaxable") else
                 _("企业当年财力贡献增加后，上限随之提高；新办或成长性好的企业可适当放宽（第二十条）"))
         result["findings"] = [make_finding(
