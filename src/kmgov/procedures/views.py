@@ -50,6 +50,7 @@ def step_forms(request, case, steps=None) -> list[dict]:
             "reason": mine.get("reason", ""),
             "error": mine.get("message", ""),
             "confirm_error": (mine.get("errors") or {}).get("confirm", ""),
+            "reason_error": (mine.get("errors") or {}).get("reason", ""),
         })
     # the step that moves the case forward first (通过 is the primary action); refusing,
     # returning and withdrawing after it, shown as secondary and asking for confirmation
@@ -76,13 +77,18 @@ def take_step_from_form(request, case, name: str):
     data, typed, form_errors = form_parse(spec.input if spec else None, request.POST)
     reason = request.POST.get("reason", "")
     try:
-        if spec is not None and is_negative(spec) and request.POST.get("confirm") not in (
-                "on", "true", "1"):
-            message = gettext(_CONFIRM_MISSING) % {"step": gettext(spec.label)}
-            raise StepInputInvalid(message, errors=[{"field": "confirm", "message": message}])
-        if form_errors:
-            raise StepInputInvalid("；".join(form_errors.values()), errors=[
-                {"field": k, "message": v} for k, v in form_errors.items()])
+        problems = [{"field": k, "message": v} for k, v in form_errors.items()]
+        if (spec is not None and is_negative(spec)
+                and request.POST.get("confirm") not in ("on", "true", "1")
+                and any(s.name == name for s in selectors.steps_available(case, request.user))):
+            # (a step the reader may not take is refused by the kernel, as without a form)
+            label = gettext(spec.label)
+            problems.append({"field": "confirm",
+                             "message": gettext(_CONFIRM_MISSING) % {"step": label}})
+            if spec.reason_required and not reason.strip():  # said at once, not one by one
+                problems.append({"field": "reason", "message": f"“{label}”须填写理由"})
+        if problems:
+            raise StepInputInvalid("；".join(p["message"] for p in problems), errors=problems)
         case = services.case_step(
             case, name, actor=request.user, reason=reason,
             expected_state=request.POST.get("expected_state") or case.state, data=data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kmgov.core import geomap
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Refusal, field_errors
 from kmgov.core.models import OrgUnit
+from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
 from kmgov.core.scope import user_assignments
 from kmgov.procedures import notify
 from kmgov.procedures.errors import CaseNotFound
@@ -77,17 +79,27 @@ FORM_SKIP = ("monitors",)
 NUMERIC = ("longitude", "latitude", "threatened_households", "threatened_people", "threatened_property")
 
 
-def _form_fields(values: dict) -> list[dict]:
-    """The register's fields as form inputs (labels from `PointData`, choices in words)."""
+#: Amounts of the register, kept in 万元 (GD-1's column), typed in 万元 or 元.
+MONEY = ("threatened_property",)
+
+
+def _form_fields(values: dict, errors: dict | None = None, units: dict | None = None
+                 ) -> list[dict]:
+    """The register's fields as form inputs (labels from `PointData`, choices in words), each
+    with its error and, for an amount, the unit it was typed in."""
     out = []
+    errors, units = errors or {}, units or {}
     for name, f in PointData.model_fields.items():
         if name in FORM_SKIP:
             continue
         kind = ("choice" if name in ("hazard_type", "scale") else "date" if name == "cards_issued_on"
-                else "number" if name in NUMERIC else "text")
+                else "money" if name in MONEY else "number" if name in NUMERIC else "text")
         choices = HazardType.choices if name == "hazard_type" else Scale.choices if name == "scale" else ()
-        out.append({"name": name, "label": f.title, "kind": kind, "choices": choices,
-                    "value": values.get(name, ""), "required": f.is_required()})
+        label = re.sub(r"（万元）$", "", f.title) if kind == "money" else f.title
+        out.append({"name": name, "label": label, "kind": kind, "choices": choices,
+                    "value": values.get(name, ""), "required": f.is_required(),
+                    "error": errors.get(name, ""), "money_unit": units.get(name, WAN),
+                    "unit_words": list(UNIT_WORDS.items())})
     return out
 
 
@@ -108,18 +120,24 @@ def _monitors_parse(text: str) -> list[dict]:
 def point_edit(request, code=None):
     """Register a point, or change one (every change goes to its history)."""
     point = _point_or_404(request, code) if code else None
+    errors, units = {}, {}
     if request.method == "POST":
         values = {n: request.POST.get(n, "").strip() for n in PointData.model_fields if n not in FORM_SKIP}
         values = {k: v for k, v in values.items() if v != ""}
         if point is not None:
             values["code"] = point.code
         raw = {**values, "monitors": _monitors_parse(request.POST.get("monitors", ""))}
+        for name in MONEY:  # typed in 万元 or 元, kept in 万元 (exact)
+            units[name] = unit_code(request.POST.get(f"{name}__unit"), WAN)
+            wan = amount_parse(values.get(name, ""), units[name], WAN)
+            if wan is not None:
+                raw[name] = amount_text(wan)
         try:
             p = services.point_save(raw, actor=request.user)
             messages.success(request, _("已保存"))
             return redirect(f"/geohazards/points/{p.code}/")
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
+            errors = field_errors(exc)
         monitors = request.POST.get("monitors", "")
     elif point is not None:
         values = {n: getattr(point, n) for n in PointData.model_fields if n not in FORM_SKIP and n != "org"}
@@ -128,8 +146,12 @@ def point_edit(request, code=None):
         monitors = _monitors_text(point.monitors)
     else:
         values, monitors = {}, ""
+    fields = _form_fields(values, errors, units)
+    known = {f["name"] for f in fields} | {"monitors"}
+    summary = [(f"pt-{k}" if k in known else "", m) for k, m in errors.items()]
     return render(request, "geohazards/point_edit.html", {
-        "p": point, "fields": _form_fields(values), "monitors": monitors})
+        "p": point, "fields": fields, "monitors": monitors, "errors": summary,
+        "monitors_error": errors.get("monitors", "")}, status=422 if errors else 200)
 
 
 @login_required
