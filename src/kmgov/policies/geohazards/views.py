@@ -273,22 +273,28 @@ def map_page(request):
 
 @login_required
 def warnings(request):
+    """The warnings; 录入并推送 on the same page. A refused entry comes back with what was
+    typed and each message above its field (nothing pushed)."""
+    values, errors = {}, {}
     if request.method == "POST":
+        values = {"grade": request.POST.get("grade", ""), "areas": request.POST.getlist("areas"),
+                  "valid_from": request.POST.get("valid_from", ""),
+                  "valid_until": request.POST.get("valid_until", ""),
+                  "text": request.POST.get("text", "")}
         try:
-            w = services.warning_issue({
-                "grade": request.POST.get("grade", ""), "areas": request.POST.getlist("areas"),
-                "valid_from": request.POST.get("valid_from", ""), "valid_until": request.POST.get("valid_until", ""),
-                "text": request.POST.get("text", "")}, actor=request.user)
+            w = services.warning_issue(values, actor=request.user)
             messages.success(request, _("预警已推送：%(n)s 条发送记录") % {"n": w.notification.deliveries.count()})
             return redirect(f"/geohazards/warnings/{w.pk}/")
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
-        return redirect(request.path)
+            errors = field_errors(exc)
     ws = list(selectors.warnings_visible(request.user)[:100])
+    known = ("grade", "areas", "valid_from", "valid_until", "text")
     return render(request, "geohazards/warnings.html", {
         "warnings": [(w, notify.summary(w.notification) if w.notification_id else {}) for w in ws],
         "grades": WarningGrade.choices, "areas": selectors.counties_visible(request.user),
-        "now": timezone.localtime()})
+        "now": timezone.localtime(), "values": values, "errors": errors,
+        "summary": [(f"warn-{k}" if k in known else "", m) for k, m in errors.items()]},
+        status=422 if errors else 200)
 
 
 @login_required
