@@ -320,13 +320,17 @@ def warning_detail(request, pk):
 def duty(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2010 <= int(year) <= 2100 else today().year
+    kept = None  # a refused shift: its county, what was typed, the messages by field
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "shift":
-                services.shift_set({k: request.POST.get(k, "") for k in (
-                    "org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
-                    "deputy_phone")}, actor=request.user)
+                typed = {k: request.POST.get(k, "") for k in SHIFT_FIELDS}
+                try:
+                    services.shift_set(typed, actor=request.user)
+                except (Refusal, ValidationError) as exc:
+                    kept = {"org": typed["org"], "values": typed, "errors": field_errors(exc)}
+                    raise
                 messages.success(request, _("已保存值班安排"))
             elif action == "report":
                 services.roster_report(request.POST.get("org", ""), year, actor=request.user)
@@ -335,8 +339,10 @@ def duty(request):
                 c = services.gaps_escalate(on=today(), actor=request.user)
                 messages.success(request, _("已督促：%(c)s 个县区，%(d)s 天缺班") % {"c": c["counties"], "d": c["days"]})
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
-        return redirect(f"{request.path}?year={year}")
+            if kept is None:
+                _error(request, exc)
+        if kept is None:
+            return redirect(f"{request.path}?year={year}")
     start, end = selectors.season(year)
     rows = []
     for c in selectors.counties_visible(request.user):
@@ -344,8 +350,17 @@ def duty(request):
         rows.append({"county": c, "shifts": list(selectors.roster(c, year)), "gaps": gaps,
                      "gap_ranges": _ranges(gaps), "report": selectors.roster_report_of(c, year),
                      "can_change": selectors.can_change(request.user, c)})
+    if kept:
+        kept["summary"] = [(f"duty-{k}-{kept['org']}" if k in SHIFT_FIELDS else "", m)
+                           for k, m in kept["errors"].items()]
     return render(request, "geohazards/duty.html", {"rows": rows, "year": year, "start": start,
-                                                    "end": end, "today": today()})
+                                                    "end": end, "today": today(),
+                                                    "kept": kept or {}},
+                  status=422 if kept else 200)
+
+
+SHIFT_FIELDS = ("org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
+                "deputy_phone")
 
 
 def _ranges(days: list[dt.date]) -> list[str]:
