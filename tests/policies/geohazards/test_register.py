@@ -265,3 +265,24 @@ def test_point_form_errors_beside_fields_and_property_in_either_unit(gd, client)
     assert '<option value="yuan" selected>元</option>' in html
     assert client.post("/geohazards/points/new/", form).status_code == 302
     assert HazardPoint.objects.get(code="PL-0200").threatened_property == Decimal("1.23")
+
+
+def test_plan_form_refusal_beside_each_field_with_what_was_typed(gd, client):
+    # issue 13 item 3: 备案应急预案 without 批准单位 names it above its field; the title and the
+    # date typed come back, the form stays open, nothing is filed
+    import re
+
+    make_point(gd.panlong_land, "PL-0300")
+    client.force_login(gd.panlong_land)
+    pdf = io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf.name = "plan.pdf"
+    r = client.post("/geohazards/points/PL-0300/", {
+        "action": "plan", "title": "滑坡应急预案", "approved_by": "", "approved_on": "2010-06-01",
+        "file": pdf})
+    html = r.content.decode()
+    assert r.status_code == 422
+    error = re.search(r'<p class="govuk-error-message" id="pt-approved_by-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1) == "请填写批准单位"
+    assert '<a href="#pt-approved_by">' in html and "<details open>" in html
+    assert 'value="滑坡应急预案"' in html and 'value="2010-06-01"' in html
+    assert not HazardPoint.objects.get(code="PL-0300").plans.exists()

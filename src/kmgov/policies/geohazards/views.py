@@ -182,6 +182,7 @@ def _county_names() -> dict[str, str]:
 @login_required
 def point_detail(request, code):
     point = _point_or_404(request, code)
+    kept = None  # a refused form (cards or plan): what was typed and the messages by field
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -199,11 +200,20 @@ def point_detail(request, code):
                                    actor=request.user)
                 messages.success(request, _("应急预案已备案"))
         except (Refusal, ValidationError, ValueError) as exc:
-            if isinstance(exc, ValueError) and not isinstance(exc, Refusal):
-                messages.error(request, _("日期格式应为 年-月-日"))
-            else:
-                _error(request, exc)
-        return redirect(request.path)
+            field = "on" if action == "cards" else "__all__"
+            errors = ({field: _("日期格式应为 年-月-日")}
+                      if isinstance(exc, ValueError) and not isinstance(exc, (Refusal, ValidationError))
+                      else field_errors(exc))
+            if action == "cards" and "__all__" in errors:
+                errors["on"] = errors.pop("__all__")
+            if action == "plan" and "__all__" in errors and request.FILES.get("file") is None:
+                errors["file"] = errors.pop("__all__")
+            prefix = "pt" if action in ("cards", "plan") else ""
+            kept = {"action": action, "values": request.POST, "errors": errors,
+                    "summary": [(f"{prefix}-{k}" if k != "__all__" else "", m)
+                                for k, m in errors.items()]}
+        if kept is None:
+            return redirect(request.path)
     decision = selectors.point_decision(point)
     county = point.county()
     fig = geomap.map_figure(_map_points([point]), names=_county_names(),
@@ -212,7 +222,8 @@ def point_detail(request, code):
         "p": point, "decision": decision, "missing": decision.outputs.get("missing", []),
         "history": _history(point), "plans": point.plans.all(), "fig": fig,
         "kinds": cards.KINDS, "can_change": selectors.can_change(request.user, point.org),
-        "plan_required": decision.outputs.get("emergency_plan_required")})
+        "plan_required": decision.outputs.get("emergency_plan_required"), "kept": kept or {}},
+        status=422 if kept else 200)
 
 
 ACTIONS = {"geohazards.point_create": "登记", "geohazards.point_update": "修改",
