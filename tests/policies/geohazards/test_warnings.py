@@ -83,6 +83,13 @@ def test_warning_pages_and_acknowledgement(gd, points, client):
     # the county land bureau records a monitor's SMS reply
     sms = Delivery.objects.get(notification=w.notification, channel="sms", address="13900000012")
     client.force_login(gd.city_land)
+    # without the way it was confirmed: refused beside the row's field, nothing recorded
+    r = client.post(f"/geohazards/warnings/{w.pk}/", {"delivery": sms.pk, "note": " "})
+    html = r.content.decode()
+    assert r.status_code == 422 and f'id="ack-{sms.pk}-note-error"' in html
+    assert "代为确认时须说明确认方式" in html and f'<a href="#ack-{sms.pk}-note">' in html
+    sms.refresh_from_db()
+    assert sms.acknowledged_at is None
     r = client.post(f"/geohazards/warnings/{w.pk}/", {"delivery": sms.pk, "note": "短信回复“收到”"})
     assert r.status_code == 302
     page = client.get(f"/geohazards/warnings/{w.pk}/").content.decode()

@@ -313,18 +313,24 @@ def warning_detail(request, pk):
     w = selectors.warnings_visible(request.user).filter(pk=pk).first()
     if w is None:
         raise Http404(_("没有这条预警，或您无权查看"))
+    failed = None  # a refused acknowledgement: its row, the note typed, the message
     if request.method == "POST":
+        delivery = request.POST.get("delivery") or "0"
+        note = request.POST.get("note", "")
         try:
-            notify.delivery_acknowledge(int(request.POST.get("delivery") or 0), actor=request.user,
-                                        note=request.POST.get("note", ""))
+            notify.delivery_acknowledge(int(delivery) if delivery.isdigit() else 0,
+                                        actor=request.user, note=note)
             messages.success(request, _("已记录确认收到"))
+            return redirect(request.path)
         except Refusal as exc:
-            _error(request, exc)
-        return redirect(request.path)
+            failed = {"delivery": int(delivery) if delivery.isdigit() else 0, "note": note,
+                      "message": exc.message}
     deliveries = (Delivery.objects.filter(notification=w.notification).order_by("recipient_name", "channel")
                   if w.notification_id else [])
     return render(request, "geohazards/warning.html", {
-        "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {}})
+        "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {},
+        "failed": failed, "failed_errors": [(f"ack-{failed['delivery']}-note", failed["message"])]
+        if failed else []}, status=422 if failed else 200)
 
 
 @login_required
