@@ -4,6 +4,7 @@ generated from the step's input, an API operation per step, the CLI and the inbo
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -34,7 +35,9 @@ def test_pages_form_and_inbox(people, notice):
     url = f"/cases/sample-notice/{notice.reference}/"
     page = applicant.get(url).content.decode()
     # The step's form from its input: labelled fields, a date input, an amount.
-    assert 'type="date"' in page and "发生日期" in page and "涉及金额（元）" in page
+    assert 'type="date"' in page and "发生日期" in page and "涉及金额" in page
+    # the amount's unit is chosen beside it (元 first: the field keeps yuan), not in its label
+    assert re.search(r'name="\w+__unit"[^>]*><option value="yuan" selected>元</option>', page)
     assert 'name="summary"' in page and "草稿" in page
     # A bad date comes back with the typed summary kept and a message naming the field.
     r = applicant.post(f"{url}steps/file/", {"expected_state": "draft", "summary": "漏报一起",

@@ -12,7 +12,15 @@ from django.template.loader import render_to_string
 from pydantic import Field
 
 from kmgov.procedures.errors import StepInputInvalid
-from kmgov.procedures.inputs import Line, Money, StepInput, form_data, form_fields, validate_input
+from kmgov.procedures.inputs import (
+    Line,
+    Money,
+    StepInput,
+    form_data,
+    form_fields,
+    form_parse,
+    validate_input,
+)
 
 
 class Grade(models.TextChoices):
@@ -49,7 +57,9 @@ def test_each_kind_of_field_gets_its_widget():
         "happened_on": "date", "grade": "choice", "deaths": "number", "paid_yuan": "money",
         "tax_by_year": "table", "members": "lines", "public": "bool", "note": "textarea"}
     assert fields["grade"].choices == [("general", "一般"), ("major", "较大")]
-    assert fields["paid_yuan"].unit == "元" and fields["happened_on"].required
+    # an amount chooses its unit in a select beside the input, 元 first for a field kept in 元
+    assert (fields["paid_yuan"].base_unit, fields["paid_yuan"].money_unit) == ("yuan", "yuan")
+    assert fields["happened_on"].required
     html = render_to_string("procedures/_step_form.html", {
         "s": {"spec": type("S", (), {"name": "report", "label": "报告", "help": "",
                                       "citation": "", "reason_required": False})(),
@@ -57,9 +67,10 @@ def test_each_kind_of_field_gets_its_widget():
         "action": "/x/", "case": type("C", (), {"state": "draft"})()})
     assert 'type="date"' in html and '<option value="major">较大</option>' in html
     assert 'name="tax_by_year__key"' in html and "纳税额（元）" in html
-    assert 'step="0.01"' in html and 'type="checkbox"' in html
+    assert 'name="paid_yuan__unit"' in html and '<option value="wan">万元</option>' in html
+    assert '<option value="yuan" selected>元</option>' in html and 'type="checkbox"' in html
     # Labels, not placeholders, name the fields; no field code is shown as text.
-    assert '<label class="govuk-label" for="step-report-paid_yuan">已拨付金额（元）' in html
+    assert '<label class="govuk-label" for="step-report-paid_yuan">已拨付金额 <span' in html
     assert ">paid_yuan<" not in html
     # The design system's markup: a field in error says so above its input, the input names
     # the message in aria-describedby, and the summary at the top links to the field.
@@ -127,3 +138,60 @@ def test_choices_known_at_render_time_and_integer_bounds():
     # the posted choice parses back like any text field
     assert form_data(WarnInput, post(to_org="panlong", score="4")) == {"to_org": "panlong",
                                                                         "score": "4"}
+
+
+class StatsInput(StepInput):
+    # as headquarters' 第十九条 statistics: kept in 元, typed first in 万元
+    revenue_yuan: Money = Field(title="本年度营业收入（元）", json_schema_extra={"form_unit": "万元"})
+    # as geohazards' GD-1 register: kept in 万元 (the title says so)
+    property_wan: Money = Field(Decimal("0"), title="威胁财产（万元）")
+
+
+def test_amounts_typed_in_wan_or_yuan_are_converted_exactly():
+    fields = {f.name: f for f in form_fields(StatsInput)}
+    assert (fields["revenue_yuan"].base_unit, fields["revenue_yuan"].money_unit) == ("yuan", "wan")
+    assert (fields["property_wan"].base_unit, fields["property_wan"].money_unit) == ("wan", "wan")
+    # the unit is in the select, not repeated in the label
+    assert fields["revenue_yuan"].label == "本年度营业收入"
+    # 63号 附件 第六条(一): 营业收入 5000万元 — typed in 万元, kept as 50,000,000 元 (×10000)
+    data, typed, errors = form_parse(StatsInput, post(revenue_yuan="5000", revenue_yuan__unit="wan",
+                                                      property_wan="", property_wan__unit="wan"))
+    assert data == {"revenue_yuan": "50000000"} and errors == {}
+    assert typed["revenue_yuan"] == "5000" and typed["revenue_yuan__unit"] == "wan"
+    # exact, no float: 0.0001 万元 = 1 元; 1,234.56 元 stays 1234.56 in a yuan field
+    assert form_parse(StatsInput, post(revenue_yuan="0.0001", revenue_yuan__unit="wan"))[0] == {
+        "revenue_yuan": "1"}
+    data = form_parse(StatsInput, post(revenue_yuan="1,234.56", revenue_yuan__unit="yuan"))[0]
+    assert data["revenue_yuan"] == "1234.56"
+    assert validate_input(StatsInput, data, step_label="报送").revenue_yuan == Decimal("1234.56")
+    # a field kept in 万元 typed in 元: 12,300 元 = 1.23 万元
+    data, _, errors = form_parse(StatsInput, post(revenue_yuan="1", property_wan="12300",
+                                                  property_wan__unit="yuan"))
+    assert data["property_wan"] == "1.23" and errors == {}
+    # 123 元 would be 0.0123 万元, finer than the fen the field keeps: refused by the form
+    _, _, errors = form_parse(StatsInput, post(revenue_yuan="1", property_wan="123",
+                                               property_wan__unit="yuan"))
+    assert errors["property_wan"].startswith("威胁财产：123元折合0.0123万元")
+    # 1.2345678 万元 = 12345.678 元: more than two decimals of 元
+    _, _, errors = form_parse(StatsInput, post(revenue_yuan="1.2345678", revenue_yuan__unit="wan"))
+    assert "12345.678元" in errors["revenue_yuan"]
+    # not a number: passed on as typed, for the validation to name in Chinese
+    data, typed, _ = form_parse(StatsInput, post(revenue_yuan="五千", revenue_yuan__unit="wan"))
+    assert data["revenue_yuan"] == "五千"
+    with pytest.raises(StepInputInvalid) as exc:
+        validate_input(StatsInput, data, step_label="报送")
+    assert exc.value.errors[0]["message"] == "本年度营业收入（元）：应为数字"
+
+
+def test_a_refused_amount_comes_back_in_the_unit_typed():
+    data, typed, _ = form_parse(StatsInput, post(revenue_yuan="2500", revenue_yuan__unit="wan"))
+    fields = {f.name: f for f in form_fields(StatsInput, values={**data, **typed},
+                                              errors={"revenue_yuan": "有误"})}
+    assert (fields["revenue_yuan"].text, fields["revenue_yuan"].money_unit) == ("2500", "wan")
+    # a stored amount (yuan) with no unit typed is shown in the form's unit: 2500万元
+    fields = {f.name: f for f in form_fields(StatsInput, values={"revenue_yuan": "25000000"})}
+    assert (fields["revenue_yuan"].text, fields["revenue_yuan"].money_unit) == ("2500", "wan")
+    html = render_to_string("procedures/_money_input.html", {
+        "f": fields["revenue_yuan"], "fid": "x-revenue_yuan"})
+    assert 'value="2500"' in html and '<option value="wan" selected>万元</option>' in html
+    assert 'aria-label="本年度营业收入的单位"' in html

@@ -69,3 +69,25 @@ def command_error(exc: Refusal):
     from django.core.management import CommandError
 
     return CommandError(exc.display(), returncode=2)
+
+
+def field_errors(exc) -> dict[str, str]:
+    """A refusal or a Django `ValidationError` as {field: Chinese message} for a form to show
+    beside each field (`__all__` for what names no field): a refusal's list of errors
+    (`StepInputInvalid.errors`, keyed by the top field of a nested name), else its one field;
+    a ValidationError's dict. Pages re-render the form with these and what was typed."""
+    out: dict[str, str] = {}
+    errors = getattr(exc, "errors", None)
+    if isinstance(exc, Refusal):
+        if isinstance(errors, list) and errors:
+            for e in errors:
+                name = str(e.get("field") or "__all__").split(".")[0]
+                out[name] = f"{out[name]}；{e['message']}" if name in out else e["message"]
+        else:
+            out[exc.field or "__all__"] = exc.message
+        return out
+    if hasattr(exc, "error_dict"):
+        return {name: "；".join(msgs) for name, msgs in exc.message_dict.items()}
+    if hasattr(exc, "messages"):
+        return {"__all__": "；".join(exc.messages)}
+    return {"__all__": str(exc)}

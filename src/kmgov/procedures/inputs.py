@@ -19,12 +19,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import typing
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
+
+from kmgov.core.money import (
+    UNIT_WORDS,
+    WAN,
+    YUAN,
+    amount_convert,
+    amount_decimal,
+    amount_parse,
+    amount_text,
+    unit_code,
+)
 
 from .errors import StepInputInvalid
 
@@ -246,7 +258,7 @@ class FormField:
     """One field of a step's form, as a template renders it."""
 
     def __init__(self, name: str, info, *, value: Any = None, error: str = "",
-                 choices: list[tuple[str, str]] | None = None):
+                 choices: list[tuple[str, str]] | None = None, unit: str | None = None):
         base, optional = _unwrap(info.annotation)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         self.name = name
@@ -254,11 +266,17 @@ class FormField:
         self.help = info.description or ""
         self.required = info.is_required()
         self.kind = "choice" if choices is not None else _kind(info, base)
-        self.unit = extra.get("unit", "元" if self.kind == "money" else "")
+        self.unit = extra.get("unit", "") if self.kind != "money" else ""
         if self.unit and self.label.endswith(f"（{self.unit}）"):
             self.unit = ""  # the title says it already
         self.min, self.max = _bounds(info)
-        self.step = "1" if base is int else ("0.01" if self.kind == "money" else "any")
+        self.step = "1" if base is int else "any"
+        if self.kind == "money":
+            # 元 or 万元 chosen beside the input (`money_units`); the label drops its unit
+            self.base_unit, form_unit = money_units(info)
+            self.label = _TITLE_UNIT.sub("", self.label)
+            self.money_unit = unit_code(unit, form_unit) if unit else form_unit
+            self.unit_words = [(code, word) for code, word in UNIT_WORDS.items()]
         if self.kind == "money" and self.min is None:
             self.min = 0
         self.choices = choices if choices is not None else (
@@ -281,8 +299,27 @@ class FormField:
         elif self.kind == "flags":
             on = value if isinstance(value, dict) else {}
             self.flags = [(k, label, bool(on.get(k))) for k, label in self.choices]
+        elif self.kind == "money" and unit is None and value not in (None, ""):
+            # a stored amount (in the field's unit) shown in the form's unit when exact
+            d = amount_decimal(value)
+            self.text = str(value) if d is None else amount_text(
+                amount_convert(d, self.base_unit, self.money_unit))
         else:
             self.text = "" if value is None else str(value)
+
+
+#: A money field's title may end with its unit; the form shows the unit in its own select.
+_TITLE_UNIT = re.compile(r"（(?:元|万元)）$")
+
+
+def money_units(info) -> tuple[str, str]:
+    """(unit the value is kept in, unit the form offers first) of a `Money` field, as codes of
+    `kmgov.core.money`. Kept in yuan unless the field declares `unit: "万元"` or its title ends
+    with （万元）; the form starts in `form_unit` when declared (e.g. 63号's statistics in 万元),
+    else in the kept unit. The API and the stored data keep the kept unit."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    base = unit_code(extra.get("unit"), WAN if (info.title or "").endswith("（万元）") else YUAN)
+    return base, unit_code(extra.get("form_unit"), base)
 
 
 def form_fields(model: type[BaseModel] | None, *, values: dict | None = None,
@@ -295,17 +332,47 @@ def form_fields(model: type[BaseModel] | None, *, values: dict | None = None,
     errors = errors or {}
     hook = getattr(model, "form_choices", None) if choices else None
     return [FormField(name, info, value=values.get(name), error=errors.get(name, ""),
-                      choices=hook(name) if hook else None)
+                      choices=hook(name) if hook else None, unit=values.get(f"{name}__unit"))
             for name, info in model.model_fields.items()]
 
 
 def form_data(model: type[BaseModel] | None, post) -> dict:
     """A step form's POST as the dict the API would send (empty optional fields left out)."""
+    return form_parse(model, post)[0]
+
+
+def form_parse(model: type[BaseModel] | None, post) -> tuple[dict, dict, dict]:
+    """A step form's POST as (the dict the API would send, what was typed in each money field
+    with its unit — to show it back as typed —, errors the form itself finds: an amount whose
+    conversion is finer than a fen). An amount typed in the other unit than the field keeps is
+    converted exactly (`kmgov.core.money`); one that is not a number is passed on as typed,
+    for the input's validation to name."""
     if model is None:
-        return {}
+        return {}, {}, {}
     data: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
     for field in form_fields(model, choices=False):
         name = field.name
+        if field.kind == "money":
+            raw = (post.get(name) or "").strip()
+            unit = unit_code(post.get(f"{name}__unit"), field.money_unit)
+            typed[name], typed[f"{name}__unit"] = raw, unit
+            if raw == "":
+                continue
+            converted = amount_parse(raw, unit, field.base_unit)
+            if converted is None:
+                data[name] = raw
+                continue
+            if unit == field.base_unit:  # as typed, without thousands separators
+                data[name] = re.sub(r"[,，\s]", "", raw)
+                continue
+            data[name] = amount_text(converted)
+            if converted.normalize().as_tuple().exponent < -2:
+                errors[name] = (f"{field.label}：{raw}{UNIT_WORDS[unit]}折合"
+                                f"{amount_text(converted)}{UNIT_WORDS[field.base_unit]}，"
+                                f"最多保留2位小数，请改填或换用{UNIT_WORDS[field.base_unit]}")
+            continue
         if field.kind == "bool":
             data[name] = post.get(name) in ("on", "true", "1")
         elif field.kind == "lines":
@@ -329,4 +396,4 @@ def form_data(model: type[BaseModel] | None, post) -> dict:
             raw = raw.strip() if isinstance(raw, str) else raw
             if raw != "":  # an empty required field is left out: "必填"
                 data[name] = raw
-    return data
+    return data, typed, errors

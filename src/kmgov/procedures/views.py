@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .declare import steps_of
 from .errors import CaseNotFound, ProcedureError, StepInputInvalid
-from .inputs import form_data, form_fields
+from .inputs import form_fields, form_parse
 from .paging import paginate
 
 #: Where a refused step form's values and messages wait for the page it came back to.
@@ -49,6 +49,8 @@ def step_forms(request, case, steps=None) -> list[dict]:
                                   errors=mine.get("errors")),
             "reason": mine.get("reason", ""),
             "error": mine.get("message", ""),
+            "confirm_error": (mine.get("errors") or {}).get("confirm", ""),
+            "reason_error": (mine.get("errors") or {}).get("reason", ""),
         })
     # the step that moves the case forward first (通过 is the primary action); refusing,
     # returning and withdrawing after it, shown as secondary and asking for confirmation
@@ -67,11 +69,26 @@ def is_negative(spec) -> bool:
 
 def take_step_from_form(request, case, name: str):
     """Take a step from a page's form. Returns (case, None) or (case, the refusal); on
-    refusal the typed values and the messages per field are kept for the page (`step_forms`)."""
+    refusal the typed values (amounts in the unit typed) and the messages per field are kept
+    for the page (`step_forms`). A negative step (`is_negative`) is refused here, before
+    anything is locked or written, unless its confirmation box was ticked: the browser's
+    `required` is a convenience, this is the rule (docs/architecture.md)."""
     spec = steps_of(type(case)).get(name)
-    data = form_data(spec.input if spec else None, request.POST)
+    data, typed, form_errors = form_parse(spec.input if spec else None, request.POST)
     reason = request.POST.get("reason", "")
     try:
+        problems = [{"field": k, "message": v} for k, v in form_errors.items()]
+        if (spec is not None and is_negative(spec)
+                and request.POST.get("confirm") not in ("on", "true", "1")
+                and any(s.name == name for s in selectors.steps_available(case, request.user))):
+            # (a step the reader may not take is refused by the kernel, as without a form)
+            label = gettext(spec.label)
+            problems.append({"field": "confirm",
+                             "message": gettext(_CONFIRM_MISSING) % {"step": label}})
+            if spec.reason_required and not reason.strip():  # said at once, not one by one
+                problems.append({"field": "reason", "message": f"“{label}”须填写理由"})
+        if problems:
+            raise StepInputInvalid("；".join(p["message"] for p in problems), errors=problems)
         case = services.case_step(
             case, name, actor=request.user, reason=reason,
             expected_state=request.POST.get("expected_state") or case.state, data=data)
@@ -83,9 +100,14 @@ def take_step_from_form(request, case, name: str):
             errors = {exc.field: exc.message}
         request.session[_FLASH] = {
             "case": f"{case.procedure.code}:{case.reference}", "step": name,
-            "values": data, "errors": errors, "reason": reason, "message": exc.message}
+            "values": {**data, **typed}, "errors": errors, "reason": reason,
+            "message": exc.message}
         return case, exc
     return case, None
+
+
+#: The refusal of a negative step sent without its confirmation (shown beside the box).
+_CONFIRM_MISSING = gettext_noop("请先勾选确认框，确认办理“%(step)s”")
 
 
 @login_required

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from kmgov.core.money import amount_parse, amount_split
 
 
 @dataclass
@@ -63,13 +64,7 @@ def _fill_rows(f: FormField, value) -> None:
 
 def _split_money(v) -> tuple[str, str]:
     """An amount in yuan shown in 万元 when it is a whole number of 万 (else in 元)."""
-    try:
-        n = float(v)
-    except (TypeError, ValueError):
-        return str(v), "yuan"
-    if n and (n / 10000).is_integer():
-        return f"{int(n // 10000)}", "wan"
-    return (f"{int(n)}" if n.is_integer() else f"{n}"), "yuan"
+    return amount_split(v)
 
 
 def fill_value(f: FormField, v) -> None:
@@ -183,13 +178,10 @@ def parse_form(fields: list[FormField], data) -> tuple[dict, dict]:
 
 
 def _yuan(raw: str, unit: str) -> float | None:
-    try:
-        d = Decimal(raw.replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        return None
-    if not d.is_finite():
-        return None
-    return float(d * 10000 if unit == "wan" else d)
+    """The typed amount in yuan (the kernel's one reading of 元/万元, `kmgov.core.money`);
+    rule inputs are JSON numbers."""
+    d = amount_parse(raw, unit)
+    return None if d is None else float(d)
 
 
 def _parse_rows(f: FormField, data) -> tuple[dict, str]:

@@ -312,3 +312,27 @@ def test_register_pages_show_no_internal_identifiers(reg):
             assert code not in text, (url, code)
     # 155,000,000 ≥ 1亿 (甲), 30,000 m² (乙), 4 facilities (乙), 二级 (乙) → 乙级, shown in words
     assert "乙级" in c.get(f"/buildings/register/{reg.b_pl[0].pk}/?year=2025").content.decode()
+
+
+def test_county_tax_typed_in_wan_and_a_refusal_beside_its_field(reg):
+    # issue 13 item 3: the county's total tax (the denominator of 62号 二(三)'s share) is
+    # typed in 万元 or 元 and kept in 元; a wrong entry is named beside its field, kept as typed
+    from kmgov.policies.buildings.models import CountyYear
+
+    office = client_for(reg.wuhua_office)
+    page = office.get("/buildings/targets/?year=2025").content.decode()
+    assert '<label class="govuk-label" for="f-tax">税收总额</label>' in page
+    assert '<option value="wan" selected>万元</option>' in page
+    r = office.post("/buildings/targets/?year=2025", {
+        "county": "wuhua", "total_tax_yuan": "三亿八千万", "total_tax_yuan__unit": "wan",
+        "clusters": "2"})
+    html = r.content.decode()
+    assert r.status_code == 400 and not CountyYear.objects.exists()
+    assert re.search(r'<p class="govuk-error-message" id="f-tax-error"[^>]*>[^<]*税收总额', html)
+    assert 'value="三亿八千万"' in html and 'value="2"' in html and '<a href="#f-tax">' in html
+    r = office.post("/buildings/targets/?year=2025", {
+        "county": "wuhua", "total_tax_yuan": "38000", "total_tax_yuan__unit": "wan",
+        "clusters": "2"})
+    assert r.status_code == 302
+    assert CountyYear.objects.get(county__code="wuhua", year=2025).total_tax_yuan == Decimal(
+        "380000000.00")  # 38000万元 × 10000

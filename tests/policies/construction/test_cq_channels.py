@@ -192,3 +192,23 @@ def test_cli_exports_reports_and_checks_within_the_callers_scope(register, tmp_p
         raise AssertionError("a bad period must be refused")
     except CommandError as exc:
         assert "period" in str(exc)
+
+
+def test_project_form_refusal_beside_the_field_with_what_was_typed(register):
+    # issue 13 item 3: a code already registered (WH-001) is named above 监督登记号; the name,
+    # the date and a party's unit typed come back; nothing new is written
+    import re
+
+    c = client(register.wuhua)
+    before = Project.objects.count()
+    r = c.post("/construction/", {"action": "project", "org": "wuhua", "code": "WH-001",
+                                  "name": "五华新校区工程", "kind": "building",
+                                  "started_on": "2026-05-01", "status": "underway",
+                                  "builder_unit_name": "甲建设集团"})
+    html = r.content.decode()
+    assert r.status_code == 422 and Project.objects.count() == before
+    error = re.search(r'<p class="govuk-error-message" id="p-code-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1) == "监督登记号“WH-001”已登记"
+    assert '<a href="#p-code">' in html and 'aria-describedby="p-code-error"' in html
+    assert 'value="五华新校区工程"' in html and 'value="2026-05-01"' in html
+    assert 'value="甲建设集团"' in html

@@ -312,3 +312,31 @@ def test_spec_page_saves_a_version_and_a_method_that_cannot_run_is_refused_in_ch
     r = client_for(folk.city).post("/buildings-index/compute/", {"year": "2010"}, follow=True)
     assert "几何平均要求" in visible(r.content.decode())
     assert IndexRun.objects.filter(spec=v2).count() == 0
+
+
+def test_spec_form_refusal_keeps_the_weights_typed_and_names_each_beside_its_field(folk):
+    # issue 13 item 3: a weight that is not a number and a missing reason are named beside
+    # their fields at once; the other weights typed and the methods chosen come back; nothing saved
+    import re
+
+    from kmgov.policies.buildings.devindex.models import IndexSpec
+
+    c = client_for(folk.city)
+    page = c.get("/buildings-index/spec/").content.decode()
+    names = re.findall(r'name="(w:[^"]+)"', page)
+    assert len(names) > 3
+    before = IndexSpec.objects.count()
+    r = c.post("/buildings-index/spec/", {"imputation": "mean", "normalisation": "zscore",
+                                          names[0]: "两倍", names[1]: "2.5", "reason": ""})
+    html = r.content.decode()
+    assert r.status_code == 422 and IndexSpec.objects.count() == before
+    assert re.search(r'<p class="govuk-error-message" id="spec-ws1-error"[^>]*>权重须为数字', html)
+    assert 'value="两倍"' in html and 'value="2.5"' in html
+    assert '<option value="zscore" selected>' in html
+    # with the weights numbers, the missing reason is named beside its field
+    r = c.post("/buildings-index/spec/", {names[0]: "2", "reason": ""})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert re.search(r'<p class="govuk-error-message" id="spec-reason-error"[^>]*>请填写修订理由</p>',
+                     html)
+    assert '<a href="#spec-reason">请填写修订理由</a>' in html

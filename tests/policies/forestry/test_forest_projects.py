@@ -260,7 +260,13 @@ def test_pages_take_steps_and_come_back(folk):
     # another county's bureau cannot take the step through the page either
     r = client_for(folk.wuhua_forestry).post(f"/cases/forest/{ref}/steps/withdraw/", {})
     assert r.status_code == 404
+    # withdrawing is a negative step: the page refuses it until its box is ticked
     r = station.post(f"/cases/forest/{ref}/steps/withdraw/",
                      {"expected_state": "draft", "next": f"/forestry/projects/{ref}/"}, follow=True)
+    assert ForestProject.objects.get(reference=ref).state == "draft"
+    assert "请先勾选确认框" in r.content.decode()
+    r = station.post(f"/cases/forest/{ref}/steps/withdraw/", {
+        "expected_state": "draft", "confirm": "on", "next": f"/forestry/projects/{ref}/"},
+        follow=True)
     assert ForestProject.objects.get(reference=ref).state == "withdrawn"
     assert "已撤回" in r.content.decode()

@@ -2,6 +2,7 @@
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -238,3 +239,50 @@ def test_api_import_and_export(gd, client):
     assert r.status_code == 422 and "第3个要素" in r.json()["detail"]
     assert client.get("/api/v1/geohazards/duty/panlong?year=99999").status_code == 422
     assert client.get("/geohazards/duty/?year=abc").status_code == 200
+
+
+def test_point_form_errors_beside_fields_and_property_in_either_unit(gd, client):
+    # issue 13 item 3: labels for every field, the error above its field, what was typed kept;
+    # 威胁财产 is kept in 万元 (GD-1) and may be typed in 元: 12,300 元 = 1.23 万元 exactly
+    import re
+
+    client.force_login(gd.panlong_land)
+    form = {"code": "PL-0200", "name": "新发现崩塌", "hazard_type": "collapse", "scale": "small",
+            "org": "滇源镇", "longitude": "102.88", "latitude": "25.43",
+            "threatened_property": "12300", "threatened_property__unit": "yuan"}
+    page = client.get("/geohazards/points/new/").content.decode()
+    assert '<label class="govuk-label" for="pt-latitude">纬度' in page
+    assert '<option value="wan" selected>万元</option>' in page  # the register's own unit first
+    r = client.post("/geohazards/points/new/", {**form, "latitude": "北纬二十五度"})
+    html = r.content.decode()
+    assert r.status_code == 422 and not HazardPoint.objects.exists()
+    error = re.search(r'<p class="govuk-error-message" id="pt-latitude-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1).startswith("纬度：")
+    assert html.index('id="pt-latitude-error"') < html.index('id="pt-latitude"')
+    assert '<a href="#pt-latitude">' in html
+    # typed values back, the amount in the unit typed
+    assert 'value="北纬二十五度"' in html and 'value="12300"' in html
+    assert '<option value="yuan" selected>元</option>' in html
+    assert client.post("/geohazards/points/new/", form).status_code == 302
+    assert HazardPoint.objects.get(code="PL-0200").threatened_property == Decimal("1.23")
+
+
+def test_plan_form_refusal_beside_each_field_with_what_was_typed(gd, client):
+    # issue 13 item 3: 备案应急预案 without 批准单位 names it above its field; the title and the
+    # date typed come back, the form stays open, nothing is filed
+    import re
+
+    make_point(gd.panlong_land, "PL-0300")
+    client.force_login(gd.panlong_land)
+    pdf = io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf.name = "plan.pdf"
+    r = client.post("/geohazards/points/PL-0300/", {
+        "action": "plan", "title": "滑坡应急预案", "approved_by": "", "approved_on": "2010-06-01",
+        "file": pdf})
+    html = r.content.decode()
+    assert r.status_code == 422
+    error = re.search(r'<p class="govuk-error-message" id="pt-approved_by-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1) == "请填写批准单位"
+    assert '<a href="#pt-approved_by">' in html and "<details open>" in html
+    assert 'value="滑坡应急预案"' in html and 'value="2010-06-01"' in html
+    assert not HazardPoint.objects.get(code="PL-0300").plans.exists()

@@ -136,3 +136,22 @@ def test_roster_reported_and_page_shows_gaps(gd, client):
     assert "五华区" in html and "盘龙区" not in html
     r = client.get("/api/v1/geohazards/duty/panlong?year=2010")
     assert r.status_code == 404
+
+
+def test_duty_form_refusal_beside_the_day_with_what_was_typed(gd, client):
+    # issue 13 item 3: a day outside the flood season (109号 三(二): 5月1日至10月31日) is
+    # named above 日期 in that county's form, the names and phones come back, nothing saved
+    import re
+
+    client.force_login(gd.panlong_gov)
+    r = client.post("/geohazards/duty/?year=2010", {
+        "action": "shift", "org": "panlong", "day": "2010-12-01", "leader": "张副区长",
+        "leader_phone": "13900000001", "officer": "李值班", "officer_phone": "13900000002"})
+    html = r.content.decode()
+    assert r.status_code == 422
+    error = re.search(r'<p class="govuk-error-message" id="duty-day-panlong-error"[^>]*>([^<]*)</p>',
+                      html)
+    assert error and "不在汛期" in error.group(1)
+    assert '<a href="#duty-day-panlong">' in html
+    assert 'value="张副区长"' in html and 'value="13900000002"' in html
+    assert not DutyShift.objects.filter(org__code="panlong").exists()

@@ -83,6 +83,13 @@ def test_warning_pages_and_acknowledgement(gd, points, client):
     # the county land bureau records a monitor's SMS reply
     sms = Delivery.objects.get(notification=w.notification, channel="sms", address="13900000012")
     client.force_login(gd.city_land)
+    # without the way it was confirmed: refused beside the row's field, nothing recorded
+    r = client.post(f"/geohazards/warnings/{w.pk}/", {"delivery": sms.pk, "note": " "})
+    html = r.content.decode()
+    assert r.status_code == 422 and f'id="ack-{sms.pk}-note-error"' in html
+    assert "代为确认时须说明确认方式" in html and f'<a href="#ack-{sms.pk}-note">' in html
+    sms.refresh_from_db()
+    assert sms.acknowledged_at is None
     r = client.post(f"/geohazards/warnings/{w.pk}/", {"delivery": sms.pk, "note": "短信回复“收到”"})
     assert r.status_code == 302
     page = client.get(f"/geohazards/warnings/{w.pk}/").content.decode()
@@ -103,3 +110,28 @@ def test_warning_through_the_api(gd, points, client):
     assert r.json()["deliveries"]["total"] == 8
     r = client.post("/api/v1/geohazards/warnings", {**WARNING, "areas": []}, content_type="application/json")
     assert r.status_code == 422
+
+
+def test_warning_form_refusal_keeps_what_was_typed(gd, points, client):
+    # issue 13 item 3: an empty text is named above 预警内容, the page keeps the grade, the
+    # areas ticked and both times; nothing is pushed
+    import re
+
+    client.force_login(gd.city_land)
+    form = {"grade": "orange", "areas": ["panlong"], "valid_from": "2010-07-12T20:00",
+            "valid_until": "2010-07-13T20:00", "text": ""}
+    r = client.post("/geohazards/warnings/", form)
+    html = r.content.decode()
+    assert r.status_code == 422 and not WeatherWarning.objects.exists()
+    error = re.search(r'<p class="govuk-error-message" id="warn-text-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1).startswith("预警内容")
+    assert '<a href="#warn-text">' in html and "<details open>" in html
+    assert '<option value="orange" selected>' in html
+    assert 'id="warn-area-panlong" name="areas" value="panlong" checked' in html
+    assert 'value="2010-07-12T20:00"' in html and 'value="2010-07-13T20:00"' in html
+    # an end before the start names no single field: listed in the summary, times kept
+    r = client.post("/geohazards/warnings/", {**form, "text": "大到暴雨",
+                                              "valid_until": "2010-07-12T19:00"})
+    html = r.content.decode()
+    assert r.status_code == 422 and "结束时间须晚于起始时间" in html
+    assert 'value="2010-07-12T19:00"' in html and ">大到暴雨</textarea>" in html

@@ -275,3 +275,27 @@ def test_county_rates_refuse_amounts_that_are_not_money(folk, body, field):
     assert r.status_code == 400 and field in r.json()["detail"], r.content
     from kmgov.policies.mediation.models import CountyRewardRates
     assert not CountyRewardRates.objects.exists()
+
+
+@pytest.mark.django_db
+def test_flag_false_page_names_the_missing_reason_beside_its_field(folk):
+    # issue 13 item 3: the reason is a labelled field (not a placeholder); a refusal is shown
+    # beside it, what was typed is kept and nothing is written
+    import re
+
+    panlong_records(folk)
+    major = MediationRecord.objects.get(agreement_no="CW-002")
+    c = client_for(folk.city_justice)
+    page = c.get("/mediation/records/").content.decode()
+    assert f'<label class="govuk-label govuk-label--s" for="flag-{major.id}-reason">认定虚报的理由</label>' in page
+    assert "placeholder" not in page
+    r = c.post("/mediation/records/", {"record": major.id, "reason": "   "})
+    html = r.content.decode()
+    assert r.status_code == 422
+    error = re.search(rf'<p class="govuk-error-message" id="flag-{major.id}-reason-error"[^>]*>([^<]*)</p>', html)
+    assert error and error.group(1) == "须填写认定虚报的理由"
+    assert f'<a href="#flag-{major.id}-reason">须填写认定虚报的理由</a>' in html
+    assert f'aria-describedby="flag-{major.id}-reason-error"' in html
+    major.refresh_from_db()
+    assert not major.flagged_false
+    assert AuditEntry.objects.filter(action="mediation.flag_false").count() == 0

@@ -17,7 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kmgov.core.errors import field_errors
 from kmgov.core.models import OrgUnit
+from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
 from kmgov.core.scope import has_role
 from kmgov.procedures.errors import CaseNotFound, StepInputInvalid
 from kmgov.procedures.inputs import form_data, form_fields
@@ -157,28 +159,38 @@ def register_export(request):
     return resp
 
 
+_TARGET_IDS = {"county": "f-county", "total_tax_yuan": "f-tax", "clusters": "f-clusters"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request):
     year = _year(request)
-    error = ""
+    error, errors, typed = "", {}, {"total_tax_yuan__unit": WAN}
     if request.method == "POST":
         county = OrgUnit.objects.filter(code=request.POST.get("county", "")).first()
+        # the county's tax typed in 元 or 万元, kept in 元 (exact); kept as typed on a refusal
+        typed = {k: request.POST.get(k, "") for k in ("county", "total_tax_yuan", "clusters")}
+        typed["total_tax_yuan__unit"] = unit_code(request.POST.get("total_tax_yuan__unit"), WAN)
+        yuan = amount_parse(typed["total_tax_yuan"], typed["total_tax_yuan__unit"])
         try:
             if county is None:
                 raise ValidationError({"county": _("请选择县（市）区")})
-            register.county_year_save(county, year, total_tax_yuan=request.POST.get("total_tax_yuan"),
-                                      clusters=request.POST.get("clusters") or 0,
-                                      actor=request.user)
+            register.county_year_save(
+                county, year, clusters=request.POST.get("clusters") or 0, actor=request.user,
+                total_tax_yuan=typed["total_tax_yuan"] if yuan is None else amount_text(yuan))
             return redirect(f"{request.path}?year={year}")
         except CaseNotFound:
             raise Http404 from None
         except ValidationError as exc:
             error = _messages(exc)[0]
+            errors = field_errors(exc)
     t = register.targets(request.user, year=year)
     entry_counties = [u for u in OrgUnit.objects.filter(kind__in=("county", "zone", "other_body"))
                       .order_by("path") if has_role(request.user, *register.COUNTY_ROLES, within=u)]
     return render(request, "buildings/targets.html", {
         "t": t, "year": year, "error": error, "entry_counties": entry_counties,
+        "errors": errors, "typed": typed, "unit_words": list(UNIT_WORDS.items()),
+        "summary": [(_TARGET_IDS.get(k, ""), m) for k, m in errors.items()],
         "county_years": CountyYear.objects.filter(year=year, county__in=entry_counties),
     }, status=400 if error else 200)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kmgov.core.errors import Refusal
 from kmgov.procedures.errors import StepInputInvalid
-from kmgov.procedures.inputs import form_data, form_fields
+from kmgov.procedures.inputs import form_fields, form_parse
 from kmgov.rules import parameter_value, today
 
 from . import charts, pdf, selectors, services
@@ -26,14 +26,18 @@ def _form(model, request=None, errors=None, values=None):
 def _post(request, model, service, ok_message: str):
     """Run a service on a posted form; on refusal give the form back with what was typed and a
     message under each field named."""
-    data = form_data(model, request.POST)
+    data, typed, form_errors = form_parse(model, request.POST)
+    shown = {**data, **typed}  # amounts back in the unit typed
     try:
+        if form_errors:
+            raise StepInputInvalid("；".join(form_errors.values()), errors=[
+                {"field": k, "message": v} for k, v in form_errors.items()])
         result = service(data, actor=request.user)
     except StepInputInvalid as exc:
         errs = {e["field"]: e["message"] for e in exc.errors}
-        return None, form_fields(model, values=data, errors=errs), exc.message
+        return None, form_fields(model, values=shown, errors=errs), exc.message
     except Refusal as exc:
-        return None, form_fields(model, values=data, errors={exc.field: exc.message} if exc.field else {}), exc.message
+        return None, form_fields(model, values=shown, errors={exc.field: exc.message} if exc.field else {}), exc.message
     messages.success(request, ok_message)
     return result, None, ""
 

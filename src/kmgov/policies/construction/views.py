@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Refusal, field_errors
 from kmgov.core.models import OrgUnit, Role
 from kmgov.core.scope import has_role
 from kmgov.procedures.filings import Period, PeriodKeyInvalid, PeriodKind
@@ -59,6 +59,21 @@ def _is_group(user) -> bool:
 def overview(request):
     if request.method == "POST":
         return _post(request)
+    return _overview(request)
+
+
+#: The fields of the overview's forms by their ids (for the error summary's links).
+_FORM_IDS = {"body": {"org": "b-org", "name": "b-name", "full_time_staff": "b-staff",
+                      "head": "b-head", "phone": "b-phone"},
+             "inspection": {"org": "i-org", "quarter": "i-q", "planned_on": "i-d"},
+             "project": {"org": "p-org", "code": "p-code", "name": "p-name", "kind": "p-kind",
+                         "address": "p-addr", "permit_no": "p-permit", "started_on": "p-start",
+                         "status": "p-status"}}
+
+
+def _overview(request, kept=None):
+    """The overview; `kept` = a refused form (its action, what was typed, the messages by
+    field), shown again with each message above its field."""
     org = request.GET.get("org", "")
     projects = selectors.projects_visible(request.user, org=org, q=request.GET.get("q", ""))
     day = today()
@@ -81,7 +96,8 @@ def overview(request):
         "this_quarter": Period.containing(day, PeriodKind.QUARTER),
         "counties": _in_gazette_order(OrgUnit.objects.filter(code__in=SUPERVISING_UNITS)
                                       .select_related("parent")),
-    })
+        "kept": kept or {},
+    }, status=422 if kept else 200)
 
 
 def _post(request):
@@ -113,11 +129,18 @@ def _post(request):
                                                 planned_on=request.POST.get("planned_on", ""))
             messages.success(request, f"已安排督查：{case.reference}")
             return redirect("construction:inspection", reference=case.reference)
-    except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
-    except Refusal as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, Refusal) as exc:
+        if action not in _FORM_IDS:  # the import: its message at the top, as before
+            for m in (_errors(exc) if isinstance(exc, ValidationError) else [exc.message]):
+                messages.error(request, m)
+            return redirect(request.path)
+        errors = field_errors(exc)
+        ids = _FORM_IDS[action]
+        return _overview(request, kept={
+            "action": action, "values": request.POST, "errors": errors,
+            "parties": [(r.value, {k: request.POST.get(f"{r.value}_{k}", "")
+                                   for k in services.PARTY_FIELDS}) for r in PartyRole],
+            "summary": [(ids.get(k, ""), m) for k, m in errors.items()]})
     return redirect(request.path)
 
 

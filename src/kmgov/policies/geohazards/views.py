@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kmgov.core import geomap
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Refusal, field_errors
 from kmgov.core.models import OrgUnit
+from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
 from kmgov.core.scope import user_assignments
 from kmgov.procedures import notify
 from kmgov.procedures.errors import CaseNotFound
@@ -77,17 +79,27 @@ FORM_SKIP = ("monitors",)
 NUMERIC = ("longitude", "latitude", "threatened_households", "threatened_people", "threatened_property")
 
 
-def _form_fields(values: dict) -> list[dict]:
-    """The register's fields as form inputs (labels from `PointData`, choices in words)."""
+#: Amounts of the register, kept in 万元 (GD-1's column), typed in 万元 or 元.
+MONEY = ("threatened_property",)
+
+
+def _form_fields(values: dict, errors: dict | None = None, units: dict | None = None
+                 ) -> list[dict]:
+    """The register's fields as form inputs (labels from `PointData`, choices in words), each
+    with its error and, for an amount, the unit it was typed in."""
     out = []
+    errors, units = errors or {}, units or {}
     for name, f in PointData.model_fields.items():
         if name in FORM_SKIP:
             continue
         kind = ("choice" if name in ("hazard_type", "scale") else "date" if name == "cards_issued_on"
-                else "number" if name in NUMERIC else "text")
+                else "money" if name in MONEY else "number" if name in NUMERIC else "text")
         choices = HazardType.choices if name == "hazard_type" else Scale.choices if name == "scale" else ()
-        out.append({"name": name, "label": f.title, "kind": kind, "choices": choices,
-                    "value": values.get(name, ""), "required": f.is_required()})
+        label = re.sub(r"（万元）$", "", f.title) if kind == "money" else f.title
+        out.append({"name": name, "label": label, "kind": kind, "choices": choices,
+                    "value": values.get(name, ""), "required": f.is_required(),
+                    "error": errors.get(name, ""), "money_unit": units.get(name, WAN),
+                    "unit_words": list(UNIT_WORDS.items())})
     return out
 
 
@@ -108,18 +120,24 @@ def _monitors_parse(text: str) -> list[dict]:
 def point_edit(request, code=None):
     """Register a point, or change one (every change goes to its history)."""
     point = _point_or_404(request, code) if code else None
+    errors, units = {}, {}
     if request.method == "POST":
         values = {n: request.POST.get(n, "").strip() for n in PointData.model_fields if n not in FORM_SKIP}
         values = {k: v for k, v in values.items() if v != ""}
         if point is not None:
             values["code"] = point.code
         raw = {**values, "monitors": _monitors_parse(request.POST.get("monitors", ""))}
+        for name in MONEY:  # typed in 万元 or 元, kept in 万元 (exact)
+            units[name] = unit_code(request.POST.get(f"{name}__unit"), WAN)
+            wan = amount_parse(values.get(name, ""), units[name], WAN)
+            if wan is not None:
+                raw[name] = amount_text(wan)
         try:
             p = services.point_save(raw, actor=request.user)
             messages.success(request, _("已保存"))
             return redirect(f"/geohazards/points/{p.code}/")
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
+            errors = field_errors(exc)
         monitors = request.POST.get("monitors", "")
     elif point is not None:
         values = {n: getattr(point, n) for n in PointData.model_fields if n not in FORM_SKIP and n != "org"}
@@ -128,8 +146,12 @@ def point_edit(request, code=None):
         monitors = _monitors_text(point.monitors)
     else:
         values, monitors = {}, ""
+    fields = _form_fields(values, errors, units)
+    known = {f["name"] for f in fields} | {"monitors"}
+    summary = [(f"pt-{k}" if k in known else "", m) for k, m in errors.items()]
     return render(request, "geohazards/point_edit.html", {
-        "p": point, "fields": _form_fields(values), "monitors": monitors})
+        "p": point, "fields": fields, "monitors": monitors, "errors": summary,
+        "monitors_error": errors.get("monitors", "")}, status=422 if errors else 200)
 
 
 @login_required
@@ -160,6 +182,7 @@ def _county_names() -> dict[str, str]:
 @login_required
 def point_detail(request, code):
     point = _point_or_404(request, code)
+    kept = None  # a refused form (cards or plan): what was typed and the messages by field
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -177,11 +200,20 @@ def point_detail(request, code):
                                    actor=request.user)
                 messages.success(request, _("应急预案已备案"))
         except (Refusal, ValidationError, ValueError) as exc:
-            if isinstance(exc, ValueError) and not isinstance(exc, Refusal):
-                messages.error(request, _("日期格式应为 年-月-日"))
-            else:
-                _error(request, exc)
-        return redirect(request.path)
+            field = "on" if action == "cards" else "__all__"
+            errors = ({field: _("日期格式应为 年-月-日")}
+                      if isinstance(exc, ValueError) and not isinstance(exc, (Refusal, ValidationError))
+                      else field_errors(exc))
+            if action == "cards" and "__all__" in errors:
+                errors["on"] = errors.pop("__all__")
+            if action == "plan" and "__all__" in errors and request.FILES.get("file") is None:
+                errors["file"] = errors.pop("__all__")
+            prefix = "pt" if action in ("cards", "plan") else ""
+            kept = {"action": action, "values": request.POST, "errors": errors,
+                    "summary": [(f"{prefix}-{k}" if k != "__all__" else "", m)
+                                for k, m in errors.items()]}
+        if kept is None:
+            return redirect(request.path)
     decision = selectors.point_decision(point)
     county = point.county()
     fig = geomap.map_figure(_map_points([point]), names=_county_names(),
@@ -190,7 +222,8 @@ def point_detail(request, code):
         "p": point, "decision": decision, "missing": decision.outputs.get("missing", []),
         "history": _history(point), "plans": point.plans.all(), "fig": fig,
         "kinds": cards.KINDS, "can_change": selectors.can_change(request.user, point.org),
-        "plan_required": decision.outputs.get("emergency_plan_required")})
+        "plan_required": decision.outputs.get("emergency_plan_required"), "kept": kept or {}},
+        status=422 if kept else 200)
 
 
 ACTIONS = {"geohazards.point_create": "登记", "geohazards.point_update": "修改",
@@ -251,22 +284,28 @@ def map_page(request):
 
 @login_required
 def warnings(request):
+    """The warnings; 录入并推送 on the same page. A refused entry comes back with what was
+    typed and each message above its field (nothing pushed)."""
+    values, errors = {}, {}
     if request.method == "POST":
+        values = {"grade": request.POST.get("grade", ""), "areas": request.POST.getlist("areas"),
+                  "valid_from": request.POST.get("valid_from", ""),
+                  "valid_until": request.POST.get("valid_until", ""),
+                  "text": request.POST.get("text", "")}
         try:
-            w = services.warning_issue({
-                "grade": request.POST.get("grade", ""), "areas": request.POST.getlist("areas"),
-                "valid_from": request.POST.get("valid_from", ""), "valid_until": request.POST.get("valid_until", ""),
-                "text": request.POST.get("text", "")}, actor=request.user)
+            w = services.warning_issue(values, actor=request.user)
             messages.success(request, _("预警已推送：%(n)s 条发送记录") % {"n": w.notification.deliveries.count()})
             return redirect(f"/geohazards/warnings/{w.pk}/")
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
-        return redirect(request.path)
+            errors = field_errors(exc)
     ws = list(selectors.warnings_visible(request.user)[:100])
+    known = ("grade", "areas", "valid_from", "valid_until", "text")
     return render(request, "geohazards/warnings.html", {
         "warnings": [(w, notify.summary(w.notification) if w.notification_id else {}) for w in ws],
         "grades": WarningGrade.choices, "areas": selectors.counties_visible(request.user),
-        "now": timezone.localtime()})
+        "now": timezone.localtime(), "values": values, "errors": errors,
+        "summary": [(f"warn-{k}" if k in known else "", m) for k, m in errors.items()]},
+        status=422 if errors else 200)
 
 
 @login_required
@@ -274,31 +313,41 @@ def warning_detail(request, pk):
     w = selectors.warnings_visible(request.user).filter(pk=pk).first()
     if w is None:
         raise Http404(_("没有这条预警，或您无权查看"))
+    failed = None  # a refused acknowledgement: its row, the note typed, the message
     if request.method == "POST":
+        delivery = request.POST.get("delivery") or "0"
+        note = request.POST.get("note", "")
         try:
-            notify.delivery_acknowledge(int(request.POST.get("delivery") or 0), actor=request.user,
-                                        note=request.POST.get("note", ""))
+            notify.delivery_acknowledge(int(delivery) if delivery.isdigit() else 0,
+                                        actor=request.user, note=note)
             messages.success(request, _("已记录确认收到"))
+            return redirect(request.path)
         except Refusal as exc:
-            _error(request, exc)
-        return redirect(request.path)
+            failed = {"delivery": int(delivery) if delivery.isdigit() else 0, "note": note,
+                      "message": exc.message}
     deliveries = (Delivery.objects.filter(notification=w.notification).order_by("recipient_name", "channel")
                   if w.notification_id else [])
     return render(request, "geohazards/warning.html", {
-        "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {}})
+        "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {},
+        "failed": failed, "failed_errors": [(f"ack-{failed['delivery']}-note", failed["message"])]
+        if failed else []}, status=422 if failed else 200)
 
 
 @login_required
 def duty(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2010 <= int(year) <= 2100 else today().year
+    kept = None  # a refused shift: its county, what was typed, the messages by field
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "shift":
-                services.shift_set({k: request.POST.get(k, "") for k in (
-                    "org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
-                    "deputy_phone")}, actor=request.user)
+                typed = {k: request.POST.get(k, "") for k in SHIFT_FIELDS}
+                try:
+                    services.shift_set(typed, actor=request.user)
+                except (Refusal, ValidationError) as exc:
+                    kept = {"org": typed["org"], "values": typed, "errors": field_errors(exc)}
+                    raise
                 messages.success(request, _("已保存值班安排"))
             elif action == "report":
                 services.roster_report(request.POST.get("org", ""), year, actor=request.user)
@@ -307,8 +356,10 @@ def duty(request):
                 c = services.gaps_escalate(on=today(), actor=request.user)
                 messages.success(request, _("已督促：%(c)s 个县区，%(d)s 天缺班") % {"c": c["counties"], "d": c["days"]})
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
-        return redirect(f"{request.path}?year={year}")
+            if kept is None:
+                _error(request, exc)
+        if kept is None:
+            return redirect(f"{request.path}?year={year}")
     start, end = selectors.season(year)
     rows = []
     for c in selectors.counties_visible(request.user):
@@ -316,8 +367,17 @@ def duty(request):
         rows.append({"county": c, "shifts": list(selectors.roster(c, year)), "gaps": gaps,
                      "gap_ranges": _ranges(gaps), "report": selectors.roster_report_of(c, year),
                      "can_change": selectors.can_change(request.user, c)})
+    if kept:
+        kept["summary"] = [(f"duty-{k}-{kept['org']}" if k in SHIFT_FIELDS else "", m)
+                           for k, m in kept["errors"].items()]
     return render(request, "geohazards/duty.html", {"rows": rows, "year": year, "start": start,
-                                                    "end": end, "today": today()})
+                                                    "end": end, "today": today(),
+                                                    "kept": kept or {}},
+                  status=422 if kept else 200)
+
+
+SHIFT_FIELDS = ("org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
+                "deputy_phone")
 
 
 def _ranges(days: list[dt.date]) -> list[str]:

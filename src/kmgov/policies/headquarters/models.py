@@ -73,8 +73,10 @@ class StatisticsReportInput(StepInput):
     """第十九条 names no content; asked are the figures the certification itself judges
     (第六条–第九条: 营业收入, 地方分成部分, 从业人员) — docs/interpretations.md."""
 
-    revenue_yuan: Money = Field(title="本年度营业收入（元）")
-    local_tax_yuan: Money = Field(title="本年度在昆纳税形成的地方分成部分（元）")
+    # kept in yuan (API, data); the form starts in 万元, the unit of 第六条–第九条's thresholds
+    revenue_yuan: Money = Field(title="本年度营业收入（元）", json_schema_extra={"form_unit": "万元"})
+    local_tax_yuan: Money = Field(title="本年度在昆纳税形成的地方分成部分（元）",
+                                  json_schema_extra={"form_unit": "万元"})
     employees: int = Field(title="年末从业人员（人）", ge=0, le=10_000_000)
     note: str | None = Field(None, title="说明", max_length=2000)
 

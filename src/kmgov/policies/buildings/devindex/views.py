@@ -186,13 +186,15 @@ def data_import(request):
 
 # ---------------------------------------------------------------- specification
 
-def _weights_table(spec: dict, inds):
+def _weights_table(spec: dict, inds, errors: dict | None = None):
+    """The weights as rows (key, weight, its error): a refused form shows what was typed."""
     w = spec.get("weights") or {}
+    errors = errors or {}
     subsystems = list(dict.fromkeys(i.subsystem for i in inds))
     domains = list(dict.fromkeys(i.domain for i in inds))
-    return {"subsystems": [(s, w.get(s, 1)) for s in subsystems],
-            "domains": [(d, w.get(d, 1)) for d in domains],
-            "indicators": [(i, w.get(i.code, 1)) for i in inds]}
+    return {"subsystems": [(s, w.get(s, 1), errors.get(s, "")) for s in subsystems],
+            "domains": [(d, w.get(d, 1), errors.get(d, "")) for d in domains],
+            "indicators": [(i, w.get(i.code, 1), errors.get(i.code, "")) for i in inds]}
 
 
 @login_required
@@ -210,32 +212,48 @@ def spec(request):
         data["normalisation"] = request.POST.get("normalisation", "")
         data["outliers"] = dict(current.get("outliers") or {}, enabled=bool(request.POST.get("outliers")))
         data["aggregation"] = [request.POST.get(f"agg{i}", "") for i in range(3)]
-        weights = {}
-        keys = [s for s, _w in _weights_table(current, inds)["subsystems"]]
-        keys += [d for d, _w in _weights_table(current, inds)["domains"]] + [i.code for i in inds]
-        for k in keys:
+        weights, typed, errors = {}, {}, {}
+        keys = [s for s, _w, _e in _weights_table(current, inds)["subsystems"]]
+        keys += [d for d, _w, _e in _weights_table(current, inds)["domains"]] + [i.code for i in inds]
+        for k in keys:  # every bad weight named at once, beside its field
             raw = request.POST.get(f"w:{k}", "1").strip() or "1"
+            typed[k] = raw
             try:
                 val = float(raw)
             except ValueError:
-                messages.error(request, _("权重须为数字：") + (next((i.name for i in inds if i.code == k), k)))
-                return redirect("buildings_devindex:spec")
+                errors[k] = _("权重须为数字：") + (next((i.name for i in inds if i.code == k), k))
+                continue
             if val != 1:
                 weights[k] = val
         data["weights"] = weights
-        try:
-            obj = services.spec_save(actor=request.user, data=data, reason=request.POST.get("reason", ""))
-        except Refusal as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已保存第%(v)s版规格") % {"v": obj.version})
-        return redirect("buildings_devindex:spec")
+        reason = request.POST.get("reason", "")
+        if not errors:
+            try:
+                obj = services.spec_save(actor=request.user, data=data, reason=reason)
+            except Refusal as exc:
+                errors[exc.field if exc.field == "reason" else "__all__"] = exc.message
+            else:
+                messages.success(request, _("已保存第%(v)s版规格") % {"v": obj.version})
+                return redirect("buildings_devindex:spec")
+        # refused: the form again with what was typed, each message beside its field
+        return _spec_page(request, may_edit, versions, {**data, "weights": typed}, inds,
+                          errors=errors, reason=reason)
+    return _spec_page(request, may_edit, versions, current, inds)
+
+
+def _spec_page(request, may_edit, versions, current, inds, *, errors=None, reason=""):
+    errors = errors or {}
     return render(request, "devindex/spec.html", {
-        "may_edit": may_edit, "versions": versions, "current": current, "w": _weights_table(current, inds),
+        "errors": errors, "reason": reason,
+        "summary": [("spec-reason" if k == "reason" else "", m) for k, m in errors.items()],
+        "may_edit": may_edit, "versions": versions, "current": current,
+        "w": _weights_table(current, inds, errors),
         "imputations": IMPUTATION_LABELS.items(), "normalisations": NORMALISATION_LABELS.items(),
         "aggregations": AGGREGATION_LABELS.items(),
         "levels": [(i, LEVEL_CHOICE_NAMES[i], (current.get("aggregation") or ["arithmetic"] * 3)[i]) for i in range(3)],
-        "spec_lines": report.spec_lines(current)})
+        # the saved version in words (what was typed may not even be numbers)
+        "spec_lines": report.spec_lines(versions[0].spec if versions else services.p("default_spec"))},
+        status=422 if errors else 200)
 
 
 def version_label(v: IndexSpec) -> str:
