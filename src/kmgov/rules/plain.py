@@ -161,6 +161,16 @@ def _cite(ref) -> dict | None:
     return {"text": f"{c.docno} {c.path}".strip(), "path": c.path, "quote": c.quote, "url": c.url}
 
 
+def trace_step(decision: Mapping, prefix: str, key: str | None = None) -> dict | None:
+    """The first step of the decision's trace whose check starts with `prefix` (and, with
+    `key`, whose values hold it): a rule's `plain` hook reads the facts it words from here."""
+    for s in decision.get("trace") or ():
+        if str(s.get("check") or "").startswith(prefix) and (
+                key is None or key in (s.get("values") or {})):
+            return s
+    return None
+
+
 _SHORTFALL = {
     ">=": N_("低于要求的%(thr)s"),
     ">": N_("未超过%(thr)s"),
@@ -185,7 +195,7 @@ def finding(rule_id: str, u: Mapping) -> dict:
     else:
         found = _("未满足")
     label = field_label(rule_id, u.get("field"))
-    todo = u.get("todo") or (
+    todo = _(u["todo"]) if u.get("todo") else (
         _("如“%(f)s”填报有误，请更正后重新判定；否则不能适用此项规定") % {"f": label} if label
         else _("不满足此项条件，不能适用此项规定"))
     cite = _cite(u.get("reference"))
