@@ -191,7 +191,7 @@ def _ladder_plain(decision, result, focus) -> None:
     if not parts:
         result["sentence"] = gettext("按所填情况，无须采取警示措施（%(d)s 附件 第四条至第八条）。") % {"d": D6}
         return
-    sentence = "；".join(parts) + "。"
+    sentence = gettext("%(o)s。") % {"o": "；".join(parts)}
     if "admonition" in (decision.get("actions") or []):
         sentence += gettext("被告诫单位应于%(n)d日内将采取的措施和落实情况报发出告诫通知的单位备案（第九条）。") % {
             "n": int(decision.get("report_due_days") or 15)}
