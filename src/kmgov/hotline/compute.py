@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from . import facts as facts_mod
 
@@ -65,7 +67,7 @@ def _num(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if isinstance(v, bool):
-        return "是" if v else "否"
+        return _("是") if v else _("否")
     if isinstance(v, int | float):
         r = round(float(v), 2)
         return str(int(r)) if r == int(r) else f"{r:g}"
@@ -76,15 +78,15 @@ def money(v) -> str:
     """150000 → "150000元（15万元）"; 5400 → "5400元"."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
-    s = f"{_num(v)}元"
     if abs(float(v)) >= 10_000:
-        s += f"（{_num(float(v) / 10_000)}万元）"
-    return s
+        return _("%(y)s元（%(w)s万元）") % {"y": _num(v), "w": _num(float(v) / 10_000)}
+    return _("%(y)s元") % {"y": _num(v)}
 
 
 def _fmt(name: str, v, labels: dict) -> str:
     if name in labels:
-        return str(labels[name].get(str(v).lower() if isinstance(v, bool) else str(v), v))
+        word = labels[name].get(str(v).lower() if isinstance(v, bool) else str(v))
+        return _(word) if isinstance(word, str) else str(v)
     if name.endswith("_yuan"):
         return money(v)
     if name.endswith("_share") and isinstance(v, int | float):
@@ -160,9 +162,9 @@ def compute(rule_id: str, f: facts_mod.Facts, *, citation: str = "") -> Computed
         if v is None:
             if src.get("optional"):
                 if src.get("assume"):
-                    assumptions.append(src["assume"])
+                    assumptions.append(_(src["assume"]))
                 continue
-            missing.append({"field": name, "ask": src["ask"]})
+            missing.append({"field": name, "ask": _(src["ask"])})
         else:
             inputs[name] = v
     if spec.get("one_of"):
@@ -172,24 +174,25 @@ def compute(rule_id: str, f: facts_mod.Facts, *, citation: str = "") -> Computed
                 inputs[name], given = v, name
                 break
         else:
-            missing.append({"field": "|".join(spec["one_of"]), "ask": spec["ask"]})
+            missing.append({"field": "|".join(spec["one_of"]), "ask": _(spec["ask"])})
     if spec.get("any_of"):
         found = {n: _value(s, f, types.get(n)) for n, s in spec["any_of"].items()}
         if any(v is not None for v in found.values()):
             inputs.update({n: (v or 0) for n, v in found.items()})
         else:
-            missing.append({"field": "|".join(spec["any_of"]), "ask": spec["ask"]})
+            missing.append({"field": "|".join(spec["any_of"]), "ask": _(spec["ask"])})
     if missing:
         return Computed(rule=rule_id, status="needs", citation=citation,
-                        sentence="；".join(m["ask"] for m in missing) + "，即可为您算出结果",
+                        sentence=_("%(ask)s，即可为您算出结果") % {
+                            "ask": "；".join(m["ask"] for m in missing)},
                         inputs=inputs, missing=missing, form_url=_form_url(rule_id, inputs),
                         assumptions=assumptions)
     try:
         d = decide(rule_id, inputs)
     except RuleError as exc:
         return Computed(rule=rule_id, status="refused", citation=citation, inputs=inputs,
-                        sentence="按您说的数字无法计算：" + "；".join(
-                            e["message"] for e in exc.errors()),
+                        sentence=_("按您说的数字无法计算：%(e)s") % {"e": "；".join(
+                            e["message"] for e in exc.errors())},
                         form_url=_form_url(rule_id, inputs))
     outputs = {k: (None if isinstance(v, float) and math.isnan(v) else v)
                for k, v in d.outputs.items()}
@@ -205,12 +208,14 @@ def compute(rule_id: str, f: facts_mod.Facts, *, citation: str = "") -> Computed
         str(outputs.get(spec["say_by"])) if spec.get("say_by") else str(d.outcome))
     say = spec.get("say", {})
     template = say.get(key) or say.get("_")
-    if template:
-        sentence = template.format_map(_Missing(values))
+    if template:  # the template is the msgid: its English keeps the {name} placeholders
+        sentence = _(template).format_map(_Missing(values))
     else:
-        unmet = "、".join(u.get("condition", "") for u in d.unmet) or "条件"
-        sentence = (f"按您说的情况，未满足“{unmet}”，{rule.title}为{values.get(result, '0')}"
-                    if d.unmet else f"{rule.title}：{values.get(result, '—')}")
+        unmet = "、".join(_(u.get("condition", "")) for u in d.unmet) or _("条件")
+        sentence = (_("按您说的情况，未满足“%(u)s”，%(t)s为%(v)s") % {
+            "u": unmet, "t": _(rule.title), "v": values.get(result, "0")}
+                    if d.unmet else _("%(t)s：%(v)s") % {"t": _(rule.title),
+                                                       "v": values.get(result, "—")})
     trace = []  # the decision's cited trace, as the rules kernel serialises it
     dd = d.to_dict()
     for st in dd.get("trace") or dd.get("steps") or []:
@@ -235,6 +240,36 @@ def _rule_id(answer) -> str:
     return url.strip("/").split("/", 1)[1] if url.startswith("/rules/") else ""
 
 
+def _lead(c: Computed) -> str:
+    """What an answer starts with: the result and its provision (and what was assumed), or
+    the question back."""
+    lead = c.sentence
+    if c.status == "computed":
+        lead += _("（依据%(c)s）") % {"c": c.citation} if c.citation else ""
+        if c.assumptions:
+            lead += "。" + "；".join(c.assumptions)
+    return lead
+
+
+def entry_answer(entry, question: str) -> str:
+    """The answer the desk stores and sends when it answers `question` (a ticket's text) from
+    knowledge-base `entry`: when the entry links a rule the question's facts compute, the
+    computed sentence with its provision, then the entry's text; otherwise the entry's text.
+    Written in the site's language (Chinese), as the entry itself, whoever's screen is
+    English: it goes to the caller."""
+    from django.conf import settings
+    from django.utils import translation
+
+    rid = getattr(entry, "rule_id", "") or ""
+    if not rid or rid not in specs() or not (question or "").strip():
+        return entry.answer
+    with translation.override(settings.LANGUAGE_CODE):
+        c = compute(rid, facts_mod.extract(question), citation=entry.citation)
+        if c is None or c.status != "computed":
+            return entry.answer
+        return f"{_lead(c)}。{entry.answer}"
+
+
 def enrich(question: str, answers: list) -> list:
     """The ranked answers with each computing entry's result (or question back) put first in
     its text and kept in `computed`; other answers unchanged. The question is read once."""
@@ -248,12 +283,7 @@ def enrich(question: str, answers: list) -> list:
         if c is None:
             out.append(a)
             continue
-        lead = c.sentence
-        if c.status == "computed":
-            lead += f"（依据{c.citation}）" if c.citation else ""
-            if c.assumptions:
-                lead += "。" + "；".join(c.assumptions)
-        out.append(dataclasses.replace(a, text=f"{lead}。{a.text}", computed=c.as_dict()))
+        out.append(dataclasses.replace(a, text=f"{_lead(c)}。{a.text}", computed=c.as_dict()))
     done = [i for i, a in enumerate(out) if a.computed and a.computed["status"] == "computed"]
     if done and done[0] > 0 and out[done[0]].score >= PROMOTE_WITHIN * out[0].score:
         out.insert(0, out.pop(done[0]))
@@ -269,3 +299,46 @@ def answers(question: str, **kw) -> list:
 
 def question_facts(question: str) -> dict:
     return facts_mod.extract(question).as_dict()
+
+
+# The questions, assumptions, sentences and labels of data/compute.yaml as the catalogue's
+# msgids (makemessages reads Python, not YAML; `compute()` translates each one it uses, the
+# placeholders {name} kept in the English). tests/hotline/test_compute.py checks this list
+# against the file and the English of each in docs/ui-strings-en.tsv.
+CATALOGUE = (
+    N_("请告诉我流转土地的面积（亩）"),
+    N_("按流转{area_mu}亩、每亩{rate_yuan_per_mu}元计算，一次性奖励{amount_yuan}"),
+    N_("流转{area_mu}亩，不到1000亩，文件未规定奖励（{amount_yuan}）"),
+    N_("请告诉我在滇池流域外连片租种的面积（亩）"),
+    N_("请告诉我租来的地种什么（蔬菜、花卉还是其他）"),
+    N_("请告诉我租的地是否在滇池流域以外（在哪个县区）"),
+    N_("未说明年数，按连续补助的3年计算"),
+    N_("按连片{contiguous_area_mu}亩计算，每年补助{per_year_yuan}，补{years_subsidised}年共{amount_yuan}"),
+    N_("请告诉我调整的面积（亩）"),
+    N_("请告诉我这块地原来种什么（粮食、蔬菜还是花卉）"),
+    N_("请告诉我准备改种成什么（园林园艺、苗木、经济林果、湿地生态园区或农业休闲观光园区）"),
+    N_("未说明地点，按滇池流域内计算"),
+    N_("调整{area_mu}亩，一次性补助{amount_yuan}，只补一次"),
+    N_("请告诉我参加技能培训并转移的人数"),
+    N_("培训转移{people}人，补助{amount_yuan}"),
+    N_("请告诉我是哪个县区（如晋宁县、盘龙区）"),
+    N_("请告诉我要分担的补助资金金额（元）"),
+    N_("补助资金{amount_yuan}，市级承担{city_yuan}，县级承担{county_yuan}（市级比例{city_share}）"),
+    N_("{district}不在59号四(七)所列的分担范围内"),
+    N_("请告诉我用油量（升）、二氧化碳排放量（吨）、捐资金额（元）或出行里程（公里）中的一项"),
+    N_("烧{fuel_litres}升油约排放{co2_tonnes}吨二氧化碳，抵消需造林{mu_years}亩·年，捐资约{cost_yuan}（可营建碳汇林{area_mu}亩）"),
+    N_("抵消{co2_tonnes}吨二氧化碳需造林{mu_years}亩·年，捐资约{cost_yuan}（可营建碳汇林{area_mu}亩）"),
+    N_("捐资{donation_yuan}可营建碳汇林{area_mu}亩，约抵消{co2_tonnes}吨二氧化碳；{sign_eligible}"),
+    N_("出行{km_travelled}公里，按“出游10公里，请种1棵树”请种{trees}棵树"),
+    N_("达到10亩，可挂“××碳汇林”标牌"),
+    N_("不到10亩（5000元），不挂碳汇林标牌"),
+    N_("请告诉我改造的面积（亩）"),
+    N_("未说明是否试点项目，按正常改造项目计算（试点项目每亩200元）"),
+    N_("改造{area_mu}亩，每亩{rate_yuan_per_mu}元，市级补助{amount_yuan}：作业设计批准后拨{on_design_approval_yuan}，验收合格后拨{after_acceptance_yuan}"),
+    N_("请告诉我成功调解的纠纷件数，以及是普通、疑难还是重大纠纷"),
+    N_("普通纠纷{ordinary}件、疑难纠纷{difficult}件、重大纠纷{major}件，按参照标准（每件普通100元、疑难300元、重大500元）计件奖励{amount_yuan}"),
+    N_("请告诉我单位的行业（矿山、建筑施工、危险物品生产经营储存，或其他）"),
+    N_("请告诉我单位的从业人员人数"),
+    N_("从业人员{employees}人，必须设置专门的安全生产管理机构，人员不少于{min_staff}人"),
+    N_("从业人员{employees}人，必须配备专职安全生产管理人员，至少{min_staff}人"),
+)

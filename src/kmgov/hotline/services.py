@@ -642,7 +642,7 @@ def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, ca
     if channel == Channel.WEB and request_type == RequestType.QUERY:
         entry = kb.best_answer(text, on=calendar.local(now).date())
         if entry is not None:
-            return _step(ticket, "answer", actor=desk, now=now, entry_id=entry.pk)
+            return _step(ticket, "answer", actor=desk, now=now, **_answer_data(ticket, entry))
     _event(ticket, TicketEvent.Kind.QUEUED, at=now, citation="昆政办〔2010〕116号 三(二)",
            text=("非工作时间录音答录，" if channel == Channel.PHONE else "非工作时间来件，")
            + f"于 {calendar.local(ticket.handle_from):%Y-%m-%d %H:%M} 起处理")
@@ -676,7 +676,7 @@ def ticket_route(*, ticket: Ticket, actor=None, now=None, answer_entry: KbEntry 
         ticket = _step(ticket, "intake", actor=actor, now=now)
     d = route_decision(ticket, now=now, entry=answer_entry)
     if d.destination == "answer_directly":
-        return _step(ticket, "answer", actor=actor, now=now, entry_id=d.entry.pk)
+        return _step(ticket, "answer", actor=actor, now=now, **_answer_data(ticket, d.entry))
     if d.org is None:
         return ticket  # stays at the desk for an operator
     return _step(ticket, "route", actor=actor, now=now, note=note)
@@ -692,10 +692,25 @@ def ticket_answer(*, ticket: Ticket, entry: KbEntry, actor=None, now=None,
         require_operator(actor)
     if not entry.is_answerable(calendar.local(now).date()):
         _invalid("answer_entry", "该知识库条目不在授权有效期内或已撤回，不能作答")
+    return _step(ticket, "answer", actor=_desk_actor(actor), now=now,
+                 **_answer_data(ticket, entry, text))
+
+
+def _answer_data(ticket: Ticket, entry: KbEntry, text: str = "") -> dict:
+    """The answer step's input: the operator's own edit when there is one; else, when the
+    entry links a rule the ticket's own facts compute (2500亩 → 59号 四(五)), the computed
+    sentence with its provision before the entry's text (`compute.entry_answer`), so that what
+    is stored and sent to the caller is the amount, not only the general rule."""
+    from . import compute
+
     data = {"entry_id": entry.pk}
-    if text and text.strip():
+    if text and text.strip() and text.strip() != (entry.answer or "").strip():
         data["text"] = text
-    return _step(ticket, "answer", actor=_desk_actor(actor), now=now, **data)
+        return data
+    answer = compute.entry_answer(entry, ticket.text)
+    if answer != entry.answer:
+        data["text"] = answer[:MAX_TEXT]
+    return data
 
 
 def reply_due(request_type: str, start) -> dt.datetime | None:

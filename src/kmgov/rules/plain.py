@@ -161,6 +161,16 @@ def _cite(ref) -> dict | None:
     return {"text": f"{c.docno} {c.path}".strip(), "path": c.path, "quote": c.quote, "url": c.url}
 
 
+def trace_step(decision: Mapping, prefix: str, key: str | None = None) -> dict | None:
+    """The first step of the decision's trace whose check starts with `prefix` (and, with
+    `key`, whose values hold it): a rule's `plain` hook reads the facts it words from here."""
+    for s in decision.get("trace") or ():
+        if str(s.get("check") or "").startswith(prefix) and (
+                key is None or key in (s.get("values") or {})):
+            return s
+    return None
+
+
 _SHORTFALL = {
     ">=": N_("低于要求的%(thr)s"),
     ">": N_("未超过%(thr)s"),

@@ -149,7 +149,9 @@ def test_pages_show_words_not_codes(register):
     services.body_set(actor=register.wuhua, org="wuhua", name="五华区监督站", full_time_staff=4)
     c = client(register.wuhua)
     page = c.get("/construction/").content.decode()
-    assert "不符合要求" in page and "专职人员少于5人" in page
+    # 111号 附件 四(三): 专职人员不少于5人; 4 registered → the plain sentence and what to do
+    assert "不符合要求" in page and "专职人员4人，少于5人（四(三)）" in page
+    assert "配足专职监督人员（不少于5人）" in page
     for code in ("building", "underway", "wuhua-housing", "True", "None", "contractor"):
         assert f">{code}<" not in page
     detail = c.get("/construction/projects/WH-001/").content.decode()

@@ -90,5 +90,10 @@ def test_point_page_shows_decision_in_words(gd, client):
     make_point(gd.panlong_land, "PL-0003", scale="medium")
     client.force_login(gd.panlong_land)
     html = client.get("/geohazards/points/PL-0003/").content.decode()
-    assert "尚未全部落实" in html and "中型以上隐患点，须编制应急预案" in html
+    # the plain outcome above the folded trace: the point has its monitor, 四包 and 三落实
+    # (三(五), 三(一)) but no cards and, being 中型, no plan yet (二(四)): two measures lacking
+    assert "该隐患点有2项防治措施尚未落实：发放“两卡一书”、隐患点应急预案" in html
+    assert "中型以上隐患点，须编制应急预案" in html
+    assert html.index('id="plain-outcome"') < html.index("完整判定过程")
+    assert "填写并发放“两卡一书”（明白卡、避险卡和隐患点通知书），登记发放日期" in html
     assert "two_cards_one_notice" not in html and "medium" not in html.split("<main")[-1].split("scale-medium")[0]

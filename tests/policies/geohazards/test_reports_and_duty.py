@@ -57,6 +57,19 @@ def test_city_report_at_exactly_four_hours_is_in_time(gd):
     assert [o for _, o, _ in sorted(outcomes(case, gd.panlong_land))] == ["late", "in_time"]  # 3 h > 2 h
 
 
+def test_quick_report_page_says_the_hours_plainly_above_the_trace(gd, client):
+    # the county land bureau files 3 hours after the event (03:00 → 06:00): more than the
+    # 2 hours 以内 to the county (三(四) “第一时间”, interpretation parameter) → late
+    case = services.report_create(org="panlong-land", actor=gd.panlong_land)
+    case = case_transition(case, "file", actor=gd.panlong_land, data=FILED, now=t(6))
+    client.force_login(gd.panlong_land)
+    html = client.get(f"/geohazards/reports/{case.reference}/").content.decode()
+    sentence = "灾害发生后3小时才报县级，超过规定的2小时（昆政办〔2010〕109号 三(四)“第一时间”报告）。"
+    assert sentence in html
+    assert "灾害发生后务必第一时间向上级人民政府和国土资源主管部门报告；请说明本次迟报的原因" in html
+    assert html.index(sentence) < html.index('class="decision-trace"')
+
+
 def test_quick_report_scope_and_refusals(gd, client):
     make_point(gd.panlong_land, "PL-0001")
     case = services.report_create(point="PL-0001", actor=gd.dianyuan)

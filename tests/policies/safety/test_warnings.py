@@ -130,3 +130,22 @@ def test_who_may_warn_whom(sp):
     for user, status in ((sp.government, 200), (sp.city, 200), (sp.wuhua_office, 404)):
         c.force_login(user)
         assert c.get(f"/api/v1/cases/safety-warning/{w.reference}").status_code == status
+
+
+def test_the_draft_page_says_the_ladder_plainly(sp):
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = timezone.localdate()
+    for days in (10, 5):  # two general accidents within one month of today
+        accident_record(actor=sp.office, now=now, data={
+            "org": "ent-mine", "occurred_on": (today - dt.timedelta(days=days)).isoformat(),
+            "grade": "general", "deaths": 1, "summary": "井下冒顶"})
+    w = warning_draft(actor=sp.office, now=now, data={
+        "recipient": "ent-mine", "level": "admonition", "grounds": [], "notice_text": "两起一般事故"})
+    c = Client()
+    c.force_login(sp.office)
+    html = c.get(f"/safety/warnings/{w.reference}/").content.decode()
+    # 106号 附件 第六条(二): 1个月内发生2起以上一般安全生产事故 → 告诫; 第九条: 15日内报送
+    assert ("1个月内发生2起一般安全生产事故（昆政办〔2010〕106号 附件 第六条(二)），应予告诫。"
+            "被告诫单位应于15日内将采取的措施和落实情况报发出告诫通知的单位备案（第九条）。") in html

@@ -77,10 +77,12 @@ def _overview(request, kept=None):
     org = request.GET.get("org", "")
     projects = selectors.projects_visible(request.user, org=org, q=request.GET.get("q", ""))
     day = today()
+    from kmgov.rules.plain import explain
+
     bodies = []
     for b in selectors.bodies_visible(request.user):
         d = selectors.body_check(b, year=day.year, on=day)
-        bodies.append({"body": b, "ok": d.outcome == "compliant",
+        bodies.append({"body": b, "ok": d.outcome == "compliant", "plain": explain(d.to_dict()),
                        "staff_ok": d.outputs["checks"].get("staff", True),
                        "missing_q": [_label(k, PeriodKind.QUARTER)
                                      for k in d.outputs.get("quarters_without_inspection") or []],

@@ -218,8 +218,11 @@ def point_detail(request, code):
     county = point.county()
     fig = geomap.map_figure(_map_points([point]), names=_county_names(),
                             highlight=[county.code] if county else [])
+    from kmgov.rules.plain import explain
+
     return render(request, "geohazards/point.html", {
         "p": point, "decision": decision, "missing": decision.outputs.get("missing", []),
+        "plain": explain(decision.to_dict()),
         "history": _history(point), "plans": point.plans.all(), "fig": fig,
         "kinds": cards.KINDS, "can_change": selectors.can_change(request.user, point.org),
         "plan_required": decision.outputs.get("emergency_plan_required"), "kept": kept or {}},

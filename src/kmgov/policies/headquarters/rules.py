@@ -393,6 +393,29 @@ class ApplicationWindowInput(RuleInput):
     filed_on: dt.date = Field(description="申报日期")
 
 
+def _window_plain(decision, result, focus) -> None:
+    """第十一条 in the applicant's terms: the date inside the window, or the next window."""
+    from django.utils.translation import gettext as _
+
+    from kmgov.rules.plain import fmt_date, trace_step
+
+    s = trace_step(decision, "申报日期在每年", "filed_on")
+    v = (s or {}).get("values") or {}
+    words = {"d": fmt_date(v["filed_on"]) if v.get("filed_on") else "—", "doc": DOC}
+    if decision.get("outcome") == "open":
+        words.update(s=fmt_date(decision["window_start"]), e=fmt_date(decision["window_end"]))
+        result["sentence"] = _("%(d)s在总部企业认定申报期限内（%(s)s至%(e)s；%(doc)s 附件 第十一条）。") % words
+        return
+    start, end = dt.date.fromisoformat(decision["window_start"]), dt.date.fromisoformat(decision["window_end"])
+    filed = dt.date.fromisoformat(v["filed_on"]) if v.get("filed_on") else None
+    if filed is not None and filed > end:  # this year's window is over: next year's
+        start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
+    words.update(s=fmt_date(start), e=fmt_date(end))
+    result["sentence"] = _("%(d)s不在申报期限内：总部企业认定每年3月1日至31日申报（%(doc)s 附件 第十一条），下一次申报期为%(s)s至%(e)s。") % words
+    for f in result["findings"]:
+        f["todo"] = _("在下一次申报期（%(s)s至%(e)s）内提交申报") % words
+
+
 @rule(
     "headquarters.application_window",
     title="总部企业认定申报期限",
@@ -400,6 +423,7 @@ class ApplicationWindowInput(RuleInput):
     outputs=("window_start", "window_end"),
     outcomes=("open", "closed"),
     refusals=("closed",),
+    plain=_window_plain,
     cite=[(DOC, "附件 第十一条", "总部企业认定的申报期限为每年3月1日至31日")],
     vectorised=False,
 )
@@ -410,5 +434,6 @@ def application_window(c: Ctx):
     s = dt.date.fromisoformat(f"{d.year}-{start}")
     e = dt.date.fromisoformat(f"{d.year}-{end}")
     ok = c.condition("申报日期在每年3月1日至31日之间（含）", s <= d <= e, field="filed_on",
-                     values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()})
+                     values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()},
+                     todo=gettext_noop("在每年3月1日至31日的申报期内提交申报"))
     return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, rule
@@ -31,11 +33,31 @@ class RouteInput(RuleInput):
     working_hours: bool = Field(default=True, description="法定工作时间内")
 
 
+#: Where a call goes, in the caller's terms (三(四)1—4).
+ROUTE_WORDS = {
+    "answer_directly": N_("属于授权的查询服务，由96128平台直接答复（%(doc)s 三(四)1）"),
+    "government_service_bureau": N_("涉及行政审批，由96128平台直接转接至市各级政务服务管理局受理办理和答复（%(doc)s 三(四)2）"),
+    "mayors_hotline_12345": N_("涉及投诉、举报或建议，由96128平台直接转至12345平台，由市长热线办办理（%(doc)s 三(四)3）"),
+    "access_platform_or_liaison": N_("属于未授权的查询或专业性较强的咨询，转至相应的接入平台或联络员受理、办理和答复（%(doc)s 三(四)4）"),
+}
+
+
+def _route_plain(decision, result, focus) -> None:
+    words = ROUTE_WORDS.get(decision.get("destination") or "")
+    if not words:
+        return
+    s = gettext(words) % {"doc": DOC}
+    if decision.get("handled_now") is False:
+        s += gettext("；来电在非法定工作时间，由话务平台录音答录，工作时间内及时整理办理（%(doc)s 三(二)）") % {"doc": DOC}
+    result["sentence"] = s + "。"
+
+
 @rule(
     "hotline.route",
     title="96128来电的去向",
     inputs=RouteInput,
     outputs=("destination", "target", "provision", "handled_now"),
+    plain=_route_plain,
     cite=[(DOC, "三(四)1", "授权专线平台解答的查询服务"), (DOC, "三(四)2", "涉及行政审批的事项，由96128和12345平台直接转接至市各级政务服务管理局"),
           (DOC, "三(四)3", "涉及投诉、举报和建议的事项，由96128平台直接转至12345平台"),
           (DOC, "三(四)4", "其他未授权的查询服务和专业性较强的咨询服务等……转至相应的接入平台或者联络员"),
@@ -75,11 +97,26 @@ class PlatformInput(RuleInput):
     has_unified_service: bool = Field(description="已建立统一服务电话或中心（窗口）")
 
 
+PLATFORM_WORDS = {
+    "type1": N_("有123开头电话，属第一类平台：96128和12345专线的受理力求与123开头电话在同一地点、由同一批人接听处理"),
+    "type2": N_("没有123开头电话但已建立统一服务电话或中心（窗口），属第二类平台：96128专线接入口设在统一服务电话或中心（窗口）"),
+    "type3": N_("既没有123开头电话，又没有统一服务电话或中心（窗口），属第三类平台：坚持现有热线网络联动机制和联络员制度"),
+}
+
+
+def _platform_plain(decision, result, focus) -> None:
+    words = PLATFORM_WORDS.get(decision.get("platform_type") or "")
+    if words:
+        result["sentence"] = gettext("%(w)s；各类平台均须坚持联络员制度（%(doc)s 三(一)）。") % {
+            "w": gettext(words), "doc": DOC}
+
+
 @rule(
     "hotline.platform_type",
     title="部门接入平台类型",
     inputs=PlatformInput,
     outputs=("platform_type", "liaison_required"),
+    plain=_platform_plain,
     cite=[(DOC, "三(一)", "第一类平台：有123开头电话的……第二类平台：没有123开头电话，但已建立统一服务电话或中心（窗口）的……第三类平台：既没有123开头电话，又没有统一服务电话或中心（窗口）的，要坚持现有热线网络联动机制和联络员制度")],  # noqa: E501 (the gazette quoted whole)
 )
 def platform_type(c: Ctx):

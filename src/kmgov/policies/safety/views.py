@@ -222,7 +222,9 @@ def warning_extra(request, case):
     today = local(timezone.now()).date()
     facts = ladder_facts(case, on=today)
     d = decide("safety.warning_ladder", {**facts, "as_of": today.isoformat()})
-    return {"proposal": d.outputs.get("highest_action") or "",
+    from kmgov.rules.plain import explain
+
+    return {"proposal": d.outputs.get("highest_action") or "", "plain": explain(d.to_dict()),
             "proposal_label": Action(d.outputs["highest_action"]).label
             if d.outputs.get("highest_action") else "",
             "proposal_grounds": d.outputs.get("grounds") or {}, "facts": facts}
