@@ -37,7 +37,7 @@ def test_the_ticket_is_a_registered_procedure_with_its_steps():
     steps = steps_of(Ticket)
     assert set(steps) == {"intake", "answer", "route", "transfer", "reply", "call_back",
                           "close", "reopen", "dispatch", "refuse", "merge", "finish", "extend",
-                          "suspend", "resume", "reopen_to_unit"}
+                          "suspend", "resume", "reopen_to_unit", "unit_suspend", "unit_resume"}
     assert steps["reply"].input.model_fields["method"].title == "回复方式"
     assert steps["intake"].input is None
 

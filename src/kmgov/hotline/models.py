@@ -301,6 +301,8 @@ AWAIT_REVIEW = Await(what="96128工单：审核承办单位退单并改派", rol
                      at=DESK_ORG)
 AWAIT_CALLER = Await(what="96128工单：等待来电人补充后恢复办理", role=Role.HOTLINE_OPERATOR,
                      at=DESK_ORG)
+AWAIT_UNIT_CALLER = Await(what="96128工单：等待来电人补充后由主办单位恢复办理",
+                          role=Role.DEPARTMENT_LIAISON, at=AT_ORG)
 DESK_CITE = "昆政办〔2010〕116号"
 # Call-back after closing, in working days (interpretation parameter; the gazette sets none).
 CALLBACK_PERIOD = DeadlineRule(
@@ -368,8 +370,12 @@ class Ticket(Case):
 
     procedure = Procedure(
         code="hotline", name=gettext_noop("96128工单"), reference_prefix="RX",
-        checklist={"attachment": "来件附件"}, editable_states=(TicketStatus.QUEUED,
-                                                              TicketStatus.OPEN),
+        checklist={"attachment": "来件附件", "reply": "承办单位回复附件"},
+        editable_states=(TicketStatus.QUEUED, TicketStatus.OPEN),
+        # the lead unit's reply documents, added with its reply; the caller gets only those
+        # the unit marks for the caller, through the follow-up page (docs/interpretations.md)
+        attachment_states={"reply": (TicketStatus.TRANSFERRED,)},
+        internal_attachments=("reply",),
         attachment_max_bytes=2 * 1024 * 1024, initial_awaits=AWAIT_DESK,
         citation="昆政办〔2010〕116号 三",
     )
@@ -634,10 +640,21 @@ class Ticket(Case):
           help="等待来电人补充情况或材料：办理期限暂停，恢复后按剩余工作日继续计算",
           citation="昆政办〔2010〕116号 三(二)")
     def suspend(self, *, actor, reason, now, data):
-        # What is left of the period, at least one working day once resumed.
+        self._pause(actor=actor, now=now, note=data.note)
+
+    def _pause(self, *, actor, now, note, by_unit=False):
+        """The clock stops: what is left of the period is kept (at least one working day once
+        resumed); the desk's pause and the lead unit's take this one path."""
         self.period_days = max(self.working_days_left(now) or 0, 1)
-        self._event(TicketEvent.Kind.SUSPENDED, actor=actor, now=now, text=data.note,
-                    extra={"days_left": self.period_days})
+        self._event(TicketEvent.Kind.SUSPENDED, actor=actor, now=now, text=note,
+                    from_org=self.assigned_org if by_unit else None,
+                    extra={"days_left": self.period_days, "by_unit": by_unit})
+
+    def _unpause(self, *, actor, now, note, by_unit=False):
+        self._event(TicketEvent.Kind.RESUMED, actor=actor, now=now,
+                    from_org=self.assigned_org if by_unit else None,
+                    to_org=None if by_unit else self.assigned_org, text=note or "",
+                    extra={"days": self.period_days, "by_unit": by_unit})
 
     @step(source=TicketStatus.SUSPENDED, target=TicketStatus.TRANSFERRED,
           label=gettext_noop("恢复办理"), roles=DESK_ROLES, scope=SCOPE_ANY, input=ResumeInput,
@@ -645,9 +662,30 @@ class Ticket(Case):
           help="来电人已补充：按挂起时剩余的工作日继续计算期限",
           citation="昆政办〔2010〕116号 三(二)")
     def resume(self, *, actor, reason, now, data):
-        self._event(TicketEvent.Kind.RESUMED, actor=actor, now=now, to_org=self.assigned_org,
-                    text=(data.note if data else "") or "",
-                    extra={"days": self.period_days})
+        self._unpause(actor=actor, now=now, note=data.note if data else "")
+
+    # The lead unit (主办) pauses and resumes its own ticket while waiting for the caller: the
+    # same clock as the desk's pause (`_pause`), taken by the unit at the ticket's unit (the
+    # case's org is the lead unit since the dispatch; a supporting unit's roles do not reach
+    # it, and the service checks the lead unit again).
+    @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.SUSPENDED,
+          label=gettext_noop("主办单位挂起"), roles=DEPARTMENT_ROLES, input=SuspendInput,
+          awaits=AWAIT_UNIT_CALLER,
+          help="主办单位等待来电人补充情况或材料：办理期限暂停，恢复后按剩余工作日继续计算",
+          citation="昆政办〔2010〕116号 三(二)")
+    def unit_suspend(self, *, actor, reason, now, data):
+        self._pause(actor=actor, now=now, note=data.note, by_unit=True)
+
+    @step(source=TicketStatus.SUSPENDED, target=TicketStatus.TRANSFERRED,
+          label=gettext_noop("主办单位恢复办理"), roles=DEPARTMENT_ROLES, input=ResumeInput,
+          awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
+          help="来电人已补充：按挂起时剩余的工作日继续计算期限",
+          citation="昆政办〔2010〕116号 三(二)")
+    def unit_resume(self, *, actor, reason, now, data):
+        paused = self.events.filter(kind=TicketEvent.Kind.SUSPENDED).order_by("-at", "-id").first()
+        if paused is None or not paused.extra.get("by_unit"):
+            raise ValidationError({"status": ["该工单由话务平台挂起，由话务平台恢复办理"]})
+        self._unpause(actor=actor, now=now, note=data.note if data else "", by_unit=True)
 
     @step(source=TicketStatus.CLOSED, target=TicketStatus.TRANSFERRED,
           label=gettext_noop("退回承办单位重办"), roles=DESK_ROLES, scope=SCOPE_ANY,

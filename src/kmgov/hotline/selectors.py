@@ -82,7 +82,37 @@ def ticket_events(ticket) -> list:
                                       text=f"{dept or ''} 逾期未回复（期限 {ends}）",
                                       extra={"deadline": d.pk}))
     events.sort(key=lambda e: (e.at, e.pk is None, e.pk or 0))
+    _with_files(ticket, events)
     return events
+
+
+def _with_files(ticket, events) -> None:
+    """Each reply event's documents as `files` (the kernel's attachments it names)."""
+    from kmgov.procedures.models import Attachment
+
+    pks = [pk for e in events for pk in (e.extra or {}).get("attachments", ())]
+    found = {a.pk: a for a in Attachment.objects.filter(
+        pk__in=pks, content_type=ticket.content_type, object_id=ticket.pk)} if pks else {}
+    for e in events:
+        e.files = [found[pk] for pk in (e.extra or {}).get("attachments", ()) if pk in found]
+        e.for_caller = bool((e.extra or {}).get("for_caller"))
+
+
+def caller_files(ticket) -> list:
+    """The unit's reply documents it marked for the caller (the follow-up page offers them)."""
+    out = []
+    for e in ticket.events.filter(kind=TicketEvent.Kind.REPLIED).order_by("at", "id"):
+        if (e.extra or {}).get("for_caller"):
+            _with_files(ticket, [e])
+            out.extend(e.files)
+    return out
+
+
+def caller_file(ticket, pk: int):
+    a = next((a for a in caller_files(ticket) if a.pk == pk), None)
+    if a is None:
+        raise Http404("没有该附件，或它未提供给来电人")
+    return a
 
 
 def desk_queue(user):

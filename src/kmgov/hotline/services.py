@@ -747,11 +747,40 @@ def ticket_take(*, ticket: Ticket, actor, now=None) -> Ticket:
 
 
 @transaction.atomic
-def reply_record(*, ticket: Ticket, method: str, text: str, actor, now=None) -> Ticket:
-    """The department replies to the desk by phone note or e-mail (116号 三(二))."""
+def reply_record(*, ticket: Ticket, method: str, text: str, actor, now=None, attachments=(),
+                 for_caller: bool = False) -> Ticket:
+    """The department replies to the desk by phone note or e-mail (116号 三(二)), with files
+    (`attachments`: (name, content type, bytes), the kernel's checks of size and type by the
+    bytes): stored under the ticket as its `reply` documents and named in the reply's event;
+    `for_caller` marks them to be offered on the caller's follow-up page. All or nothing: a
+    refused file or reply leaves no row and no stored file."""
+    from django.core.files.storage import default_storage
+
     ticket = Ticket.objects.select_related("org").get(pk=ticket.pk)
     require_ticket_handler(actor, ticket)
-    return _step(ticket, "reply", actor=actor, now=now, method=method, text=text)
+    attachments = list(attachments)
+    if len(attachments) > MAX_ATTACHMENTS:
+        _invalid("attachments", f"附件最多 {MAX_ATTACHMENTS} 个")
+    stored = []
+    try:
+        for name, _content_type, data in attachments:
+            with _kernel():
+                stored.append(attachment_add(
+                    ticket, key="reply", file=io.BytesIO(data), now=now, actor=actor,
+                    name=kb.clean_text(name)[:255] or "附件"))
+        ticket = _step(ticket, "reply", actor=actor, now=now, method=method, text=text)
+        if stored:
+            ev = ticket.events.filter(kind=TicketEvent.Kind.REPLIED).order_by("-at", "-id").first()
+            ev.extra = {**ev.extra, "attachments": [a.pk for a in stored],
+                        "for_caller": bool(for_caller)}
+            ev.save(update_fields=["extra"])
+            _audit(ticket, "reply_attachments", actor=actor, event=ev.pk,
+                   attachments=[a.pk for a in stored], for_caller=bool(for_caller))
+    except BaseException:
+        for a in stored:  # the rows roll back with the transaction; the files go here
+            default_storage.delete(a.file.name)
+        raise
+    return ticket
 
 
 @transaction.atomic
@@ -978,6 +1007,32 @@ def ticket_suspend(*, ticket: Ticket, note: str, actor, now=None) -> Ticket:
 def ticket_resume(*, ticket: Ticket, actor, note: str = "", now=None) -> Ticket:
     require_operator(actor)
     return _step(ticket, "resume", actor=actor, now=now, note=note)
+
+
+def _require_lead_unit(actor, ticket: Ticket) -> None:
+    """Only the lead unit (主办) acts on its ticket's clock: not a supporting unit (协办), not
+    another unit (which does not even see the ticket: 404 before this), not the desk (which
+    has its own pause)."""
+    from .permissions import works_for
+
+    if not works_for(actor, ticket.assigned_org):
+        raise HotlinePermissionError("只有主办单位可以挂起或恢复本工单")
+
+
+@transaction.atomic
+def ticket_unit_suspend(*, ticket: Ticket, note: str, actor, now=None) -> Ticket:
+    """The lead unit pauses while waiting for the caller (等待来电人补充材料 …): the same clock
+    as the desk's 挂起 (working days left kept, restarted on resume)."""
+    ticket = _locked(ticket)
+    _require_lead_unit(actor, ticket)
+    return _step(ticket, "unit_suspend", actor=actor, now=now, note=note)
+
+
+@transaction.atomic
+def ticket_unit_resume(*, ticket: Ticket, actor, note: str = "", now=None) -> Ticket:
+    ticket = _locked(ticket)
+    _require_lead_unit(actor, ticket)
+    return _step(ticket, "unit_resume", actor=actor, now=now, note=note)
 
 
 # --- missed calls -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "hotline"
 
 urlpatterns = [
     path("hotline/", views.public, name="public"),
+    path("hotline/t/<str:number>/files/<int:pk>/", views.public_file, name="public_file"),
     path("hotline/console/", views.console, name="console"),
     path("hotline/console/t/<str:number>/", views.console_ticket, name="console_ticket"),
     path("hotline/console/missed/", views.missed_calls, name="missed_calls"),

@@ -63,6 +63,24 @@ def citizen_steps(ticket) -> list[dict]:
             for i, label in enumerate(CITIZEN_STEPS)]
 
 
+#: The staff's view of a ticket's progress: the lifecycle's stages, the current one per state.
+STAFF_STEPS = (_noop("受理"), _noop("派单"), _noop("承办单位办理"), _noop("部门回复"),
+               _noop("办结"), _noop("回访"))
+_STAFF_CURRENT = {"queued": 0, "open": 1, "returned": 1, "transferred": 2, "suspended": 2,
+                  "replied": 4, "answered": 4}
+
+
+def staff_steps(ticket) -> list[dict]:
+    if ticket.state == "closed":
+        current = 6 if ticket.satisfaction or ticket.merged_into_id else 5
+    else:
+        current = _STAFF_CURRENT.get(ticket.state, 2)
+    paused = ticket.state == "suspended"
+    return [{"label": gettext(label) + (gettext("（挂起）") if paused and i == current else ""),
+             "status": "done" if i < current else "current" if i == current else "todo"}
+            for i, label in enumerate(STAFF_STEPS)]
+
+
 def _ip(request):
     return client_ip(request) or None
 
@@ -114,6 +132,7 @@ def public(request):
             ctx["ticket"] = services.ticket_follow_up(number, code or "", source_ip=_ip(request))
             ctx["events"] = selectors.ticket_events(ctx["ticket"])
             ctx["ticket_steps"] = citizen_steps(ctx["ticket"])
+            ctx["caller_files"] = selectors.caller_files(ctx["ticket"])
         except Http404 as e:
             ctx["errors"] = [str(e)]
             ctx["field_errors"] = {"follow-number": str(e)}
@@ -131,6 +150,27 @@ def _render_public(request, ctx, *, status):
     ctx["error_links"] = [(fid, m) for fid, m in ctx["field_errors"].items()] + [
         ("", m) for m in ctx["errors"] if m not in linked]
     return render(request, "hotline/public.html", ctx, status=status)
+
+
+def public_file(request, number: str, pk: int):
+    """A reply document the lead unit marked for the caller, to the caller who has the
+    ticket's number and check code (the follow-up lookup, throttled alike); sent as a
+    download, never inline. Any other document of the ticket is a 404 here."""
+    from django.http import FileResponse
+
+    try:
+        t = services.ticket_follow_up(number, request.GET.get("code", ""), source_ip=_ip(request))
+    except services.RateLimited as e:
+        raise PermissionDenied(str(e)) from None
+    a = selectors.caller_file(t, pk)
+    try:
+        fh = a.file.open("rb")
+    except OSError:
+        raise Http404("该附件的文件已不存在") from None
+    response = FileResponse(fh, as_attachment=True, filename=a.original_name,
+                            content_type=a.mime_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the operator console -----------------------------------------------------------------
@@ -257,7 +297,7 @@ def console_ticket(request, number: str):
     if request.GET.get("entry"):
         picked = KbEntry.objects.filter(pk=request.GET.get("entry") or 0).first()
     return render(request, "hotline/ticket.html", {
-        **_ticket_context(request, t),
+        **_ticket_context(request, t), "files_link": True, "console": True,
         "suggestions": compute.answers(t.text, limit=5, include_nodes=False)
         if t.state in ("open", "queued") else [],
         "picked": picked, "unit_groups": selectors.units_grouped(),
@@ -266,7 +306,10 @@ def console_ticket(request, number: str):
 
 
 def _ticket_context(request, t) -> dict:
-    return {"t": t, "events": selectors.ticket_events(t),
+    events = selectors.ticket_events(t)
+    return {"t": t, "events": events, "steps": staff_steps(t),
+            "reply_files": [a for e in events for a in getattr(e, "files", ())],
+            "intake_files": list(t.attachments().filter(key="attachment")),
             "history": selectors.caller_history(request.user, t),
             "days_left": t.working_days_left(), "now": timezone.now(),
             "supporting": list(t.supporting_orgs.all())}
@@ -363,8 +406,15 @@ def desk_ticket(request, number: str):
         try:
             if action == "reply":
                 services.reply_record(ticket=t, method=p.get("method", ""), text=p.get("text", ""),
-                                      actor=user)
+                                      actor=user, attachments=_attachments(request),
+                                      for_caller=p.get("for_caller") == "1")
                 messages.success(request, "已回复话务平台")
+            elif action == "suspend":
+                services.ticket_unit_suspend(ticket=t, note=p.get("note", ""), actor=user)
+                messages.success(request, "已挂起：办理期限暂停，恢复后按剩余工作日继续计算")
+            elif action == "resume":
+                services.ticket_unit_resume(ticket=t, note=p.get("note", ""), actor=user)
+                messages.success(request, "已恢复办理")
             elif action == "refuse":
                 services.ticket_refuse(ticket=t, reason=p.get("reason", ""), actor=user)
                 messages.success(request, "已退单，等待话务平台审核")
@@ -379,16 +429,21 @@ def desk_ticket(request, number: str):
         except ValidationError as e:
             for m in _errors(e):
                 messages.error(request, m)
-            request.session["desk_form"] = {k: p.get(k, "") for k in ("text", "reason", "days")}
+            request.session["desk_form"] = {k: p.get(k, "") for k in ("text", "reason", "days",
+                                                                       "note", "method")}
         except PermissionDenied as e:
             messages.error(request, str(e))
         return redirect("hotline:desk_ticket", number=t.number)
     from .permissions import works_for
 
-    own = works_for(request.user, t.assigned_org)
+    lead = works_for(request.user, t.assigned_org)
+    paused = t.events.filter(kind="suspended").order_by("-at", "-id").first()
     return render(request, "hotline/desk_ticket.html", {
-        **_ticket_context(request, t), "own": own and t.state == "transferred",
-        "typed": request.session.pop("desk_form", {}),
+        **_ticket_context(request, t), "own": lead and t.state == "transferred",
+        "lead": lead, "typed": request.session.pop("desk_form", {}),
+        "unit_paused": lead and t.state == "suspended" and paused is not None
+        and paused.extra.get("by_unit"),
+        "files_link": lead or is_operator(request.user),
     })
 
 

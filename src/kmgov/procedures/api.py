@@ -160,7 +160,7 @@ def case_out(case, user) -> dict:
         attachments=[
             dict(key=a.key, name=a.original_name, type=a.mime_type, size=a.size,
                  sha256=a.sha256, uploaded_at=a.uploaded_at.isoformat())
-            for a in case.attachments()
+            for a in selectors.attachments_visible(case, user)
         ],
         history=[
             dict(at=e.at.isoformat(), actor=e.actor.username if e.actor else None,

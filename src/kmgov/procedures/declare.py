@@ -359,6 +359,13 @@ class Procedure:
     editable_states: tuple[str, ...] = ("draft",)  # where attachments may be added
     attachment_max_bytes: int | None = None  # None: settings.KMGOV_ATTACHMENT_MAX_BYTES
     attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "docx", "xlsx")
+    # checklist keys added in other states than `editable_states` (key → states): e.g. a
+    # handling unit's reply documents, added while the case is with it
+    attachment_states: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # checklist keys that are the handling units' own documents: added only by staff whose
+    # roles reach the case's unit, never given to the applicant (kernel download view, case
+    # page, API); a procedure that shares one with the applicant does so itself
+    internal_attachments: tuple[str, ...] = ()
     # what a new case awaits (one `Await`, or a tuple of them: e.g. each issuing body's
     # office, the resolvers returning None for the others)
     initial_awaits: Await | tuple[Await, ...] | None = Await(what="填写并提交申报", applicant=True)

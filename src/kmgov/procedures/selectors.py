@@ -74,6 +74,19 @@ def case_visible(case: Case, user) -> bool:
     return visible
 
 
+def attachments_visible(case: Case, user):
+    """The case's attachments this reader may have: all of them for staff whose roles reach
+    the case; without the procedure's `internal_attachments` for one who reads it only as
+    its applicant."""
+    qs = case.attachments()
+    internal = case.procedure.internal_attachments
+    if internal:
+        q = visibility_q(type(case), user, applicant_field=None)
+        if q is None or not type(case).objects.filter(q, pk=case.pk).exists():
+            qs = qs.exclude(key__in=internal)
+    return qs
+
+
 def case_get(*, procedure: str, reference: str, user) -> Case:
     """The case if the user may see it; `CaseNotFound` alike whether absent or out of scope."""
     model = procedure_model(procedure)

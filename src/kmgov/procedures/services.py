@@ -422,6 +422,8 @@ def attachment_add(case: Case, *, key: str, file: BinaryIO, name: str, actor,
         raise _not_found(case)
     if not (case.applicant_id == getattr(actor, "pk", None) or can_change_org(actor, case.org)):
         raise TransitionDenied("您无权为该事项上传材料", field="file")
+    if key in proc.internal_attachments and not can_change_org(actor, case.org):
+        raise TransitionDenied("该材料项由承办单位上传", field="file")
     if key not in proc.checklist:
         raise AttachmentRejected(
             f"材料项“{key}”不在{proc.name}的材料清单中（可选：{'、'.join(proc.checklist)}）",
@@ -433,7 +435,7 @@ def attachment_add(case: Case, *, key: str, file: BinaryIO, name: str, actor,
     try:
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=case.pk)
-            if locked.state not in proc.editable_states:
+            if locked.state not in proc.attachment_states.get(key, proc.editable_states):
                 raise TransitionNotAvailable(
                     f"事项当前状态为“{locked.state_label()}”，不能再补充或更换材料",
                     field="file")

@@ -152,7 +152,7 @@ def case_context(request, case) -> dict:
 
     history = history_rows(case)
     checklist = case.procedure.checklist
-    attachments = [{"label": checklist.get(a.key, a.key), "a": a} for a in case.attachments()]
+    attachments = [{"label": checklist.get(a.key, a.key), "a": a} for a in selectors.attachments_visible(case, request.user)]
     return {
         "case": case,
         "proc": case.procedure,
@@ -241,7 +241,7 @@ def attachment_download(request, procedure: str, reference: str, pk: int):
     from django.http import FileResponse
 
     case = _case_or_404(request, procedure, reference)
-    a = case.attachments().filter(pk=pk).first()
+    a = selectors.attachments_visible(case, request.user).filter(pk=pk).first()
     if a is None:
         raise Http404("没有找到该材料，或您无权查看")
     try:
