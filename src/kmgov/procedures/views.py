@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from kmgov.core.errors import Refusal
+
 from . import selectors, services
 from .declare import steps_of
 from .errors import CaseNotFound, ProcedureError, StepInputInvalid
@@ -271,3 +273,21 @@ def notification_settings(request):
     return render(request, "procedures/notification_settings.html", {
         "pref": pref, "channels": channels, "errors": errors,
         "values": request.POST if request.method == "POST" else None}, status=422 if errors else 200)
+
+
+@login_required
+def import_job(request, job_id: int):
+    """A background import's progress and outcome (refreshed by the browser every 5 s through
+    the `Refresh` header, no script, until it is finished)."""
+    from . import imports
+
+    try:
+        job = imports.import_get(job_id, request.user)
+    except Refusal as exc:
+        raise Http404(exc.message) from exc
+    response = render(request, "procedures/import_job.html", {
+        "job": job, "label": imports.import_label(job), "summary": imports.import_summary(job),
+        "link": imports.import_link(job)})
+    if not job.finished:
+        response["Refresh"] = "5"
+    return response
