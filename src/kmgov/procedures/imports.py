@@ -15,7 +15,7 @@ A module offers an import by declaring an `Importer` in its AppConfig's
 - `import_get(job_id, user)`: the one who asked, and officials whose scope contains the job's
   unit (not the public or read-only roles below it); anyone else is told it is not there (404);
 - one page (`/imports/<id>/`, refreshing itself until done) and one API
-  (`POST /api/v1/imports/{kind}`, `GET /api/v1/imports/{id}`, `GET /api/v1/imports/kinds`).
+  (`POST /api/v1/imports/{kind}`, `GET /api/v1/imports/jobs/{id}`, `GET /api/v1/imports/kinds`).
 
 In tests the task runs synchronously the way the agriculture tests always did: the database
 task backend queues it, the test calls the task (or `import_run`) as the worker would.

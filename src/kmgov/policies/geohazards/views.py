@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kmgov.core import geomap
 from kmgov.core.errors import Refusal
 from kmgov.core.models import OrgUnit
+from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import user_assignments
 from kmgov.procedures import notify
 from kmgov.procedures.errors import CaseNotFound
@@ -133,6 +134,7 @@ def point_edit(request, code=None):
 
 
 @login_required
+@reads_from_replica
 def points_export(request, fmt):
     f = _filters(request)
     qs = selectors.points_visible(request.user, **f)
