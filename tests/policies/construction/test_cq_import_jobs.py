@@ -23,7 +23,7 @@ def client(user):
 @pytest.mark.django_db
 def test_project_import_as_a_job(register, django_capture_on_commit_callbacks):  # noqa: F811
     wuhua = client(register.wuhua)
-    second = ["WH-102", "wuhua", "五华道路工程", "市政基础设施工程"]
+    second = ["WH-102", "wuhua", "五华道路工程", "市政工程"]
     job = start(wuhua, "construction.projects", "projects.xlsx", _sheet([GOOD, second]),
                 django_capture_on_commit_callbacks).json()
     assert job["state"] == "queued" and job["org"] == "wuhua-housing"
@@ -40,7 +40,7 @@ def test_project_import_as_a_job(register, django_capture_on_commit_callbacks): 
 @pytest.mark.django_db
 def test_every_bad_row_is_named_and_nothing_is_written(register, django_capture_on_commit_callbacks):  # noqa: F811
     bad3 = ["WH-102", "wuhua", "五华道路工程", "不存在的类别"]
-    bad4 = ["WH-103", "wuhua", "", "市政基础设施工程"]
+    bad4 = ["WH-103", "wuhua", "", "市政工程"]
     wuhua = client(register.wuhua)
     job = start(wuhua, "construction.projects", "projects.xlsx", _sheet([GOOD, bad3, bad4]),
                 django_capture_on_commit_callbacks).json()
