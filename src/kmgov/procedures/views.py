@@ -291,3 +291,30 @@ def import_job(request, job_id: int):
     if not job.finished:
         response["Refresh"] = "5"
     return response
+
+
+@login_required
+def import_new(request, kind: str):
+    """Upload a file for a background import of `kind`: the job is started (or refused, the
+    form shown again with the reason in Chinese, nothing stored) and the reader is taken to its
+    progress page."""
+    from . import imports
+
+    try:
+        imp = imports.importer_get(kind)
+    except Refusal as exc:
+        raise Http404(exc.message) from exc
+    error, field, status = "", "", 200
+    if request.method == "POST":
+        try:
+            job = imports.import_start(kind=kind, actor=request.user,
+                                       upload=request.FILES.get("file"),
+                                       params={n: request.POST.get(n, "") for n, _, _ in imp.params})
+            return redirect("procedures:import_job", job_id=job.pk)
+        except Refusal as exc:
+            error, field, status = exc.message, exc.field or "", exc.status
+    fields = [{"name": n, "label": label, "value": request.POST.get(n, "")}
+              for n, label, _ in imp.params]
+    return render(request, "procedures/import_new.html", {
+        "label": imp.label, "fields": fields, "accept": ",".join(imp.suffixes),
+        "suffixes": "、".join(imp.suffixes), "error": error, "field": field}, status=status)

@@ -175,3 +175,26 @@ def test_import_in_progress_does_not_block_another_countys_claim(folk, tmp_path)
     year = seen["other"].split("-")[1]
     assert seen["other"] == f"NYBZ-{year}-00001"  # taken while the sheet was being checked
     assert seen["import"] == f"NYBZ-{year}-00002"  # the import's, after its parse
+
+
+@pytest.mark.django_db
+def test_kernel_api_takes_the_county_and_year(folk, tmp_path, django_capture_on_commit_callbacks):
+    """The same import through the kernel's API: its parameters named when missing, the
+    county's scope checked at once (五华's office may not import for 晋宁: 403, nothing kept)."""
+    path = sheet(tmp_path, [TRAINING] * 3)
+    county = client_for(folk.jinning_agri)
+    r = county.post("/api/v1/imports/agriculture.claims", {"county": "jinning",
+                                                          "file": open(path, "rb")})
+    assert r.status_code == 422 and r.json()["field"] == "year"
+    r = client_for(folk.wuhua_agri).post("/api/v1/imports/agriculture.claims",
+                                         {"county": "jinning", "year": 2011, "file": open(path, "rb")})
+    assert r.status_code == 403 and r.json()["field"] == "county"
+    assert ImportJob.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        r = county.post("/api/v1/imports/agriculture.claims",
+                        {"county": "jinning", "year": "2011", "file": open(path, "rb")})
+    assert r.status_code == 202 and r.json()["params"] == {"county": "jinning", "year": 2011}
+    assert run_import_job.call(r.json()["id"])["state"] == "done"
+    out = county.get(f"/api/v1/imports/jobs/{r.json()['id']}").json()
+    # 3人 × 800元 = 2400元 (四(三))
+    assert out["result"]["accepted_yuan"] == "2400.00" and out["result"]["rows"] == 3

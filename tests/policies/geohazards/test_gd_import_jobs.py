@@ -115,3 +115,27 @@ def test_refused_at_once_nothing_stored(gd, django_capture_on_commit_callbacks, 
     # anonymous callers are refused
     assert Client().post("/api/v1/imports/geohazards.points").status_code == 401
     assert ImportJob.objects.count() == 0
+
+
+def test_the_upload_page_starts_a_job_or_says_why_not(gd, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    panlong = client(gd.panlong_land)
+    page = panlong.get("/imports/new/geohazards.points/")
+    assert page.status_code == 200 and "地质灾害隐患点导入" in page.content.decode()
+    # a file of another type: refused on the page, in Chinese, nothing stored
+    r = panlong.post("/imports/new/geohazards.points/",
+                     {"file": SimpleUploadedFile("points.csv", b"a,b")})
+    assert r.status_code == 422 and "文件类型不对" in r.content.decode()
+    assert ImportJob.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        r = panlong.post("/imports/new/geohazards.points/",
+                         {"file": SimpleUploadedFile("points.xlsx", sheet([xlsx_row(1)]))})
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/imports/{job.pk}/"
+    page = panlong.get(r["Location"])
+    assert page.status_code == 200 and "排队中" in page.content.decode() and page["Refresh"] == "5"
+    # an unknown kind is not there; an anonymous reader is sent to log in
+    assert panlong.get("/imports/new/nothing.here/").status_code == 404
+    assert Client().get("/imports/new/geohazards.points/").status_code == 302
+    assert Client().get(f"/imports/{job.pk}/").status_code == 302
