@@ -32,6 +32,8 @@ def test_without_the_setting_nothing_changes():
 def test_report_reads_go_to_the_replica():
     env = dict(os.environ)
     env["KMGOV_REPLICA_DATABASE_URL"] = env.get("DATABASE_URL") or "sqlite:///replica-unused.sqlite3"
+    # a test database of its own (pytest-django's suffix), not this run's, which it would drop
+    env["TOX_PARALLEL_ENV"] = "replica"
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                         str(ROOT / "tests/site/replica_cases.py")],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
