@@ -3,8 +3,11 @@
 (/agriculture/imports/<id>/, GET /api/v1/agriculture/claims/imports/{id}) and tasks already
 queued with an id still find them; then the ClaimImport table goes."""
 
+import re
+
 from django.db import migrations
 
+ROW, COLUMN = re.compile(r"第(\d+)行"), re.compile(r"“([^”]+)”列")
 STATES = {"queued": "queued", "running": "running", "done": "done", "failed": "failed"}
 
 
@@ -19,7 +22,11 @@ def forwards(apps, schema_editor):
                or OrgUnit.objects.using(db).filter(code=old.county).first()
                or OrgUnit.objects.using(db).filter(parent__isnull=True).order_by("path").first())
         result = {"claim": old.claim.reference, "rows": old.total} if old.claim_id else {}
-        errors = [{"row": None, "field": None, "message": str(e)} for e in (old.errors or [])]
+        errors = []
+        for e in old.errors or []:
+            m, c = ROW.search(str(e)), COLUMN.search(str(e))
+            errors.append({"row": int(m.group(1)) if m else None,
+                           "field": c.group(1) if c else None, "message": str(e)})
         rows.append(ImportJob(
             pk=old.pk, kind="agriculture.claims", owner_id=old.actor_id, org=org,
             params={"county": old.county, "year": old.year}, file=old.file.name,
