@@ -148,6 +148,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
 
+# A read replica for reports (issue 15 item 8; docs/deployment.md → "Read replica"): the views
+# marked `kmgov.core.replica.reads_from_replica` read from it; writes and everything else stay
+# on default. In tests the alias is the default test database (a mirror).
+if os.environ.get("KMGOV_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KMGOV_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("KMGOV_CONN_MAX_AGE", "0")),
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["replica"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kmgov.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # `kmgov serve` (gunicorn, gthread workers): address, processes and threads per process.

@@ -77,10 +77,10 @@ def test_healthz_and_readyz(db):
     # a migration recorded as not applied (inside this test's transaction): not ready
     with connection.cursor() as cur:
         cur.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s",
-                    ["agriculture", "0003_claim_import"])
+                    ["agriculture", "0004_claim_import_to_kernel_import_job"])
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
-    assert "agriculture.0003_claim_import" in ready.json()["checks"]["migrations"]
+    assert "agriculture.0004_claim_import_to_kernel_import_job" in ready.json()["checks"]["migrations"]
     assert ready.json()["checks"]["database"] == "ok"
 
 

@@ -86,6 +86,9 @@ class Contributions:
     #: Callables `warm_up()` run by `kmgov serve` before the server accepts a request (load
     #: dictionaries, build in-memory indexes), so the first callers do not pay for them.
     warmup: list[str] = field(default_factory=list)
+    #: "module:attribute" of each `kmgov.procedures.imports.Importer` this app offers: a file
+    #: import run as a background job (`ImportJob`) with its progress page and API.
+    importers: list[str] = field(default_factory=list)
 
 
 def resolve(target: str):

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
+from kmgov.core.replica import reads_from_replica
 
 from . import compute, kb, selectors, services
 from .models import KbEntry, Ticket
@@ -594,6 +595,7 @@ def missed_call_back(request, call_id: int, payload: CallBackIn):
 
 
 @router.get("/stats", auth=LOGIN_REQUIRED, summary="统计（话务台）")
+@reads_from_replica
 def stats(request, start: dt.date | None = None, end: dt.date | None = None):
     services.require_operator(request.auth)
     return selectors.stats(start=start, end=end)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import client_ip
+from kmgov.core.replica import reads_from_replica
 
 from . import compute, selectors, services
 from .models import SATISFACTION_LEVELS, Channel, KbEntry, RequestType, Topic
@@ -485,6 +486,7 @@ def _period(request):
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     _require_operator(request)
     start, end = _period(request)
@@ -499,6 +501,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def dashboard_xlsx(request):
     _require_operator(request)
     start, end = _period(request)

@@ -348,4 +348,4 @@ _add_step_operations(router)
 
 # Scheduled filings' endpoints (`/filings…`) and the notification outbox's
 # (`/notifications…`) live beside, on this router.
-from . import filing_api, notify_api  # noqa: E402,F401
+from . import filing_api, imports_api, notify_api  # noqa: E402,F401

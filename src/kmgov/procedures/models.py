@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django_fsm import FSMField, FSMModelMixin
 
 from kmgov.core.calendar import last_day_of
@@ -377,3 +378,44 @@ class NotificationPreference(models.Model):
 
     def wants(self, channel: str) -> bool:
         return bool(getattr(self, channel, True))
+
+
+class ImportJob(models.Model):
+    """A file import run in the background (issue 15 item 5), whatever module it is for: the
+    module's `Importer` (kmgov.procedures.imports, declared in its `contributions.importers`)
+    checks every row, then writes in one transaction. The job keeps the file, who asked, whose
+    data it writes (`org`: officials whose scope contains it may follow it too), how far the
+    check has got, and the outcome (a summary, or the errors row by row)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("排队中")
+        RUNNING = "running", gettext_lazy("核对中")
+        DONE = "done", gettext_lazy("已导入")
+        FAILED = "failed", gettext_lazy("未导入")
+
+    kind = models.CharField("导入类型", max_length=64)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="提交人")
+    org = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="所属单位")
+    params = models.JSONField("导入参数", default=dict, blank=True)
+    file = models.FileField("导入文件", upload_to="imports/")
+    filename = models.CharField("原文件名", max_length=255, blank=True)
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField("已核对行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    errors = models.JSONField("错误（逐行）", default=list, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导入"
+        verbose_name_plural = "后台导入"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="proc_importjob_owner")]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

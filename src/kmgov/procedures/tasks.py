@@ -23,3 +23,13 @@ def sweep_deadlines(now: str | None = None) -> dict:
     result = deadlines_sweep(now=moment)
     result["audit_sealed"] = audit_seal()  # the audit trail's hash chain, caught up
     return result
+
+
+@task()
+def run_import_job(job_id: int) -> dict:
+    """A background import (kmgov.procedures.imports): check every row, then write or keep the
+    errors."""
+    from .imports import import_run
+
+    job = import_run(job_id)
+    return {"state": job.state, "errors": len(job.errors), "result": job.result}

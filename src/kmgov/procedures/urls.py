@@ -9,6 +9,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("cases/<slug:procedure>/", views.case_list, name="list"),
+    path("imports/<int:job_id>/", views.import_job, name="import_job"),
+    path("imports/new/<str:kind>/", views.import_new, name="import_new"),
     path("filings/", filing_views.filings_index, name="filings_index"),
     path("filings/<slug:code>/", filing_views.filings_status, name="filings"),
     path("filings/<slug:code>/<str:period>/start/", filing_views.filing_start,

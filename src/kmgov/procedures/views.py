@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
+from kmgov.core.errors import Refusal
+
 from . import selectors, services
 from .declare import steps_of
 from .errors import CaseNotFound, ProcedureError, StepInputInvalid
@@ -293,3 +295,48 @@ def notification_settings(request):
     return render(request, "procedures/notification_settings.html", {
         "pref": pref, "channels": channels, "errors": errors,
         "values": request.POST if request.method == "POST" else None}, status=422 if errors else 200)
+
+
+@login_required
+def import_job(request, job_id: int):
+    """A background import's progress and outcome (refreshed by the browser every 5 s through
+    the `Refresh` header, no script, until it is finished)."""
+    from . import imports
+
+    try:
+        job = imports.import_get(job_id, request.user)
+    except Refusal as exc:
+        raise Http404(exc.message) from exc
+    response = render(request, "procedures/import_job.html", {
+        "job": job, "label": imports.import_label(job), "summary": imports.import_summary(job),
+        "link": imports.import_link(job)})
+    if not job.finished:
+        response["Refresh"] = "5"
+    return response
+
+
+@login_required
+def import_new(request, kind: str):
+    """Upload a file for a background import of `kind`: the job is started (or refused, the
+    form shown again with the reason in Chinese, nothing stored) and the reader is taken to its
+    progress page."""
+    from . import imports
+
+    try:
+        imp = imports.importer_get(kind)
+    except Refusal as exc:
+        raise Http404(exc.message) from exc
+    error, field, status = "", "", 200
+    if request.method == "POST":
+        try:
+            job = imports.import_start(kind=kind, actor=request.user,
+                                       upload=request.FILES.get("file"),
+                                       params={n: request.POST.get(n, "") for n, _, _ in imp.params})
+            return redirect("procedures:import_job", job_id=job.pk)
+        except Refusal as exc:
+            error, field, status = exc.message, exc.field or "", exc.status
+    fields = [{"name": n, "label": label, "value": request.POST.get(n, "")}
+              for n, label, _ in imp.params]
+    return render(request, "procedures/import_new.html", {
+        "label": imp.label, "fields": fields, "accept": ",".join(imp.suffixes),
+        "suffixes": "、".join(imp.suffixes), "error": error, "field": field}, status=status)

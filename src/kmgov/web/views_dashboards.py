@@ -21,6 +21,7 @@ from kmgov.core.chart_images import render as chart_render
 from kmgov.core.charts import charts_workbook
 from kmgov.core.contributions import resolve
 from kmgov.core.errors import Forbidden, InvalidInput
+from kmgov.core.replica import reads_from_replica
 from kmgov.site.discovery import dashboards
 
 CITY = "city"
@@ -71,6 +72,7 @@ def index(request):
 
 
 @login_required
+@reads_from_replica
 def dashboard(request, slug: str):
     title, charts = _charts(request, slug)
     return render(request, "web/dashboard.html",
@@ -80,6 +82,7 @@ def dashboard(request, slug: str):
 
 
 @login_required
+@reads_from_replica
 def dashboard_xlsx(request, slug: str):
     title, charts = _charts(request, slug)
     resp = HttpResponse(charts_workbook(title, charts), content_type=XLSX)
@@ -88,6 +91,7 @@ def dashboard_xlsx(request, slug: str):
 
 
 @login_required
+@reads_from_replica
 def dashboard_pdf(request, slug: str):
     from .dashboard_pdf import render as pdf_render
 
@@ -100,6 +104,7 @@ def dashboard_pdf(request, slug: str):
 
 
 @login_required
+@reads_from_replica
 def chart_image(request, slug: str, key: str, fmt: str):
     if fmt not in ("svg", "png"):
         raise Http404(_("图表只提供 SVG 或 PNG"))

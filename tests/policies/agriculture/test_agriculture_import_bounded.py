@@ -16,8 +16,9 @@ from policies.claims_helpers import client_for
 
 from kmgov.core.models import AuditEntry
 from kmgov.policies.agriculture import imports, services
-from kmgov.policies.agriculture.models import AgricultureClaim, ClaimImport, ClaimLine
-from kmgov.policies.agriculture.tasks import run_claim_import
+from kmgov.policies.agriculture.models import AgricultureClaim, ClaimLine
+from kmgov.procedures.models import ImportJob
+from kmgov.procedures.tasks import run_import_job
 
 TRAINING = ["培训转移", None, None, 1, None, None, None, None, None, 800]
 
@@ -71,7 +72,7 @@ def test_size_cap_names_the_file_field(folk, tmp_path, settings):
         assert r.status_code == 422, r.content
         assert r.json()["field"] == "file" and "导入文件不能超过1KB" in r.json()["detail"]
         assert "文件过大" in r.json()["detail"]
-    assert _counts() == before and ClaimImport.objects.count() == 0
+    assert _counts() == before and ImportJob.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -90,19 +91,21 @@ def test_background_import_with_progress(folk, tmp_path, django_capture_on_commi
     # another county's office cannot read it; the page says the same in Chinese
     assert client_for(folk.wuhua_agri).get(
         f"/api/v1/agriculture/claims/imports/{job['id']}").status_code == 404
-    page = county.get(f"/agriculture/imports/{job['id']}/")
+    # the old page's address leads to the kernel's page of background imports
+    assert county.get(f"/agriculture/imports/{job['id']}/")["Location"] == f"/imports/{job['id']}/"
+    page = county.get(f"/imports/{job['id']}/")
     assert page.status_code == 200 and "排队中" in page.content.decode()
     assert page["Refresh"] == "5"
     # queued as the task the worker runs, with the import's id; run as the worker would
-    (queued,) = DBTaskResult.objects.filter(task_path=run_claim_import.module_path)
+    (queued,) = DBTaskResult.objects.filter(task_path=run_import_job.module_path)
     assert queued.args_kwargs["args"] == [job["id"]]
-    assert run_claim_import.call(*queued.args_kwargs["args"])["status"] == "done"
+    assert run_import_job.call(*queued.args_kwargs["args"])["state"] == "done"
     done = county.get(f"/api/v1/agriculture/claims/imports/{job['id']}").json()
     assert done["status"] == "done" and (done["done"], done["total"]) == (120, 120)
     claim = AgricultureClaim.objects.get(reference=done["claim"])
     # 120人 × 800元 = 96000元 (四(三))
     assert str(claim.accepted_yuan) == "96000.00" and claim.lines.count() == 120
-    page = county.get(f"/agriculture/imports/{job['id']}/").content.decode()
+    page = county.get(f"/imports/{job['id']}/").content.decode()
     assert "已导入" in page and done["claim"] in page and "queued" not in page
 
 
@@ -114,10 +117,11 @@ def test_background_import_keeps_row_errors(folk, tmp_path):
     job = imports.import_start(actor=folk.jinning_agri, county="jinning", year=2011,
                                upload=SimpleUploadedFile("c.xlsx", bad.read_bytes()))
     job = imports.import_run(job.pk)
-    assert job.status == "failed" and _counts() == (0, 0)
-    assert any("第3行“人数”列" in e for e in job.errors)
+    assert job.state == "failed" and _counts() == (0, 0)
+    assert {"row": 3, "field": "人数"}.items() <= job.errors[0].items()
+    assert "第3行“人数”列" in job.errors[0]["message"]
     # a second run (a doubled task) changes nothing
-    assert imports.import_run(job.pk).status == "failed"
+    assert imports.import_run(job.pk).state == "failed"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -171,3 +175,26 @@ def test_import_in_progress_does_not_block_another_countys_claim(folk, tmp_path)
     year = seen["other"].split("-")[1]
     assert seen["other"] == f"NYBZ-{year}-00001"  # taken while the sheet was being checked
     assert seen["import"] == f"NYBZ-{year}-00002"  # the import's, after its parse
+
+
+@pytest.mark.django_db
+def test_kernel_api_takes_the_county_and_year(folk, tmp_path, django_capture_on_commit_callbacks):
+    """The same import through the kernel's API: its parameters named when missing, the
+    county's scope checked at once (五华's office may not import for 晋宁: 403, nothing kept)."""
+    path = sheet(tmp_path, [TRAINING] * 3)
+    county = client_for(folk.jinning_agri)
+    r = county.post("/api/v1/imports/agriculture.claims", {"county": "jinning",
+                                                          "file": open(path, "rb")})
+    assert r.status_code == 422 and r.json()["field"] == "year"
+    r = client_for(folk.wuhua_agri).post("/api/v1/imports/agriculture.claims",
+                                         {"county": "jinning", "year": 2011, "file": open(path, "rb")})
+    assert r.status_code == 403 and r.json()["field"] == "county"
+    assert ImportJob.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        r = county.post("/api/v1/imports/agriculture.claims",
+                        {"county": "jinning", "year": "2011", "file": open(path, "rb")})
+    assert r.status_code == 202 and r.json()["params"] == {"county": "jinning", "year": 2011}
+    assert run_import_job.call(r.json()["id"])["state"] == "done"
+    out = county.get(f"/api/v1/imports/jobs/{r.json()['id']}").json()
+    # 3人 × 800元 = 2400元 (四(三))
+    assert out["result"]["accepted_yuan"] == "2400.00" and out["result"]["rows"] == 3

@@ -15,4 +15,5 @@ class AgricultureConfig(AppConfig):
         demo="kmgov.policies.agriculture.demo:contribute",
         dashboards=[Dashboard("agriculture", _("滇池流域农业结构调整进度"),
                               "kmgov.policies.agriculture.dashboard:charts", order=63)],
+        importers=["kmgov.policies.agriculture.imports:IMPORTER"],
     )

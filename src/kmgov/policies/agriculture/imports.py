@@ -18,16 +18,20 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
 from kmgov.core.errors import InvalidInput, NotFound
 from kmgov.core.models import OrgUnit
 from kmgov.core.scope import can_change_org
-from kmgov.core.sheets import check_size_value, sheet_rows
+from kmgov.core.sheets import sheet_rows
+from kmgov.procedures import imports as kernel_imports
 from kmgov.procedures.errors import ProcedureError, TransitionDenied
+from kmgov.procedures.imports import Importer
+from kmgov.procedures.models import ImportJob
 
-from .models import AgricultureClaim, ClaimImport, ClaimLine, LineKind
+from .models import AgricultureClaim, ClaimLine, LineKind
 from .services import _unit, claim_create, line_evaluate, township_find
 
 # The progress callback is called every so many rows (and at the end).
@@ -240,71 +244,62 @@ def claim_import(*, actor, county: str, year: int, path, now=None,
 
 
 # ---------------------------------------------------------------- in the background
+# On the kernel's background imports (kmgov.procedures.imports): `IMPORTER` is declared in the
+# app's contributions; the functions below keep this module's API and tests' names.
 
-def import_start(*, actor, county: str, year: int, upload) -> ClaimImport:
-    """Keep the uploaded file and queue its import; the caller reads the progress from the
-    returned row. Refused at once (nothing stored) for a file over the size cap, a county the
-    actor cannot act for, or a year outside the plan."""
-    from django.core.files.base import File
+KIND = "agriculture.claims"
 
-    from .tasks import run_claim_import
 
-    probe = claim_probe(county=county, year=year)
+def _org(actor, params: dict) -> OrgUnit:
+    probe = claim_probe(county=params["county"], year=params["year"])
     if not can_change_org(actor, probe.org):
         raise TransitionDenied(f"您无权以“{probe.org}”的名义办理报账", field="county")
-    if getattr(upload, "size", None) is not None:
-        check_size_value(upload.size)
-    with transaction.atomic():
-        job = ClaimImport(actor=actor, county=county, year=year)
-        job.file.save(f"{county}-{year}.xlsx", File(upload), save=False)
-        job.save()
-        audit_record(actor=actor, action="ag-claim.import_queued", obj=job, org=probe.org,
-                     extra={"county": county, "year": year})
-        transaction.on_commit(lambda: run_claim_import.enqueue(job.pk))
-    return job
+    return probe.org
 
 
-def import_run(import_id: int) -> ClaimImport:
-    """The worker's part: check the rows (progress kept on the row), then import or keep the
-    errors. Safe to run twice: a finished import is left as it is."""
-    job = ClaimImport.objects.select_related("actor").get(pk=import_id)
-    if job.status in (ClaimImport.Status.DONE, ClaimImport.Status.FAILED):
-        return job
-    ClaimImport.objects.filter(pk=job.pk).update(status=ClaimImport.Status.RUNNING)
-
-    def progress(done, total):
-        ClaimImport.objects.filter(pk=job.pk).update(done=done, total=total)
-
-    try:
-        claim = claim_import(actor=job.actor, county=job.county, year=job.year,
-                             path=job.file.path, on_progress=progress)
-    except ImportRejected as exc:
-        job.status, job.errors = ClaimImport.Status.FAILED, exc.errors
-    except ValidationError as exc:
-        job.status = ClaimImport.Status.FAILED
-        job.errors = [m for msgs in exc.message_dict.values() for m in msgs]
-    except ProcedureError as exc:
-        job.status, job.errors = ClaimImport.Status.FAILED, [exc.message]
-    else:
-        job.status, job.claim = ClaimImport.Status.DONE, claim
-    job.finished_at = timezone.now()
-    job.done = ClaimImport.objects.values_list("done", flat=True).get(pk=job.pk)
-    job.total = ClaimImport.objects.values_list("total", flat=True).get(pk=job.pk)
-    job.save(update_fields=["status", "errors", "claim", "finished_at", "done", "total"])
-    return job
+def _run(path, *, actor, params: dict, on_progress=None) -> dict:
+    claim = claim_import(actor=actor, county=params["county"], year=params["year"], path=path,
+                         on_progress=on_progress)
+    return {"claim": claim.reference, "rows": claim.lines.count(),
+            "accepted_yuan": str(claim.accepted_yuan)}
 
 
-def import_get(import_id: int, user) -> ClaimImport:
-    """An import, for the one who asked it (or a superuser); others see it as not there."""
-    job = ClaimImport.objects.select_related("claim").filter(pk=import_id).first()
-    if job is None or not (job.actor_id == getattr(user, "pk", None) or user.is_superuser):
+def _text(result: dict) -> str:
+    return gettext("已导入报账单%(claim)s：%(rows)s行明细，核定金额%(amount)s元") % {
+        "claim": result.get("claim"), "rows": result.get("rows"),
+        "amount": result.get("accepted_yuan")}
+
+
+IMPORTER = Importer(
+    kind=KIND, label=gettext_lazy("报账明细导入"), run=_run, org=_org,
+    params=(("county", gettext_lazy("县区代码"), str), ("year", gettext_lazy("计划年度"), int)),
+    result_text=_text,
+    result_url=lambda r: f"/agriculture/claims/{r['claim']}/" if r.get("claim") else None)
+
+
+def import_start(*, actor, county: str, year: int, upload) -> ImportJob:
+    """Keep the uploaded file and queue its import (refused at once, nothing stored, for a file
+    over the size cap, a county the actor cannot act for, or a year outside the plan)."""
+    claim_probe(county=county, year=year)  # a year outside the plan: refused before anything
+    return kernel_imports.import_start(kind=KIND, actor=actor, upload=upload,
+                                       params={"county": county, "year": year})
+
+
+def import_run(import_id: int) -> ImportJob:
+    return kernel_imports.import_run(import_id)
+
+
+def import_get(import_id: int, user) -> ImportJob:
+    """An import of claim lines, for the one who asked it and the officials over its county."""
+    job = kernel_imports.import_get(import_id, user)
+    if job.kind != KIND:
         raise NotFound(f"没有编号为“{import_id}”的导入任务，或您无权查看", field="id")
     return job
 
 
-def import_out(job: ClaimImport) -> dict:
-    return {"id": job.pk, "status": job.status, "status_label": job.get_status_display(),
-            "county": job.county, "year": job.year, "done": job.done, "total": job.total,
-            "errors": job.errors, "claim": job.claim.reference if job.claim_id else None,
-            "created_at": job.created_at.isoformat(),
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+def import_out(job: ImportJob) -> dict:
+    out = kernel_imports.import_out(job)
+    out.update(status=job.state, status_label=job.get_state_display(),
+               county=job.params.get("county"), year=job.params.get("year"),
+               claim=job.result.get("claim"))
+    return out

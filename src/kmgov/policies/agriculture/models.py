@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
@@ -278,33 +278,3 @@ class ClaimLine(models.Model):
     def subject(self) -> str:
         town = f" {self.township.name}" if self.township_id else ""
         return f"第{self.row_no}行 {self.get_kind_display()}{town}"
-
-
-class ClaimImport(models.Model):
-    """An xlsx import run in the background (issue 15 item 5): its file, who asked, how far the
-    check has got, and its outcome (the claim, or the row errors). Read by the one who asked
-    (API `GET /agriculture/claims/imports/{id}`, page `/agriculture/imports/<id>/`)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", gettext_lazy("排队中")
-        RUNNING = "running", gettext_lazy("核算中")
-        DONE = "done", gettext_lazy("已导入")
-        FAILED = "failed", gettext_lazy("未导入")
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="经办人")
-    county = models.CharField("县区代码", max_length=64)
-    year = models.PositiveSmallIntegerField("计划年度")
-    file = models.FileField("导入文件", upload_to="agriculture/imports/")
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField("已核算行数", default=0)
-    total = models.PositiveIntegerField("总行数", default=0)
-    errors = models.JSONField("错误", default=list, blank=True)
-    claim = models.ForeignKey(AgricultureClaim, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name="报账单")
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "报账明细导入"
-        verbose_name_plural = "报账明细导入"

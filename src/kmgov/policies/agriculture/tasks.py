@@ -1,7 +1,6 @@
-"""Long xlsx imports as background tasks (django-tasks: the database backend by default, RQ
-with KMGOV_TASKS_BACKEND=rq; settings.TASKS). The request stores the file and a `ClaimImport`
-row and enqueues `run_claim_import`; the worker checks the rows (progress written every
-`imports.PROGRESS_EVERY` rows), then writes the claim in one short transaction."""
+"""Kept for tasks queued before background imports moved to the kernel
+(kmgov.procedures.imports; the task is now `procedures.tasks.run_import_job`): a queued
+`run_claim_import(id)` runs the kernel's job of the same id (the migration kept the ids)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from django_tasks import task
 
 @task()
 def run_claim_import(import_id: int) -> dict:
-    from .imports import import_run
+    from kmgov.procedures.imports import import_run
 
     job = import_run(import_id)
-    return {"status": job.status, "claim": job.claim.reference if job.claim_id else None,
-            "errors": len(job.errors)}
+    return {"status": job.state, "claim": job.result.get("claim"), "errors": len(job.errors)}

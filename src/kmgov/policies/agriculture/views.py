@@ -1,18 +1,19 @@
 """Pages of the agriculture claim beyond the generated case pages: a background import's
-progress (refreshed by the browser every 5 s through the `Refresh` header, no script)."""
+progress moved to the kernel's page (`/imports/<id>/`); the old address leads there."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect
+
+from kmgov.core.errors import Refusal
 
 from .imports import import_get
-from .models import ClaimImport
 
 
 @login_required
 def import_progress(request, import_id: int):
-    job = import_get(import_id, request.user)
-    finished = job.status in (ClaimImport.Status.DONE, ClaimImport.Status.FAILED)
-    response = render(request, "agriculture/import_progress.html", {"job": job, "finished": finished})
-    if not finished:
-        response["Refresh"] = "5"
-    return response
+    try:
+        job = import_get(import_id, request.user)
+    except Refusal as exc:
+        raise Http404(exc.message) from exc
+    return redirect(f"/imports/{job.pk}/")

@@ -16,4 +16,5 @@ class BuildingsConfig(AppConfig):
         demo="kmgov.policies.buildings.demo:contribute",
         dashboards=[Dashboard("buildings", _("商务楼宇认定与楼宇经济统计"),
                               "kmgov.policies.buildings.dashboard:charts", order=61)],
+        importers=["kmgov.policies.buildings.register:IMPORTER"],
     )

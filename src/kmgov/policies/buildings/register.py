@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
@@ -30,6 +31,7 @@ from kmgov.core.sheets import check_size_value
 from kmgov.policies._recognition import State
 from kmgov.procedures.decisions import DecisionRecord, decision_keep
 from kmgov.procedures.errors import CaseNotFound
+from kmgov.procedures.imports import Importer, actor_unit
 from kmgov.procedures.inputs import validate_input
 from kmgov.rules import decide
 
@@ -340,10 +342,11 @@ def _sheet_rows(wb, name: str, headers: tuple) -> list[tuple[int, list]]:
             if any(c not in (None, "") for c in r)]
 
 
-@transaction.atomic
-def register_import(content: bytes, *, actor, now=None) -> dict:
-    """An xlsx in the export's layout. Every row is checked first; a malformed row refuses the
-    whole file with its sheet and row number, and nothing is written."""
+def register_import(content: bytes, *, actor, now=None, on_progress=None) -> dict:
+    """An xlsx in the export's layout. Every row is checked first (outside any transaction;
+    `on_progress(done, total)` every `PROGRESS_EVERY` rows); a malformed row refuses the whole
+    file with its sheet and row number, and nothing is written; then everything is written in
+    one transaction."""
     from openpyxl import load_workbook
 
     now = now or timezone.now()
@@ -375,7 +378,18 @@ def register_import(content: bytes, *, actor, now=None) -> dict:
             by_cert[cert] = b
         return by_cert[cert]
 
-    for n, r in _sheet_rows(wb, BUILDING_SHEET, BUILDING_HEADERS):
+    building_rows = _sheet_rows(wb, BUILDING_SHEET, BUILDING_HEADERS)
+    tenant_rows = _sheet_rows(wb, TENANT_SHEET, TENANT_HEADERS)
+    total, seen = len(building_rows) + len(tenant_rows), 0
+
+    def tick():
+        nonlocal seen
+        seen += 1
+        if on_progress is not None and seen % PROGRESS_EVERY == 0:
+            on_progress(seen, total)
+
+    for n, r in building_rows:
+        tick()
         r = (r + [None] * len(BUILDING_HEADERS))[:len(BUILDING_HEADERS)]
         b = building_of(BUILDING_SHEET, n, r[0])
         try:
@@ -402,7 +416,8 @@ def register_import(content: bytes, *, actor, now=None) -> dict:
         except Exception as exc:  # StepInputInvalid: its Chinese message names the field
             refuse(BUILDING_SHEET, n, getattr(exc, "message", str(exc)))
         buildings[(b.property_certificate_no, year)] = {"building": b, "input": inp, "tenants": []}
-    for n, r in _sheet_rows(wb, TENANT_SHEET, TENANT_HEADERS):
+    for n, r in tenant_rows:
+        tick()
         r = (r + [None] * len(TENANT_HEADERS))[:len(TENANT_HEADERS)]
         b = building_of(TENANT_SHEET, n, r[0])
         try:
@@ -415,11 +430,38 @@ def register_import(content: bytes, *, actor, now=None) -> dict:
             buildings[key]["tenants"].append(tenant_of(r[2:], where=""))
         except ValueError as exc:
             refuse(TENANT_SHEET, n, str(exc))
-    for (_, year), item in buildings.items():
-        _write(item["building"], year, item["input"], item["tenants"], actor=actor, now=now,
-               source=RegisterSource.IMPORT)
+    if on_progress is not None:
+        on_progress(total, total)
+    with transaction.atomic():
+        for (_, year), item in buildings.items():
+            _write(item["building"], year, item["input"], item["tenants"], actor=actor, now=now,
+                   source=RegisterSource.IMPORT)
     return {"buildings": len(buildings),
             "tenants": sum(len(i["tenants"]) for i in buildings.values())}
+
+
+# The background job's progress is written every so many rows.
+PROGRESS_EVERY = 50
+
+
+def _import_run(path, *, actor, params=None, on_progress=None) -> dict:
+    """The register's import as a background job (kmgov.procedures.imports)."""
+    from pathlib import Path
+
+    result = register_import(Path(path).read_bytes(), actor=actor, on_progress=on_progress)
+    return {**result, "rows": result["buildings"] + result["tenants"]}
+
+
+def _import_text(result: dict) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("已导入%(buildings)s幢楼宇的年度信息、%(tenants)s家入驻企业") % result
+
+
+IMPORTER = Importer(
+    kind="buildings.register", label=gettext_lazy("商务楼宇登记导入"), run=_import_run,
+    org=lambda actor, params: actor_unit(actor), result_text=_import_text,
+    result_url=lambda r: "/buildings/register/")
 
 
 # ---------------------------------------------------------------- BE-5 targets

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from kmgov.core.errors import field_errors
 from kmgov.core.models import OrgUnit
 from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
+from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import has_role
 from kmgov.procedures.errors import CaseNotFound, StepInputInvalid
 from kmgov.procedures.inputs import form_data, form_fields
@@ -150,6 +151,7 @@ def register_import(request):
 
 
 @login_required
+@reads_from_replica
 def register_export(request):
     year = _year(request)
     body = register.register_export(request.user, year=year)

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.errors import InvalidInput, NotFound
+from kmgov.core.replica import reads_from_replica
 from kmgov.procedures.api import CaseOut, ErrorOut, case_out
 from kmgov.procedures.filings import FIRST_YEAR, LAST_YEAR, PeriodKeyInvalid
 
@@ -175,6 +176,7 @@ def inspection_schedule(request, payload: InspectionIn):
 
 @router.get("/city-report/{period}", response={200: dict, 422: ErrorOut}, auth=LOGIN_REQUIRED,
             summary="全市工程质量安全月报（按已申报的月报汇总；format=xlsx|pdf 下载）")
+@reads_from_replica
 def city_report(request, period: str, format: str = "json"):
     with _as_refusal():
         report = reports.city_report(request.user, period)

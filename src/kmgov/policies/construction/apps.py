@@ -14,5 +14,6 @@ class ConstructionConfig(AppConfig):
         urls="kmgov.policies.construction.urls",
         nav=[NavEntry(_("工程质检全覆盖"), "/construction/", order=68, login=True)],
         demo="kmgov.policies.construction.demo:contribute",
+        importers=["kmgov.policies.construction.services:IMPORTER"],
     )
 

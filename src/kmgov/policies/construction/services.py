@@ -7,6 +7,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from kmgov.core.audit import audit_record
 from kmgov.core.calendar import local
@@ -16,6 +17,7 @@ from kmgov.core.scope import can_change_org, has_role
 from kmgov.core.sheets import capped_rows, check_size_value
 from kmgov.procedures.errors import ConditionUnmet, TransitionDenied
 from kmgov.procedures.filings import Period, PeriodKeyInvalid, PeriodKind
+from kmgov.procedures.imports import Importer, actor_unit
 from kmgov.procedures.services import case_create, case_transition
 
 from .models import (
@@ -184,10 +186,11 @@ def projects_xlsx(projects) -> bytes:
     return buf.getvalue()
 
 
-@transaction.atomic
-def projects_import_xlsx(content: bytes, *, actor) -> dict:
+def projects_import_xlsx(content: bytes, *, actor, on_progress=None) -> dict:
     """Create or update projects from the register's spreadsheet (headers as `xlsx_headers`).
-    A bad row is refused naming its row number, and nothing at all is written."""
+    Every row is tried, each in a savepoint of one transaction; a bad row is refused naming its
+    row number (all the bad rows are named), and then nothing at all is written.
+    `on_progress(done, total)` is called every `PROGRESS_EVERY` rows."""
     from openpyxl import load_workbook
 
     try:
@@ -206,35 +209,69 @@ def projects_import_xlsx(content: bytes, *, actor) -> dict:
         raise ValidationError({"file": f"缺少列：{'、'.join(missing)}"})
     index = {h: i for i, h in enumerate(heads)}
     created = updated = 0
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in raw):
-            continue
+    errors: list[str] = []
+    total = len(rows) - 1
+    with transaction.atomic():
+        for n, raw in enumerate(rows[1:], start=2):
+            if on_progress is not None and (n - 1) % PROGRESS_EVERY == 0:
+                on_progress(n - 1, total)
+            if not any(v not in (None, "") for v in raw):
+                continue
 
-        def cell(label, raw=raw):
-            i = index.get(label)
-            v = raw[i] if i is not None and i < len(raw) else None
-            return v.date().isoformat() if isinstance(v, dt.datetime) else (
-                "" if v is None else str(v).strip())
+            def cell(label, raw=raw):
+                i = index.get(label)
+                v = raw[i] if i is not None and i < len(raw) else None
+                return v.date().isoformat() if isinstance(v, dt.datetime) else (
+                    "" if v is None else str(v).strip())
 
-        data = {k: cell(label) for k, label in PROJECT_COLUMNS}
-        data["parties"] = [{"role": role.value, **{k: cell(f"{role.label}{label}")
-                                                   for k, label in PARTY_COLUMNS}}
-                           for role in PartyRole]
-        try:
-            existing = Project.objects.filter(code=data["code"]).first()
-            if existing is not None:
-                project_update(existing, actor=actor, **{k: v for k, v in data.items() if k != "org"})
-                updated += 1
-            else:
-                project_create(actor=actor, **data)
-                created += 1
-        except ValidationError as exc:
-            msgs = "；".join(f"{PROJECT_LABELS.get(k, k)}：{'，'.join(v)}"
-                            for k, v in exc.message_dict.items())
-            raise ValidationError({"file": f"第{n}行：{msgs}"}) from None
-        except TransitionDenied as exc:
-            raise ValidationError({"file": f"第{n}行：{exc.message}"}) from None
+            data = {k: cell(label) for k, label in PROJECT_COLUMNS}
+            data["parties"] = [{"role": role.value, **{k: cell(f"{role.label}{label}")
+                                                       for k, label in PARTY_COLUMNS}}
+                               for role in PartyRole]
+            try:
+                with transaction.atomic():
+                    existing = Project.objects.filter(code=data["code"]).first()
+                    if existing is not None:
+                        project_update(existing, actor=actor,
+                                       **{k: v for k, v in data.items() if k != "org"})
+                        updated += 1
+                    else:
+                        project_create(actor=actor, **data)
+                        created += 1
+            except ValidationError as exc:
+                errors += [f"第{n}行“{PROJECT_LABELS.get(k, k)}”列：{'，'.join(v)}"
+                           for k, v in exc.message_dict.items()]
+            except TransitionDenied as exc:
+                errors.append(f"第{n}行：{exc.message}")
+        if on_progress is not None:
+            on_progress(total, total)
+        if errors:  # leaving the transaction by the exception: nothing is written
+            raise ValidationError({"file": errors})
     return {"created": created, "updated": updated}
+
+
+# The background job's progress is written every so many rows.
+PROGRESS_EVERY = 50
+
+
+def _import_run(path, *, actor, params=None, on_progress=None) -> dict:
+    """The project register's import as a background job (kmgov.procedures.imports)."""
+    from pathlib import Path
+
+    result = projects_import_xlsx(Path(path).read_bytes(), actor=actor, on_progress=on_progress)
+    return {**result, "rows": result["created"] + result["updated"]}
+
+
+def _import_text(result: dict) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("已导入：新增%(created)s项，更新%(updated)s项") % result
+
+
+IMPORTER = Importer(
+    kind="construction.projects", label=gettext_lazy("工程项目登记导入"), run=_import_run,
+    org=lambda actor, params: actor_unit(actor), result_text=_import_text,
+    result_url=lambda r: "/construction/")
 
 
 PROJECT_LABELS = {**dict(PROJECT_COLUMNS), "__all__": "项目"}

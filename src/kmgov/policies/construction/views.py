@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from kmgov.core.errors import Refusal, field_errors
 from kmgov.core.models import OrgUnit, Role
+from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import has_role
 from kmgov.procedures.filings import Period, PeriodKeyInvalid, PeriodKind
 from kmgov.rules import today
@@ -155,6 +156,7 @@ def project_detail(request, code: str):
 
 
 @login_required
+@reads_from_replica
 def projects_export(request):
     content = services.projects_xlsx(selectors.projects_visible(request.user,
                                                                 org=request.GET.get("org", "")))
@@ -164,6 +166,7 @@ def projects_export(request):
 
 
 @login_required
+@reads_from_replica
 def city_report(request):
     key = request.GET.get("period") or Period.containing(today(), PeriodKind.MONTH).shift(-1).key
     try:

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.errors import InvalidInput
+from kmgov.core.replica import reads_from_replica
 from kmgov.procedures import notify
 from kmgov.procedures.api import CaseOut, ErrorOut, case_out
 
@@ -74,6 +75,7 @@ def points(request, county: str = "", hazard_type: str = "", scale: str = ""):
 
 
 @router.get("/points.geojson", auth=LOGIN_REQUIRED, summary="导出隐患点（GeoJSON，可重新导入）")
+@reads_from_replica
 def points_geojson(request, county: str = "", hazard_type: str = "", scale: str = ""):
     doc = services.points_geojson(selectors.points_visible(
         request.user, county=county, hazard_type=hazard_type, scale=scale))
@@ -81,6 +83,7 @@ def points_geojson(request, county: str = "", hazard_type: str = "", scale: str 
 
 
 @router.get("/points.xlsx", auth=LOGIN_REQUIRED, summary="导出隐患点（xlsx，可重新导入）")
+@reads_from_replica
 def points_xlsx(request, county: str = "", hazard_type: str = "", scale: str = ""):
     data = services.points_xlsx(selectors.points_visible(
         request.user, county=county, hazard_type=hazard_type, scale=scale))

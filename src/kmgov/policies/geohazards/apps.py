@@ -16,4 +16,5 @@ class GeohazardsConfig(AppConfig):
         demo="kmgov.policies.geohazards.demo:contribute",
         dashboards=[Dashboard("geohazards", _("地质灾害隐患点统计"),
                               "kmgov.policies.geohazards.dashboard:charts", order=66)],
+        importers=["kmgov.policies.geohazards.services:IMPORTER"],
     )

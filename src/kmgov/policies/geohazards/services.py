@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError as PydanticValidationError
 
 from kmgov.core import geomap
@@ -24,6 +25,7 @@ from kmgov.core.sheets import capped_rows, check_size_value
 from kmgov.procedures import notify
 from kmgov.procedures.attachments import check_file
 from kmgov.procedures.decisions import decision_keep
+from kmgov.procedures.imports import Importer, ImportRejected, actor_unit
 from kmgov.procedures.inputs import invalid_from_django, validate_input, zh_errors
 from kmgov.rules import decide
 
@@ -136,13 +138,16 @@ def point_save(raw, *, actor) -> HazardPoint:
     return _save_one(data, actor=actor, moment=timezone.now())[0]
 
 
-@transaction.atomic
-def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx") -> dict:
+def points_check(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx",
+                 on_progress=None) -> list[PointData]:
+    """Check every (row number, fields) pair, outside any transaction; one bad row refuses the
+    whole file, naming each bad row by its number and field (`ImportRejected.errors`)."""
     word = "个要素" if source == "geojson" else "行"   # a GeoJSON names features, a sheet rows
-    """Import (row number, fields) pairs: every row is checked first; one bad row refuses the
-    whole file, naming each bad row by its number, and nothing is written."""
     errors, parsed = [], []
-    for n, raw in rows:
+    total = len(rows)
+    for i, (n, raw) in enumerate(rows, 1):
+        if on_progress is not None and i % PROGRESS_EVERY == 0:
+            on_progress(i, total)
         try:
             data = PointData.model_validate(raw)
             unit = org_resolve(data.org)
@@ -156,6 +161,8 @@ def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx") 
         except ValidationError as exc:
             errors += [{"row": n, "field": f, "message": f"第{n}{word}：{m}"}
                        for f, ms in exc.message_dict.items() for m in ms]
+    if on_progress is not None:
+        on_progress(total, total)
     codes = [d.code for d in parsed]
     for code in {c for c in codes if codes.count(c) > 1}:
         dup = [n for (n, raw) in rows if str(raw.get("code", "")).strip() == code]
@@ -163,15 +170,53 @@ def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx") 
                        "message": f"第{dup[1]}{word}：编号“{code}”与第{dup[0]}{word}重复"})
     if errors:
         errors.sort(key=lambda e: e["row"])
-        raise InvalidInput("导入失败，未写入任何数据：" + "；".join(e["message"] for e in errors[:20])
-                           + ("……" if len(errors) > 20 else ""), field=errors[0]["field"])
+        raise ImportRejected(errors)
+    return parsed
+
+
+def points_import(rows: list[tuple[int, dict]], *, actor, source: str = "xlsx",
+                  on_progress=None) -> dict:
+    """Import (row number, fields) pairs: every row is checked first (`points_check`); one bad
+    row refuses the whole file and nothing is written; then all are written in one transaction."""
+    parsed = points_check(rows, actor=actor, source=source, on_progress=on_progress)
     moment = timezone.now()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for data in parsed:
-        counts[_save_one(data, actor=actor, moment=moment)[1]] += 1
-    audit_record(actor=actor, action="geohazards.points_import", object_type="geohazards.hazardpoint",
-                 object_id="*", extra={"source": source, "rows": len(rows), **counts})
+    with transaction.atomic():
+        for data in parsed:
+            counts[_save_one(data, actor=actor, moment=moment)[1]] += 1
+        audit_record(actor=actor, action="geohazards.points_import",
+                     object_type="geohazards.hazardpoint", object_id="*",
+                     extra={"source": source, "rows": len(rows), **counts})
     return counts
+
+
+# The background job's progress is written every so many rows.
+PROGRESS_EVERY = 50
+
+
+def _import_run(path, *, actor, params=None, on_progress=None) -> dict:
+    """The register's import as a background job (kmgov.procedures.imports): xlsx or GeoJSON."""
+    from pathlib import Path
+
+    content = Path(path).read_bytes()
+    if str(path).lower().endswith((".geojson", ".json")):
+        rows, source = geojson_rows(content), "geojson"
+    else:
+        rows, source = xlsx_rows(content), "xlsx"
+    counts = points_import(rows, actor=actor, source=source, on_progress=on_progress)
+    return {**counts, "rows": len(rows), "source": source}
+
+
+def _import_text(result: dict) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("已导入：新增 %(created)s 处，修改 %(updated)s 处，未变 %(unchanged)s 处") % result
+
+
+IMPORTER = Importer(
+    kind="geohazards.points", label=gettext_lazy("地质灾害隐患点导入"), run=_import_run,
+    org=lambda actor, params: actor_unit(actor), suffixes=(".xlsx", ".geojson", ".json"),
+    result_text=_import_text, result_url=lambda r: "/geohazards/points/")
 
 
 # ---------------------------------------------------------------- xlsx and GeoJSON

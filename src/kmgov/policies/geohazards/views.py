@@ -19,6 +19,7 @@ from kmgov.core import geomap
 from kmgov.core.errors import Refusal, field_errors
 from kmgov.core.models import OrgUnit
 from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
+from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import user_assignments
 from kmgov.procedures import notify
 from kmgov.procedures.errors import CaseNotFound
@@ -155,6 +156,7 @@ def point_edit(request, code=None):
 
 
 @login_required
+@reads_from_replica
 def points_export(request, fmt):
     f = _filters(request)
     qs = selectors.points_visible(request.user, **f)

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from kmgov.core.api_auth import LOGIN_REQUIRED
 from kmgov.core.models import OrgUnit
+from kmgov.core.replica import reads_from_replica
 from kmgov.procedures.api import CaseOut, ErrorOut, case_out
 from kmgov.procedures.errors import CaseNotFound, ConditionUnmet
 from kmgov.procedures.filings import Period, PeriodKeyInvalid, PeriodKind
@@ -51,6 +52,7 @@ def _cell_out(c):
 
 @router.get("/consolidated", response={200: dict[str, Any], 400: ErrorOut}, auth=LOGIN_REQUIRED,
             summary="零申报汇总：所辖单位 × 表一至表九（已报、未报、不落实项数）")
+@reads_from_replica
 def consolidated(request, period: str, under: str = ""):
     unit = OrgUnit.objects.filter(code=under).first() if under else None
     view = selectors.consolidated(request.user, _period(period), under=unit)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit
+from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import can_change_org, user_assignments
 from kmgov.procedures.errors import ProcedureError, StepInputInvalid
 from kmgov.procedures.filing_selectors import slots_visible
@@ -78,6 +79,7 @@ def index(request):
 
 
 @login_required
+@reads_from_replica
 def consolidated(request):
     period = _period(request)
     under = OrgUnit.objects.filter(code=request.GET.get("under", "")).first()
@@ -87,6 +89,7 @@ def consolidated(request):
 
 
 @login_required
+@reads_from_replica
 def counties(request):
     period = _period(request)
     rows = selectors.counties_view(request.user, period)

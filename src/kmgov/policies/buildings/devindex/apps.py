@@ -14,4 +14,5 @@ class DevIndexConfig(AppConfig):
         urls="kmgov.policies.buildings.devindex.urls",
         nav=[NavEntry(_("楼宇经济发展指数"), "/buildings-index/", order=62, login=True)],
         demo="kmgov.policies.buildings.devindex.demo:contribute",
+        importers=["kmgov.policies.buildings.devindex.services:IMPORTER"],
     )

@@ -11,6 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError as PydanticError
 
 from kmgov.core.audit import audit_record
@@ -18,6 +19,7 @@ from kmgov.core.errors import Forbidden, InvalidInput, Refusal
 from kmgov.core.models import READ_ONLY_ROLES, OrgUnit, Role
 from kmgov.core.scope import has_role, user_assignments
 from kmgov.core.sheets import capped_rows, check_size_value
+from kmgov.procedures.imports import Importer, actor_unit
 from kmgov.rules import decide, parameter_value, today
 from kmgov.rules.composite import (
     CompositeError,
@@ -286,6 +288,23 @@ def values_import_xlsx(*, actor, data: bytes) -> int:
     audit_record(actor=actor, action="devindex.values_import", object_type="buildings_devindex.value",
                  extra={"rows": len(todo)})
     return len(todo)
+
+
+def _import_run(path, *, actor, params=None, on_progress=None) -> dict:
+    """The indicator values' import as a background job (kmgov.procedures.imports)."""
+    return {"rows": values_import_xlsx(actor=actor, data=Path(path).read_bytes())}
+
+
+def _import_text(result: dict) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("已导入%(rows)s个指标数值") % result
+
+
+IMPORTER = Importer(
+    kind="buildings_devindex.values", label=gettext_lazy("楼宇经济发展指数数值导入"),
+    run=_import_run, org=lambda actor, params: actor_unit(actor), result_text=_import_text,
+    result_url=lambda r: "/buildings-index/")
 
 
 # ---------------------------------------------------------------- specifications

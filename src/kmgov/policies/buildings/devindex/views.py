@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kmgov.core.errors import NotFound, Refusal
+from kmgov.core.replica import reads_from_replica
 from kmgov.rules import today
 from kmgov.rules.composite import AGGREGATION_LABELS, IMPUTATION_LABELS, NORMALISATION_LABELS
 
@@ -153,6 +154,7 @@ def data(request):
 
 
 @login_required
+@reads_from_replica
 def data_export(request):
     year = _year(request)
     qs = selectors.values(request.user, year).order_by("year", "org__path", "indicator__number")
