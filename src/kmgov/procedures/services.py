@@ -295,6 +295,11 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
             # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
             locked = (model.objects.select_for_update(of=("self",))
                       .select_related("org", "applicant").get(pk=case.pk))
+            # What the caller's instance was found visible to (user, unit, applicant) carries
+            # over: the check below asks again only if the unit or the applicant changed.
+            seen_by = getattr(case, "_kmgov_visible_to", None)
+            if seen_by is not None:
+                locked._kmgov_visible_to = seen_by
         if not case_visible(locked, actor):
             raise _not_found(locked)
         if locked.state != seen:
