@@ -152,11 +152,16 @@ def _wrk(wrk, port, script, *, seconds, connections, threads) -> dict:
     return r
 
 
-def _serve(env, port, workers, threads):
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kmgov", "serve", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(workers), "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
+def _serve(env, port, workers, threads, log: Path):
+    """Start `kmgov serve`; its log (every SMS the desk "sends" is a log line) goes to a file.
+    Not to a pipe nobody reads: 64 KiB of log lines — about 63 intakes — fill a pipe, every
+    thread that logs then blocks on the handler's lock and the whole server hangs (issue 14:
+    this, not the database, was the "serialised intake" and the mix at 0 req/s)."""
+    with open(log, "wb") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kmgov", "serve", "--bind", f"127.0.0.1:{port}", "--workers",
+             str(workers), "--threads", str(threads)], env=env, stdout=err, stderr=err,
+            start_new_session=True)  # its own process group: stopped with its workers
     deadline = time.time() + 300
     while True:
         try:
@@ -165,10 +170,27 @@ def _serve(env, port, workers, threads):
                 return server
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode()) from None
+                raise RuntimeError(log.read_text(errors="replace")[-4000:]) from None
             if time.time() > deadline:
+                _stop(server)
                 raise RuntimeError("the server did not start") from None
             time.sleep(0.3)
+
+
+def _stop(server) -> None:
+    """SIGTERM to the server's process group (master and workers), SIGKILL after 60 s: a
+    benchmark never leaves workers behind holding the port and database connections."""
+    import signal
+
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        print("the server did not stop within 60 s: killed", file=sys.stderr)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    except ProcessLookupError:
+        pass
 
 
 def _unloaded(db_url: str) -> dict:
@@ -298,7 +320,8 @@ def main() -> None:
     runs: dict = {}
     for cache in () if args.unloaded_only else (30, 0):
         port = _free_port()
-        server = _serve(_env(db_url, cache), port, args.workers, args.threads)
+        server = _serve(_env(db_url, cache), port, args.workers, args.threads,
+                        OUT / f"hotline_serve_cache{cache}.log")
         try:
             label = "cache on" if cache else "cache off"
             runs[label] = {}
@@ -314,8 +337,7 @@ def main() -> None:
                       f"  max {r['max_us'] / 1000:7.1f} ms  errors {r['errors']}  "
                       f"load {r['load_avg']}", flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            _stop(server)
     unloaded = _unloaded(db_url)
     from django.db import connection
 

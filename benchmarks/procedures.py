@@ -406,11 +406,16 @@ def steps_at_volume(args, pop, db_url):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "kmgov.wsgi:application",
-         "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread",
-         "--threads", str(args.threads), "--keep-alive", "75", "--backlog", "2048",
-         "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log to a file, never to a pipe nobody reads: the application logs every
+    # message it "sends" (kmgov.sms, mail), and a full pipe (64 KiB) blocks every thread that
+    # logs — the server hangs (see benchmarks/README.md, 2026-11-30 perf).
+    with open(HERE / "out" / "procedures_serve.log", "wb") as err:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "kmgov.wsgi:application",
+             "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread",
+             "--threads", str(args.threads), "--keep-alive", "75", "--backlog", "2048",
+             "--log-level", "warning"], env=env, stdout=err, stderr=err,
+            start_new_session=True)
     try:
         for _ in range(150):
             try:
@@ -428,8 +433,12 @@ def steps_at_volume(args, pop, db_url):
                                      requests_for)
         load_after = os.getloadavg()
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
     ok = status.get(200, 0)
     return {
         "clients": args.clients, "workers": args.workers, "threads": args.threads,

@@ -1,5 +1,6 @@
 """Writing the audit trail. Call inside the transaction of the change it records."""
 
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -25,7 +26,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,
@@ -36,6 +37,32 @@ def audit_record(
         reason=reason,
         extra=extra or {},
     )
+    kept = getattr(transaction.get_connection(), "_kmgov_audit_kept", None)
+    if kept is not None:
+        kept.append(entry)  # written with the others when the `together()` block ends
+        return entry
+    entry.save(force_insert=True)
+    return entry
+
+
+@contextmanager
+def together():
+    """Inside one transaction: the audit entries recorded in the block are written in one
+    INSERT when it ends (in the order recorded), not one round trip each. An entry has no id
+    until then. A block that raises writes none (its transaction is rolled back anyway)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        raise RuntimeError("audit.together must run inside the transaction of the change")
+    if getattr(conn, "_kmgov_audit_kept", None) is not None:  # an enclosing block writes them
+        yield
+        return
+    conn._kmgov_audit_kept = kept = []
+    try:
+        yield
+    finally:
+        conn._kmgov_audit_kept = None
+    if kept:
+        AuditEntry.objects.bulk_create(kept)
 
 
 def audit_record_many(entries: list[dict]) -> list[AuditEntry]:

@@ -7,6 +7,8 @@ routing is the rule `hotline.route`, its reply periods are interpretation parame
 116号 (`hotline.reply_working_days.*`), its attachments and deadlines are the kernel's.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -404,8 +406,7 @@ class Ticket(Case):
     def _event(self, kind, *, actor, now, **kw) -> "TicketEvent":
         from .routing import person
 
-        return TicketEvent.objects.create(ticket=self, kind=kind, at=now, actor=person(actor),
-                                          **kw)
+        return event_write(TicketEvent(ticket=self, kind=kind, at=now, actor=person(actor), **kw))
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -428,7 +429,9 @@ class Ticket(Case):
     def answer(self, *, actor, reason, now, data):
         from kmgov.core import calendar
 
-        entry = KbEntry.objects.filter(pk=data.entry_id).first()
+        entry = getattr(self, "_kmgov_entry", None)  # the routing's pick, read in this step's
+        if entry is None or entry.pk != data.entry_id:  # transaction (services._route)
+            entry = KbEntry.objects.filter(pk=data.entry_id).first()
         if entry is None:
             raise ValidationError({"entry_id": ["没有该知识库条目"]})
         if not entry.is_answerable(calendar.local(now).date()):
@@ -453,7 +456,9 @@ class Ticket(Case):
     def route(self, *, actor, reason, now, data):
         from .routing import route_decision
 
-        d = route_decision(self, now=now)
+        d = getattr(self, "_kmgov_route", None)  # decided just now by services._route, on
+        if d is None or d.at != now:  # this instance in this transaction
+            d = route_decision(self, now=now)
         if d.destination == "answer_directly":
             raise ValidationError({"__all__": [
                 "按分流规则，该诉求由话务平台直接答复（三(四)1），请选择答案条目"]})
@@ -826,3 +831,36 @@ class MissedCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} {self.at:%Y-%m-%d %H:%M}"
+
+
+def event_write(event: TicketEvent) -> TicketEvent:
+    """Write a ticket's history event — or, inside `events_together()`, keep it for the one
+    INSERT at the block's end (it has no id until then)."""
+    from django.db import transaction
+
+    kept = getattr(transaction.get_connection(), "_kmgov_events_kept", None)
+    if kept is not None:
+        kept.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
+
+
+@contextlib.contextmanager
+def events_together():
+    """Inside one transaction: the ticket events written in the block go to the database in
+    one INSERT when it ends, in the order written (the 96128 intake: created, taken up,
+    answered or transferred)."""
+    from django.db import transaction
+
+    conn = transaction.get_connection()
+    if getattr(conn, "_kmgov_events_kept", None) is not None:
+        yield
+        return
+    conn._kmgov_events_kept = kept = []
+    try:
+        yield
+    finally:
+        conn._kmgov_events_kept = None
+    if kept:
+        TicketEvent.objects.bulk_create(kept)

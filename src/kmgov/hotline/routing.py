@@ -50,6 +50,7 @@ class Route:
     note: str
     entry: object | None  # the knowledge-base entry the desk answers with
     decision: dict
+    at: dt.datetime | None = None  # the moment it was decided for
 
 
 def route_decision(ticket, *, now, entry=None) -> Route:
@@ -88,7 +89,7 @@ def route_decision(ticket, *, now, entry=None) -> Route:
     return Route(destination=out["destination"], org=org,
                  citation=f"{DOC} {out['provision']}", note=notes.get(out["destination"], ""),
                  entry=entry if out["destination"] == "answer_directly" else None,
-                 decision=d.to_dict())
+                 decision=d.to_dict(), at=now)
 
 
 def desk_account():

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kmgov.core import calendar
 from kmgov.core.audit import audit_record
+from kmgov.core.audit import together as audit_together
 from kmgov.core.models import OrgUnit
 from kmgov.core.ratelimit import hit, hits_now
 from kmgov.procedures.errors import (
@@ -49,6 +50,8 @@ from .models import (
     TicketStatus,
     Topic,
     VersionStatus,
+    event_write,
+    events_together,
 )
 from .permissions import (
     HotlinePermissionError,
@@ -497,10 +500,13 @@ def _kernel():
         raise ValidationError({exc.field or "status": [exc.message]}) from None
 
 
-def _step(ticket: Ticket, name: str, *, actor, now=None, reason: str = "", **data) -> Ticket:
+def _step(ticket: Ticket, name: str, *, actor, now=None, reason: str = "",
+          savepoint: bool = True, **data) -> Ticket:
+    """A step; inside the intake (`savepoint=False`) on the ticket as this transaction wrote
+    it (the kernel's `held`: no second read of the row)."""
     with _kernel():
         return case_transition(ticket, name, actor=actor, now=now, reason=reason,
-                               data=data or None)
+                               data=data or None, savepoint=savepoint, held=not savepoint)
 
 
 def _desk_actor(actor):
@@ -547,8 +553,8 @@ def _new_number(ticket: Ticket) -> str:
 
 
 def _event(ticket, kind, *, actor=None, at=None, **kw) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at or timezone.now(),
-                                      actor=person(actor), **kw)
+    return event_write(TicketEvent(ticket=ticket, kind=kind, at=at or timezone.now(),
+                                   actor=person(actor), **kw))
 
 
 def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
@@ -576,9 +582,15 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
 
 
 @transaction.atomic
-def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, caller_phone,
-                   caller_email, attachments, now, source_ip, api_key, route,
-                   reference) -> Ticket:
+def _ticket_create(**kw) -> Ticket:
+    # the intake's audit entries in one INSERT at its end, and its history events in another
+    with audit_together(), events_together():
+        return _ticket_write(**kw)
+
+
+def _ticket_write(*, channel, request_type, text, actor, topic, caller_name, caller_phone,
+                  caller_email, attachments, now, source_ip, api_key, route,
+                  reference) -> Ticket:
     staff = is_operator(actor)
     if channel not in Channel.values:
         _invalid("channel", "渠道应为 phone（电话）、web（网络）或 window（窗口）")
@@ -610,9 +622,12 @@ def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, ca
     desk = _desk_actor(actor)
     citizen = actor if getattr(actor, "is_authenticated", False) and not staff else None
     label = RequestType(request_type).label
+    # The intake is one transaction that any refusal rolls back whole: the kernel's steps
+    # inside it set no savepoints of their own (savepoint=False; two round trips each).
     with _kernel():
         ticket = case_create(
-            Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now,
+            Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now, savepoint=False,
+            trusted=("number",),  # a random placeholder, replaced below by the public number
             title=f"{label}：{text[:60]}", reference=reference,
             number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**8):08d}",
             channel=channel, request_type=request_type, topic=topic or topic_guess(text),
@@ -622,7 +637,11 @@ def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, ca
             operator=actor if staff else None, source_ip=source_ip, api_key=api_key)
     ticket.number = _new_number(ticket)
     ticket.applicant = citizen  # the citizen who filed it logged in, else nobody
-    ticket.save(update_fields=["number", "applicant"])
+    taken_up = open_now or staff and channel != Channel.PHONE
+    web_query = channel == Channel.WEB and request_type == RequestType.QUERY
+    if not (taken_up or web_query):
+        # (otherwise the step that follows writes the row, these two fields with it)
+        ticket.save(update_fields=["number", "applicant"])
     notices.receipt(ticket, actor=desk, now=now)  # number + check code to the caller's contact
     # Attachments: judged by their bytes (kernel), stored by the kernel under the case.
     for name, _content_type, data in attachments:
@@ -631,18 +650,21 @@ def _ticket_create(*, channel, request_type, text, actor, topic, caller_name, ca
                            name=kb.clean_text(name)[:255] or "附件", actor=desk, now=now)
     _event(ticket, TicketEvent.Kind.CREATED, actor=actor, at=now,
            extra={"channel": channel, "request_type": request_type})
-    if open_now or staff and channel != Channel.PHONE:
+    if taken_up:
         # The desk routes what a citizen files; an operator routes what they take.
-        ticket = _step(ticket, "intake", actor=desk, now=now)
+        ticket = _step(ticket, "intake", actor=desk, now=now, savepoint=False)
         if not route:
             return ticket
-        return ticket_route(ticket=ticket, actor=desk, now=now)
+        return _route(ticket, actor=desk, now=now, savepoint=False)
     # Outside working hours nobody takes the call (116号 三(二)): a query the knowledge base
     # answers is answered at once on the web; everything else is recorded and queued.
-    if channel == Channel.WEB and request_type == RequestType.QUERY:
+    if web_query:
         entry = kb.best_answer(text, on=calendar.local(now).date())
         if entry is not None:
-            return _step(ticket, "answer", actor=desk, now=now, **_answer_data(ticket, entry))
+            ticket._kmgov_entry = entry
+            return _step(ticket, "answer", actor=desk, now=now, savepoint=False,
+                         **_answer_data(ticket, entry))
+        ticket.save(update_fields=["number", "applicant"])
     _event(ticket, TicketEvent.Kind.QUEUED, at=now, citation="昆政办〔2010〕116号 三(二)",
            text=("非工作时间录音答录，" if channel == Channel.PHONE else "非工作时间来件，")
            + f"于 {calendar.local(ticket.handle_from):%Y-%m-%d %H:%M} 起处理")
@@ -665,21 +687,29 @@ def ticket_route(*, ticket: Ticket, actor=None, now=None, answer_entry: KbEntry 
     """Route an open ticket as the rule `hotline.route` decides (116号 三(四)1–4): answer it
     from the knowledge base (step `answer`), transfer it (step `route`), or — when the rule
     sends it to the topic's lead department and no topic is known — leave it at the desk."""
-    now = now or timezone.now()
-    ticket = Ticket.objects.get(pk=ticket.pk)
+    return _route(Ticket.objects.get(pk=ticket.pk), actor=actor, now=now or timezone.now(),
+                  answer_entry=answer_entry, note=note)
+
+
+def _route(ticket: Ticket, *, actor, now, answer_entry: KbEntry | None = None, note: str = "",
+           savepoint: bool = True) -> Ticket:
+    """`ticket_route` on a ticket as just read or written in this transaction."""
     if ticket.state not in (TicketStatus.OPEN, TicketStatus.QUEUED):
         _invalid("status", "只有待处理的工单可以分流")
     if answer_entry is not None and not answer_entry.is_answerable(calendar.local(now).date()):
         _invalid("answer_entry", "该知识库条目不在授权有效期内或已撤回，不能作答")
     actor = actor if getattr(actor, "is_authenticated", False) else desk_account()
     if ticket.state == TicketStatus.QUEUED:
-        ticket = _step(ticket, "intake", actor=actor, now=now)
+        ticket = _step(ticket, "intake", actor=actor, now=now, savepoint=savepoint)
     d = route_decision(ticket, now=now, entry=answer_entry)
     if d.destination == "answer_directly":
-        return _step(ticket, "answer", actor=actor, now=now, **_answer_data(ticket, d.entry))
+        ticket._kmgov_entry = d.entry  # read just now: the step need not read it again
+        return _step(ticket, "answer", actor=actor, now=now, savepoint=savepoint,
+                     **_answer_data(ticket, d.entry))
     if d.org is None:
         return ticket  # stays at the desk for an operator
-    return _step(ticket, "route", actor=actor, now=now, note=note)
+    ticket._kmgov_route = d  # the step need not decide again
+    return _step(ticket, "route", actor=actor, now=now, note=note, savepoint=savepoint)
 
 
 @transaction.atomic

@@ -76,7 +76,11 @@ def resolve_org(case: Case, at: OrgResolver) -> OrgUnit:
         return county
     if at == AT_CITY:
         return OrgUnit.objects.get(parent__isnull=True, kind="city")
-    return OrgUnit.objects.get(code=at)  # an org code
+    # an org code: the case's own unit (already read with the case) needs no query
+    if type(case)._meta.get_field("org").is_cached(case) and case.org is not None \
+            and case.org.code == at:
+        return case.org
+    return OrgUnit.objects.get(code=at)
 
 
 def county_department(suffix: str) -> Callable[[Case], OrgUnit]:

@@ -125,8 +125,22 @@ def notify(recipients, *, subject: str, body: str, source: str, ref: str = "", o
     Delivery.objects.bulk_create(rows)
     audit_record(actor=actor, action="notification.send", obj=note, org=org,
                  extra={"source": source, "ref": ref, "deliveries": len(rows)})
-    transaction.on_commit(lambda: deliveries_send(notification=note.pk))
+    if any(r.status == Delivery.Status.PENDING for r in rows):
+        # Every notification of the transaction leaves together on commit: the first callback
+        # sends them all (one query, one UPDATE for those sent), the others find none left.
+        conn = transaction.get_connection()
+        pending = getattr(conn, "_kmgov_notes_pending", None)
+        if pending is None:
+            pending = conn._kmgov_notes_pending = []
+        pending.append(note.pk)
+        transaction.on_commit(lambda: _send_pending(conn))
     return note
+
+
+def _send_pending(conn) -> None:
+    ids, conn._kmgov_notes_pending = getattr(conn, "_kmgov_notes_pending", None) or [], []
+    if ids:  # (a rolled-back notification's id finds no row)
+        deliveries_send(notification=ids)
 
 
 def _send(d: Delivery, note: Notification, backend) -> None:
@@ -136,23 +150,31 @@ def _send(d: Delivery, note: Notification, backend) -> None:
         backend.send(d.address, f"【{note.subject}】{note.body}")
 
 
-def deliveries_send(*, notification: int | None = None, limit: int = 1000) -> dict:
-    """Send the pending e-mail and SMS deliveries (of one notification, or all); each row
-    records its outcome. Returns counts {"sent", "failed"}."""
+def deliveries_send(*, notification: int | list[int] | None = None, limit: int = 1000) -> dict:
+    """Send the pending e-mail and SMS deliveries (of one notification or a list of them, or
+    all); each row records its outcome — those sent in one UPDATE. Returns counts
+    {"sent", "failed"}."""
     qs = Delivery.objects.filter(status=Delivery.Status.PENDING).select_related("notification")
-    if notification is not None:
+    if isinstance(notification, list):
+        qs = qs.filter(notification_id__in=notification)
+    elif notification is not None:
         qs = qs.filter(notification_id=notification)
     backend = sms_backend()
     counts = {"sent": 0, "failed": 0}
+    sent: list[int] = []
     for d in qs.order_by("id")[:limit]:
         try:
             _send(d, d.notification, backend)
         except Exception as exc:  # any gateway or SMTP failure is the delivery's outcome
             d.status, d.error = Delivery.Status.FAILED, str(exc)[:300]
+            d.save(update_fields=["status", "error", "sent_at"])
+            counts["failed"] += 1
         else:
-            d.status, d.sent_at = Delivery.Status.SENT, timezone.now()
-        d.save(update_fields=["status", "error", "sent_at"])
-        counts["sent" if d.status == Delivery.Status.SENT else "failed"] += 1
+            sent.append(d.pk)
+    if sent:
+        Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT, error="",
+                                                    sent_at=timezone.now())
+        counts["sent"] = len(sent)
     return counts
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import BinaryIO
 
@@ -133,8 +134,55 @@ def reference_take(model: type[Case], *, now: dt.datetime | None = None) -> str:
     leaves a gap in the numbers."""
     proc = model.procedure
     year = local(_now(now)).year
-    with transaction.atomic():
-        return f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}"
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return TakenReference(f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}")
+    # Outside a transaction the one statement is its own transaction (autocommit): no BEGIN
+    # and COMMIT round trips around it.
+    return TakenReference(f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}")
+
+
+class TakenReference(str):
+    """A reference taken from the year's counter (`reference_take`): unique by construction,
+    so `case_create` does not ask the database whether it is."""
+
+
+def _trusted_relations(obj) -> list[str]:
+    """Foreign keys of `obj` set to an instance read from the database (cached on `obj`, not
+    being added): `full_clean` need not ask whether it exists (one query each) — the
+    database's own constraint still holds at commit."""
+    names = []
+    for f in obj._meta.concrete_fields:
+        if f.is_relation and f.many_to_one and f.is_cached(obj):
+            rel = f.get_cached_value(obj)
+            if rel is not None and not rel._state.adding and rel.pk == getattr(obj, f.attname):
+                names.append(f.name)
+    return names
+
+
+@functools.cache
+def _in_joint_checks(model) -> frozenset[str]:
+    """Fields named by a check of several fields (unique together, a constraint): always
+    validated, so that such a check is never skipped because one of its fields was."""
+    names = set()
+    for group in model._meta.unique_together:
+        names.update(group)
+    for c in model._meta.constraints:
+        fields = getattr(c, "fields", ()) or ()
+        if len(fields) != 1 or getattr(c, "condition", None) is not None:
+            names.update(fields)
+        if not fields:  # a check on an expression: keep every field in it
+            names.update(f.name for f in model._meta.concrete_fields)
+    return frozenset(names)
+
+
+def _skippable(model, names) -> list[str]:
+    joint = _in_joint_checks(model)
+    return [n for n in names if n not in joint]
+
+
+def _field_values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 def _acts_anywhere(actor, model: type[Case]) -> bool:
@@ -154,15 +202,26 @@ def _acts_anywhere(actor, model: type[Case]) -> bool:
     return False
 
 
-@transaction.atomic
 def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title: str = "",
                 now: dt.datetime | None = None, reference: str | None = None,
-                **fields) -> Case:
+                savepoint: bool = True, trusted: tuple[str, ...] = (), **fields) -> Case:
     """Open a case of `model` for `org`. The actor must be able to act for that unit (an
     enterprise's own staff, or an official whose roles reach it), or hold a role that acts on
     the procedure's cases wherever they are (a step with `SCOPE_ANY`, or one taken at a fixed
     unit, `at="<org code>"`): a city-wide body opens the cases it then works on in every
-    county (111号's inspection group, at 市住建局, inspecting a county)."""
+    county (111号's inspection group, at 市住建局, inspecting a county).
+
+    `savepoint=False`: inside a caller's transaction that any refusal rolls back whole (the
+    96128 intake), no savepoint is set and released around the case (two round trips).
+    `trusted`: fields the caller makes unique by construction (a random placeholder): not
+    checked with a query (the database's constraint still holds)."""
+    with transaction.atomic(savepoint=savepoint):
+        return _case_create(model, actor=actor, org=org, applicant=applicant, title=title,
+                            now=now, reference=reference, trusted=trusted, **fields)
+
+
+def _case_create(model, *, actor, org, applicant, title, now, reference, trusted,
+                 **fields) -> Case:
     if not (can_change_org(actor, org) or _acts_anywhere(actor, model)):
         raise TransitionDenied(f"您无权以“{org}”的名义办理{model.procedure.name}", field="org")
     proc = model.procedure
@@ -172,8 +231,13 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
                  title=title or proc.name, **fields)
     case.reference = reference or f"{proc.prefix()}-{year}-{_take_number(proc.code, year):05d}"
     case.state_changed_at = moment
-    case.full_clean(exclude=["state"])
+    exclude = ["state", *_skippable(model, _trusted_relations(case))]
+    if reference is None or isinstance(reference, TakenReference):
+        exclude.append("reference")  # taken from the counter just now: unique
+    exclude += [f for f in trusted if f not in exclude]
+    case.full_clean(exclude=exclude)
     case.save()
+    case._kmgov_no_deadlines = True  # none scheduled yet (see `held` in case_transition)
     audit_record(actor=actor, action=f"{proc.code}.create", obj=case, org=org,
                  to_state=case.state, extra={"reference": case.reference})
     if proc.initial_awaits is not None:
@@ -186,7 +250,7 @@ def case_create(model: type[Case], *, actor, org: OrgUnit, applicant=None, title
 
 def case_transition(case: Case, name: str, *, actor, reason: str = "",
                     expected_state: str | None = None, now: dt.datetime | None = None,
-                    data=None, **fields) -> Case:
+                    data=None, savepoint: bool = True, held: bool = False, **fields) -> Case:
     """Take the declared step `name` on `case`, as `actor`.
 
     In one transaction: lock the case row; refuse if its state is not the one the caller saw
@@ -195,6 +259,11 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
     the filing window or with unmet conditions; run the step; write the audit entry (who, when,
     from, to, why); close what the inbox awaited and open what the step awaits next; cancel
     the old deadlines and schedule the new ones. Returns the updated case.
+
+    `savepoint=False`: as in `case_create`, for a caller whose own transaction any refusal
+    rolls back whole. `held=True`: `case` is the instance this same transaction created or
+    returned from its previous step (its row written, hence locked, by this transaction and
+    changed by nobody else since): it is used as it is, not read again under a lock.
     """
     model = type(case)
     specs = steps_of(model)
@@ -216,10 +285,21 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         raise
     seen = expected_state if expected_state is not None else case.state
     moment = _now(now)
-    with transaction.atomic():
-        # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
-        locked = (model.objects.select_for_update(of=("self",))
-                  .select_related("org", "applicant").get(pk=case.pk))
+    with transaction.atomic(savepoint=savepoint):
+        if held:
+            if not transaction.get_connection().in_atomic_block or savepoint:
+                raise RuntimeError("held=True is for a case written earlier in the caller's "
+                                   "transaction (with savepoint=False)")
+            locked = case
+        else:
+            # Lock the case row only (`of`): its org unit is read, not locked, on PostgreSQL.
+            locked = (model.objects.select_for_update(of=("self",))
+                      .select_related("org", "applicant").get(pk=case.pk))
+            # What the caller's instance was found visible to (user, unit, applicant) carries
+            # over: the check below asks again only if the unit or the applicant changed.
+            seen_by = getattr(case, "_kmgov_visible_to", None)
+            if seen_by is not None:
+                locked._kmgov_visible_to = seen_by
         if not case_visible(locked, actor):
             raise _not_found(locked)
         if locked.state != seen:
@@ -246,18 +326,26 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                 raise ConditionUnmet(cond.message_for(locked), field=cond.field)
         from_state = locked.state
         locked._kmgov_step = (name, spec.label)  # for decision_keep inside the step
+        before = _field_values(locked)
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
-        _cancel_deadlines(locked, now=moment)
+        if not (held and getattr(locked, "_kmgov_no_deadlines", False)):
+            _cancel_deadlines(locked, now=moment)  # (a case created in this transaction and
+            # stepped on as held has none to cancel: no UPDATE)
         try:
             locked.due_at = _schedule_deadlines(locked, spec, now=moment)
         except CalendarRangeError as exc:
             raise DeadlineUncountable(
                 f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
-        # The kernel's own fields a step never changes are not re-validated (each was a query:
-        # the unit and the applicant exist, the reference is unique — the database holds them).
-        locked.full_clean(exclude=_UNCHANGED_BY_STEPS)
+        # Fields the step did not change are not re-validated (a foreign key or a unique
+        # field was a query each: the row, as read under the lock, holds them already), nor a
+        # relation the step set to an instance it read from the database.
+        after = _field_values(locked)
+        unchanged = [f.name for f in model._meta.concrete_fields
+                     if before[f.attname] == after[f.attname]]
+        locked.full_clean(exclude=[*_UNCHANGED_BY_STEPS,
+                                   *_skippable(model, [*unchanged, *_trusted_relations(locked)])])
         locked.save()
         if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
             from .filing_services import slot_link_filing
@@ -406,6 +494,7 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
                 message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理"))
     if rows:  # one INSERT for all of them
         Deadline.objects.bulk_create(rows)
+        case._kmgov_no_deadlines = False
     return earliest
 
 

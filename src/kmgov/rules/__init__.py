@@ -16,7 +16,6 @@ The parts, each with one reason to change:
 - `batch`       `run_batch` (by parameter epoch, in chunks, or row by row), `batch_rows`.
 """
 
-from .batch import run_batch
 from .citation import Citation
 from .context import Ctx
 from .decision import Decision, Step, parameters_in_trace
@@ -36,3 +35,13 @@ __all__ = [
     # decisions explained in Chinese and kept by the procedures kernel
     "amount_label", "amount_labels", "outcome_label", "outcome_labels", "parameters_in_trace", "value_labels",
 ]
+
+
+def __getattr__(name: str):
+    # The batch path loads numpy (≈ 0.2–0.5 s of CPU): only when it is used (`kmgov ask`, a
+    # page, one decision do not).
+    if name == "run_batch":
+        from .batch import run_batch
+
+        return run_batch
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

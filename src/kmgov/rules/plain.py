@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -60,19 +61,33 @@ def _short(v: float) -> str:
     return str(int(v)) if v == int(v) else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+# The three money units as the active language writes them, looked up once per language (a
+# traced decision formats a dozen amounts; each gettext was a catalogue look-up).
+_MONEY_UNITS: dict = {}
+
+
+def _money_units() -> tuple[str, str, str]:
+    lang = get_language()
+    units = _MONEY_UNITS.get(lang)
+    if units is None:
+        units = _MONEY_UNITS[lang] = (_("亿元"), _("万元"), _("元"))
+    return units
+
+
 def fmt_money(v) -> str:
     """Yuan in words: 25000000 → 2500万元, 500000000 → 5亿元, 3500.5 → 3,500.50元."""
     f = float(v)
     if not math.isfinite(f):
         return "—"
     a = abs(f)
+    yi, wan, yuan = _money_units()
     if a >= 1e8 and (a / 1e6).is_integer():
-        return _short(f / 1e8) + _("亿元")
+        return _short(f / 1e8) + yi
     if a >= 1e4 and (a / 100).is_integer():
-        return _short(f / 1e4) + _("万元")
+        return _short(f / 1e4) + wan
     if f.is_integer():
-        return f"{int(f):,}" + _("元")
-    return f"{f:,.2f}" + _("元")
+        return f"{int(f):,}" + yuan
+    return f"{f:,.2f}" + yuan
 
 
 def fmt_date(v) -> str:
