@@ -106,15 +106,20 @@ def separation_refusal(case: Case, spec: StepSpec, user) -> str | None:
     if not spec.decides_from(case.state):
         return None
     what = spec.duty.label
+    steps = steps_of(type(case))
     if case.applicant_id is not None and case.applicant_id == user.pk:
+        if not any(s.applicant for s in steps.values()):
+            # no one applies (an inspection, a donation): the case's "applicant" is the one who
+            # opened it or in whose name it was registered
+            return (f"本事项由您创建或以您的名义登记，不能再由您{what}"
+                    f"（“{spec.label}”须由他人办理，职责分离）")
         return f"您是本事项的申请人，不能{what}自己的申请（“{spec.label}”须由他人办理，职责分离）"
     code = case.procedure.code
     if spec.apart_from is None:
-        other = {f"{code}.{name}": s.label for name, s in steps_of(type(case)).items()
+        other = {f"{code}.{name}": s.label for name, s in steps.items()
                  if s.duty is not None and s.stage != spec.stage}
         actions = [f"{code}.create", *other]
     else:
-        steps = steps_of(type(case))
         labels = getattr(case.procedure, "action_labels", {}) or {}
         other = {f"{code}.{a}": (steps[a].label if a in steps
                                   else "创建本事项" if a == "create" else labels.get(a, a))
