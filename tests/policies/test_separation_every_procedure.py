@@ -22,6 +22,7 @@ from kmgov.procedures.declare import (
     step_sources,
     steps_of,
 )
+from kmgov.procedures.selectors import steps_available
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,19 @@ def _try_deciding_steps(code, model, case, covered):
         if (not spec.decides_from(case.state)
                 or not getattr(model, name)._django_fsm.has_transition(case.state)):
             continue
+        if (code, name) not in covered.get("superuser", set()):
+            # superusers administer, they do not act on cases: refused without a role
+            su = Client()
+            su.force_login(_superuser())
+            r = su.post(f"/api/v1/cases/{code}/{case.reference}/steps/{name}",
+                        data=json.dumps({"reason": "管理员代办的尝试", "expected_state": case.state}),
+                        content_type="application/json")
+            # 403; or 422 where the kernel judges the (empty) input first — either way the
+            # step is not among those the superuser may take, and nothing changed
+            assert r.status_code in (403, 422), (code, name, "superuser", r.content)
+            assert name not in {s.name for s in steps_available(case, _superuser())}
+            assert type(case).objects.get(pk=case.pk).state == case.state
+            covered.setdefault("superuser", set()).add((code, name))
         user = case.applicant
         RoleAssignment.objects.get_or_create(user=user, role=sorted(spec.roles)[0],
                                              org=_org_for(case, spec))
@@ -82,6 +96,15 @@ def _try_deciding_steps(code, model, case, covered):
         case.refresh_from_db()
         assert case.state == before
         covered.setdefault(code, []).append(name)
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    from kmgov.core.services import user_create
+
+    return (get_user_model().objects.filter(username="sod-root").first()
+            or user_create(username="sod-root", is_superuser=True))
 
 
 def _filing_case(code, model):
@@ -177,3 +200,4 @@ def test_every_procedures_applicant_is_refused_its_deciding_steps(settings, tmp_
             case.refresh_from_db()
             _try_deciding_steps(code, model, case, covered)
     assert deciding <= set(covered), f"no case exercised: {deciding - set(covered)}"
+    assert {c for c, _ in covered["superuser"]} == deciding
