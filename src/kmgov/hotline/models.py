@@ -22,6 +22,7 @@ from kmgov.procedures.declare import (
     SCOPE_ANY,
     Await,
     DeadlineRule,
+    Duty,
     Procedure,
     Target,
     register,
@@ -93,6 +94,17 @@ DESK_ORG = "city-mayors-hotline"
 ESCALATION_ORG = "city-general-office"
 DESK_ROLES = (Role.HOTLINE_OPERATOR, Role.ADMINISTRATOR)
 DEPARTMENT_ROLES = (Role.DEPARTMENT_LIAISON, Role.CITY_DEPARTMENT, Role.COUNTY_DEPARTMENT)
+
+# Separation of duties (declare.Duty). The desk's routine steps — intake, answers from the
+# knowledge base, transfers, call-backs, pauses — decide nothing about anyone's request (the
+# operator who recorded a call goes on handling it). Two steps do decide on a unit's request:
+# the review of a 退单 (the desk re-dispatches, transfers, merges or closes a returned ticket)
+# not by the one who refused the dispatch, and the approval of an extension not by the one
+# who asked for it (116号 三(四)4, 五(三)).
+DESK_ROUTINE = "话务台的日常办理，不对承办单位的申请作出决定"
+UNIT_ROUTINE = "承办单位办理、答复或提出申请，由话务台审核"
+REFUSAL_REVIEW = {"duty": Duty.REVIEW, "duty_from": (TicketStatus.RETURNED,), "apart_from": ("refuse",),
+                  "stage": "refusal-review"}
 
 
 class Topic(models.Model):
@@ -380,6 +392,7 @@ class Ticket(Case):
         internal_attachments=("reply",),
         attachment_max_bytes=2 * 1024 * 1024, initial_awaits=AWAIT_DESK,
         citation="昆政办〔2010〕116号 三",
+        action_labels={"extension_request": "申请延期", "extension_refuse": "不同意延期"},
     )
 
     class Meta:
@@ -413,7 +426,8 @@ class Ticket(Case):
     @step(source=TicketStatus.QUEUED, target=TicketStatus.OPEN, label=gettext_noop("受理"),
           roles=DESK_ROLES, scope=SCOPE_ANY, awaits=AWAIT_DESK,
           help="话务员接手处理（非工作时间录音的工单在工作时间内及时整理）",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=DESK_ROUTINE)
     def intake(self, *, actor, reason, now, data=None):
         from .routing import person
 
@@ -425,7 +439,8 @@ class Ticket(Case):
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.ANSWERED,
           label=gettext_noop("直接答复"), roles=DESK_ROLES, scope=SCOPE_ANY, input=AnswerInput,
           awaits=AWAIT_CALLBACK,
-          help="以部门授权、在授权期内的知识库答案直接答复", citation="昆政办〔2010〕116号 三(四)1")
+          help="以部门授权、在授权期内的知识库答案直接答复", citation="昆政办〔2010〕116号 三(四)1",
+          routine=DESK_ROUTINE)
     def answer(self, *, actor, reason, now, data):
         from kmgov.core import calendar
 
@@ -452,7 +467,8 @@ class Ticket(Case):
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,
           label=gettext_noop("按分流规则转办"), roles=DESK_ROLES, scope=SCOPE_ANY, input=RouteInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
-          help="按分流规则（三(四)）的判定转至承办单位", citation="昆政办〔2010〕116号 三(四)")
+          help="按分流规则（三(四)）的判定转至承办单位", citation="昆政办〔2010〕116号 三(四)",
+          routine=DESK_ROUTINE)
     def route(self, *, actor, reason, now, data):
         from .routing import route_decision
 
@@ -475,7 +491,8 @@ class Ticket(Case):
           roles=DESK_ROLES, scope=SCOPE_ANY, input=TransferInput, awaits=AWAIT_REPLY,
           deadlines=REPLY_PERIOD,
           help="话务员指定承办单位（接入平台或联络员）；回复期限重新起算",
-          citation="昆政办〔2010〕116号 三(四)4")
+          citation="昆政办〔2010〕116号 三(四)4",
+          **REFUSAL_REVIEW)
     def transfer(self, *, actor, reason, now, data):
         org = OrgUnit.objects.filter(code=data.to_org).first()
         if org is None:
@@ -506,7 +523,8 @@ class Ticket(Case):
     @step(source=TicketStatus.TRANSFERRED, target=TicketStatus.REPLIED, label=gettext_noop("部门回复"),
           roles=DEPARTMENT_ROLES + (Role.ADMINISTRATOR,), input=ReplyInput,
           awaits=AWAIT_CALLBACK,
-          help="承办部门以电话或邮件简单回复工作组", citation="昆政办〔2010〕116号 三(二)")
+          help="承办部门以电话或邮件简单回复工作组", citation="昆政办〔2010〕116号 三(二)",
+          routine=UNIT_ROUTINE)
     def reply(self, *, actor, reason, now, data):
         self.replied_at = now
         self.reply_due_at = self.due_at
@@ -520,7 +538,8 @@ class Ticket(Case):
           label=gettext_noop("回访"), roles=DESK_ROLES, scope=SCOPE_ANY, input=CallBackInput,
           help="把答复告知来电人并记录满意度（非常满意、满意、基本满意、不满意、非常不满意）；"
                "不满意、非常不满意的退回承办单位重新办理",
-          citation="昆政办〔2010〕116号 五(三)")
+          citation="昆政办〔2010〕116号 五(三)",
+          routine=DESK_ROUTINE)
     def call_back(self, *, actor, reason, now, data):
         from . import kb
 
@@ -543,7 +562,8 @@ class Ticket(Case):
           target=TicketStatus.TRANSFERRED, label=gettext_noop("派单"), roles=DESK_ROLES,
           scope=SCOPE_ANY, input=DispatchInput, awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="派给主办单位（牵头办理并答复），可加协办单位；退单审核后改派也用此操作",
-          citation="昆政办〔2010〕116号 三(四)4")
+          citation="昆政办〔2010〕116号 三(四)4",
+          **REFUSAL_REVIEW)
     def dispatch(self, *, actor, reason, now, data):
         lead = OrgUnit.objects.filter(code=data.lead_org).first()
         if lead is None:
@@ -564,7 +584,8 @@ class Ticket(Case):
           label=gettext_noop("退单"), roles=DEPARTMENT_ROLES, input=RefuseInput,
           awaits=AWAIT_REVIEW,
           help="不属于本单位职责的，在收到派单后的规定期限内说明理由退回话务平台审核",
-          citation="昆政办〔2010〕116号 三(四)4")
+          citation="昆政办〔2010〕116号 三(四)4",
+          routine=UNIT_ROUTINE)
     def refuse(self, *, actor, reason, now, data):
         from kmgov.core import calendar
         from kmgov.rules import parameter_value
@@ -584,7 +605,8 @@ class Ticket(Case):
           target=TicketStatus.CLOSED, label=gettext_noop("并单"), roles=DESK_ROLES,
           scope=SCOPE_ANY, input=MergeInput,
           help="同一事项的重复诉求并入主工单：本工单办结并指向主工单，来电人收到通知",
-          citation="昆政办〔2010〕116号 三")
+          citation="昆政办〔2010〕116号 三",
+          **REFUSAL_REVIEW)
     def merge(self, *, actor, reason, now, data):
         from . import notices
 
@@ -608,7 +630,8 @@ class Ticket(Case):
           target=TicketStatus.CLOSED, label=gettext_noop("办结"), roles=DESK_ROLES,
           scope=SCOPE_ANY, input=FinishInput, awaits=AWAIT_RATING, deadlines=CALLBACK_PERIOD,
           help="把办理结果告知来电人并办结；办结后回访",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=DESK_ROUTINE)
     def finish(self, *, actor, reason, now, data):
         from . import notices
 
@@ -621,7 +644,8 @@ class Ticket(Case):
           label=gettext_noop("批准延期"), roles=DESK_ROLES, scope=SCOPE_ANY, input=ExtendInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="承办单位申请延期，话务平台（中心）审核同意：剩余期限加上同意的工作日",
-          citation="昆政办〔2010〕116号 五(三)")
+          citation="昆政办〔2010〕116号 五(三)",
+          duty=Duty.APPROVE, apart_from=("extension_request",), stage="extension")
     def extend(self, *, actor, reason, now, data):
         from kmgov.core import calendar
         from kmgov.rules import parameter_value
@@ -643,7 +667,8 @@ class Ticket(Case):
           label=gettext_noop("挂起"), roles=DESK_ROLES, scope=SCOPE_ANY, input=SuspendInput,
           awaits=AWAIT_CALLER,
           help="等待来电人补充情况或材料：办理期限暂停，恢复后按剩余工作日继续计算",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=DESK_ROUTINE)
     def suspend(self, *, actor, reason, now, data):
         self._pause(actor=actor, now=now, note=data.note)
 
@@ -665,7 +690,8 @@ class Ticket(Case):
           label=gettext_noop("恢复办理"), roles=DESK_ROLES, scope=SCOPE_ANY, input=ResumeInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="来电人已补充：按挂起时剩余的工作日继续计算期限",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=DESK_ROUTINE)
     def resume(self, *, actor, reason, now, data):
         self._unpause(actor=actor, now=now, note=data.note if data else "")
 
@@ -696,7 +722,8 @@ class Ticket(Case):
           label=gettext_noop("退回承办单位重办"), roles=DESK_ROLES, scope=SCOPE_ANY,
           reason_required=True, awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="回访不满意：退回原承办单位重新办理，期限重新起算",
-          citation="昆政办〔2010〕116号 五(三)")
+          citation="昆政办〔2010〕116号 五(三)",
+          routine=DESK_ROUTINE)
     def reopen_to_unit(self, *, actor, reason, now, data=None):
         from . import kb
 
@@ -738,7 +765,8 @@ class Ticket(Case):
                   TicketStatus.REPLIED, TicketStatus.RETURNED, TicketStatus.SUSPENDED],
           target=TicketStatus.CLOSED, label=gettext_noop("办结（不回访）"),
           roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
-          help="重复来电、无效来电或来电人无法联系等，写明理由后办结")
+          help="重复来电、无效来电或来电人无法联系等，写明理由后办结",
+          **REFUSAL_REVIEW)
     def close(self, *, actor, reason, now, data=None):
         from . import kb
 
@@ -748,7 +776,8 @@ class Ticket(Case):
 
     @step(source=[TicketStatus.ANSWERED, TicketStatus.CLOSED], target=TicketStatus.OPEN,
           label=gettext_noop("重新办理"), roles=DESK_ROLES, scope=SCOPE_ANY, reason_required=True,
-          awaits=AWAIT_DESK, help="来电人对答复不满意或情况有变：回到话务台重新答复或转办")
+          awaits=AWAIT_DESK, help="来电人对答复不满意或情况有变：回到话务台重新答复或转办",
+          routine=DESK_ROUTINE)
     def reopen(self, *, actor, reason, now, data=None):
         from . import kb
 

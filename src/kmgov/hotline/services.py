@@ -22,6 +22,7 @@ from kmgov.core.ratelimit import hit, hits_now
 from kmgov.procedures.errors import (
     CaseNotFound,
     ProcedureError,
+    SeparationOfDuties,
     StepInputInvalid,
     TransitionDenied,
 )
@@ -492,7 +493,10 @@ def _kernel():
     try:
         yield
     except (CaseNotFound, TransitionDenied) as exc:
-        raise HotlinePermissionError(exc.message) from None
+        denied = HotlinePermissionError(exc.message)
+        if isinstance(exc, SeparationOfDuties):
+            denied.code = exc.code  # the API says why (separation_of_duties)
+        raise denied from None
     except StepInputInvalid as exc:
         raise ValidationError({(e["field"].split(".")[0] or "__all__"): [e["message"]]
                                for e in exc.errors} or {"__all__": [exc.message]}) from None

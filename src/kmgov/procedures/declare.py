@@ -48,7 +48,15 @@ class Duty(str, Enum):
     the case, nor anyone who took a step of another *stage* on the same case: one person does
     not both file and approve, nor review and pay. A stage is the duty and the roles of the
     step unless `stage=` names it: an office's return, rejection and approval are one stage, so
-    the official who returned a case may approve it once it is corrected."""
+    the official who returned a case may approve it once it is corrected.
+
+    A step may instead name whom its actor must differ from (`apart_from=`: the procedure's
+    steps or its services' audited actions, e.g. the 96128 desk's approval of an extension
+    apart from `extension_request`): then the applicant and the actors of those actions only
+    (a desk that records calls decides on units' requests about them). A step that decides
+    only when taken from some states (`duty_from=`, e.g. a re-dispatch after a unit's 退单)
+    is routine from the others. An official's step that decides nothing says why
+    (`routine=`): every official's step declares one or the other (tested)."""
 
     REVIEW = "review"    # 审核: checks the filing (an office, a station, a spot check)
     APPROVE = "approve"  # 审批: decides it (a government, a department's approval)
@@ -252,6 +260,17 @@ class StepSpec:
     # nothing: filing, withdrawing, a desk's routine) and its stage (see `Duty`).
     duty: Duty | None = None
     stage: str = ""
+    # Whom the actor must differ from besides the applicant (step names or audited actions of
+    # the procedure); None: the case's creator and the deciders of the other stages.
+    apart_from: tuple[str, ...] | None = None
+    # The states from which the step decides (empty: all its sources).
+    duty_from: frozenset[str] = frozenset()
+    # Why an official's step decides nothing (a filing, a desk's routine, a forwarding).
+    routine: str = ""
+
+    def decides_from(self, state: str) -> bool:
+        """Whether the step, taken from `state`, is a deciding one (separation of duties)."""
+        return self.duty is not None and (not self.duty_from or state in self.duty_from)
 
     @property
     def input(self) -> type | None:
@@ -286,6 +305,9 @@ def step(
     citation: str = "",
     duty: Duty | None = None,
     stage: str = "",
+    apart_from: Iterable[str] | None = None,
+    duty_from: Iterable[str] = (),
+    routine: str = "",
 ):
     """Declare a step of a procedure: a django-fsm-2 transition plus the kernel's rules.
 
@@ -307,6 +329,10 @@ def step(
         if applicant:
             raise ValueError("a step the applicant takes cannot carry a duty to decide on it")
         stage = stage or f"{duty.value}:" + ",".join(sorted(roles))
+        if routine:
+            raise ValueError("a step is either deciding (duty=) or routine (routine=), not both")
+    elif apart_from is not None or duty_from:
+        raise ValueError("apart_from= and duty_from= qualify a deciding step: give duty= too")
 
     def decorate(func):
         if isinstance(input, type):
@@ -321,9 +347,13 @@ def step(
             window=window, conditions=conds, awaits=tuple(awaits or ()),
             deadlines=tuple(deadlines), reason_required=reason_required, scope=scope, at=at,
             input_declared=input, help=help, citation=citation, duty=duty, stage=stage,
+            apart_from=None if apart_from is None else tuple(apart_from),
+            duty_from=frozenset(str(s) for s in duty_from), routine=routine,
         )
         func.step_spec = spec
         sources = [source] if isinstance(source, str) else list(source)
+        if spec.duty_from - {str(x) for x in sources}:
+            raise ValueError(f"step {func.__name__}: duty_from names a state it is not taken from")
         wrapped = transition(
             field=field_name, source=sources, target=target,
             # The conditions are checked by the service first (for their messages); giving

@@ -111,9 +111,24 @@ def describe_step(model, spec: StepSpec) -> dict[str, Any]:
         "help": spec.help, "citation": spec.citation,
         # separation of duties (declare.Duty): who may not take this step
         "duty": ({"name": spec.duty.value, "label": spec.duty.label, "stage": spec.stage,
-                  "not_by": "申请人、事项创建人、已在本事项其他环节审核、审批或拨付的人员"}
+                  "not_by": _not_by(model, spec),
+                  "from": [{"name": s, "label": labels.get(s, s)} for s in sorted(spec.duty_from)]}
                  if spec.duty is not None else None),
+        # why an official's step decides nothing ("" for a deciding or an applicant's step)
+        "routine": spec.routine,
     }
+
+
+def _not_by(model, spec: StepSpec) -> str:
+    """Who may not take a deciding step, in words (declare.Duty, `apart_from`)."""
+    if spec.apart_from is None:
+        return "申请人、事项创建人、已在本事项其他环节审核、审批或拨付的人员"
+    steps = steps_of(model)
+    labels = model.procedure.action_labels or {}
+    named = [f"办理“{steps[a].label}”的人员" if a in steps
+             else "事项创建人" if a == "create" else f"办理“{labels.get(a, a)}”的人员"
+             for a in spec.apart_from]
+    return "、".join(["申请人", *named])
 
 
 def describe_procedure(model) -> dict[str, Any]:

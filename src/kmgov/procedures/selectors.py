@@ -118,21 +118,41 @@ def step_allowed(case: Case, spec: StepSpec, user) -> bool:
 def separation_refusal(case: Case, spec: StepSpec, user) -> str | None:
     """Why the user may not take this deciding step on this case (separation of duties,
     `declare.Duty`), or None. One query, on the case's audit trail, for a step with a duty."""
-    if spec.duty is None:
+    if not spec.decides_from(case.state):
         return None
     what = spec.duty.label
+    steps = steps_of(type(case))
     if case.applicant_id is not None and case.applicant_id == user.pk:
+        if not any(s.applicant for s in steps.values()):
+            # no one applies (an inspection, a donation): the case's "applicant" is the one who
+            # opened it or in whose name it was registered
+            return (f"本事项由您创建或以您的名义登记，不能再由您{what}"
+                    f"（“{spec.label}”须由他人办理，职责分离）")
         return f"您是本事项的申请人，不能{what}自己的申请（“{spec.label}”须由他人办理，职责分离）"
-    other = {f"{case.procedure.code}.{name}": s.label for name, s in steps_of(type(case)).items()
-             if s.duty is not None and s.stage != spec.stage}
+    code = case.procedure.code
+    if spec.apart_from is None:
+        other = {f"{code}.{name}": s.label for name, s in steps.items()
+                 if s.duty is not None and s.stage != spec.stage}
+        actions = [f"{code}.create", *other]
+    else:
+        labels = getattr(case.procedure, "action_labels", {}) or {}
+        other = {f"{code}.{a}": (steps[a].label if a in steps
+                                  else "创建本事项" if a == "create" else labels.get(a, a))
+                 for a in spec.apart_from}
+        actions = list(other)
+    if not actions:
+        return None
     earlier = (AuditEntry.objects
                .filter(object_type=case._meta.label_lower, object_id=str(case.pk), actor=user,
-                       action__in=[f"{case.procedure.code}.create", *other])
+                       action__in=actions)
                .order_by("at", "id").values_list("action", flat=True).first())
     if earlier is None:
         return None
-    if earlier.endswith(".create"):
+    if earlier.endswith(".create") and spec.apart_from is None:
         return f"本事项由您创建，不能再由您{what}（“{spec.label}”须由他人办理，职责分离）"
+    if spec.apart_from is not None:
+        return (f"您已在本事项中办理“{other[earlier]}”，不能再由您{what}"
+                f"（“{spec.label}”须由他人办理，职责分离）")
     return (f"您已在本事项中办理“{other[earlier]}”，不能再办理“{spec.label}”"
             f"（同一人不能在同一事项中承担两个环节的审核、审批或拨付，职责分离）")
 

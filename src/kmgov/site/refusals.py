@@ -43,7 +43,10 @@ def install(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        return api.create_response(request, {"detail": str(exc) or "无权操作"}, status=403)
+        body = {"detail": str(exc) or "无权操作"}
+        if getattr(exc, "code", None):
+            body["code"] = exc.code
+        return api.create_response(request, body, status=403)
 
     @api.exception_handler(ValidationError)
     def _invalid(request, exc):

@@ -33,6 +33,8 @@ def folk(db):
     p = People()
     u = user_create
     p.office = u(username="c-office", roles=[(Role.CITY_OFFICE, "city-forestry")])
+    # the office's 审核, who credits what its 经办 (c-office) recorded (separation of duties)
+    p.checker = u(username="c-office-sh", roles=[(Role.CITY_OFFICE, "city-forestry")])
     p.finance = u(username="c-finance", roles=[(Role.CITY_DEPARTMENT, "city-finance")])
     p.forestry_dept = u(username="c-lyj", roles=[(Role.CITY_DEPARTMENT, "city-forestry")])
     p.ent_a = u(username="c-ent-a", roles=[(Role.ENTERPRISE, "ent-c-dianchi")])
@@ -60,7 +62,7 @@ def give(p, acc, amount, on="2011-03-15", credit=True) -> Donation:
     d = services.donation_record({"account": acc.number, "amount_yuan": str(amount), "donated_on": on,
                                   "receipt_no": f"R-{next(_n):05d}"}, actor=p.office)
     if credit:
-        d = services.donation_credit(d, actor=p.office, monitor="计量监测机构甲")
+        d = services.donation_credit(d, actor=p.checker, monitor="计量监测机构甲")
     return d
 
 
@@ -109,7 +111,7 @@ def test_uncredited_and_voided_donations_do_not_count(folk):
     assert acc.totals()["yuan"] == Decimal("3000.00") and acc.sign_eligible is False
     from kmgov.procedures.services import case_step
 
-    case_step(pending, "void", actor=p.office, data={"why": "误录"})
+    case_step(pending, "void", actor=p.checker, data={"why": "误录"})
     give(p, p.acc_a, 1999.99)  # 4999.99 in all → still below
     acc.refresh_from_db()
     assert acc.totals()["yuan"] == Decimal("4999.99") and acc.sign_eligible is False
@@ -207,9 +209,15 @@ def test_only_the_office_records_and_credits(folk):
     r = client_for(p.zhang).post(f"/api/v1/cases/carbon-donation/{d.reference}/steps/credit",
                                  data=json.dumps({"data": {"monitor": "自己"}}), content_type="application/json")
     assert r.status_code in (403, 404)
+    # the office's 经办 who recorded it does not credit it (separation of duties, issue 15)
     r = client_for(p.office).post(f"/api/v1/cases/carbon-donation/{d.reference}/steps/credit",
                                   data=json.dumps({"data": {"monitor": "计量监测机构甲"}}),
                                   content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "separation_of_duties", r.json()
+    assert Donation.objects.get(pk=d.pk).state == "recorded"
+    r = client_for(p.checker).post(f"/api/v1/cases/carbon-donation/{d.reference}/steps/credit",
+                                   data=json.dumps({"data": {"monitor": "计量监测机构甲"}}),
+                                   content_type="application/json")
     assert r.status_code == 200 and r.json()["state"] == "credited"
 
 

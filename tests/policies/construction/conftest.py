@@ -18,6 +18,9 @@ def cq(db, settings, tmp_path):
     u = user_create
     # 二: 领导小组办公室设在市住建局 — the inspection group
     p.group = u(username="shi-zjj-dc", roles=[(Role.CITY_OFFICE, "city-housing")])
+    # a member of the group who inspects and records findings: the office that scheduled the
+    # inspection does not record it, nor does the recorder recheck the rectification (issue 15)
+    p.member = u(username="shi-zjj-dcy", roles=[(Role.CITY_OFFICE, "city-housing")])
     p.general_office = u(username="shi-bgt", roles=[(Role.CITY_DEPARTMENT, "city-general-office")])
     p.wuhua = u(username="wuhua-zjj", roles=[(Role.COUNTY_DEPARTMENT, "wuhua-housing")])
     p.panlong = u(username="panlong-zjj", roles=[(Role.COUNTY_DEPARTMENT, "panlong-housing")])

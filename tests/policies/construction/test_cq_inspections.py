@@ -11,7 +11,7 @@ from policies.construction.helpers import at
 from kmgov.core.calendar import end_of_day
 from kmgov.policies.construction import selectors, services
 from kmgov.policies.construction.models import Rectification
-from kmgov.procedures.errors import StepInputInvalid, TransitionDenied
+from kmgov.procedures.errors import SeparationOfDuties, StepInputInvalid, TransitionDenied
 from kmgov.procedures.models import InboxItem
 from kmgov.procedures.selectors import inbox_for
 from kmgov.procedures.services import case_step, case_transition, deadlines_sweep
@@ -20,7 +20,7 @@ from kmgov.procedures.services import case_step, case_transition, deadlines_swee
 def _inspect(cq, quarter, on, org="panlong"):
     case = services.inspection_schedule(actor=cq.group, org=org, quarter=quarter, planned_on=on,
                                         now=at(on.year, on.month, on.day, 8))
-    return case_transition(case, "record", actor=cq.group, now=at(on.year, on.month, on.day, 17),
+    return case_transition(case, "record", actor=cq.member, now=at(on.year, on.month, on.day, 17),
                            data={"inspected_on": on.isoformat(), "projects_inspected": ["甲工程"]})
 
 
@@ -34,9 +34,16 @@ def test_only_the_group_schedules_and_the_date_lies_in_the_quarter(cq):
     assert (case.org.code, case.state, case.quarter) == ("panlong-housing", "scheduled", "2026Q2")
     # 五(一) 每个季度: an inspection recorded for Q2 on a day of Q3 is refused, naming the field
     with pytest.raises(StepInputInvalid) as exc:
-        case_step(case, "record", actor=cq.group, data={
+        case_step(case, "record", actor=cq.member, data={
             "inspected_on": "2026-07-02", "projects_inspected": ["甲工程"]})
     assert exc.value.field == "inspected_on" and "2026年第二季度" in exc.value.message
+    case.refresh_from_db()
+    assert case.state == "scheduled"
+    # the one who scheduled the inspection does not record its findings (separation of duties)
+    with pytest.raises(SeparationOfDuties) as exc:
+        case_step(case, "record", actor=cq.group, data={
+            "inspected_on": "2026-05-20", "projects_inspected": ["甲工程"]})
+    assert "创建" in exc.value.message
     case.refresh_from_db()
     assert case.state == "scheduled"
 
@@ -44,9 +51,9 @@ def test_only_the_group_schedules_and_the_date_lies_in_the_quarter(cq):
 def test_each_finding_has_its_own_deadline_reminded_and_escalated(cq):
     insp = _inspect(cq, "2026Q2", dt.date(2026, 5, 20))
     now = at(2026, 5, 20, 17, 30)
-    insp = case_transition(insp, "add_finding", actor=cq.group, now=now, data={
+    insp = case_transition(insp, "add_finding", actor=cq.member, now=now, data={
         "project": "甲工程", "problem": "连墙件不足", "deadline": "2026-06-10"})
-    insp = case_transition(insp, "add_finding", actor=cq.group, now=now, data={
+    insp = case_transition(insp, "add_finding", actor=cq.member, now=now, data={
         "project": "乙工程", "problem": "未见证取样"})
     first, second = Rectification.objects.filter(inspection=insp).order_by("pk")
     assert (first.state, second.state) == ("issued", "issued")
@@ -72,6 +79,10 @@ def test_each_finding_has_its_own_deadline_reminded_and_escalated(cq):
     assert any(i.case_reference == first.reference for i in inbox_for(cq.panlong_gov))
     assert not InboxItem.objects.filter(case_reference=second.reference, kind="escalation").exists()
     second.refresh_from_db()
+    # the member who recorded the finding does not recheck it (separation of duties)
+    with pytest.raises(SeparationOfDuties):
+        case_transition(second, "verify", actor=cq.member, now=at(2026, 6, 12),
+                        data={"note": "复查合格"})
     second = case_transition(second, "verify", actor=cq.group, now=at(2026, 6, 12),
                              data={"note": "复查合格"})
     assert second.state == "closed"
@@ -79,7 +90,7 @@ def test_each_finding_has_its_own_deadline_reminded_and_escalated(cq):
 
 def test_another_county_cannot_act_on_or_see_the_finding(cq):
     insp = _inspect(cq, "2026Q2", dt.date(2026, 5, 20))
-    insp = case_transition(insp, "add_finding", actor=cq.group, now=at(2026, 5, 21), data={
+    insp = case_transition(insp, "add_finding", actor=cq.member, now=at(2026, 5, 21), data={
         "project": "甲工程", "problem": "连墙件不足"})
     rect = Rectification.objects.get(inspection=insp)
     from kmgov.procedures.errors import CaseNotFound

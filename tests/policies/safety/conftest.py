@@ -44,6 +44,12 @@ def sp(db, settings, tmp_path):
     p.government = u(username="panlong-zf", roles=[(Role.COUNTY_GOVERNMENT, "panlong")])
     p.wuhua_office = u(username="wuhua-awb", roles=[(Role.COUNTY_OFFICE, "wuhua")])
     p.city = u(username="shi-awb", roles=[(Role.CITY_OFFICE, "city-safety")])
+    # Separation of duties (issue 15): an office's staff draft a warning, its head signs it.
+    p.office_head = u(username="panlong-awb-zr", roles=[(Role.COUNTY_OFFICE, "panlong")])
+    p.wuhua_office_head = u(username="wuhua-awb-zr", roles=[(Role.COUNTY_OFFICE, "wuhua")])
+    p.city_head = u(username="shi-awb-fzr", roles=[(Role.CITY_OFFICE, "city-safety")])
+    p.signer = {p.office: p.office_head, p.wuhua_office: p.wuhua_office_head, p.city: p.city_head,
+                p.government: p.office_head}
     for code, ind in (("ent-mine", "coal"), ("ent-build", "construction"), ("ent-wuhua-chem", "chemical")):
         enterprise_register(actor=p.city, org=OrgUnit.objects.get(code=code), industry_code=ind,
                             employees=120, in_scope_from=dt.date(2010, 5, 1))

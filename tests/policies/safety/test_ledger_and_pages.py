@@ -36,7 +36,7 @@ def warnings(sp):
             (sp.wuhua_office, "ent-wuhua-chem", "notice", ["zero_report_inadequate"], at(2010, 8, 1, 10))):
         w = warning_draft(actor=actor, now=when, data={"recipient": recipient, "level": level,
                                                        "grounds": grounds})
-        out.append(warning_issue(w, actor=actor, now=when))
+        out.append(warning_issue(w, actor=sp.signer[actor], now=when))
     return out
 
 

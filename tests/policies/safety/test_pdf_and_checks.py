@@ -81,7 +81,7 @@ def test_the_notice_pdf(sp):
             "org": "ent-mine", "occurred_on": day, "grade": "general", "summary": "冒顶"})
     w = warning_draft(actor=sp.office, now=at(2010, 9, 16), data={
         "recipient": "ent-mine", "level": "admonition", "grounds": []})
-    w = warning_issue(w, actor=sp.office, now=at(2010, 9, 16, 10))
+    w = warning_issue(w, actor=sp.office_head, now=at(2010, 9, 16, 10))
     flat = "".join(pdf_text(warning_notice_pdf(w)).split())
     assert "安全生产告诫通知书" in flat and "第六条(二)" in flat and "2010年10月8日" in flat
 

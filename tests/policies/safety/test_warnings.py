@@ -15,7 +15,7 @@ from kmgov.policies.safety.services import (
     warning_issue,
 )
 from kmgov.procedures.decisions import DecisionRecord
-from kmgov.procedures.errors import StepInputInvalid, TransitionDenied
+from kmgov.procedures.errors import SeparationOfDuties, StepInputInvalid, TransitionDenied
 from kmgov.procedures.models import Deadline
 from kmgov.procedures.selectors import inbox_for
 from kmgov.procedures.services import case_step, deadlines_sweep
@@ -41,7 +41,7 @@ def _admonish(sp, issued):
     w = warning_draft(actor=sp.office, now=issued, data={
         "recipient": "ent-mine", "level": "admonition", "grounds": [],
         "notice_text": "你公司一个月内发生两起一般事故"})
-    return warning_issue(w, actor=sp.office, now=issued)
+    return warning_issue(w, actor=sp.office_head, now=issued)
 
 
 def test_two_general_accidents_in_a_month_admonition_with_six_two(sp):
@@ -94,7 +94,7 @@ def test_overdue_answer_reminded_and_escalated_to_the_issuer(sp):
     # The overdue admonition now counts for 第八条(一) in the next warning's ladder.
     nxt = warning_draft(actor=sp.office, now=at(2010, 10, 12), data={
         "recipient": "ent-mine", "level": "special_report", "grounds": []})
-    nxt = warning_issue(nxt, actor=sp.office, now=at(2010, 10, 12, 10))
+    nxt = warning_issue(nxt, actor=sp.office_head, now=at(2010, 10, 12, 10))
     assert nxt.grounds == ["第八条(一)"] and nxt.state == "issued"
 
 
@@ -102,14 +102,14 @@ def test_the_ladder_refuses_a_level_without_grounds(sp):
     w = warning_draft(actor=sp.office, now=at(2010, 9, 16), data={
         "recipient": "ent-mine", "level": "admonition", "grounds": []})
     with pytest.raises(StepInputInvalid) as exc:
-        warning_issue(w, actor=sp.office, now=at(2010, 9, 16, 10))
+        warning_issue(w, actor=sp.office_head, now=at(2010, 9, 16, 10))
     assert exc.value.errors[0]["field"] == "level" and "第六条" in exc.value.errors[0]["message"]
     assert Warning.objects.get(pk=w.pk).state == "draft"
     assert not DecisionRecord.objects.filter(case_reference=w.reference).exists()
     # A prompt with its ground (第四条(二)) is issued.
     p = warning_draft(actor=sp.office, now=at(2010, 9, 16), data={
         "recipient": "panlong-dianyuan", "level": "prompt", "grounds": ["safeguards_not_in_place"]})
-    p = warning_issue(p, actor=sp.office, now=at(2010, 9, 16, 10))
+    p = warning_issue(p, actor=sp.office_head, now=at(2010, 9, 16, 10))
     assert (p.state, p.grounds) == ("issued", ["第四条(二)"])
 
 
@@ -123,7 +123,12 @@ def test_who_may_warn_whom(sp):
     w = warning_draft(actor=sp.city, now=at(2010, 9, 1), data={
         "recipient": "panlong", "level": "notice", "grounds": ["zero_report_inadequate"]})
     assert (w.issuer_org.code, w.issuer_role) == ("city-safety", "city_office")
-    w = warning_issue(w, actor=sp.city, now=at(2010, 9, 1, 10))
+    # the one who drafted it does not sign it (separation of duties, issue 15): refused, unsent
+    with pytest.raises(SeparationOfDuties):
+        warning_issue(w, actor=sp.city, now=at(2010, 9, 1, 10))
+    w.refresh_from_db()
+    assert w.state == "draft"
+    w = warning_issue(w, actor=sp.city_head, now=at(2010, 9, 1, 10))
     assert w.grounds == ["第五条(四)"]
     # the warned county and the issuer read it; another county does not.
     c = Client()

@@ -32,7 +32,15 @@ from kmgov.policies._recognition import (
     parse_amount,
 )
 from kmgov.procedures.decisions import decision_keep
-from kmgov.procedures.declare import AT_COUNTY, Await, Procedure, register, state_field, step
+from kmgov.procedures.declare import (
+    AT_COUNTY,
+    Await,
+    Duty,
+    Procedure,
+    register,
+    state_field,
+    step,
+)
 from kmgov.procedures.filings import (
     Filers,
     Obligation,
@@ -414,7 +422,7 @@ class BuildingRegisterReport(FilingCase):
         self.submitted_at = now
 
     @step(source=ReportState.SUBMITTED, target=ReportState.RECEIVED, label=gettext_noop("查收"),
-          roles=[Role.COUNTY_OFFICE])
+          roles=[Role.COUNTY_OFFICE], duty=Duty.REVIEW)
     def receive(self, *, actor, reason, now, data=None):
         pass
 

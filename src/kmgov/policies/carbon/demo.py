@@ -36,6 +36,9 @@ def _citizen(username: str, display: str):
 def contribute(stdout):
     office = ensure_account("demo-shi-thb", "市碳汇造林工作领导小组办公室", Role.CITY_OFFICE,
                             "city-forestry", "碳汇专项管理员")
+    # Separation of duties: the office's 经办 records a donation, its 审核 credits it.
+    checker = ensure_account("demo-shi-thb-sh", "市碳汇造林工作领导小组办公室（审核）", Role.CITY_OFFICE,
+                             "city-forestry", "碳汇专项审核")
     finance = ensure_account("demo-shi-czj", "市财政局", Role.CITY_DEPARTMENT, "city-finance", "农业科")
     ensure_account("demo-panlong-lyj", "盘龙区林业局", Role.COUNTY_DEPARTMENT, "panlong-forestry", "营林科")
     zhang = _citizen("demo-shimin-zhang", "张明")
@@ -56,7 +59,7 @@ def contribute(stdout):
     for i, (acc, amount, on) in enumerate(gifts, 1):
         d = donation_record({"account": acc.number, "amount_yuan": amount, "donated_on": on,
                              "receipt_no": f"KM-TH-DEMO-{i:04d}"}, actor=office)
-        donation_credit(d, actor=office, monitor=MONITOR)
+        donation_credit(d, actor=checker, monitor=MONITOR)
     waiting = donation_record({"account": jinma.number, "amount_yuan": "1500", "donated_on": "2012-03-12",
                                "receipt_no": "KM-TH-DEMO-0099"}, actor=office)
     for year, amount, on, doc in [(2010, "10000000", "2010-08-01", "昆财农〔2010〕演示1号"),

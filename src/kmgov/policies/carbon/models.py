@@ -19,7 +19,15 @@ from pydantic import Field
 from kmgov.core.calendar import local
 from kmgov.core.models import OrgUnit, Role
 from kmgov.procedures.decisions import DecisionRecord, decision_keep
-from kmgov.procedures.declare import Await, Participants, Procedure, register, state_field, step
+from kmgov.procedures.declare import (
+    Await,
+    Duty,
+    Participants,
+    Procedure,
+    register,
+    state_field,
+    step,
+)
 from kmgov.procedures.inputs import Line, StepInput
 from kmgov.procedures.ledger import money
 from kmgov.procedures.models import Case
@@ -152,7 +160,9 @@ class Donation(Case):
         verbose_name_plural = "碳汇专项捐资"
 
     @step(source=DonationState.RECORDED, target=DonationState.CREDITED,
-          label=gettext_noop("计量监测后登记入账户"), roles=[Role.CITY_OFFICE], input=CreditInput)
+          label=gettext_noop("计量监测后登记入账户"), roles=[Role.CITY_OFFICE], input=CreditInput,
+          # 三(一)(三): the fund office's 审核 credits what its 经办 recorded — not the same person
+          duty=Duty.REVIEW, stage="credit")
     def credit(self, *, actor, reason, now, data=None):
         when = local(now).date()
         offset = decide("carbon.offset", {"donation_yuan": float(self.amount_yuan),
@@ -175,7 +185,8 @@ class Donation(Case):
         account.save(update_fields=["sign_decision", "sign_eligible"])
 
     @step(source=DonationState.RECORDED, target=DonationState.VOIDED,
-          label=gettext_noop("作废（误录、退款）"), roles=[Role.CITY_OFFICE], input=VoidInput)
+          label=gettext_noop("作废（误录、退款）"), roles=[Role.CITY_OFFICE], input=VoidInput,
+          duty=Duty.REVIEW, stage="credit")
     def void(self, *, actor, reason, now, data=None):
         self.monitor = ""
 

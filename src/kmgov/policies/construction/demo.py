@@ -32,6 +32,10 @@ PROJECTS = [("wuhua", "WH-2010-001", "五华区示范安置房工程", "building
 def contribute(stdout):
     group = ensure_account("demo-shi-zjj-dc", "市住建局（质检全覆盖督查组）", Role.CITY_OFFICE,
                            "city-housing", "质检全覆盖领导小组办公室")
+    # Separation of duties: the office schedules an inspection and rechecks rectifications; a
+    # member of the group inspects and records the findings.
+    member = ensure_account("demo-shi-zjj-dcy", "市住建局（质检全覆盖督查组成员）", Role.CITY_OFFICE,
+                            "city-housing", "督查组成员")
     wuhua = ensure_account("demo-wuhua-zjj", "五华区住建局质量安全监督站", Role.COUNTY_DEPARTMENT,
                            "wuhua-housing", "监督站")
     panlong = ensure_account("demo-panlong-zjj", "盘龙区住建局质量安全监督站", Role.COUNTY_DEPARTMENT,
@@ -67,10 +71,10 @@ def contribute(stdout):
     # This quarter's inspection of 五华区, recorded, with one finding to rectify in 30 days.
     quarter = Period.containing(day, PeriodKind.QUARTER)
     insp = inspection_schedule(actor=group, org="wuhua", quarter=quarter.key, planned_on=day)
-    insp = case_transition(insp, "record", actor=group, data={
+    insp = case_transition(insp, "record", actor=member, data={
         "inspected_on": day.isoformat(), "projects_inspected": ["五华区示范安置房工程"],
         "summary": "抽查在建工程2项，质量安全保证体系基本健全"})
-    case_transition(insp, "add_finding", actor=group, data={
+    case_transition(insp, "add_finding", actor=member, data={
         "project": "五华区示范安置房工程", "problem": "外脚手架连墙件设置不足",
         "requirement": "按专项施工方案补设连墙件"})
     stdout.write(f"  建设工程质检全覆盖：{len(PROJECTS)}个工程项目，{month.label()}月报（五华已申报，"

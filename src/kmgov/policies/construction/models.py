@@ -280,7 +280,7 @@ class CityMonthlyReport(FilingCase):
         verbose_name_plural = "全市工程质量安全月报"
 
     @step(source=ReportState.DRAFT, target=ReportState.SUBMITTED, label=gettext_noop("汇总上报"),
-          roles=[GROUP_ROLE],
+          roles=[GROUP_ROLE], routine="督查组报送汇总的月报，由市政府办公厅查收",
           awaits=Await(what="查收全市工程质量安全月报", role=Role.CITY_DEPARTMENT,
                        at=CITY_GENERAL_OFFICE),
           help="按已申报的县（市、区）月报汇总，并列出未申报的单位", citation=MONTHLY_CITATION)
@@ -367,6 +367,8 @@ class Inspection(Case):
     @step(source=InspectionState.SCHEDULED, target=InspectionState.RECORDED,
           label=gettext_noop("记录督查"), roles=[GROUP_ROLE], at=CITY_HOUSING,
           input=InspectionRecordInput, citation=INSPECTION_CITATION,
+          # the inspection's findings judge the county: not by the one who scheduled it
+          duty=Duty.REVIEW, stage="inspect",
           help="五(一)：督查组每个季度对辖区内的工程进行全面督查；督查日期须在本季度内")
     def record(self, *, actor, reason, now, data=None):
         p = self.quarter_period()
@@ -381,7 +383,7 @@ class Inspection(Case):
 
     @step(source=InspectionState.RECORDED, target=InspectionState.RECORDED,
           label=gettext_noop("登记发现的问题并下达整改"), roles=[GROUP_ROLE], at=CITY_HOUSING,
-          input=FindingInput, citation=INSPECTION_CITATION,
+          input=FindingInput, citation=INSPECTION_CITATION, duty=Duty.REVIEW, stage="inspect",
           help="每个问题一份整改通知，各有整改期限；期限届满未整改的升级至县级人民政府")
     def add_finding(self, *, actor, reason, now, data=None):
         from .services import finding_issue
@@ -455,13 +457,15 @@ class Rectification(Case):
     @step(source=RectificationState.DRAFT, target=RectificationState.ISSUED,
           label=gettext_noop("下达整改通知"), roles=[GROUP_ROLE], at=CITY_HOUSING,
           awaits=Await(what="按期整改并报送整改情况", role=COUNTY_ROLE, at=AT_ORG),
-          deadlines=RECTIFY, citation=INSPECTION_CITATION)
+          deadlines=RECTIFY, citation=INSPECTION_CITATION,
+          routine="发出登记问题时已决定的整改通知（与登记问题同时，由登记人办理）")
     def issue(self, *, actor, reason, now, data=None):
         if self.deadline < local(now).date():
             raise ValidationError({"deadline": "整改期限不能早于下达整改通知之日"})
 
     @step(source=RectificationState.ISSUED, target=RectificationState.REPORTED,
           label=gettext_noop("报送整改情况"), roles=[COUNTY_ROLE], input=RectifyReportInput,
+          routine="被督查单位报送整改情况",
           awaits=Await(what="复查整改情况", role=GROUP_ROLE, at=CITY_HOUSING),
           citation=INSPECTION_CITATION)
     def report(self, *, actor, reason, now, data=None):
@@ -471,13 +475,15 @@ class Rectification(Case):
 
     @step(source=RectificationState.REPORTED, target=RectificationState.CLOSED,
           label=gettext_noop("复查合格，销号"), roles=[GROUP_ROLE], at=CITY_HOUSING,
-          input=VerifyInput, citation=INSPECTION_CITATION)
+          input=VerifyInput, citation=INSPECTION_CITATION,
+          # not by the one who recorded the finding (the rectification's creator)
+          duty=Duty.REVIEW, stage="recheck")
     def verify(self, *, actor, reason, now, data=None):
         self.review_note = data.note
 
     @step(source=RectificationState.REPORTED, target=RectificationState.ISSUED,
           label=gettext_noop("复查不合格，重新整改"), roles=[GROUP_ROLE], at=CITY_HOUSING,
-          input=RejectInput, deadlines=RECTIFY,
+          input=RejectInput, deadlines=RECTIFY, duty=Duty.REVIEW, stage="recheck",
           awaits=Await(what="按新的期限整改并报送整改情况", role=COUNTY_ROLE, at=AT_ORG),
           citation=INSPECTION_CITATION)
     def reject(self, *, actor, reason, now, data=None):

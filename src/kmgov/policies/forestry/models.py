@@ -367,7 +367,7 @@ class ForestProject(Case):
 
     @step(source=State.IN_PROGRESS, target=State.IN_PROGRESS, label=gettext_noop("公示改造项目及间伐安排"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("forestry"), input=NoticeInput,
-          citation=f"{DOC} 五(七)")
+          citation=f"{DOC} 五(七)", routine="公示已批准的项目，不作新的决定")
     def publish_notice(self, *, actor, reason, now, data=None):
         self.notice_from = data.notice_from
         self.notice_days = data.notice_days
@@ -384,6 +384,7 @@ class ForestProject(Case):
 
     @step(source=State.IN_PROGRESS, target=State.IN_PROGRESS, label=gettext_noop("出具木材运输证明"),
           roles=[Role.TOWNSHIP_STAFF, Role.COUNTY_DEPARTMENT], input=TransportInput,
+          routine="按已批准的作业设计出具运输证明（决定在批准设计时作出）",
           conditions=[condition("改造项目须先公示（五(七)）", field="notice_from")(
               lambda c: c.notice_from is not None)],
           citation=f"{DOC} 五(五)")
@@ -473,6 +474,7 @@ class ForestryPlanFiling(FilingCase):
 
     @step(source=PlanFilingState.DRAFT, target=PlanFilingState.SUBMITTED,
           label=gettext_noop("上报"), roles=[Role.COUNTY_GOVERNMENT], input=PlanFilingInput,
+          routine="县级政府报送规划或总结，由市林业局查收",
           conditions=[condition("须上传总体规划及实施方案或试点工作总结", field="attachments")(
               lambda c: c.has_attachment("document"))],
           awaits=Await(what="查收县区中低产林改造报送材料", role=Role.CITY_DEPARTMENT,

@@ -221,7 +221,7 @@ class QuickReport(Case):
 
     @step(source=ReportState.DRAFT, target=ReportState.AT_COUNTY, label=gettext_noop("报县级"),
           roles=[Role.TOWNSHIP_STAFF, Role.COUNTY_DEPARTMENT, Role.COUNTY_GOVERNMENT],
-          input=QuickReportInput,
+          input=QuickReportInput, routine="速报：发现灾情的单位逐级报告",
           awaits=Await(what=gettext_noop("第一时间报市政府办公厅、市国土资源局"), role=Role.COUNTY_DEPARTMENT,
                        at=county_department("land")))
     def file(self, *, actor, reason, now, data=None):
@@ -234,6 +234,7 @@ class QuickReport(Case):
 
     @step(source=ReportState.AT_COUNTY, target=ReportState.AT_CITY, label=gettext_noop("报市级"),
           roles=[Role.COUNTY_DEPARTMENT], at=county_department("land"), input=ForwardInput,
+          routine="县级转报市级，不作决定",
           awaits=Await(what=gettext_noop("接收速报，组织抢险救灾"), role=Role.CITY_DEPARTMENT, at=CITY_LAND))
     def forward(self, *, actor, reason, now, data=None):
         if data and data.note:

@@ -52,6 +52,11 @@ def contribute(stdout):
                           "综合协调处")
     office = ensure_account("demo-panlong-awb", "盘龙区安委会办公室", Role.COUNTY_OFFICE, "panlong",
                             "安委办")
+    # Separation of duties: the office's staff draft a warning, its head signs it (issue).
+    signer = {office: ensure_account("demo-panlong-awb-zr", "盘龙区安委会办公室主任",
+                                     Role.COUNTY_OFFICE, "panlong", "安委办主任"),
+              city: ensure_account("demo-shi-awb-fzr", "市安全生产委员会办公室负责人",
+                                   Role.CITY_OFFICE, "city-safety", "安委办副主任")}
     ensure_account("demo-panlong-ajj", "盘龙区安全生产监督管理局", Role.COUNTY_DEPARTMENT,
                    "panlong-safety", "监管科")
     ensure_account("demo-panlong-zjj", "盘龙区住房和城乡建设局", Role.COUNTY_DEPARTMENT,
@@ -105,7 +110,7 @@ def contribute(stdout):
             "recipient": recipient, "level": level, "grounds": grounds, "notice_text": text})
         Warning.objects.filter(pk=w.pk).update(title=w.title + MARK)
         w.refresh_from_db()
-        return warning_issue(w, actor=actor, now=when)
+        return warning_issue(w, actor=signer[actor], now=when)
 
     warn("panlong-aziying", "prompt", ["safeguards_not_in_place"], at(2010, 8, 2, 10))
     warn("panlong-housing", "notice", ["department_duty_not_performed"], at(2010, 8, 3, 10))

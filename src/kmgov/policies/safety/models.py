@@ -35,6 +35,7 @@ from kmgov.procedures.declare import (
     AT_COUNTY,
     Await,
     DeadlineRule,
+    Duty,
     Participants,
     Procedure,
     Target,
@@ -264,7 +265,9 @@ def _zero_report(n: int) -> type[ZeroReportBase]:
             citation=citation)(submit),
         "receive": step(
             source=ZRState.FILED, target=ZRState.RECEIVED, label=gettext_noop("查收"),
-            roles=RECEIVER_ROLES, at=_receiver_org, citation=ZR_ROUTE)(receive),
+            roles=RECEIVER_ROLES, at=_receiver_org, citation=ZR_ROUTE,
+            # the receiving unit checks the form (五、六(一)): not the one who filed it
+            duty=Duty.REVIEW)(receive),
     }
     return register(type(f"ZeroReport{n}", (ZeroReportBase,), attrs))
 
@@ -476,6 +479,8 @@ class Warning(Case):
 
     @step(source=WState.DRAFT, target=WState.ISSUED, label=gettext_noop("发出警示通知（提示、告知、公开、专报）"),
           roles=ISSUER_ROLES, at=_issuer, citation=f"{D6} 附件 第四条至第八条",
+          # the office's head signs what its staff drafted (not the drafter)
+          duty=Duty.APPROVE, stage="warning",
           help="按警示阶梯的建议和所选事由发出；告诫的，被告诫单位须于15日内报送措施（第九条）")
     def issue(self, *, actor, reason, now, data=None):
         if self.level == Action.ADMONITION:
@@ -484,6 +489,7 @@ class Warning(Case):
 
     @step(source=WState.DRAFT, target=WState.AWAITING, label=gettext_noop("发出告诫通知（告诫）"),
           roles=ISSUER_ROLES, at=_issuer, awaits=ANSWER_AWAITS, deadlines=ANSWER_DEADLINES,
+          duty=Duty.APPROVE, stage="warning",
           citation=f"{D6} 附件 第六条、第九条",
           help="被告诫单位须于15日内报送采取的措施和落实情况（第九条）")
     def admonish(self, *, actor, reason, now, data=None):
@@ -493,6 +499,7 @@ class Warning(Case):
 
     @step(source=WState.AWAITING, target=WState.ANSWERED, label=gettext_noop("报送整改措施"),
           roles=tuple(sorted(set(ANSWER_ROLE.values()))), input=AnswerInput,
+          routine="被警示单位报送措施",
           citation=f"{D6} 附件 第九条")
     def answer(self, *, actor, reason, now, data=None):
         self.answer_text = data.measures
@@ -504,12 +511,14 @@ class Warning(Case):
         decision_keep(self, decision, actor=actor, now=now, subject="报送期限")
 
     @step(source=[WState.ISSUED, WState.ANSWERED, WState.AWAITING], target=WState.CLOSED,
-          label=gettext_noop("办结"), roles=ISSUER_ROLES, at=_issuer, reason_required=True)
+          label=gettext_noop("办结"), roles=ISSUER_ROLES, at=_issuer, reason_required=True,
+          duty=Duty.APPROVE, stage="warning")
     def close(self, *, actor, reason, now, data=None):
         self.outcome = reason
 
     @step(source=WState.DRAFT, target=WState.WITHDRAWN, label=gettext_noop("撤回"),
-          roles=ISSUER_ROLES, at=_issuer, reason_required=True)
+          roles=ISSUER_ROLES, at=_issuer, reason_required=True,
+          routine="撤回未发出的草稿，不对被警示单位作出决定")
     def withdraw(self, *, actor, reason, now, data=None):
         self.outcome = reason
 
