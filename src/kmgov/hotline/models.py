@@ -703,7 +703,8 @@ class Ticket(Case):
           label=gettext_noop("主办单位挂起"), roles=DEPARTMENT_ROLES, input=SuspendInput,
           awaits=AWAIT_UNIT_CALLER,
           help="主办单位等待来电人补充情况或材料：办理期限暂停，恢复后按剩余工作日继续计算",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=UNIT_ROUTINE)
     def unit_suspend(self, *, actor, reason, now, data):
         self._pause(actor=actor, now=now, note=data.note, by_unit=True)
 
@@ -711,7 +712,8 @@ class Ticket(Case):
           label=gettext_noop("主办单位恢复办理"), roles=DEPARTMENT_ROLES, input=ResumeInput,
           awaits=AWAIT_REPLY, deadlines=REPLY_PERIOD,
           help="来电人已补充：按挂起时剩余的工作日继续计算期限",
-          citation="昆政办〔2010〕116号 三(二)")
+          citation="昆政办〔2010〕116号 三(二)",
+          routine=UNIT_ROUTINE)
     def unit_resume(self, *, actor, reason, now, data):
         paused = self.events.filter(kind=TicketEvent.Kind.SUSPENDED).order_by("-at", "-id").first()
         if paused is None or not paused.extra.get("by_unit"):
