@@ -198,7 +198,10 @@ _SHORTFALL = {
 def finding(rule_id: str, u: Mapping) -> dict:
     """One unmet condition in words: found, required, provision, what to do."""
     unit = unit_of(u.get("field"), u.get("parameter"))
-    required = u.get("condition") or ""
+    # the label given to c.threshold/c.condition, marked with gettext_noop where it is static
+    # (a dynamic one, or a kept record's older wording, is not in the catalogue: shown as is;
+    # never gettext("") — that is the catalogue's header)
+    required = _(u["condition"]) if u.get("condition") else ""
     if u.get("threshold") is not None and u.get("value") is not None:
         thr = fmt_value(u.get("threshold"), unit)
         found = _("实际为%(v)s，") % {"v": fmt_value(u.get("value"), unit)} + (

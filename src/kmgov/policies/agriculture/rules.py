@@ -81,17 +81,17 @@ def conversion_subsidy(c: Ctx):
     """四(二)：现有粮食、蔬菜、花卉种植产业调整为园林园艺、苗木、经济林木（果）和滇池湿地生态
     园区、农业休闲观光园区的，每亩一次性补助1000元。"""
     x = c.x
-    basin = c.condition("在滇池流域内", x.in_dianchi_basin, cite=(DOC, "一", "滇池流域2920平方公里范围内"),
+    basin = c.condition(N_("在滇池流域内"), x.in_dianchi_basin, cite=(DOC, "一", "滇池流域2920平方公里范围内"),
                         values={"in_dianchi_basin": x.in_dianchi_basin}, field="in_dianchi_basin",
                         todo=N_("此项补助只适用于滇池流域内的调整；到滇池流域以外租地种植蔬菜、花卉的，"
                                 "可申请租地种植补助（四(三)）"))
     allowed_from = c.p("conversion_from_uses")
-    ok_from = c.condition("原种植产业为粮食、蔬菜或花卉", c.isin(x.from_use, allowed_from),
+    ok_from = c.condition(N_("原种植产业为粮食、蔬菜或花卉"), c.isin(x.from_use, allowed_from),
                           values={"from_use": x.from_use, "allowed": allowed_from}, field="from_use",
                           todo=N_("原种植粮食、蔬菜、花卉的才有此项补助；其他作物调整的不享受，但贷款发展园林园艺、"
                                   "苗木、经济林木（果）的可申请贷款贴息（四(一)）"))
     allowed_to = c.p("conversion_to_uses")
-    ok_to = c.condition("调整后用途在所列范围内", c.isin(x.to_use, allowed_to),
+    ok_to = c.condition(N_("调整后用途在所列范围内"), c.isin(x.to_use, allowed_to),
                         values={"to_use": x.to_use, "allowed": allowed_to}, field="to_use",
                         todo=N_("改为园林园艺、苗木、经济林木（果）或滇池湿地生态园区、农业休闲观光园区后再申请"))
     eligible = c.all(basin, ok_from, ok_to)
@@ -124,14 +124,14 @@ class OffsiteRentInput(RuleInput):
 def offsite_rent_subsidy(c: Ctx):
     """四(三)：农户到滇池流域以外租地种植蔬菜、花卉，连片5亩以上的，每亩500元/年，连续补助3年。"""
     x = c.x
-    outside = c.condition("租地在滇池流域以外", x.outside_basin, values={"outside_basin": x.outside_basin},
+    outside = c.condition(N_("租地在滇池流域以外"), x.outside_basin, values={"outside_basin": x.outside_basin},
                           field="outside_basin", cite=(DOC, "四(三)", "到滇池流域以外租用土地"),
                           todo=N_("此项补助只适用于到滇池流域以外租地；在流域内调整为园林园艺、苗木等的，"
                                   "可申请种植业结构调整补助（四(二)）"))
     crops = c.p("offsite_rent_crops")
-    ok_crop = c.condition("种植蔬菜或花卉", c.isin(x.crop, crops), values={"crop": x.crop, "allowed": crops}, field="crop",
+    ok_crop = c.condition(N_("种植蔬菜或花卉"), c.isin(x.crop, crops), values={"crop": x.crop, "allowed": crops}, field="crop",
                           todo=N_("改种蔬菜或花卉后再申请"))
-    ok_area = c.threshold("连片面积达到5亩（以上，含5亩）", x.contiguous_area_mu, "offsite_rent_min_area",
+    ok_area = c.threshold(N_("连片面积达到5亩（以上，含5亩）"), x.contiguous_area_mu, "offsite_rent_min_area",
                           field="contiguous_area_mu")
     eligible = c.all(outside, ok_crop, ok_area)
     max_years = c.p("offsite_rent_years")
@@ -169,7 +169,7 @@ class TrainingInput(RuleInput):
 def training_subsidy(c: Ctx):
     """四(四)：滇池流域内劳动力技能培训转移补助800元/人。"""
     x = c.x
-    c.condition("接受技能培训并转移的劳动力人数大于0", x.people > 0, field="people", values={"people": x.people},
+    c.condition(N_("接受技能培训并转移的劳动力人数大于0"), x.people > 0, field="people", values={"people": x.people},
                 todo=N_("组织滇池流域内的劳动力参加技能培训并转移就业后，按人数申报（三(四)）"))
     rate = c.p("training_subsidy_rate")
     amount = x.people * rate
@@ -318,7 +318,7 @@ def cost_share(c: Ctx):
             c.step(f"{district}：2:8", share, values={"district": district, "city_share": share}
                    , note=("乡镇 " + township + " 不在8:2之列，适用所在区比例") if township else None)
         else:
-            c.condition("县区在59号所列分担范围内", False, values={"district": district, "listed": basin + jinning},
+            c.condition(N_("县区在59号所列分担范围内"), False, values={"district": district, "listed": basin + jinning},
                         field="district")
     city = c.round(x.amount_yuan * share, 2)
     county = c.where(covered, c.round(x.amount_yuan - city, 2), 0.0)

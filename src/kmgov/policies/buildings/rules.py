@@ -42,29 +42,29 @@ def qualification(c: Ctx):
     """附件1 第二条：综合商务楼宇（总建筑面积1万平方米及以上且商务建筑面积5000平方米及以上）或纯商务
     楼宇（商务建筑面积4000平方米及以上）；第三条：在昆明属地纳税；第七条：当年无违法记录。"""
     x = c.x
-    where = c.condition("在昆明市辖区范围内", x.in_kunming, field="in_kunming", values={"in_kunming": x.in_kunming},
+    where = c.condition(N_("在昆明市辖区范围内"), x.in_kunming, field="in_kunming", values={"in_kunming": x.in_kunming},
                         cite=(DOC, "附件1 第二条", "在昆明市辖区范围内"),
                         todo=N_("本办法只适用于昆明市辖区范围内的商务楼宇（第二条）"))
-    tax = c.condition("在昆明市区属地纳税", x.pays_tax_in_kunming, field="pays_tax_in_kunming",
+    tax = c.condition(N_("在昆明市区属地纳税"), x.pays_tax_in_kunming, field="pays_tax_in_kunming",
                       values={"pays_tax_in_kunming": x.pays_tax_in_kunming},
                       cite=(DOC, "附件1 第三条", "在昆明市区属地纳税的商务楼宇产权单位"),
                       todo=N_("在昆明市区属地纳税后方可适用本办法（第三条）"))
-    clean = c.condition("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为", x.clean_record, field="clean_record",
+    clean = c.condition(N_("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为"), x.clean_record, field="clean_record",
                         values={"clean_record": x.clean_record},
                         cite=(DOC, "附件1 第七条", "在当年内无重大安全生产事故，产品质量达到标准、符合环保要求，无经营假冒伪劣产品，无欺诈损害消费者及其他违法行为的"),
                         todo=N_("当年内有此类行为的，当年不能申请认定；此后无此类行为的年度可再申请（第七条）"))
     c.section("comprehensive_building")
-    big = c.threshold("综合商务楼宇：总建筑面积1万平方米及以上", x.total_floor_area_m2, "min_total_floor_area", field="total_floor_area_m2",
+    big = c.threshold(N_("综合商务楼宇：总建筑面积1万平方米及以上"), x.total_floor_area_m2, "min_total_floor_area", field="total_floor_area_m2",
                       todo=N_("总建筑面积不足1万平方米的，不能按综合商务楼宇认定；商务建筑面积4000平方米及以上的纯商务楼宇可按纯商务楼宇认定（第二条）"))
-    com = c.threshold("综合商务楼宇：商务建筑面积5000平方米及以上", x.commercial_floor_area_m2, "min_commercial_floor_area",
+    com = c.threshold(N_("综合商务楼宇：商务建筑面积5000平方米及以上"), x.commercial_floor_area_m2, "min_commercial_floor_area",
                       field="commercial_floor_area_m2",
                       todo=N_("综合商务楼宇的商务建筑面积须达到5000平方米；达到后再申请认定（第二条）"))
     route1 = c.all(big, com)
     c.section("purely_commercial_building")
-    pure = c.condition("纯商务楼宇", x.purely_commercial, field="purely_commercial", values={"purely_commercial": x.purely_commercial},
+    pure = c.condition(N_("纯商务楼宇"), x.purely_commercial, field="purely_commercial", values={"purely_commercial": x.purely_commercial},
                        cite=(DOC, "附件1 第二条", "纯商务楼宇"),
                        todo=N_("不是纯商务楼宇的，按综合商务楼宇的面积标准认定（第二条）"))
-    pure_area = c.threshold("纯商务楼宇：商务建筑面积4000平方米及以上", x.commercial_floor_area_m2, "min_pure_commercial_floor_area",
+    pure_area = c.threshold(N_("纯商务楼宇：商务建筑面积4000平方米及以上"), x.commercial_floor_area_m2, "min_pure_commercial_floor_area",
                             field="commercial_floor_area_m2",
                             todo=N_("纯商务楼宇的商务建筑面积须达到4000平方米；达到后再申请认定（第二条）"))
     route2 = c.all(pure, pure_area)
@@ -222,7 +222,7 @@ def application_window(c: Ctx):
     d = c.x.filed_on
     s = dt.date.fromisoformat(f"{d.year}-{start}")
     e = dt.date.fromisoformat(f"{d.year}-{end}")
-    ok = c.condition("申报日期在每年3月1日至31日之间（含）", s <= d <= e, field="filed_on",
+    ok = c.condition(N_("申报日期在每年3月1日至31日之间（含）"), s <= d <= e, field="filed_on",
                      values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()})
     return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}
 
@@ -400,18 +400,18 @@ def targets_from_register(c: Ctx):
 
     if x.period_end <= 2012:
         g10, g100, g_share, g_occ, g_clusters = c.p("targets_2012")
-        check("buildings_tax_over_10m", "税收过千万元的商务楼宇60栋", n10, g10, "培育税收过千万元的商务楼宇60栋")
-        check("buildings_tax_over_100m", "税收亿元楼10栋", n100, g100, "税收亿元楼10栋")
-        check("clusters", "建成5个特色楼宇经济聚集区", x.clusters, g_clusters, "建成5个特色楼宇经济聚集区")
+        check("buildings_tax_over_10m", N_("税收过千万元的商务楼宇60栋"), n10, g10, "培育税收过千万元的商务楼宇60栋")
+        check("buildings_tax_over_100m", N_("税收亿元楼10栋"), n100, g100, "税收亿元楼10栋")
+        check("clusters", N_("建成5个特色楼宇经济聚集区"), x.clusters, g_clusters, "建成5个特色楼宇经济聚集区")
         if share is not None:
-            check("building_tax_share", "楼宇税收占市区税收总额35%以上", share, g_share, "楼宇税收占市区税收总额35%以上")
+            check("building_tax_share", N_("楼宇税收占市区税收总额35%以上"), share, g_share, "楼宇税收占市区税收总额35%以上")
         if occupancy is not None:
-            check("occupancy_rate", "市区主要楼宇入驻率90%以上", occupancy, g_occ, "市区主要楼宇入驻率提高到90%以上")
+            check("occupancy_rate", N_("市区主要楼宇入驻率90%以上"), occupancy, g_occ, "市区主要楼宇入驻率提高到90%以上")
     else:
         g10, g100, g_clusters = c.p("targets_2015")
-        check("buildings_tax_over_10m", "税收过千万的商务楼宇达到100栋", n10, g10, "税收过千万的商务楼宇达到100栋")
-        check("buildings_tax_over_100m", "税收亿元楼达到15栋", n100, g100, "税收亿元楼达到15栋")
-        check("clusters", "形成10个特色楼宇经济聚集区", x.clusters, g_clusters, "形成10个特色楼宇经济聚集区")
+        check("buildings_tax_over_10m", N_("税收过千万的商务楼宇达到100栋"), n10, g10, "税收过千万的商务楼宇达到100栋")
+        check("buildings_tax_over_100m", N_("税收亿元楼达到15栋"), n100, g100, "税收亿元楼达到15栋")
+        check("clusters", N_("形成10个特色楼宇经济聚集区"), x.clusters, g_clusters, "形成10个特色楼宇经济聚集区")
     return {"outcome": "met" if not not_met else "not_met", "buildings_tax_over_10m": n10,
             "buildings_tax_over_100m": n100, "building_tax_yuan": total, "building_tax_share": share,
             "occupancy_rate": occupancy, "met": met, "not_met": not_met}

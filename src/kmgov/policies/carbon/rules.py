@@ -3,6 +3,7 @@ gazette asks for (三(一)5), the donors' sign (三(一)), and the growth-to-CO�
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field, model_validator
 
 from kmgov.rules import Ctx, RuleInput, rule
@@ -83,7 +84,7 @@ def offset(c: Ctx):
     trees = c.ceil(exact) if rounding == "ceil" else exact
     c.step("树（棵）= 公里 ÷ 10（“出游10公里，请种1棵树”）", trees,
            values={"km_travelled": x.km_travelled, "km_per_tree": km_per_tree, "rounding": rounding})
-    sign = c.threshold("出资营建10亩及以上碳汇林：挂“××碳汇林”标牌", c.where(c.isnan(area), 0.0, area), "sign_min_area_mu")
+    sign = c.threshold(N_("出资营建10亩及以上碳汇林：挂“××碳汇林”标牌"), c.where(c.isnan(area), 0.0, area), "sign_min_area_mu")
     return {"co2_tonnes": co2, "mu_years": mu_years, "area_mu": area, "trees": trees, "cost_yuan": cost,
             "sign_eligible": sign}
 
@@ -109,7 +110,7 @@ def donor_sign(c: Ctx):
     area = x.donation_yuan / per_mu
     c.step("出资可营建面积（亩）= 捐资 ÷ 500元/亩", area, values={"donation_yuan": x.donation_yuan, "cost_per_mu": per_mu},
            cite=(DOC, "三(二)", "人工林从栽种到后期管养费用为500元/亩"))
-    ok = c.threshold("营建10亩及以上碳汇林", area, "sign_min_area_mu", field="donation_yuan")
+    ok = c.threshold(N_("营建10亩及以上碳汇林"), area, "sign_min_area_mu", field="donation_yuan")
     co2 = x.donation_yuan / c.p("cost_per_tonne")
     c.step("对应吸收二氧化碳（吨）= 捐资 ÷ 1000元/吨", co2, values={"donation_yuan": x.donation_yuan})
     return {"outcome": c.where(ok, "eligible", "ineligible"), "area_mu": area, "co2_tonnes": co2}
@@ -200,7 +201,7 @@ def funding_progress(c: Ctx):
     required = c.where(applies, float(per_year), 0.0)
     c.step("当年应安排的市级资金（2010—2012年每年1000万元）", required, values={"year": x.year, "years": years})
     ok = x.city_funds_yuan >= required
-    c.condition("市级财政安排不低于1000万元", c.any(ok, c.not_(applies)), field="city_funds_yuan",
+    c.condition(N_("市级财政安排不低于1000万元"), c.any(ok, c.not_(applies)), field="city_funds_yuan",
                 values={"city_funds_yuan": x.city_funds_yuan, "required": required})
     target = c.p("enterprise_startup_target")
     donations = c.num(x.enterprise_startup_donations_yuan)

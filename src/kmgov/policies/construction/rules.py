@@ -90,11 +90,11 @@ def supervision_check(c: Ctx):
     """四(三)：县级监督机构专职人员不少于5人（“不少于”含5人）；五(一)每个季度督查；五(二)每月申报；
     五(三)每年培训1~2期。每个季度、每个月分别计数：一个季度内的多次督查不能补另一个季度。"""
     x = c.x
-    checks = {"staff": bool(c.threshold("专职人员不少于5人", x.full_time_staff, "supervision_min_staff",
+    checks = {"staff": bool(c.threshold(N_("专职人员不少于5人"), x.full_time_staff, "supervision_min_staff",
                                         field="full_time_staff",
                                         todo=N_("配足专职监督人员（不少于5人），并更新监督机构登记")))}
     if x.trainings_per_year is not None:
-        lo = c.threshold("每年培训至少1期", x.trainings_per_year, "trainings_per_year_min", field="trainings_per_year",
+        lo = c.threshold(N_("每年培训至少1期"), x.trainings_per_year, "trainings_per_year_min", field="trainings_per_year",
                          todo=N_("年内组织1~2期质量安全监督管理培训"))
         hi = c.p("trainings_per_year_max")
         c.step("每年1~2期（超过2期不违反要求，仅提示）", x.trainings_per_year, values={"max": hi},

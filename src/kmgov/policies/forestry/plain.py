@@ -183,7 +183,7 @@ def village(decision, result, focus) -> None:
                 "同意人数须超过到会人数的半数，还需%(n)d人同意；重新表决通过后，报县级林业行政主管部门审批（五(五)）") % {
                 "n": max(need, 1)})
             for x in result["findings"]:
-                if x.get("field") == "votes_for" and "不超过到会人数" in (x.get("condition") or ""):
+                if x.get("field") == "votes_for" and x.get("condition") == _("同意人数不超过到会人数"):
                     x["todo"] = _("同意人数不能多于到会人数，请核对表决记录")
         elif ok_number(votes) and ok_number(attendance):
             set_todo(result, "votes_for", _("同意人数不能多于到会人数，请核对表决记录"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field, field_validator
 
 from kmgov.rules import Ctx, RuleInput, amount_labels, rule
@@ -133,42 +134,42 @@ def low_yield_classification(c: Ctx):
     c.step("是否属于不纳入改造范围的林地", excluded, values={"excluded_area": x.excluded_area},
            cite=(DOC, "三(二)", "自然保护区林木、原始天然林、特殊灌木林、国家和省级重点保护的野生植物、生物多样性典型区域、生态环境脆弱地的公益林地、权属不清或有争议的林地，不纳入改造范围"))
     crit = {}
-    crit["general.degraded"] = c.condition("总体：林相残败，功能低下，并导致森林生态系统退化", x.degraded_stand,
+    crit["general.degraded"] = c.condition(N_("总体：林相残败，功能低下，并导致森林生态系统退化"), x.degraded_stand,
                                            values={"degraded_stand": x.degraded_stand}, cite=T)
-    crit["general.growth"] = c.threshold("总体：生长量或生物量较同类立地条件平均水平低30%以上", x.growth_shortfall_ratio,
+    crit["general.growth"] = c.threshold(N_("总体：生长量或生物量较同类立地条件平均水平低30%以上"), x.growth_shortfall_ratio,
                                          "general_growth_shortfall", field="growth_shortfall_ratio")
     canopy = c.num(x.canopy_density)
-    low_canopy = c.threshold("总体：郁闭度小于0.3", c.where(c.isnan(canopy), 1.0, canopy), "general_canopy_density",
+    low_canopy = c.threshold(N_("总体：郁闭度小于0.3"), c.where(c.isnan(canopy), 1.0, canopy), "general_canopy_density",
                              field="canopy_density")
     old_enough = c.isin(x.age_class, c.p("general_canopy_age_classes"))
     c.step("总体：龄组为中龄以上（含中龄）", old_enough, values={"age_class": x.age_class}, cite=T, ok=old_enough)
     crit["general.canopy"] = c.all(low_canopy, old_enough)
-    crit["general.damaged"] = c.threshold("总体：风倒木、病害木比重占单位面积株数20%以上", x.damaged_stem_ratio,
+    crit["general.damaged"] = c.threshold(N_("总体：风倒木、病害木比重占单位面积株数20%以上"), x.damaged_stem_ratio,
                                           "general_damaged_stem_ratio", field="damaged_stem_ratio")
-    crit["general.unsuitable"] = c.condition("总体：因未适地适树或种源不适而造成的低效林分", x.unsuitable_species_or_provenance,
+    crit["general.unsuitable"] = c.condition(N_("总体：因未适地适树或种源不适而造成的低效林分"), x.unsuitable_species_or_provenance,
                                              values={"unsuitable_species_or_provenance": x.unsuitable_species_or_provenance}, cite=T)
     veg = c.num(x.vegetation_cover)
-    crit["ecological.vegetation"] = c.threshold("生态：植被覆盖度小于40%", c.where(c.isnan(veg), 1.0, veg), "eco_vegetation_cover",
+    crit["ecological.vegetation"] = c.threshold(N_("生态：植被覆盖度小于40%"), c.where(c.isnan(veg), 1.0, veg), "eco_vegetation_cover",
                                                 field="vegetation_cover")
     mature = c.isin(x.age_class, c.p("eco_declining_age_classes"))
     crit["ecological.declining"] = c.all(mature, x.protective_function_declined)
     c.step("生态：林分衰败、防护功能显著下降的成熟林和过熟林", crit["ecological.declining"],
            values={"age_class": x.age_class, "protective_function_declined": x.protective_function_declined}, cite=T,
            ok=crit["ecological.declining"])
-    crit["economic.growth"] = c.threshold("经济：树高、蓄积生长量较同类立地条件平均水平低30%以上", x.growth_shortfall_ratio,
+    crit["economic.growth"] = c.threshold(N_("经济：树高、蓄积生长量较同类立地条件平均水平低30%以上"), x.growth_shortfall_ratio,
                                           "econ_growth_shortfall", field="growth_shortfall_ratio")
     tsr = c.num(x.target_species_ratio)
-    crit["economic.target_species"] = c.threshold("经济：目的树种组成比重占40%以下（含40%）", c.where(c.isnan(tsr), 1.0, tsr),
+    crit["economic.target_species"] = c.threshold(N_("经济：目的树种组成比重占40%以下（含40%）"), c.where(c.isnan(tsr), 1.0, tsr),
                                                   "econ_target_species_ratio", field="target_species_ratio")
     mr = c.num(x.merchantable_ratio)
-    crit["economic.merchantable"] = c.threshold("经济：商品材预期出材率低于50%", c.where(c.isnan(mr), 1.0, mr),
+    crit["economic.merchantable"] = c.threshold(N_("经济：商品材预期出材率低于50%"), c.where(c.isnan(mr), 1.0, mr),
                                                 "econ_merchantable_ratio", field="merchantable_ratio")
     crit["economic.non_wood_yield"] = c.all(
-        c.threshold("经济：非木质产品产量较平均水平低30%以上", x.non_wood_shortfall_ratio, "econ_non_wood_shortfall",
+        c.threshold(N_("经济：非木质产品产量较平均水平低30%以上"), x.non_wood_shortfall_ratio, "econ_non_wood_shortfall",
                     field="non_wood_shortfall_ratio"),
-        c.threshold("经济：连续3年", x.non_wood_shortfall_years, "econ_non_wood_years", field="non_wood_shortfall_years"),
+        c.threshold(N_("经济：连续3年"), x.non_wood_shortfall_years, "econ_non_wood_years", field="non_wood_shortfall_years"),
     )
-    crit["economic.non_wood_variety"] = c.condition("经济：非木质产品林木或品种退化，已不适应市场需求", x.non_wood_variety_degraded,
+    crit["economic.non_wood_variety"] = c.condition(N_("经济：非木质产品林木或品种退化，已不适应市场需求"), x.non_wood_variety_degraded,
                                                     values={"non_wood_variety_degraded": x.non_wood_variety_degraded}, cite=T)
     any_met = c.any(*crit.values())
     if not c.vector:
@@ -257,7 +258,7 @@ class LoggingInput(RuleInput):
 def logging_quota(c: Ctx):
     """五(七)：抚育间伐人工用材林胸径10厘米以下（含10厘米）的林木只纳入采伐限额，不纳入年度木材生产计划。"""
     x = c.x
-    small = c.threshold("胸径小于10厘米（含10厘米）", x.dbh_cm, "logging_dbh_max_cm", field="dbh_cm")
+    small = c.threshold(N_("胸径小于10厘米（含10厘米）"), x.dbh_cm, "logging_dbh_max_cm", field="dbh_cm")
     only_quota = c.all(small, x.plantation_timber_thinning)
     c.step("抚育间伐人工用材林", x.plantation_timber_thinning, values={"plantation_timber_thinning": x.plantation_timber_thinning},
            cite=(DOC, "五(七)", "抚育间伐人工用材林"))
@@ -280,7 +281,7 @@ class PilotInput(RuleInput):
 )
 def pilot_requirement(c: Ctx):
     """四(二)：各县（市）区在2010年11月30日前完成一个改造试点，面积不得低于1000亩（含1000亩）。"""
-    ok = c.threshold("试点面积不得低于1000亩", c.x.pilot_area_mu, "pilot_min_area_mu", field="pilot_area_mu")
+    ok = c.threshold(N_("试点面积不得低于1000亩"), c.x.pilot_area_mu, "pilot_min_area_mu", field="pilot_area_mu")
     deadline = c.p("pilot_deadline")
     c.step("完成期限", deadline)
     return {"outcome": c.where(ok, "compliant", "non_compliant"), "deadline": c.full(deadline)}
@@ -344,8 +345,8 @@ def village_decision(c: Ctx):
     """五(五)：集体经营的林地须经民主决策同意；按村民委员会组织法取到会人员过半数（解释性参数）。"""
     x = c.x
     share = x.votes_for / x.attendance
-    ok = c.threshold("同意人数超过到会人数的半数", share, "village_decision_majority", field="votes_for")
-    c.condition("同意人数不超过到会人数", x.votes_for <= x.attendance, field="votes_for",
+    ok = c.threshold(N_("同意人数超过到会人数的半数"), share, "village_decision_majority", field="votes_for")
+    c.condition(N_("同意人数不超过到会人数"), x.votes_for <= x.attendance, field="votes_for",
                 values={"votes_for": x.votes_for, "attendance": x.attendance})
     ok = ok and x.votes_for <= x.attendance
     return {"outcome": "agreed" if ok else "not_agreed", "share_for": share}

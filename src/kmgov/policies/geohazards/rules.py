@@ -77,21 +77,21 @@ def point_requirements(c: Ctx):
     need_plan = scales.index(x.scale) >= scales.index(min_scale)
     c.step("中型以上（含中型）隐患点须编制应急预案", need_plan, values={"scale": x.scale, "min_scale": min_scale, "comparison": ">=", "word": "以上"})
     missing = []
-    if not c.condition("专人负责监测", x.has_monitor, field="has_monitor", values={"has_monitor": x.has_monitor}, cite=(DOC, "三(五)", "保证每一个隐患点都有专人负责监测"),
+    if not c.condition(N_("专人负责监测"), x.has_monitor, field="has_monitor", values={"has_monitor": x.has_monitor}, cite=(DOC, "三(五)", "保证每一个隐患点都有专人负责监测"),
                        todo=N_("落实专人负责监测，并登记监测人姓名和电话")):
         missing.append("monitor")
-    if not c.condition("发放“两卡一书”", x.cards_issued, field="cards_issued", values={"cards_issued": x.cards_issued}, cite=(DOC, "二(四)", "及时填写和发放“两卡一书”"),
+    if not c.condition(N_("发放“两卡一书”"), x.cards_issued, field="cards_issued", values={"cards_issued": x.cards_issued}, cite=(DOC, "二(四)", "及时填写和发放“两卡一书”"),
                        todo=N_("填写并发放“两卡一书”（明白卡、避险卡和隐患点通知书），登记发放日期")):
         missing.append("two_cards_one_notice")
-    if not c.condition("三落实：转移路线地点、报警人员及信号、避险场地", x.route_alarm_refuge_fixed, field="route_alarm_refuge_fixed",
+    if not c.condition(N_("三落实：转移路线地点、报警人员及信号、避险场地"), x.route_alarm_refuge_fixed, field="route_alarm_refuge_fixed",
                        values={"route_alarm_refuge_fixed": x.route_alarm_refuge_fixed}, cite=(DOC, "三(一)", "落实转移路线地点、落实报警人员及信号、落实避险场地"),
                        todo=N_("落实转移路线地点、报警人员及信号和避险场地，并登记")):
         missing.append("three_assurances")
-    if not c.condition("四包：县（市）区领导包乡、乡干部包村、村干部包组", x.four_packages_fixed, field="four_packages_fixed",
+    if not c.condition(N_("四包：县（市）区领导包乡、乡干部包村、村干部包组"), x.four_packages_fixed, field="four_packages_fixed",
                        values={"four_packages_fixed": x.four_packages_fixed}, cite=(DOC, "三(一)", "县（市）区领导包乡、乡干部包村、村干部包组、党员包群众"),
                        todo=N_("明确包乡的县级领导、包村的乡镇干部和包组的村干部，并登记")):
         missing.append("four_packages")
-    if need_plan and not c.condition("编制隐患点应急预案", x.has_emergency_plan, field="has_emergency_plan",
+    if need_plan and not c.condition(N_("编制隐患点应急预案"), x.has_emergency_plan, field="has_emergency_plan",
                                      values={"has_emergency_plan": x.has_emergency_plan}, cite=(DOC, "二(四)", "要及时组织编制隐患点应急预案"),
                                      todo=N_("及时组织编制隐患点应急预案，批准后备案")):
         missing.append("emergency_plan")

@@ -239,19 +239,19 @@ def certification(c: Ctx):
 
     # 第五条 基本条件（第九条 当年无违法记录 适用于所有类型）
     c.section("basic")
-    reg = c.condition("注册地在昆明市的企业法人", x.registered_in_kunming, field="registered_in_kunming",
+    reg = c.condition(gettext_noop("注册地在昆明市的企业法人"), x.registered_in_kunming, field="registered_in_kunming",
                       values={"registered_in_kunming": x.registered_in_kunming},
                       cite=(DOC, "附件 第五条(一)", "注册地在昆明市的企业法人，并在昆明属地纳税"))
-    paytax = c.condition("在昆明属地纳税", x.pays_tax_in_kunming, field="pays_tax_in_kunming",
+    paytax = c.condition(gettext_noop("在昆明属地纳税"), x.pays_tax_in_kunming, field="pays_tax_in_kunming",
                          values={"pays_tax_in_kunming": x.pays_tax_in_kunming},
                          cite=(DOC, "附件 第五条(一)", "并在昆明属地纳税"))
-    policy = c.condition("符合国家、省、市产业发展政策", x.fits_industrial_policy, field="fits_industrial_policy",
+    policy = c.condition(gettext_noop("符合国家、省、市产业发展政策"), x.fits_industrial_policy, field="fits_industrial_policy",
                          values={"fits_industrial_policy": x.fits_industrial_policy},
                          cite=(DOC, "附件 第五条(二)", "符合国家、省、市产业发展政策"))
-    share = c.threshold("营业收入中来自下属企业的比例不低于30%", x.revenue_share_from_subsidiaries,
+    share = c.threshold(gettext_noop("营业收入中来自下属企业的比例不低于30%"), x.revenue_share_from_subsidiaries,
                         "basic_min_revenue_share_from_subsidiaries", field="revenue_share_from_subsidiaries")
-    subs = c.threshold("下属分支企业不少于3个", x.subsidiaries, "basic_min_subsidiaries", field="subsidiaries")
-    clean = c.condition("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为", x.clean_record,
+    subs = c.threshold(gettext_noop("下属分支企业不少于3个"), x.subsidiaries, "basic_min_subsidiaries", field="subsidiaries")
+    clean = c.condition(gettext_noop("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为"), x.clean_record,
                         field="clean_record", values={"clean_record": x.clean_record},
                         cite=(DOC, "附件 第九条", "并在当年内无重大安全生产事故……无欺诈损害消费者及其他违法行为的"))
     first_three = c.all(reg, paytax, policy, share, clean)
@@ -264,9 +264,9 @@ def certification(c: Ctx):
     c.section("comprehensive")
     comp = c.all(
         basic,
-        c.threshold("综合型：注册资本或净资产1亿元以上", cap, "comprehensive_min_capital", field="capital_or_net_assets_yuan"),
-        c.threshold("综合型：上一年度营业收入5亿元以上", rev, "comprehensive_min_revenue", field="revenue_last_year_yuan"),
-        c.threshold("综合型：上一年度地方分成部分2500万元以上", last_tax, "comprehensive_min_local_tax",
+        c.threshold(gettext_noop("综合型：注册资本或净资产1亿元以上"), cap, "comprehensive_min_capital", field="capital_or_net_assets_yuan"),
+        c.threshold(gettext_noop("综合型：上一年度营业收入5亿元以上"), rev, "comprehensive_min_revenue", field="revenue_last_year_yuan"),
+        c.threshold(gettext_noop("综合型：上一年度地方分成部分2500万元以上"), last_tax, "comprehensive_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
     )
 
@@ -274,43 +274,43 @@ def certification(c: Ctx):
     c.section("functional.general")
     f_general = c.all(
         basic,
-        c.threshold("一般职能型：注册资本或净资产4000万元以上", cap, "functional_general_min_capital", field="capital_or_net_assets_yuan"),
-        c.threshold("一般职能型：上一年度营业收入2亿元以上", rev, "functional_general_min_revenue", field="revenue_last_year_yuan"),
-        c.threshold("一般职能型：上一年度地方分成部分1000万元以上", last_tax, "functional_general_min_local_tax",
+        c.threshold(gettext_noop("一般职能型：注册资本或净资产4000万元以上"), cap, "functional_general_min_capital", field="capital_or_net_assets_yuan"),
+        c.threshold(gettext_noop("一般职能型：上一年度营业收入2亿元以上"), rev, "functional_general_min_revenue", field="revenue_last_year_yuan"),
+        c.threshold(gettext_noop("一般职能型：上一年度地方分成部分1000万元以上"), last_tax, "functional_general_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
     )
     c.section("functional.modern_services")
     f_modern = c.all(
         basic,
-        c.condition("主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域", x.modern_services_field,
+        c.condition(gettext_noop("主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域"), x.modern_services_field,
                     field="modern_services_field", values={"modern_services_field": x.modern_services_field},
                     cite=(DOC, "附件 第七条(二)", "主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域的企业")),
-        c.threshold("现代服务业职能型：注册资本或净资产1000万元以上", cap, "functional_modern_services_min_capital", field="capital_or_net_assets_yuan"),
-        c.threshold("现代服务业职能型：上一年度营业收入5000万元以上", rev, "functional_modern_services_min_revenue", field="revenue_last_year_yuan"),
-        c.threshold("现代服务业职能型：上一年度地方分成部分250万元以上", last_tax, "functional_modern_services_min_local_tax",
+        c.threshold(gettext_noop("现代服务业职能型：注册资本或净资产1000万元以上"), cap, "functional_modern_services_min_capital", field="capital_or_net_assets_yuan"),
+        c.threshold(gettext_noop("现代服务业职能型：上一年度营业收入5000万元以上"), rev, "functional_modern_services_min_revenue", field="revenue_last_year_yuan"),
+        c.threshold(gettext_noop("现代服务业职能型：上一年度地方分成部分250万元以上"), last_tax, "functional_modern_services_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
     )
     c.section("functional.trade_circulation")
     f_trade = c.all(
         basic,
-        c.condition("主营商贸流通", x.main_business_trade_circulation, field="main_business_trade_circulation",
+        c.condition(gettext_noop("主营商贸流通"), x.main_business_trade_circulation, field="main_business_trade_circulation",
                     values={"main_business_trade_circulation": x.main_business_trade_circulation},
                     cite=(DOC, "附件 第七条(三)", "对昆明市经济社会发展做出重要贡献的主营商贸流通的企业"),
                     note="“做出重要贡献”由联审会议认定，此处以申报的主营业务为准"),
-        c.threshold("商贸流通业职能型：注册资本或净资产2000万元以上", cap, "functional_trade_circulation_min_capital", field="capital_or_net_assets_yuan"),
-        c.threshold("商贸流通业职能型：上一年度营业收入10亿元以上", rev, "functional_trade_circulation_min_revenue", field="revenue_last_year_yuan"),
-        c.threshold("商贸流通业职能型：上一年度地方分成部分300万元以上", last_tax, "functional_trade_circulation_min_local_tax",
+        c.threshold(gettext_noop("商贸流通业职能型：注册资本或净资产2000万元以上"), cap, "functional_trade_circulation_min_capital", field="capital_or_net_assets_yuan"),
+        c.threshold(gettext_noop("商贸流通业职能型：上一年度营业收入10亿元以上"), rev, "functional_trade_circulation_min_revenue", field="revenue_last_year_yuan"),
+        c.threshold(gettext_noop("商贸流通业职能型：上一年度地方分成部分300万元以上"), last_tax, "functional_trade_circulation_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
     )
     c.section("functional.foreign_investment")
     f_foreign = c.all(
         basic,
-        c.condition("经国家商务部认定的外商投资性公司及采购中心", x.mofcom_recognised_investment_company,
+        c.condition(gettext_noop("经国家商务部认定的外商投资性公司及采购中心"), x.mofcom_recognised_investment_company,
                     field="mofcom_recognised_investment_company",
                     values={"mofcom_recognised_investment_company": x.mofcom_recognised_investment_company},
                     cite=(DOC, "附件 第七条(四)", "注册地在昆明市并经国家商务部认定的外商投资性公司及采购中心")),
-        c.threshold("外商投资公司职能型：注册资本或净资产2000万元以上", cap, "functional_foreign_investment_min_capital", field="capital_or_net_assets_yuan"),
-        c.threshold("外商投资公司职能型：上一年度地方分成部分在400万元以上", last_tax, "functional_foreign_investment_min_local_tax",
+        c.threshold(gettext_noop("外商投资公司职能型：注册资本或净资产2000万元以上"), cap, "functional_foreign_investment_min_capital", field="capital_or_net_assets_yuan"),
+        c.threshold(gettext_noop("外商投资公司职能型：上一年度地方分成部分在400万元以上"), last_tax, "functional_foreign_investment_min_local_tax",
                     field="local_tax_share_by_year_yuan"),
     )
 
@@ -322,7 +322,7 @@ def certification(c: Ctx):
            values={"meets_comprehensive_or_functional": other, "applies": only_if_not_other},
            cite=(DOC, "附件 第八条", "成长型总部是指尚未达到综合型和职能型总部认定标准"))
     not_other = c.not_(other) if only_if_not_other else c.full(True)
-    years_ok = c.threshold("在昆明市生产经营和服务3年以上", x.years_operating_in_kunming, "growth_min_years_operating",
+    years_ok = c.threshold(gettext_noop("在昆明市生产经营和服务3年以上"), x.years_operating_in_kunming, "growth_min_years_operating",
                            field="years_operating_in_kunming")
     window = int(c.p("growth_window_years"))
     needs_before = c.p("growth_needs_year_before")
@@ -360,17 +360,22 @@ def certification(c: Ctx):
                                      note=None if c.vector else f"{label_year}年{fmt_money(cur)}，{label_year - 1}年{fmt_money(prev)}"))
     growth = c.all(*conds)
     out = {}
-    for key, flag, ok_name, measure, measure_field, label in [
-        ("finance", x.financial_institution, "financial_institution", rev, "revenue_last_year_yuan", "金融机构，上一年度营业收入5000万元以上"),
-        ("high_tech", x.high_tech_certified, "high_tech_certified", x.high_tech_output_yuan, "high_tech_output_yuan", "经认定的高新技术企业，上一年度高新技术产品产值5000万元以上"),
-        ("logistics", x.key_logistics_enterprise, "key_logistics_enterprise", rev, "revenue_last_year_yuan", "经认定的主营物流的重点企业，上一年度营业收入5000万元以上"),
-        ("culture", x.qualified_cultural_enterprise, "qualified_cultural_enterprise", rev, "revenue_last_year_yuan", "财税〔2005〕2号所列文化企业，上一年度营业收入5000万元以上"),
-        ("traditional", x.traditional_advantage_industry, "traditional_advantage_industry", rev, "revenue_last_year_yuan", "传统优势产业的工业企业，上一年度营业收入5000万元以上"),
+    for key, flag, ok_name, measure, measure_field, label, kind in [
+        ("finance", x.financial_institution, "financial_institution", rev, "revenue_last_year_yuan", gettext_noop("金融机构，上一年度营业收入5000万元以上"),
+         gettext_noop("金融机构")),
+        ("high_tech", x.high_tech_certified, "high_tech_certified", x.high_tech_output_yuan, "high_tech_output_yuan", gettext_noop("经认定的高新技术企业，上一年度高新技术产品产值5000万元以上"),
+         gettext_noop("经认定的高新技术企业")),
+        ("logistics", x.key_logistics_enterprise, "key_logistics_enterprise", rev, "revenue_last_year_yuan", gettext_noop("经认定的主营物流的重点企业，上一年度营业收入5000万元以上"),
+         gettext_noop("经认定的主营物流的重点企业")),
+        ("culture", x.qualified_cultural_enterprise, "qualified_cultural_enterprise", rev, "revenue_last_year_yuan", gettext_noop("财税〔2005〕2号所列文化企业，上一年度营业收入5000万元以上"),
+         gettext_noop("财税〔2005〕2号所列文化企业")),
+        ("traditional", x.traditional_advantage_industry, "traditional_advantage_industry", rev, "revenue_last_year_yuan", gettext_noop("传统优势产业的工业企业，上一年度营业收入5000万元以上"),
+         gettext_noop("传统优势产业的工业企业")),
     ]:
         c.section(f"growth.{key}")
         par = f"growth_{key}_min_revenue"
         path = c.param(par).citation
-        recognised = c.condition(label.split("，")[0], flag, field=ok_name, values={ok_name: flag}, cite=path)
+        recognised = c.condition(kind, flag, field=ok_name, values={ok_name: flag}, cite=path)
         big = c.threshold(label, measure, par, field=measure_field)
         out[f"growth.{key}"] = c.all(growth, recognised, big)
     c.section(None)
@@ -433,7 +438,7 @@ def application_window(c: Ctx):
     d = c.x.filed_on
     s = dt.date.fromisoformat(f"{d.year}-{start}")
     e = dt.date.fromisoformat(f"{d.year}-{end}")
-    ok = c.condition("申报日期在每年3月1日至31日之间（含）", s <= d <= e, field="filed_on",
+    ok = c.condition(gettext_noop("申报日期在每年3月1日至31日之间（含）"), s <= d <= e, field="filed_on",
                      values={"filed_on": d.isoformat(), "start": s.isoformat(), "end": e.isoformat()},
                      todo=gettext_noop("在每年3月1日至31日的申报期内提交申报"))
     return {"outcome": "open" if ok else "closed", "window_start": s.isoformat(), "window_end": e.isoformat()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, amount_labels, rule
@@ -93,8 +94,8 @@ class BudgetInput(RuleInput):
 def budget_check(c: Ctx):
     """三(二)4：奖励经费总额600万元，其中市级300万元；支出不得超过。"""
     x = c.x
-    ok_total = c.threshold("奖励经费合计不超过600万元", x.total_rewards_yuan, "budget_total", field="total_rewards_yuan")
-    ok_city = c.threshold("市级资金不超过300万元", x.city_funds_yuan, "budget_city", field="city_funds_yuan")
+    ok_total = c.threshold(N_("奖励经费合计不超过600万元"), x.total_rewards_yuan, "budget_total", field="total_rewards_yuan")
+    ok_city = c.threshold(N_("市级资金不超过300万元"), x.city_funds_yuan, "budget_city", field="city_funds_yuan")
     ok = c.all(ok_total, ok_city)
     remaining = c.p("budget_total") - x.total_rewards_yuan
     city_remaining = c.p("budget_city") - x.city_funds_yuan

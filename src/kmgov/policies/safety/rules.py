@@ -82,8 +82,8 @@ def staffing_requirement(c: Ctx):
     x = c.x
     high = c.isin(x.industry, c.p("high_risk_industries"))
     c.step("行业：矿山、建筑施工、危险物品单位", high, values={"industry": x.industry})
-    big_high = c.threshold("高危行业：从业人员100人以上（含100人）", x.employees, "high_risk_employees", field="employees") if (c.vector or high) else False
-    big_other = c.threshold("其他单位：从业人员300人以上（含300人）", x.employees, "other_employees", field="employees") if (c.vector or not high) else False
+    big_high = c.threshold(N_("高危行业：从业人员100人以上（含100人）"), x.employees, "high_risk_employees", field="employees") if (c.vector or high) else False
+    big_other = c.threshold(N_("其他单位：从业人员300人以上（含300人）"), x.employees, "other_employees", field="employees") if (c.vector or not high) else False
     if not c.vector:
         c.unmet.clear()  # the size tests choose the requirement; they are not conditions to meet
     big = c.where(high, big_high, big_other)
@@ -99,7 +99,7 @@ def staffing_requirement(c: Ctx):
         if x.safety_staff is not None or x.has_safety_department is not None:
             conds = []
             if big:
-                conds.append(c.condition("设置专门的安全生产管理机构", bool(x.has_safety_department), field="has_safety_department",
+                conds.append(c.condition(N_("设置专门的安全生产管理机构"), bool(x.has_safety_department), field="has_safety_department",
                                          values={"has_safety_department": x.has_safety_department},
                                          todo=N_("设置专门的安全生产管理机构（五(三)1：“必须设置”），配齐不少于3名管理人员")))
             staff = x.safety_staff if x.safety_staff is not None else 0
@@ -235,10 +235,10 @@ def warning_ladder(c: Ctx):
         ("(三)", "辖区或者行业领域内重大危险源监控不到位", x.major_hazard_source_monitoring_inadequate),
         ("(四)", "安全生产“零申报”制度执行不到位", x.zero_report_inadequate),
         ("(五)", "其他需要告知的情况", x.other_notice)])
-    larger = c.threshold("第六条(一)：发生1起较大以上安全生产事故", x.larger_accidents, "admonition_larger_accidents", field="larger_accidents")
-    general = c.threshold("第六条(二)：1个月内发生2起以上一般安全生产事故", x.general_accidents_within_month, "admonition_general_accidents_month",
+    larger = c.threshold(N_("第六条(一)：发生1起较大以上安全生产事故"), x.larger_accidents, "admonition_larger_accidents", field="larger_accidents")
+    general = c.threshold(N_("第六条(二)：1个月内发生2起以上一般安全生产事故"), x.general_accidents_within_month, "admonition_general_accidents_month",
                           field="general_accidents_within_month")
-    criticised = c.threshold("第六条(五)：一年内被通报批评两次以上", x.criticisms_within_year, "admonition_criticisms_year",
+    criticised = c.threshold(N_("第六条(五)：一年内被通报批评两次以上"), x.criticisms_within_year, "admonition_criticisms_year",
                              field="criticisms_within_year")
     if not c.vector:
         c.unmet.clear()
@@ -337,12 +337,12 @@ def admonition_answer_deadline(c: Ctx):
     check = x.today or x.as_of
     if x.answered_on is not None:
         late = (x.answered_on - due).days
-        ok = c.condition("在期满日之前（含）报送", late <= 0, field="answered_on", values={"answered_on": x.answered_on.isoformat(), "due_on": due.isoformat()},
+        ok = c.condition(N_("在期满日之前（含）报送"), late <= 0, field="answered_on", values={"answered_on": x.answered_on.isoformat(), "due_on": due.isoformat()},
                          todo=N_("已逾期报送：报备时说明迟报原因；经告诫后仍未采取有效措施的，按第八条(一)向政府主要领导专报"))
         return {"outcome": "on_time" if ok else "late", "due_on": due.isoformat(), "days_late": max(late, 0)}
     late = (check - due).days
     outcome = "overdue" if late > 0 else "pending"
-    c.condition("尚未报送，核查日未过期满日", late <= 0, field="answered_on", values={"checked_on": check.isoformat(), "due_on": due.isoformat()},
+    c.condition(N_("尚未报送，核查日未过期满日"), late <= 0, field="answered_on", values={"checked_on": check.isoformat(), "due_on": due.isoformat()},
                 todo=N_("立即将采取的措施和落实情况报发出告诫通知的单位备案；经告诫后仍未采取有效措施的，按第八条(一)向政府主要领导专报"))
     return {"outcome": outcome, "due_on": due.isoformat(), "days_late": max(late, 0)}
 
@@ -386,9 +386,9 @@ def township_budget(c: Ctx):
     required = c.maximum(float(floor), grown)
     c.step("要求 = max(3万元, 上年 × 1.1)", required, values={"previous_year_budget_yuan": x.previous_year_budget_yuan, "growth": growth, "floor": floor})
     ok = c.all(
-        c.threshold("不低于3万元", x.budget_yuan, "township_budget_min", field="budget_yuan",
+        c.threshold(N_("不低于3万元"), x.budget_yuan, "township_budget_min", field="budget_yuan",
                     todo=N_("将乡镇（街道）安全生产监管业务经费安排到不低于3万元")),
-        c.condition("在上年基础上增加10%（不低于上年×1.1）", x.budget_yuan >= grown - 1e-6, field="budget_yuan",
+        c.condition(N_("在上年基础上增加10%（不低于上年×1.1）"), x.budget_yuan >= grown - 1e-6, field="budget_yuan",
                     values={"budget_yuan": x.budget_yuan, "required": grown},
                     todo=N_("按上年经费增加10%安排当年经费")),
     )
@@ -475,7 +475,7 @@ def _meetings_plain(decision, result, focus) -> None:
 def meetings(c: Ctx):
     """107号 附件 五(一)4：常务会每年至少2次；分管领导每季度至少1次例会；其他副职每季度至少1次分析会。"""
     x = c.x
-    conds = [c.threshold("常务会每年至少2次", x.executive_meetings_per_year, "executive_meetings_min", field="executive_meetings_per_year",
+    conds = [c.threshold(N_("常务会每年至少2次"), x.executive_meetings_per_year, "executive_meetings_min", field="executive_meetings_per_year",
                          todo=N_("年内再召开常务会（主任办公会）专题研究安全生产工作，达到每年2次"))]
     short = []
     for i, n in enumerate(x.safety_meetings_by_quarter):
