@@ -4,6 +4,7 @@ caller receives it through the outbox; and the computed sentences come from the 
 (Chinese by default, English when chosen)."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -40,6 +41,8 @@ def test_answer_from_the_entry_stores_and_sends_the_computed_amount(
                                    text=entry.answer if typed else "")
     assert t.state == TicketStatus.ANSWERED and t.answer_entry == entry
     assert t.answer_text == COMPUTED + entry.answer
+    # what was stored is what the desk would send unchanged: not an edit
+    assert t.events.get(kind="answered").extra["edited"] is False
     # the answer reaches the caller through the outbox with the amount and its provision
     rows = Delivery.objects.filter(notification__ref=t.number, channel="sms").order_by("id")
     assert [d.status for d in rows] == ["sent", "sent"]  # receipt, answer
@@ -53,6 +56,50 @@ def test_the_operators_own_words_are_kept(operator):
     t = services.ticket_answer(ticket=_ticket(operator), entry=entry, actor=operator, now=WED,
                                text="奖励375000元，请到县农业局申报。")
     assert t.answer_text == "奖励375000元，请到县农业局申报。"
+    assert t.events.get(kind="answered").extra["edited"] is True
+
+
+@pytest.mark.django_db
+def test_the_console_prefills_the_computed_answer_and_sending_it_is_not_an_edit(
+        client, operator):
+    entry = KbEntry.objects.get(key="ag-land-transfer-reward")
+    t = _ticket(operator)
+    client.force_login(operator)
+    url = f"/hotline/console/t/{t.number}/"
+    page = client.get(url, {"entry": entry.pk}).content.decode()
+    box = re.search(r'<textarea[^>]*id="answer-text-input"[^>]*>(.*?)</textarea>', page, re.S)
+    # 59号 四(五): 2500亩 × 150元 = 375000元, before the entry's own text
+    assert box and html.unescape(box.group(1)) == COMPUTED + entry.answer
+    # sent as prefilled (a browser sends a textarea's line breaks as CRLF)
+    r = client.post(url, {"action": "answer", "entry_id": entry.pk,
+                          "text": html.unescape(box.group(1)).replace("\n", "\r\n")})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.state == TicketStatus.ANSWERED and t.answer_text == COMPUTED + entry.answer
+    assert t.events.get(kind="answered").extra["edited"] is False
+
+
+@pytest.mark.django_db
+def test_a_changed_computed_answer_is_recorded_as_edited(client, operator):
+    entry = KbEntry.objects.get(key="ag-land-transfer-reward")
+    t = _ticket(operator)
+    client.force_login(operator)
+    text = (COMPUTED + entry.answer).replace("375000元", "37.5万元")
+    client.post(f"/hotline/console/t/{t.number}/",
+                {"action": "answer", "entry_id": entry.pk, "text": text})
+    t.refresh_from_db()
+    assert t.answer_text == text and t.events.get(kind="answered").extra["edited"] is True
+
+
+@pytest.mark.django_db
+def test_without_the_fact_the_console_prefills_the_entry_as_written(client, operator):
+    entry = KbEntry.objects.get(key="ag-land-transfer-reward")
+    t = _ticket(operator, text="流转土地有没有奖励？")  # no area: nothing computes
+    client.force_login(operator)
+    page = client.get(f"/hotline/console/t/{t.number}/", {"entry": entry.pk}).content.decode()
+    box = re.search(r'<textarea[^>]*id="answer-text-input"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and html.unescape(box.group(1)) == entry.answer
+    assert "375000" not in box.group(1)
 
 
 @pytest.mark.django_db

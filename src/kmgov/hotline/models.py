@@ -456,12 +456,22 @@ class Ticket(Case):
         self.answer_entry = entry
         # The operator may edit the prefilled answer; the entry stays its source.
         self.answer_text = (data.text or "").strip() or entry.answer
+        # Not an edit: the entry's text, or the sentence the ticket's own facts compute before
+        # it (what the console prefills and what is stored when nothing is typed).
+        from .compute import entry_answer
+        from .inputs import MAX_TEXT
+        from .kb import clean_text
+
+        def same(text):  # a browser sends a textarea's line breaks as CRLF
+            return clean_text(text or "").replace("\r\n", "\n")
+
+        as_prefilled = {same(entry.answer), same(entry_answer(entry, self.text)[:MAX_TEXT])}
         self.closed_at = now
         self._event(TicketEvent.Kind.ANSWERED, actor=actor, now=now,
                     citation=f"{DESK_CITE} 三(四)1", text=self.answer_text,
                     extra={"entry": entry.key, "entry_version": entry.version,
                            "authorised_by": entry.authorised_by,
-                           "edited": self.answer_text != entry.answer})
+                           "edited": same(self.answer_text) not in as_prefilled})
         notices.answered(self, actor=actor, now=now)
 
     @step(source=[TicketStatus.QUEUED, TicketStatus.OPEN], target=TicketStatus.TRANSFERRED,

@@ -738,7 +738,8 @@ def _answer_data(ticket: Ticket, entry: KbEntry, text: str = "") -> dict:
     from . import compute
 
     data = {"entry_id": entry.pk}
-    if text and text.strip() and text.strip() != (entry.answer or "").strip():
+    text = (text or "").replace("\r\n", "\n")  # a browser's textarea sends CRLF
+    if text.strip() and text.strip() != (entry.answer or "").strip():
         data["text"] = text
         return data
     answer = compute.entry_answer(entry, ticket.text)

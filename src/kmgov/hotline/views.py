@@ -297,11 +297,14 @@ def console_ticket(request, number: str):
     picked = None
     if request.GET.get("entry"):
         picked = KbEntry.objects.filter(pk=request.GET.get("entry") or 0).first()
+    # The textarea starts with what would be stored if sent unchanged: the sentence the ticket's
+    # own facts compute, then the entry's text (compute.entry_answer), else the entry's text.
+    picked_text = compute.entry_answer(picked, t.text) if picked is not None else ""
     return render(request, "hotline/ticket.html", {
         **_ticket_context(request, t), "files_link": True, "console": True,
         "suggestions": compute.answers(t.text, limit=5, include_nodes=False)
         if t.state in ("open", "queued") else [],
-        "picked": picked, "unit_groups": selectors.units_grouped(),
+        "picked": picked, "picked_text": picked_text, "unit_groups": selectors.units_grouped(),
         "satisfaction_levels": sorted(SATISFACTION_LEVELS.items(), reverse=True),
     })
 

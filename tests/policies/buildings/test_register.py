@@ -218,7 +218,7 @@ def test_import_refuses_a_malformed_row_with_its_number_nothing_written(reg):
     # through the page: the same refusal shown, nothing written
     r = client_for(reg.office).post("/buildings/register/import/",
                                     {"file": io.BytesIO(content)}, format="multipart")
-    assert r.status_code == 400 and "第3行" in r.content.decode()
+    assert r.status_code == 200 and "第3行" in r.content.decode()
     # a tenant row of a building not in the sheet is refused with its row number as well
     content = _xlsx([good], [["PL-0", 2025, "甲公司", "金融", "是", "是", 2e8, ""],
                              ["PL-0", 2025, "乙公司", "金融", "也许", "否", 1, ""]])
@@ -226,6 +226,28 @@ def test_import_refuses_a_malformed_row_with_its_number_nothing_written(reg):
         register.register_import(content, actor=reg.office, now=MARCH)
     assert "“入驻企业”表第3行" in str(exc.value) and "在昆注册" in str(exc.value)
     assert not BuildingYear.objects.exists()
+
+
+def test_import_page_shows_the_refusal_beside_the_file_nothing_written(reg):
+    good = ["PL-0", 2025, "盘龙0号楼", 30000, 20000, 1000, "一级资质", *FLAGS, ""]
+    bad = ["PL-1", 2025, "盘龙1号楼", 30000, "两万", 1000, "一级资质", *FLAGS, ""]  # 面积 not a number
+    content = _xlsx([good, bad], [["PL-0", 2025, "甲公司", "金融", "是", "是", 2e8, ""]])
+    upload = io.BytesIO(content)
+    upload.name = "楼宇2025.xlsx"
+    r = client_for(reg.office).post("/buildings/register/import/", {"file": upload},
+                                    format="multipart")
+    assert r.status_code == 200
+    page = r.content.decode()
+    beside = re.search(r'<p class="govuk-error-message" id="f-file-error" role="alert">(.*?)</p>',
+                       page, re.S)
+    assert beside and "“楼宇”表第3行" in beside.group(1) and "商务（办公）面积" in beside.group(1)
+    assert "楼宇2025.xlsx" in beside.group(1)  # the file chosen is named (never refilled)
+    assert 'aria-describedby="f-file-error"' in page and 'href="#f-file"' in page
+    assert 'class="error"' not in page  # not a message at the top any more
+    assert not BuildingYear.objects.exists() and not Tenant.objects.exists()
+    r = client_for(reg.office).post("/buildings/register/import/", {})
+    assert r.status_code == 200 and 'id="f-file-error"' in r.content.decode()
+    assert "请选择要导入的xlsx文件" in r.content.decode()
 
 
 def test_import_then_export_round_trip_and_scope(reg):

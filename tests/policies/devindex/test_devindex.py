@@ -340,3 +340,40 @@ def test_spec_form_refusal_keeps_the_weights_typed_and_names_each_beside_its_fie
     assert re.search(r'<p class="govuk-error-message" id="spec-reason-error"[^>]*>请填写修订理由</p>',
                      html)
     assert '<a href="#spec-reason">请填写修订理由</a>' in html
+
+
+def _beside(page: str, fid: str) -> str:
+    """The design system's message beside the control `fid` (empty when there is none)."""
+    m = re.search(rf'<p class="govuk-error-message" id="{fid}-error" role="alert">(.*?)</p>', page, re.S)
+    return m.group(1) if m else ""
+
+
+def test_compute_refusal_beside_the_year_with_the_year_kept_nothing_stored(folk):
+    # issue 13 item 4: 附件2 ranks counties against each other, so a year with one county's
+    # data cannot be ranked; the refusal is shown beside the year, the year typed is kept
+    fill(folk.city, 2010, {"panlong": 1})
+    r = client_for(folk.city).post("/buildings-index/compute/", {"year": "2010"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "2010年有数据的县（市）区不足两个，无法排序" in _beside(page, "idx-compute-year")
+    assert re.search(r'<input id="idx-compute-year"[^>]*value="2010"', page)
+    assert 'aria-describedby="idx-compute-year-error"' in page and 'href="#idx-compute-year"' in page
+    assert IndexRun.objects.count() == 0
+    # a county may not compute: refused as such (403), no form error, nothing stored
+    r = client_for(folk.panlong).post("/buildings-index/compute/", {"year": "2010"})
+    assert r.status_code == 403 and IndexRun.objects.count() == 0
+
+
+def test_xlsx_import_refusal_beside_the_file_nothing_written(folk):
+    bad = _xlsx([("盘龙区", 2010, 3, "", "", 1, ""), ("盘龙区", 2010, 4, "", "", "abc", "")])
+    upload = io.BytesIO(bad)
+    upload.name = "盘龙2010.xlsx"
+    r = client_for(folk.city).post("/buildings-index/data/import/", {"file": upload})
+    assert r.status_code == 200
+    page = r.content.decode()
+    error = _beside(page, "idx-file")
+    assert "第3行：数值“abc”不是数字" in error and "盘龙2010.xlsx" in error
+    assert 'aria-describedby="idx-file-error"' in page and 'href="#idx-file"' in page
+    assert IndicatorValue.objects.count() == 0  # its row 2 (序号3) was not written either
+    r = client_for(folk.city).post("/buildings-index/data/import/", {})
+    assert r.status_code == 200 and "请选择 xlsx 文件" in _beside(r.content.decode(), "idx-file")

@@ -135,19 +135,24 @@ def register_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request):
-    result, error = None, ""
+    """The register's xlsx import; a refusal is shown beside the file field with the file's
+    name (a browser never refills a file input), nothing imported."""
+    result, error, picked = None, "", ""
     if request.method == "POST":
         f = request.FILES.get("file")
         try:
             if f is None:
                 raise ValidationError({"file": _("请选择要导入的xlsx文件")})
+            picked = f.name
             if f.size > 10 * 1024 * 1024:
                 raise ValidationError({"file": _("文件不能超过10MB")})
             result = register.register_import(f.read(), actor=request.user)
         except (ValidationError, StepInputInvalid) as exc:
-            error = _messages(exc)[0]
-    return render(request, "buildings/register_import.html",
-                  {"result": result, "error": error}, status=400 if error else 200)
+            # the form has one control: whatever the refusal names (a sheet's row) is the file's
+            error = "；".join(field_errors(exc).values())
+    return render(request, "buildings/register_import.html", {
+        "result": result, "error": error, "picked": picked,
+        "summary": [("f-file", error)] if error else []})
 
 
 @login_required

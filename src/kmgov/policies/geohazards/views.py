@@ -56,11 +56,15 @@ def _error(request, exc) -> None:
 
 @login_required
 def points(request):
+    """The register; an import refused is shown beside the file field with the file's name
+    (a browser never refills a file input), nothing imported."""
+    errors, picked = {}, ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ValidationError(_("请选择要导入的 xlsx 或 GeoJSON 文件"))
+                raise ValidationError({"file": [_("请选择要导入的 xlsx 或 GeoJSON 文件")]})
+            picked = upload.name
             content = upload.read()
             if upload.name.lower().endswith((".geojson", ".json")):
                 rows, source = services.geojson_rows(content), "geojson"
@@ -68,12 +72,15 @@ def points(request):
                 rows, source = services.xlsx_rows(content), "xlsx"
             c = services.points_import(rows, actor=request.user, source=source)
             messages.success(request, _("已导入：新增 %(created)s 处，修改 %(updated)s 处，未变 %(unchanged)s 处") % c)
+            return redirect(request.get_full_path())
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
-        return redirect(request.get_full_path())
+            # the form has one control: whatever the refusal names (a row, a column) is the file's
+            errors = {"file": "；".join(field_errors(exc).values())}
     f = _filters(request)
     qs = selectors.points_visible(request.user, **f).prefetch_related("plans")
-    return render(request, "geohazards/points.html", {"points": qs, **_filter_context(request, f)})
+    return render(request, "geohazards/points.html", {
+        "points": qs, **_filter_context(request, f), "errors": errors, "picked": picked,
+        "summary": [("import-file", m) for m in errors.values()]})
 
 
 FORM_SKIP = ("monitors",)
@@ -402,13 +409,21 @@ def _ranges(days: list[dt.date]) -> list[str]:
 @login_required
 def report_new(request):
     """Open a quick report (for a unit, or a registered point), then file it on its page."""
+    errors, values = {}, {}
     if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("org", "point")}
         try:
-            case = services.report_create(org=request.POST.get("org", ""), point=request.POST.get("point", ""),
+            case = services.report_create(org=values["org"], point=values["point"],
                                           actor=request.user)
             return redirect(f"/geohazards/reports/{case.reference}/")
         except (Refusal, ValidationError) as exc:
-            _error(request, exc)
+            errors = field_errors(exc)
+            if "code" in errors:  # the point looked up by its code: the form's point
+                errors["point"] = errors.pop("code")
+            if "__all__" in errors:
+                errors.setdefault("point" if values["point"] else "org", errors.pop("__all__"))
     units = [a.org for a in user_assignments(request.user)]
     return render(request, "geohazards/report_new.html", {
-        "units": units, "points": selectors.points_visible(request.user)[:500]})
+        "values": values, "errors": errors,
+        "summary": [(f"qr-{k}" if k in ("org", "point") else "", m) for k, m in errors.items()],
+"units": units, "points": selectors.points_visible(request.user)[:500]})

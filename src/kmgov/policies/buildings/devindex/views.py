@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kmgov.core.errors import NotFound, Refusal
+from kmgov.core.errors import Forbidden, InvalidInput, NotFound, Refusal, field_errors
 from kmgov.core.replica import reads_from_replica
 from kmgov.rules import today
 from kmgov.rules.composite import AGGREGATION_LABELS, IMPUTATION_LABELS, NORMALISATION_LABELS
@@ -58,10 +58,12 @@ def run_detail(request, pk: int):
     return _run_page(request, selectors.run_get(request.user, pk))
 
 
-def _run_page(request, run, year=None):
+def _run_page(request, run, year=None, *, compute_error: str = "", compute_year: str = ""):
     ctx = {"run": run, "years": selectors.years(request.user), "year": year or (run.year if run else None),
            "may_compute": services.may_edit_spec(request.user), "doc": DOC,
-           "this_year": today().year - 1}
+           "this_year": today().year - 1, "compute_error": compute_error,
+           "compute_year": compute_year,
+           "summary": [("idx-compute-year", compute_error)] if compute_error else []}
     if run is not None:
         subsystems, rows = _rows(run)
         methods = (run.sensitivity or {}).get("methods", {}).get("scenarios", [])
@@ -107,11 +109,19 @@ def report_pdf(request, pk: int):
 @login_required
 @require_POST
 def compute(request):
+    """Compute the index of the year typed; a refusal (too few counties with data, a method
+    the data do not allow) is shown beside the year with what was typed, nothing stored. Who
+    may not compute is refused (403), not shown a form error."""
+    typed = request.POST.get("year", "")
     try:
-        run = services.index_compute(actor=request.user, year=request.POST.get("year"))
+        run = services.index_compute(actor=request.user, year=typed)
+    except Forbidden:
+        raise
     except Refusal as exc:
-        messages.error(request, exc.display() if exc.field != "year" else f"{_('年度')}：{exc.message}")
-        return redirect("buildings_devindex:home")
+        # the form's one control is the year: every refusal of the computation is shown there
+        return _run_page(request, selectors.latest_run(request.user, _year(request)),
+                         year=_year(request), compute_error="；".join(field_errors(exc).values()),
+                         compute_year=typed)
     messages.success(request, _("已计算%(year)s年指数") % {"year": run.year})
     return redirect("buildings_devindex:run", pk=run.pk)
 
@@ -120,6 +130,12 @@ def compute(request):
 
 @login_required
 def data(request):
+    return _data_page(request)
+
+
+def _data_page(request, *, import_error: str = "", picked: str = ""):
+    """The data entry page; `import_error` when it is shown again after a refused import (the
+    POST was the import's, not values to save)."""
     units = list(selectors.units_visible(request.user))
     latest = selectors.values(request.user).order_by("-year").values_list("year", flat=True).first()
     year = _year(request, latest or today().year - 1)
@@ -130,7 +146,7 @@ def data(request):
     inds = services.indicators()
     error_field = None
     posted = {}
-    if request.method == "POST" and org is not None:
+    if request.method == "POST" and org is not None and not import_error:
         posted = {str(i.number): request.POST.get(f"v{i.number}", "") for i in inds}
         try:
             n = services.values_set(actor=request.user, org_code=org.code, year=year, values=posted,
@@ -150,7 +166,9 @@ def data(request):
     return render(request, "devindex/data.html", {
         "units": units, "org": org, "year": year, "rows": rows,
         "may_enter": org is not None and services.may_enter_values(request.user, org),
-        "filled": sum(1 for r in rows if r["value"] not in ("", None))})
+        "filled": sum(1 for r in rows if r["value"] not in ("", None)),
+        "import_error": import_error, "picked": picked,
+        "summary": [("idx-file", import_error)] if import_error else []})
 
 
 @login_required
@@ -172,17 +190,18 @@ def data_export(request):
 @login_required
 @require_POST
 def data_import(request):
+    """Values from an xlsx file, all or nothing; a refusal (a row's number, a county not the
+    importer's) is shown beside the file field with the file's name (a browser never refills a
+    file input) on the data page, nothing written."""
     f = request.FILES.get("file")
     try:
         if f is None:
-            from kmgov.core.errors import InvalidInput
-
             raise InvalidInput("请选择 xlsx 文件", field="file")
         n = services.values_import_xlsx(actor=request.user, data=f.read())
     except Refusal as exc:
-        messages.error(request, _("导入失败：") + exc.message)
-    else:
-        messages.success(request, _("已导入%(n)s个数值") % {"n": n})
+        return _data_page(request, import_error="；".join(field_errors(exc).values()),
+                          picked=f.name if f else "")
+    messages.success(request, _("已导入%(n)s个数值") % {"n": n})
     return redirect("buildings_devindex:data")
 
 
