@@ -88,3 +88,25 @@ def test_an_unmarked_or_empty_label_is_shown_as_it_is():
             "2015年目标：绿地率"
         assert finding("headquarters.certification", {"condition": ""})["required"] == ""
         assert finding("headquarters.certification", {})["required"] == ""
+
+
+def test_amounts_in_english_are_whole_yuan():
+    # 63号 附件 第六条(三): the comprehensive type's 2500万元 threshold; in English the amount is
+    # written out (25,000,000 yuan), not 2500 followed by the words for 万元.
+    from kmgov.rules.plain import fmt_money
+
+    with english_from_tsv():
+        assert fmt_money(25_000_000) == "25,000,000 yuan"
+        assert fmt_money(500_000_000) == "500,000,000 yuan"
+        assert fmt_money(3500.5) == "3,500.50 yuan"
+
+
+def test_amounts_in_chinese_keep_wan_and_yi():
+    from django.utils import translation
+
+    from kmgov.rules.plain import fmt_money
+
+    with translation.override("zh-hans"):
+        assert fmt_money(25_000_000) == "2500万元"
+        assert fmt_money(500_000_000) == "5亿元"
+        assert fmt_money(3500.5) == "3,500.50元"

@@ -81,6 +81,10 @@ def fmt_money(v) -> str:
         return "—"
     a = abs(f)
     yi, wan, yuan = _money_units()
+    if yuan != "元":
+        # Not Chinese: 万 and 亿 have no counterpart, so the whole amount with its separators
+        # (25000000 → "25,000,000 yuan", never "2500" glued to "10k yuan").
+        return (f"{int(f):,}" if f.is_integer() else f"{f:,.2f}") + f" {yuan.strip()}"
     if a >= 1e8 and (a / 1e6).is_integer():
         return _short(f / 1e8) + yi
     if a >= 1e4 and (a / 100).is_integer():

@@ -24,6 +24,9 @@ def folk(db):
     org_tree_load()
     p = Folk()
     p.office = user_create(username="pc-office", roles=[(Role.CITY_OFFICE, "city-forestry")])
+    # 60号: the fund office records a donation and another of its officials credits it
+    # (separation of duties: the recorder does not credit).
+    p.checker = user_create(username="pc-office-sh", roles=[(Role.CITY_OFFICE, "city-forestry")])
     p.finance = user_create(username="pc-finance", roles=[(Role.CITY_DEPARTMENT, "city-finance")])
     p.county = user_create(username="pc-pl", roles=[(Role.COUNTY_DEPARTMENT, "panlong-forestry")])
     p.li = user_create(username="pc-li")
@@ -31,7 +34,7 @@ def folk(db):
     p.acc = services.account_open({"kind": "individual", "name": "李华", "holder": "pc-li"}, actor=p.office)
     d = services.donation_record({"account": p.acc.number, "amount_yuan": "3000", "donated_on": "2011-03-15",
                                   "receipt_no": "PC-00001"}, actor=p.office)
-    p.donation = services.donation_credit(d, actor=p.office, monitor="计量监测机构甲")
+    p.donation = services.donation_credit(d, actor=p.checker, monitor="计量监测机构甲")
     return p
 
 
