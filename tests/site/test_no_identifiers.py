@@ -12,15 +12,12 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections import deque
 from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
+from site_crawl import crawl, readme_tour
 
 from kmgov.core.models import Role
 
@@ -106,55 +103,21 @@ def _offences(path: str, text: str, english: bool) -> list[str]:
     return out
 
 
-def _readme_tour() -> list[str]:
-    """The addresses of the README's tour without placeholders: they must lead somewhere."""
-    readme = Path(__file__).resolve().parents[2] / "README.md"
-    tour = readme.read_text(encoding="utf-8").split("## A tour", 1)[1].split("\n## ", 1)[0]
-    return [p for p in re.findall(r"`(/[^`\s<>]*)`", tour)
-            if not SKIP.search(p) and "?" not in p and not p.startswith("/api/")]
-
-
 def _crawl(client: Client, english: bool) -> tuple[list[str], list[str], int]:
-    seen, queue = set(), deque(["/", *_readme_tour()])
-    per_route: dict[str, int] = {}
     offences, broken = [], []
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        try:
-            route = resolve(urlsplit(path).path).route
-        except Resolver404:
-            route = path
-        per_route[route] = per_route.get(route, 0) + 1
-        if per_route[route] > PER_ROUTE:
-            continue
-        r = client.get(path)
-        if r.status_code in (301, 302):
-            target = urlsplit(r["Location"])
-            if not target.netloc and "/login" not in target.path:
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
-            continue
+
+    def visit(path, r):
         if r.status_code in (404, 500) or r.status_code >= 500:
             broken.append(f"{path}: {r.status_code}")
-            continue
+            return ()
         if r.status_code != 200 or not r.get("Content-Type", "").startswith("text/html"):
-            continue
+            return ()
         text, links = _page_text(r.content.decode())
-        offences += _offences(path, text, english)
-        for href in links:
-            url, _ = urldefrag(urljoin(path, href))
-            parts = urlsplit(url)
-            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
-                continue
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            # one page of a list is enough: leave out pagers and filters beyond the first
-            if "page=" in parts.query or SKIP.search(local):
-                continue
-            if local not in seen:
-                queue.append(local)
-    return offences, broken, len(seen)
+        offences.extend(_offences(path, text, english))
+        return links
+
+    seen = crawl(client, visit, skip=SKIP, max_pages=MAX_PAGES, per_route=PER_ROUTE)
+    return offences, broken, seen
 
 
 @pytest.fixture
@@ -213,5 +176,5 @@ def test_no_identifier_and_no_broken_link_as_each_role(demo):
             reached[f"{role} {lang}"] = pages
             failures += [f"{role} [{lang}] {o}" for o in offences + broken]
     # every role reaches more than the home page and the README's tour
-    assert min(reached.values()) > len(_readme_tour()) + 1, reached
+    assert min(reached.values()) > len(readme_tour(SKIP)) + 1, reached
     assert not failures, f"{len(failures)} problems\n" + "\n".join(failures[:120])

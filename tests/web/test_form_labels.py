@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections import deque
 from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
+from site_crawl import crawl
 
 from kmgov.core.models import Role
 
@@ -89,52 +86,21 @@ def _problems(path: str, page: _Forms) -> list[str]:
     return out
 
 
-def _readme_tour() -> list[str]:
-    readme = Path(__file__).resolve().parents[2] / "README.md"
-    tour = readme.read_text(encoding="utf-8").split("## A tour", 1)[1].split("\n## ", 1)[0]
-    return [p for p in re.findall(r"`(/[^`\s<>]*)`", tour)
-            if not SKIP.search(p) and "?" not in p and "<" not in p]
-
-
 def _crawl(client: Client) -> tuple[list[str], int, int]:
-    seen, queue = set(), deque(["/", *_readme_tour()])
-    per_route: dict[str, int] = {}
     problems, controls = [], 0
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        try:
-            route = resolve(urlsplit(path).path).route
-        except Resolver404:
-            route = path
-        per_route[route] = per_route.get(route, 0) + 1
-        if per_route[route] > PER_ROUTE:
-            continue
-        r = client.get(path)
-        if r.status_code in (301, 302):
-            target = urlsplit(r["Location"])
-            if not target.netloc and "/login" not in target.path:
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
-            continue
+
+    def visit(path, r):
+        nonlocal controls
         if r.status_code != 200 or not r.get("Content-Type", "").startswith("text/html"):
-            continue
+            return ()
         page = _Forms()
         page.feed(r.content.decode())
         controls += len(page.controls)
-        problems += _problems(path, page)
-        for href in page.links:
-            url, _ = urldefrag(urljoin(path, href))
-            parts = urlsplit(url)
-            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
-                continue
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if "page=" in parts.query or SKIP.search(local):
-                continue
-            if local not in seen:
-                queue.append(local)
-    return problems, len(seen), controls
+        problems.extend(_problems(path, page))
+        return page.links
+
+    seen = crawl(client, visit, skip=SKIP, max_pages=MAX_PAGES, per_route=PER_ROUTE)
+    return problems, seen, controls
 
 
 def test_the_checks_catch_what_they_look_for():
