@@ -22,9 +22,15 @@ def tsv_table() -> dict[str, str]:
 @contextmanager
 def english_from_tsv():
     table = tsv_table()
+    entries: dict = dict(table)
+    with open(TSV, encoding="utf-8") as f:  # plural entries: msgid<TAB>singular<TAB>plural
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) > 1 and not row[0].startswith("#"):
+                entries[(row[0], 0)] = row[1]
+                entries[(row[0], 1)] = row[2] if len(row) > 2 else row[1]
     with translation.override("en"):
         cat = trans_real.translation("en")._catalog
-        cat._catalogs.insert(0, table)
+        cat._catalogs.insert(0, entries)
         cat._plurals.insert(0, cat._plurals[0])
         try:
             yield table

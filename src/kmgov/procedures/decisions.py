@@ -189,7 +189,6 @@ def decision_keep(case, decision: Decision | Mapping, *, actor, now: dt.datetime
 
 # ---------------------------------------------------------------- explaining
 
-_COMPARE = {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于", "==": "等于"}
 
 
 def _num(v) -> str:
@@ -215,12 +214,13 @@ def _cite(c) -> dict | None:
     return {"text": f"{c.docno} {c.path}".strip(), "quote": c.quote, "url": c.url}
 
 
-def _unmet_text(u: Mapping) -> str:
-    text = u.get("condition") or ""
-    value, thr = _num(u.get("value")), _num(u.get("threshold"))
-    if value and thr:
-        text += f"（为{value}，须{_COMPARE.get(u.get('comparison') or '', '')}{thr}）"
-    return text
+def _unmet_text(rule_id: str, u: Mapping) -> str:
+    """An unmet condition as `rules.plain.finding` words it (what is required, what was found,
+    in the active language and with units), without the citation the summary shows beside it."""
+    from kmgov.rules.plain import finding, sep
+
+    f = finding(rule_id, u)
+    return f"{f['required']}{sep('：')}{f['found']}" if f["required"] else f["found"]
 
 
 def decision_summary(record: DecisionRecord, case=None) -> dict:
@@ -237,7 +237,7 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
     refused = bool(record.unmet) or (record.outcome in refusals)
     unmet_by_label = {u.get("condition"): u for u in record.unmet}
     for u in record.unmet:
-        unmet.append({"text": _unmet_text(u), "citation": _cite(u.get("reference"))})
+        unmet.append({"text": _unmet_text(record.rule, u), "citation": _cite(u.get("reference"))})
     # A decision reached through alternatives (one HQ type of several, one route of two) has
     # tests that passed inside branches that failed: listing them as "met" would mislead, so
     # for such a decision the met tests are left to the full trace and said so.
@@ -250,7 +250,7 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
         elif s.get("ok") is False:
             if refused and not record.unmet and s.get("check") not in unmet_by_label:
                 values = s.get("values") if isinstance(s.get("values"), Mapping) else {}
-                unmet.append({"text": _unmet_text({"condition": s.get("check"), **values}),
+                unmet.append({"text": _unmet_text(record.rule, {"condition": s.get("check"), **values}),
                               "citation": cite})
         elif _num(s.get("result")):
             basis.append({"text": f"{s.get('check', '')}：{_num(s.get('result'))}",

@@ -280,8 +280,11 @@ class Ctx:
         self.steps.append((check, result, values, citation, params, note, None if ok is None else bool(ok)))
 
     def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None,
-                  todo: str | None = None):
-        """Compare `value` with threshold parameter `name` using its declared comparison."""
+                  todo: str | None = None, words: dict | None = None):
+        """Compare `value` with threshold parameter `name` using its declared comparison.
+        A label that holds values is a msgid with placeholders and `words` the values
+        (`N_("第%(q)s季度…")`, `words={"q": 2}`): the trace and `condition` hold it filled in
+        Chinese, the unmet entry keeps both so that `plain.finding` words it in any language."""
         par = self.rule._params.get(name) or self.param(name)
         op = par.comparison or ">="
         if self.vector:
@@ -316,16 +319,19 @@ class Ctx:
             citation = self._citation(cite, params)
         # the values as a tuple: decision.trace_json makes them the step's dict
         # {"value", "comparison", "threshold", "word", "convention"} when the trace is serialised
-        self.steps.append((label, met, (value, op, thr, word, _CONVENTION_OF.get(word, "")),
+        check = label % words if words else label
+        self.steps.append((check, met, (value, op, thr, word, _CONVENTION_OF.get(word, "")),
                            citation, params, note, met))
         if not met:
             self.unmet.append(
-                {"group": self.group, "condition": label, "field": field, "value": _py(value),
+                {"group": self.group, "condition": check, "field": field, "value": _py(value),
                  "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
                  "reference": citation.reference if citation else None}
             )
             if todo:
                 self.unmet[-1]["todo"] = todo
+            if words:
+                self.unmet[-1]["label"], self.unmet[-1]["words"] = label, words
         return res
 
     def _citation(self, cite, params):
@@ -340,8 +346,11 @@ class Ctx:
         return citation
 
     def condition(self, label: str, ok, *, cite=None, values: dict | None = None, field: str | None = None, note=None,
-                  todo: str | None = None):
+                  todo: str | None = None, words: dict | None = None):
+        """A yes/no condition; `words` as for `threshold`."""
         if not self.vector:
+            if words:
+                label, msgid = label % words, label
             met = bool(ok)
             # the step, recorded inline (as step() would)
             params = self._pending
@@ -358,6 +367,8 @@ class Ctx:
                 )
                 if todo:
                     self.unmet[-1]["todo"] = todo
+                if words:
+                    self.unmet[-1]["label"], self.unmet[-1]["words"] = msgid, words
         return ok
 
     def section(self, name: str | None):

@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from kmgov.core.money import amount_parse, amount_split
+
+from .labels import input_label
 
 
 @dataclass
@@ -45,7 +49,7 @@ def _option_label(code: str, aliases: dict | None = None) -> str:
     catalogue the API and CLI also accept), else the site-wide catalogue of codes."""
     for alias, value in (aliases or {}).items():
         if value == code and re.search(r"[\u4e00-\u9fff]", alias):
-            return alias
+            return gettext(alias)
     from .templatetags.rules_plain import plain
 
     return plain(code)
@@ -106,7 +110,7 @@ def fields_from_schema(schema: dict, aliases: dict | None = None) -> list[FormFi
             inner = {**non_null[0], **{k: v for k, v in spec.items() if k not in ("anyOf",)}} if non_null else spec
         inner = _resolve(schema, inner)
         t = inner.get("type")
-        label = spec.get("description") or inner.get("description") or name
+        label = input_label(spec.get("description") or inner.get("description")) or name
         default = spec.get("default")
         f = FormField(name=name, label=label, widget="text", required=name in required, default=default,
                       minimum=inner.get("minimum"), maximum=inner.get("maximum"))

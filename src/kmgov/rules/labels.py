@@ -89,3 +89,13 @@ VALUES: dict[str, str] = {}
 def value_labels(labels: dict[str, str]) -> None:
     """Give the codes a policy's rules output (e.g. 63号's `functional.general`) their words."""
     VALUES.update(labels)
+
+
+def input_label(description: str | None) -> str:
+    """A rule input's name in the active language, from its schema description: the
+    descriptions are catalogue msgids (`Field(description=N_("…"))`), so the form, the
+    explanation of a decision and the trace all name a field through this one look-up. The
+    English entry is written as a label (no unit or provision in brackets); the Chinese one is
+    trimmed by its caller."""
+    desc = (description or "").strip()
+    return gettext(desc) if desc else ""

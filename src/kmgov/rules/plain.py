@@ -25,29 +25,60 @@ import math
 import re
 from collections.abc import Mapping
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from .citation import Citation
 from .errors import UnknownRule
-from .labels import amount_label, outcome_label
+from .labels import amount_label, input_label, outcome_label
 from .parameters import PARAMETERS
 from .registry import get_rule
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRAILING_REF = re.compile(r"（[^（）]*[条款项号元亩][^（）]*）$")
 
-#: Units of the parameter files in words (after the number).
+#: Units of the parameter files in words (after the number): catalogue msgids, so an English
+#: page says "5 mu", not "5亩". A count of things (people, years, times …) is in `_COUNTED`.
 UNIT_WORDS = {
-    "mu": "亩", "10k mu": "万亩", "m2": "平方米", "person": "人", "year": "年", "month": "个月",
-    "day": "日", "hour": "小时", "enterprise": "个", "工作日": "个工作日", "time": "次",
-    "time/year": "次/年", "time/quarter": "次/季度", "time/month": "次/月", "CNY/mu": "元/亩",
-    "CNY/case": "元/件", "CNY/year": "元/年", "CNY/t": "元/吨", "CNY/person": "元/人",
-    "CNY/mu/year": "元/亩/年", "t/m3": "吨/立方米", "kg/l": "千克/升", "cm": "厘米",
-    "accident": "起", "session/year": "次/年", "m2/person": "平方米/人", "t/mu/year": "吨/亩/年",
-    "hour/day": "小时/日", "km/tree": "千米/株",
+    "mu": N_("亩"), "10k mu": N_("万亩"), "m2": N_("平方米"), "person": N_("人"), "year": N_("年"),
+    "month": N_("个月"), "day": N_("日"), "hour": N_("小时"), "enterprise": N_("个"),
+    "工作日": N_("个工作日"), "time": N_("次"), "time/year": N_("次/年"),
+    "time/quarter": N_("次/季度"), "time/month": N_("次/月"), "CNY/mu": N_("元/亩"),
+    "CNY/case": N_("元/件"), "CNY/year": N_("元/年"), "CNY/t": N_("元/吨"), "CNY/person": N_("元/人"),
+    "CNY/mu/year": N_("元/亩/年"), "t/m3": N_("吨/立方米"), "kg/l": N_("千克/升"), "cm": N_("厘米"),
+    "accident": N_("起"), "session/year": N_("次/年"), "m2/person": N_("平方米/人"),
+    "t/mu/year": N_("吨/亩/年"), "hour/day": N_("小时/日"), "km/tree": N_("千米/株"),
 }
+
+#: Units that count things, worded with ngettext (English: "1 person", "12 people"). Each
+#: call is written out so that makemessages finds it.
+_COUNTED = {
+    "person": lambda n: ngettext("%(n)s人", "%(n)s人", n),
+    "year": lambda n: ngettext("%(n)s年", "%(n)s年", n),
+    "month": lambda n: ngettext("%(n)s个月", "%(n)s个月", n),
+    "day": lambda n: ngettext("%(n)s日", "%(n)s日", n),
+    "hour": lambda n: ngettext("%(n)s小时", "%(n)s小时", n),
+    "enterprise": lambda n: ngettext("%(n)s个", "%(n)s个", n),
+    "工作日": lambda n: ngettext("%(n)s个工作日", "%(n)s个工作日", n),
+    "time": lambda n: ngettext("%(n)s次", "%(n)s次", n),
+    "accident": lambda n: ngettext("%(n)s起", "%(n)s起", n),
+}
+
+
+#: The separators `sep` is given (listed so that makemessages finds them).
+SEPARATORS = (N_("；"), N_("，"), N_("、"), N_("："))
+
+
+def sep(mark: str) -> str:
+    """A separator as the active language writes it: "；" "，" "、" "：" are catalogue msgids
+    ("; " ", " ", " ": " in English), so joined findings and values read naturally."""
+    return _(mark)
+
+
+def with_unit(number: str, unit: str) -> str:
+    """A formatted number and a unit word, glued in Chinese (5亩), spaced in English (5 mu)."""
+    return _("%(n)s%(u)s") % {"n": number, "u": _(unit).strip()}
 
 
 def _number(v: float) -> str:
@@ -134,8 +165,14 @@ def fmt_value(v, unit: str | None = None) -> str:
             return fmt_money(f)
         if unit == "/1":
             return _number(round(f * 100, 4)) + "%"
+        if unit == "10k mu" and _("万亩") == "万亩":
+            return with_unit(_short(f), UNIT_WORDS[unit])
+        if unit == "10k mu":  # no 万 outside Chinese: the whole area in mu
+            unit, f = "mu", f * 10000
+        if unit in _COUNTED:
+            return _COUNTED[unit](int(f) if f.is_integer() else 2) % {"n": _number(f)}
         if unit and unit in UNIT_WORDS:
-            return _number(f) + _(UNIT_WORDS[unit])
+            return with_unit(_number(f), UNIT_WORDS[unit])
         return _number(f)
     if isinstance(v, (dt.date, dt.datetime)):
         return fmt_date(v)
@@ -146,9 +183,9 @@ def fmt_value(v, unit: str | None = None) -> str:
 
         return plain(v)
     if isinstance(v, Mapping):
-        return "；".join(f"{k}：{fmt_value(x, unit)}" for k, x in v.items()) or "—"
+        return sep("；").join(f"{k}{sep('：')}{fmt_value(x, unit)}" for k, x in v.items()) or "—"
     if isinstance(v, (list, tuple, set)):
-        return "、".join(fmt_value(x, unit) for x in v) or "—"
+        return sep("、").join(fmt_value(x, unit) for x in v) or "—"
     return str(v)
 
 
@@ -161,7 +198,7 @@ def field_label(rule_id: str, name: str | None) -> str:
         props = get_rule(rule_id).schema().get("properties", {})
     except (UnknownRule, KeyError, AttributeError):
         return ""
-    desc = ((props.get(name) or {}).get("description") or "").strip()
+    desc = input_label((props.get(name) or {}).get("description"))
     desc = desc.split("，{")[0]
     while True:
         shorter = _TRAILING_REF.sub("", desc).strip()
@@ -205,7 +242,13 @@ def finding(rule_id: str, u: Mapping) -> dict:
     # the label given to c.threshold/c.condition, marked with gettext_noop where it is static
     # (a dynamic one, or a kept record's older wording, is not in the catalogue: shown as is;
     # never gettext("") — that is the catalogue's header)
-    required = _(u["condition"]) if u.get("condition") else ""
+    if u.get("label") and isinstance(u.get("words"), Mapping):
+        # a label with values (c.threshold(N_("第%(q)s季度…"), words={"q": 1})): the msgid is
+        # translated and filled; words that are text are msgids themselves (a level, a kind)
+        required = _(u["label"]) % {k: _(w) if isinstance(w, str) and w else w
+                                    for k, w in u["words"].items()}
+    else:
+        required = _(u["condition"]) if u.get("condition") else ""
     if u.get("threshold") is not None and u.get("value") is not None:
         thr = fmt_value(u.get("threshold"), unit)
         found = _("实际为%(v)s，") % {"v": fmt_value(u.get("value"), unit)} + (
@@ -228,8 +271,9 @@ def finding(rule_id: str, u: Mapping) -> dict:
 
 
 def _finding_text(f: Mapping) -> str:
-    where = f"（{f['citation']['text']}）" if f.get("citation") else ""
-    return f"{f['required']}：{f['found']}{where}；{f['todo']}"
+    where = _("（%(c)s）") % {"c": f["citation"]["text"]} if f.get("citation") else ""
+    return _("%(required)s：%(found)s%(where)s；%(todo)s") % {
+        "required": f["required"], "found": f["found"], "where": where, "todo": f["todo"]}
 
 
 def explain(decision: Mapping, *, focus: str | None = None) -> dict:
@@ -241,8 +285,9 @@ def explain(decision: Mapping, *, focus: str | None = None) -> dict:
     except UnknownRule:
         rule = None
     if decision.get("error"):
-        items = "；".join(f"{field_label(rule_id, str(e.get('field', '')).split('.')[0]) or e.get('field')}："
-                         f"{e.get('message')}" for e in decision["error"])
+        items = sep("；").join(
+            f"{field_label(rule_id, str(e.get('field', '')).split('.')[0]) or e.get('field')}"
+            f"{sep('：')}{e.get('message')}" for e in decision["error"])
         return {"sentence": _("申报数据不完整或有误，未能判定：%(e)s") % {"e": items},
                 "findings": [], "amounts": [], "refused": True,
                 "text": _("申报数据不完整或有误，未能判定：%(e)s") % {"e": items}}
@@ -256,10 +301,11 @@ def explain(decision: Mapping, *, focus: str | None = None) -> dict:
     findings = [finding(rule_id, u) for u in (decision.get("unmet") or [])] if refused else []
     head = outcome_label(rule_id, outcome)
     if refused:
-        sentence = _("%(o)s：有%(n)d项条件未满足。") % {"o": head, "n": len(findings)} if findings \
-            else _("%(o)s。") % {"o": head}
+        n = len(findings)
+        sentence = ngettext("%(o)s：有%(n)d项条件未满足。", "%(o)s：有%(n)d项条件未满足。", n) % {
+            "o": head, "n": n} if findings else _("%(o)s。") % {"o": head}
     elif amounts:
-        sentence = _("%(o)s：%(a)s。") % {"o": head, "a": "，".join(
+        sentence = _("%(o)s：%(a)s。") % {"o": head, "a": sep("，").join(
             f"{a['label']}{a['value']}" for a in amounts)}
     else:
         sentence = _("%(o)s。") % {"o": head}
@@ -270,7 +316,8 @@ def explain(decision: Mapping, *, focus: str | None = None) -> dict:
         hook(decision, result, focus)
         for f in result["findings"]:
             f["text"] = _finding_text(f)
-    result["text"] = " ".join([result["sentence"]] + [f["text"] + "。" for f in result["findings"]])
+    result["text"] = " ".join([result["sentence"]] + [_("%(f)s。") % {"f": f["text"]}
+                                                      for f in result["findings"]])
     return result
 
 

@@ -18,6 +18,7 @@ from kmgov.policies._plain_words import (
     step_value,
     where,
 )
+from kmgov.rules.plain import sep
 
 DOC = N_("59号")  # the short name in a sentence's bracket
 
@@ -126,7 +127,7 @@ def loan_interest(decision, result, focus) -> None:
     result["sentence"] = _("贷款本金%(p)s，贴息率%(r)s，贴息%(y)s年，可获贴息%(m)s%(w)s%(n)s。") % {
         "p": money(f.get("principal_yuan")), "r": percent(f.get("subsidy_rate")),
         "y": number(f.get("years_subsidised")), "m": money(amount), "w": where(DOC, "四(一)"),
-        "n": ("；" + "；".join(notes)) if notes else ""}
+        "n": (sep("；") + sep("；").join(notes)) if notes else ""}
 
 
 def annex_check(decision, result, focus) -> None:

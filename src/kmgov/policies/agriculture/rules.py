@@ -44,13 +44,13 @@ class Crop(str, enum.Enum):
 
 
 _USE_ALIASES = {
-    "其他": "other", "粮食": "grain", "蔬菜": "vegetable", "花卉": "flower", "vegetables": "vegetable", "flowers": "flower",
+    "其他": "other", N_("粮食"): "grain", N_("蔬菜"): "vegetable", N_("花卉"): "flower", "vegetables": "vegetable", "flowers": "flower",
     "烤烟": "other", "tobacco": "other",
 }
 _TO_ALIASES = {
-    "其他": "other", "园林园艺": "horticulture", "苗木": "nursery", "经济林木": "economic_forest", "经济林木（果）": "economic_forest",
-    "经济林": "economic_forest", "滇池湿地生态园区": "wetland_park", "湿地生态园区": "wetland_park",
-    "农业休闲观光园区": "leisure_farming", "农业休闲观光区": "leisure_farming", "leisure": "leisure_farming",
+    "其他": "other", N_("园林园艺"): "horticulture", N_("苗木"): "nursery", N_("经济林木"): "economic_forest", "经济林木（果）": "economic_forest",
+    "经济林": "economic_forest", N_("滇池湿地生态园区"): "wetland_park", "湿地生态园区": "wetland_park",
+    N_("农业休闲观光园区"): "leisure_farming", "农业休闲观光区": "leisure_farming", "leisure": "leisure_farming",
     "wetland": "wetland_park", "economic_forestry": "economic_forest",
 }
 
@@ -60,12 +60,12 @@ _TO_ALIASES = {
 
 class ConversionInput(RuleInput):
     ALIASES = {"from_use": _USE_ALIASES, "to_use": _TO_ALIASES}
-    area_mu: float = Field(ge=0, description="调整面积（亩）")
-    from_use: FromUse = Field(description="原种植产业（粮食、蔬菜、花卉或其他）")
+    area_mu: float = Field(ge=0, description=N_("调整面积（亩）"))
+    from_use: FromUse = Field(description=N_("原种植产业（粮食、蔬菜、花卉或其他）"))
     to_use: ToUse = Field(
-        description="调整后用途（园林园艺、苗木、经济林木（果）、滇池湿地生态园区、农业休闲观光园区或其他）"
+        description=N_("调整后用途（园林园艺、苗木、经济林木（果）、滇池湿地生态园区、农业休闲观光园区或其他）")
     )
-    in_dianchi_basin: bool = Field(default=True, description="在滇池流域内")
+    in_dianchi_basin: bool = Field(default=True, description=N_("在滇池流域内"))
 
 
 @rule(
@@ -106,10 +106,10 @@ def conversion_subsidy(c: Ctx):
 
 class OffsiteRentInput(RuleInput):
     ALIASES = {"crop": _USE_ALIASES}
-    contiguous_area_mu: float = Field(ge=0, description="连片租地面积（亩）")
-    crop: Crop = Field(description="种植作物（蔬菜、花卉、粮食或其他）")
-    outside_basin: bool = Field(description="租地在滇池流域以外")
-    years: int = Field(default=3, ge=0, description="申请补助的年数（最多连续3年）")
+    contiguous_area_mu: float = Field(ge=0, description=N_("连片租地面积（亩）"))
+    crop: Crop = Field(description=N_("种植作物（蔬菜、花卉、粮食或其他）"))
+    outside_basin: bool = Field(description=N_("租地在滇池流域以外"))
+    years: int = Field(default=3, ge=0, description=N_("申请补助的年数（最多连续3年）"))
 
 
 @rule(
@@ -154,7 +154,7 @@ def offsite_rent_subsidy(c: Ctx):
 
 
 class TrainingInput(RuleInput):
-    people: int = Field(ge=0, description="接受技能培训并转移的劳动力人数")
+    people: int = Field(ge=0, description=N_("接受技能培训并转移的劳动力人数"))
 
 
 @rule(
@@ -181,7 +181,7 @@ def training_subsidy(c: Ctx):
 
 
 class LandTransferInput(RuleInput):
-    area_mu: float = Field(ge=0, description="土地承包经营权流转面积（亩）")
+    area_mu: float = Field(ge=0, description=N_("土地承包经营权流转面积（亩）"))
 
 
 @rule(
@@ -230,7 +230,8 @@ def land_transfer_reward(c: Ctx):
                    values={"area_mu": area, "threshold": lo, "comparison": "<", "word": "不足"}, ok=False)
             c.unmet.append({"group": None, "condition": f"流转面积达到{lo}亩", "field": "area_mu", "value": area,
                             "comparison": ">=", "threshold": lo, "word": "1000亩—2000亩",
-                            "reference": f"{DOC} 四(五)"})
+                            "reference": f"{DOC} 四(五)",
+                            "label": N_("流转面积达到%(n)s亩"), "words": {"n": lo}})
         else:
             c.step(f"流转面积{area}亩落在第{tier}档", rate, values={"area_mu": area, "tier": tier, "rate": rate},
                    cite=(DOC, "四(五)", ""))
@@ -249,9 +250,9 @@ def land_transfer_reward(c: Ctx):
 
 class CostShareInput(RuleInput):
     ALIASES = {"district": {}, "township": {}}  # filled below
-    district: str = Field(min_length=1, max_length=40, description="县区，按公报写法，如 晋宁县、盘龙区、经开区")
-    township: str | None = Field(default=None, max_length=40, description="乡镇（可选），如 滇源镇")
-    amount_yuan: float = Field(ge=0, description="应分担的资金（元）")
+    district: str = Field(min_length=1, max_length=40, description=N_("县区，按公报写法，如 晋宁县、盘龙区、经开区"))
+    township: str | None = Field(default=None, max_length=40, description=N_("乡镇（可选），如 滇源镇"))
+    amount_yuan: float = Field(ge=0, description=N_("应分担的资金（元）"))
 
 
 _DISTRICT_ALIASES = {
@@ -336,10 +337,10 @@ def cost_share(c: Ctx):
 
 
 class LoanInterestInput(RuleInput):
-    principal_yuan: float = Field(ge=0, description="贷款本金（元）")
-    loan_rate: float = Field(ge=0, le=1, description="贷款年利率（小数，如0.0531）")
-    benchmark_rate: float = Field(ge=0, le=1, description="同期人民银行同档次贷款基准利率（小数）")
-    years: float = Field(ge=0, description="申请贴息年数")
+    principal_yuan: float = Field(ge=0, description=N_("贷款本金（元）"))
+    loan_rate: float = Field(ge=0, le=1, description=N_("贷款年利率（小数，如0.0531）"))
+    benchmark_rate: float = Field(ge=0, le=1, description=N_("同期人民银行同档次贷款基准利率（小数）"))
+    years: float = Field(ge=0, description=N_("申请贴息年数"))
 
 
 @rule(

@@ -20,6 +20,7 @@ from kmgov.policies._plain_words import (
     step_value,
     where,
 )
+from kmgov.rules.plain import sep
 
 DOC = N_("62号")  # the short name in a sentence's bracket
 FULL = "昆政发〔2010〕62号"
@@ -80,7 +81,7 @@ def best_single(decision, result, focus) -> None:
         return
     result["sentence"] = _("%(n)d项政策只能择优享受一项：享受%(p)s，%(a)s；不再享受%(f)s%(w)s。") % {
         "n": len(options), "p": decision.get("chosen_policy") or "—", "a": money(decision.get("amount_yuan")),
-        "f": "、".join(str(x) for x in forgone) or "—", "w": w}
+        "f": sep("、").join(str(x) for x in forgone) or "—", "w": w}
 
 
 def index_check(decision, result, focus) -> None:
@@ -142,7 +143,7 @@ def grade(decision, result, focus) -> None:
     f = facts(decision)
     final = decision.get("grade") or "C"
     levels = {k: decision.get(k) for k, *_rest in _CRITERIA}
-    words = "、".join(_("%(c)s%(g)s") % {"c": _(label), "g": _(GRADES.get(levels[k] or "", "—"))}
+    words = sep("、").join(_("%(c)s%(g)s") % {"c": _(label), "g": _(GRADES.get(levels[k] or "", "—"))}
                       for k, _v, _p, label in _CRITERIA)
     result["sentence"] = _("该楼宇评为%(g)s：%(l)s，取四项中最低的一项%(w)s。") % {
         "g": _(GRADES.get(final, final)), "l": words, "w": where(DOC, "附件1 第十二条")}

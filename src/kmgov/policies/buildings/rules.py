@@ -17,12 +17,12 @@ DOC = "昆政发〔2010〕62号"
 
 
 class QualificationInput(RuleInput):
-    total_floor_area_m2: float = Field(ge=0, description="总建筑面积（平方米）")
-    commercial_floor_area_m2: float = Field(ge=0, description="商务建筑面积（平方米）")
-    purely_commercial: bool = Field(default=False, description="纯商务楼宇")
-    in_kunming: bool = Field(description="在昆明市辖区范围内")
-    pays_tax_in_kunming: bool = Field(description="在昆明市区属地纳税")
-    clean_record: bool = Field(default=True, description="当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为（第七条）")
+    total_floor_area_m2: float = Field(ge=0, description=N_("总建筑面积（平方米）"))
+    commercial_floor_area_m2: float = Field(ge=0, description=N_("商务建筑面积（平方米）"))
+    purely_commercial: bool = Field(default=False, description=N_("纯商务楼宇"))
+    in_kunming: bool = Field(description=N_("在昆明市辖区范围内"))
+    pays_tax_in_kunming: bool = Field(description=N_("在昆明市区属地纳税"))
+    clean_record: bool = Field(default=True, description=N_("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为（第七条）"))
 
 
 @rule(
@@ -80,10 +80,10 @@ def qualification(c: Ctx):
 
 
 class RewardCapInput(RuleInput):
-    requested_reward_yuan: float = Field(ge=0, description="拟给予的奖励（元）")
-    contribution_this_year_yuan: float = Field(ge=0, description="企业当年对县（市）区财力的贡献（元，按会计年度）")
-    contribution_last_year_yuan: float = Field(ge=0, description="企业上年对县（市）区财力的贡献（元）")
-    new_or_fast_growing: bool = Field(default=False, description="新办或成长性好的企业（可适当放宽）")
+    requested_reward_yuan: float = Field(ge=0, description=N_("拟给予的奖励（元）"))
+    contribution_this_year_yuan: float = Field(ge=0, description=N_("企业当年对县（市）区财力的贡献（元，按会计年度）"))
+    contribution_last_year_yuan: float = Field(ge=0, description=N_("企业上年对县（市）区财力的贡献（元）"))
+    new_or_fast_growing: bool = Field(default=False, description=N_("新办或成长性好的企业（可适当放宽）"))
 
 
 @rule(
@@ -118,12 +118,12 @@ def reward_cap(c: Ctx):
 
 class PolicyOption(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    policy: str = Field(min_length=1, max_length=200, description="政策名称")
-    amount_yuan: float = Field(ge=0, description="按该政策可得金额（元）")
+    policy: str = Field(min_length=1, max_length=200, description=N_("政策名称"))
+    amount_yuan: float = Field(ge=0, description=N_("按该政策可得金额（元）"))
 
 
 class BestPolicyInput(RuleInput):
-    options: list[PolicyOption] = Field(min_length=1, max_length=100, description="同一企业同一项目可享受的各项政策")
+    options: list[PolicyOption] = Field(min_length=1, max_length=100, description=N_("同一企业同一项目可享受的各项政策"))
 
 
 @rule(
@@ -202,7 +202,7 @@ def index_check(c: Ctx):
 
 
 class WindowInput(RuleInput):
-    filed_on: dt.date = Field(description="申报日期")
+    filed_on: dt.date = Field(description=N_("申报日期"))
 
 
 @rule(
@@ -261,19 +261,19 @@ FACILITIES = {
 FACILITIES_CITATION = f"{DOC} 四(二)、三(四)"
 
 #: 物业管理水准 (附件1 第十八条) measured by the property-management firm's qualification level.
-MANAGEMENT_LEVELS = {"level1": "一级资质", "level2": "二级资质", "level3": "三级资质",
-                     "none": "无资质或未评定"}
+MANAGEMENT_LEVELS = {"level1": N_("一级资质"), "level2": N_("二级资质"), "level3": N_("三级资质"),
+                     "none": N_("无资质或未评定")}
 GRADE_LABELS = {"A": "甲级", "B": "乙级", "C": "丙级"}
 CRITERION_WORDS = {"tax_level": "税收贡献", "scale_level": "建设规模", "facilities_level": "设备设施",
                    "management_grade": "管理服务"}
 
 
 class GradeInput(RuleInput):
-    tax_yuan: float = Field(ge=0, description="楼宇内企业年度税收合计（元）")
-    total_floor_area_m2: float = Field(ge=0, description="总建筑面积（平方米）")
-    facilities_count: int = Field(ge=0, le=len(FACILITIES), description="具备的配套设施项数")
+    tax_yuan: float = Field(ge=0, description=N_("楼宇内企业年度税收合计（元）"))
+    total_floor_area_m2: float = Field(ge=0, description=N_("总建筑面积（平方米）"))
+    facilities_count: int = Field(ge=0, le=len(FACILITIES), description=N_("具备的配套设施项数"))
     management_level: Literal["level1", "level2", "level3", "none"] = Field(
-        description="物业服务企业资质等级")
+        description=N_("物业服务企业资质等级"))
 
     ALIASES = {"management_level": {label: code for code, label in MANAGEMENT_LEVELS.items()}}
 
@@ -341,13 +341,13 @@ outcome_labels("buildings.grade", grade_a="甲级楼宇", grade_b="乙级楼宇"
 # ---------------------------------------------------------------- BE-5 targets from the register
 
 class RegisterTargetsInput(RuleInput):
-    period_end: int = Field(ge=2012, le=2015, description="目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）")
+    period_end: int = Field(ge=2012, le=2015, description=N_("目标期末年份：2012（2009—2012年目标）或 2015（2013—2015年目标）"))
     building_taxes_yuan: list[Annotated[float, Field(ge=0, le=1e14)]] = Field(
-        max_length=100000, description="各商务楼宇的年度税收（元），取自楼宇经济信息管理系统")
-    district_tax_total_yuan: float | None = Field(default=None, ge=0, le=1e14, description="市区（县（市）区）税收总额（元）")
-    office_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇商务（办公）面积合计（平方米）")
-    occupied_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description="各楼宇已入驻面积合计（平方米）")
-    clusters: int = Field(default=0, ge=0, description="特色楼宇经济聚集区（个）")
+        max_length=100000, description=N_("各商务楼宇的年度税收（元），取自楼宇经济信息管理系统"))
+    district_tax_total_yuan: float | None = Field(default=None, ge=0, le=1e14, description=N_("市区（县（市）区）税收总额（元）"))
+    office_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description=N_("各楼宇商务（办公）面积合计（平方米）"))
+    occupied_floor_area_m2: float = Field(default=0, ge=0, le=1e10, description=N_("各楼宇已入驻面积合计（平方米）"))
+    clusters: int = Field(default=0, ge=0, description=N_("特色楼宇经济聚集区（个）"))
 
 
 @rule(

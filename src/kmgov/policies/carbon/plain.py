@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from kmgov.policies._plain_words import facts, make_finding, money, number, ok_number, param, where
+from kmgov.rules.plain import sep
 
 DOC = N_("60号")  # the short name in a sentence's bracket
 FULL = "昆政发〔2010〕60号"
@@ -97,7 +98,7 @@ def growth(decision, result, focus) -> None:
 def greening(decision, result, focus) -> None:
     """二(二): 2015年目标（以上，含本数）."""
     missing = [_(GREENING[k]) for k in decision.get("not_reported") or () if k in GREENING]
-    tail = (_("；尚未报告：%(l)s") % {"l": "、".join(missing)}) if missing else ""
+    tail = (_("；尚未报告：%(l)s") % {"l": sep("、").join(missing)}) if missing else ""
     w = where(DOC, "二(二)")
     for x in result["findings"]:
         key = x.get("field")

@@ -15,10 +15,10 @@ _SOURCES = ("fuel_litres", "km_travelled", "co2_tonnes", "donation_yuan")
 
 
 class OffsetInput(RuleInput):
-    fuel_litres: float | None = Field(default=None, ge=0, description="消耗燃油（升）")
-    km_travelled: float | None = Field(default=None, ge=0, description="出行里程（公里）")
-    co2_tonnes: float | None = Field(default=None, ge=0, description="二氧化碳排放（吨）")
-    donation_yuan: float | None = Field(default=None, ge=0, description="捐资（元）")
+    fuel_litres: float | None = Field(default=None, ge=0, description=N_("消耗燃油（升）"))
+    km_travelled: float | None = Field(default=None, ge=0, description=N_("出行里程（公里）"))
+    co2_tonnes: float | None = Field(default=None, ge=0, description=N_("二氧化碳排放（吨）"))
+    donation_yuan: float | None = Field(default=None, ge=0, description=N_("捐资（元）"))
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -90,8 +90,8 @@ def offset(c: Ctx):
 
 
 class DonorSignInput(RuleInput):
-    donation_yuan: float = Field(ge=0, description="捐资（元）")
-    donor_type: str = Field(default="individual", pattern="^(enterprise|individual)$", description="enterprise 企业 / individual 个人")
+    donation_yuan: float = Field(ge=0, description=N_("捐资（元）"))
+    donor_type: str = Field(default="individual", pattern="^(enterprise|individual)$", description=N_("enterprise 企业 / individual 个人"))
 
 
 @rule(
@@ -117,7 +117,7 @@ def donor_sign(c: Ctx):
 
 
 class GrowthInput(RuleInput):
-    volume_m3: float = Field(ge=0, description="森林蓄积生长量（立方米）")
+    volume_m3: float = Field(ge=0, description=N_("森林蓄积生长量（立方米）"))
 
 
 @rule(
@@ -143,12 +143,12 @@ _TARGETS = ("green_space_rate", "green_coverage_rate", "public_green_per_person_
 
 
 class GreeningInput(RuleInput):
-    green_space_rate: float | None = Field(default=None, ge=0, le=1, description="建成区绿地率（0—1）")
-    green_coverage_rate: float | None = Field(default=None, ge=0, le=1, description="绿化覆盖率（0—1）")
-    public_green_per_person_m2: float | None = Field(default=None, ge=0, description="人均公共绿地（平方米）")
-    centre_public_green_per_person_m2: float | None = Field(default=None, ge=0, description="城市中心区人均公共绿地（平方米）")
-    forest_cover_rate: float | None = Field(default=None, ge=0, le=1, description="森林覆盖率（0—1）")
-    tree_cover_rate: float | None = Field(default=None, ge=0, le=1, description="林木绿化率（0—1）")
+    green_space_rate: float | None = Field(default=None, ge=0, le=1, description=N_("建成区绿地率（0—1）"))
+    green_coverage_rate: float | None = Field(default=None, ge=0, le=1, description=N_("绿化覆盖率（0—1）"))
+    public_green_per_person_m2: float | None = Field(default=None, ge=0, description=N_("人均公共绿地（平方米）"))
+    centre_public_green_per_person_m2: float | None = Field(default=None, ge=0, description=N_("城市中心区人均公共绿地（平方米）"))
+    forest_cover_rate: float | None = Field(default=None, ge=0, le=1, description=N_("森林覆盖率（0—1）"))
+    tree_cover_rate: float | None = Field(default=None, ge=0, le=1, description=N_("林木绿化率（0—1）"))
 
 
 @rule(
@@ -171,14 +171,15 @@ def greening_targets(c: Ctx):
             missing.append(key)
             continue
         label = GreeningInput.model_fields[key].description.split("（")[0]
-        (met if c.threshold(f"2015年目标：{label}", v, f"target_2015_{key}", field=key) else not_met).append(key)
+        (met if c.threshold(N_("2015年目标：%(i)s"), v, f"target_2015_{key}", field=key, words={"i": label})
+         else not_met).append(key)
     return {"outcome": "met" if not not_met else "not_met", "met": met, "not_met": not_met, "not_reported": missing}
 
 
 class FundingInput(RuleInput):
-    year: int = Field(ge=2000, le=2100, description="年度")
-    city_funds_yuan: float = Field(ge=0, description="当年市级财政安排的碳汇造林资金（元）")
-    enterprise_startup_donations_yuan: float | None = Field(default=None, ge=0, description="专项成立前募集的企业捐赠启动资金（元，可选）")
+    year: int = Field(ge=2000, le=2100, description=N_("年度"))
+    city_funds_yuan: float = Field(ge=0, description=N_("当年市级财政安排的碳汇造林资金（元）"))
+    enterprise_startup_donations_yuan: float | None = Field(default=None, ge=0, description=N_("专项成立前募集的企业捐赠启动资金（元，可选）"))
 
 
 @rule(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop as N_
 from pydantic import Field, StringConstraints
 
 from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules.plain import sep
 
 DOC = "昆政办〔2010〕111号"
 A = "附件 "
@@ -22,16 +23,16 @@ MonthKey = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^20
 
 
 class SupervisionInput(RuleInput):
-    full_time_staff: int = Field(ge=0, description="县（市、区）工程建设质量安全监督机构专职人员数")
-    trainings_per_year: int | None = Field(default=None, ge=0, description="本年组织的质量安全监督管理培训期数")
+    full_time_staff: int = Field(ge=0, description=N_("县（市、区）工程建设质量安全监督机构专职人员数"))
+    trainings_per_year: int | None = Field(default=None, ge=0, description=N_("本年组织的质量安全监督管理培训期数"))
     quarters: list[QuarterKey] | None = Field(
-        default=None, max_length=12, description="检查的季度（如2010Q3），每个季度须有督查")
+        default=None, max_length=12, description=N_("检查的季度（如2010Q3），每个季度须有督查"))
     inspection_quarters: list[QuarterKey] = Field(
-        default_factory=list, max_length=60, description="督查组每次全面督查所在的季度（每次一项）")
+        default_factory=list, max_length=60, description=N_("督查组每次全面督查所在的季度（每次一项）"))
     months: list[MonthKey] | None = Field(
-        default=None, max_length=36, description="检查的月份（如2010-07），每月须有申报")
+        default=None, max_length=36, description=N_("检查的月份（如2010-07），每月须有申报"))
     report_months: list[MonthKey] = Field(
-        default_factory=list, max_length=120, description="已向督查组申报的月份（每份月报一项）")
+        default_factory=list, max_length=120, description=N_("已向督查组申报的月份（每份月报一项）"))
 
 
 def _quarter_words(key: str) -> str:
@@ -56,10 +57,10 @@ def _check_plain(decision, result, focus) -> None:
         short.append(gettext("本年未组织质量安全监督管理培训（五(三)）"))
     q = decision.get("quarters_without_inspection") or []
     if q:
-        short.append(gettext("%(l)s未全面督查（五(一)）") % {"l": "、".join(map(_quarter_words, q))})
+        short.append(gettext("%(l)s未全面督查（五(一)）") % {"l": sep("、").join(map(_quarter_words, q))})
     m = decision.get("months_without_report") or []
     if m:
-        short.append(gettext("%(l)s未向督查组申报（五(二)）") % {"l": "、".join(map(_month_words, m))})
+        short.append(gettext("%(l)s未向督查组申报（五(二)）") % {"l": sep("、").join(map(_month_words, m))})
     for f in result["findings"]:  # the period keys of the conditions, in words
         key = (f.get("required") or "")[:7]
         if f.get("field") == "inspection_quarters" and len(key) >= 6 and key[4] == "Q":
@@ -69,7 +70,7 @@ def _check_plain(decision, result, focus) -> None:
     if decision.get("outcome") == "compliant":
         result["sentence"] = gettext("符合%(doc)s的要求：专职人员不少于5人，已检查的季度均有督查、月份均已申报。") % {"doc": DOC}
     else:
-        result["sentence"] = gettext("不符合%(doc)s的要求：%(l)s。") % {"doc": DOC, "l": "；".join(short)}
+        result["sentence"] = gettext("不符合%(doc)s的要求：%(l)s。") % {"doc": DOC, "l": sep("；").join(short)}
 
 
 @rule(

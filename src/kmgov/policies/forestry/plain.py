@@ -19,6 +19,7 @@ from kmgov.policies._plain_words import (
     set_todo,
     where,
 )
+from kmgov.rules.plain import sep
 
 DOC = N_("61号")  # the short name in a sentence's bracket
 
@@ -114,7 +115,7 @@ def low_yield(decision, result, focus) -> None:
 def methods(decision, result, focus) -> None:
     """三(三): 公益林、重点水源涵养区禁止皆伐性改造；重点水源区等只选五种方式."""
     f = facts(decision)
-    allowed = "、".join(_method_label(m) for m in (decision.get("allowed_methods") or [])) or "—"
+    allowed = sep("、").join(_method_label(m) for m in (decision.get("allowed_methods") or [])) or "—"
     chosen = f.get("method")
     if decision.get("outcome") == "forbidden":
         set_todo(result, "method", _("可改用%(l)s") % {"l": allowed})

@@ -17,8 +17,8 @@ DOC = "昆政发〔2010〕61号"
 
 
 class SubsidyInput(RuleInput):
-    area_mu: float = Field(ge=0, description="改造面积（亩）")
-    pilot: bool = Field(default=False, description="试点项目")
+    area_mu: float = Field(ge=0, description=N_("改造面积（亩）"))
+    pilot: bool = Field(default=False, description=N_("试点项目"))
 
 
 @rule(
@@ -75,29 +75,29 @@ class Exclusion(str, enum.Enum):
 
 class LowYieldInput(RuleInput):
     ALIASES = {
-        "age_class": {"中龄": "middle", "幼龄": "young", "近熟": "near_mature", "成熟": "mature", "过熟": "overmature",
+        "age_class": {N_("中龄"): "middle", N_("幼龄"): "young", N_("近熟"): "near_mature", N_("成熟"): "mature", N_("过熟"): "overmature",
                       "中龄林": "middle", "幼龄林": "young", "近熟林": "near_mature", "成熟林": "mature", "过熟林": "overmature",
                       "near-mature": "near_mature", "over_mature": "overmature", "over-mature": "overmature"},
-        "excluded_area": {"自然保护区": "nature_reserve", "自然保护区林木": "nature_reserve", "原始天然林": "primitive_natural_forest",
+        "excluded_area": {N_("自然保护区"): "nature_reserve", "自然保护区林木": "nature_reserve", "原始天然林": "primitive_natural_forest",
                           "特殊灌木林": "special_shrub", "国家和省级重点保护的野生植物": "protected_wild_plants",
                           "重点保护野生植物": "protected_wild_plants", "生物多样性典型区域": "biodiversity_typical_area",
                           "生态环境脆弱地的公益林地": "fragile_public_welfare_land", "权属不清或有争议的林地": "disputed_ownership",
                           "权属不清": "disputed_ownership", "有争议": "disputed_ownership"},
     }
-    growth_shortfall_ratio: float = Field(default=0, ge=0, le=1, description="生长量（树高、蓄积）较同类立地条件平均水平低的比例（0—1）")
-    canopy_density: float | None = Field(default=None, ge=0, le=1, description="郁闭度（0—1）")
-    age_class: AgeClass = Field(default=AgeClass.unknown, description="龄组：young/middle/near_mature/mature/overmature")
-    damaged_stem_ratio: float = Field(default=0, ge=0, le=1, description="风倒木、病害木占单位面积株数比重（0—1）")
-    vegetation_cover: float | None = Field(default=None, ge=0, le=1, description="植被覆盖度（0—1）")
-    target_species_ratio: float | None = Field(default=None, ge=0, le=1, description="目的树种组成比重（0—1）")
-    merchantable_ratio: float | None = Field(default=None, ge=0, le=1, description="商品材预期出材率（0—1）")
-    non_wood_shortfall_ratio: float = Field(default=0, ge=0, le=1, description="非木质产品产量较平均水平低的比例（0—1）")
-    non_wood_shortfall_years: int = Field(default=0, ge=0, description="非木质产品连续减产的年数")
-    degraded_stand: bool = Field(default=False, description="林相残败、功能低下并导致森林生态系统退化")
-    unsuitable_species_or_provenance: bool = Field(default=False, description="因未适地适树或种源不适而造成的低效林分")
-    protective_function_declined: bool = Field(default=False, description="林分衰败、生态防护功能显著下降")
-    non_wood_variety_degraded: bool = Field(default=False, description="非木质产品林木或品种退化，已不适应市场需求")
-    excluded_area: Exclusion = Field(default=Exclusion.none, description="不纳入改造范围的林地类别（none 表示不属于）")
+    growth_shortfall_ratio: float = Field(default=0, ge=0, le=1, description=N_("生长量（树高、蓄积）较同类立地条件平均水平低的比例（0—1）"))
+    canopy_density: float | None = Field(default=None, ge=0, le=1, description=N_("郁闭度（0—1）"))
+    age_class: AgeClass = Field(default=AgeClass.unknown, description=N_("龄组：young/middle/near_mature/mature/overmature"))
+    damaged_stem_ratio: float = Field(default=0, ge=0, le=1, description=N_("风倒木、病害木占单位面积株数比重（0—1）"))
+    vegetation_cover: float | None = Field(default=None, ge=0, le=1, description=N_("植被覆盖度（0—1）"))
+    target_species_ratio: float | None = Field(default=None, ge=0, le=1, description=N_("目的树种组成比重（0—1）"))
+    merchantable_ratio: float | None = Field(default=None, ge=0, le=1, description=N_("商品材预期出材率（0—1）"))
+    non_wood_shortfall_ratio: float = Field(default=0, ge=0, le=1, description=N_("非木质产品产量较平均水平低的比例（0—1）"))
+    non_wood_shortfall_years: int = Field(default=0, ge=0, description=N_("非木质产品连续减产的年数"))
+    degraded_stand: bool = Field(default=False, description=N_("林相残败、功能低下并导致森林生态系统退化"))
+    unsuitable_species_or_provenance: bool = Field(default=False, description=N_("因未适地适树或种源不适而造成的低效林分"))
+    protective_function_declined: bool = Field(default=False, description=N_("林分衰败、生态防护功能显著下降"))
+    non_wood_variety_degraded: bool = Field(default=False, description=N_("非木质产品林木或品种退化，已不适应市场需求"))
+    excluded_area: Exclusion = Field(default=Exclusion.none, description=N_("不纳入改造范围的林地类别（none 表示不属于）"))
 
     @field_validator("excluded_area", mode="before")
     @classmethod
@@ -199,13 +199,13 @@ def _method_words() -> dict[str, str]:
 
 class MethodsInput(RuleInput):
     ALIASES = {"method": _method_words()}
-    public_welfare_forest: bool = Field(default=False, description="公益林")
-    key_water_conservation: bool = Field(default=False, description="重点水源涵养区的森林")
-    key_water_source: bool = Field(default=False, description="重点水源区")
-    city_facing_mountain: bool = Field(default=False, description="城镇面山")
-    road_facing_mountain: bool = Field(default=False, description="主要交通沿线面山")
-    dianchi_basin: bool = Field(default=False, description="滇池流域")
-    method: Method | None = Field(default=None, description="拟采用的改造方式（可选）")
+    public_welfare_forest: bool = Field(default=False, description=N_("公益林"))
+    key_water_conservation: bool = Field(default=False, description=N_("重点水源涵养区的森林"))
+    key_water_source: bool = Field(default=False, description=N_("重点水源区"))
+    city_facing_mountain: bool = Field(default=False, description=N_("城镇面山"))
+    road_facing_mountain: bool = Field(default=False, description=N_("主要交通沿线面山"))
+    dianchi_basin: bool = Field(default=False, description=N_("滇池流域"))
+    method: Method | None = Field(default=None, description=N_("拟采用的改造方式（可选）"))
 
 
 @rule(
@@ -236,15 +236,16 @@ def allowed_methods(c: Ctx):
     c.step("允许的改造方式", methods)
     outcome = None
     if x.method is not None:
-        ok = c.condition(f"拟采用的{words.method_word(x.method)}在允许的改造方式之列", x.method in methods,
-                         field="method", values={"method": x.method})
+        ok = c.condition(N_("拟采用的%(m)s在允许的改造方式之列"), x.method in methods,
+                         field="method", values={"method": x.method},
+                         words={"m": words.method_word(x.method)})
         outcome = "allowed" if ok else "forbidden"
     return {"outcome": outcome, "allowed_methods": methods}
 
 
 class LoggingInput(RuleInput):
-    dbh_cm: float = Field(ge=0, description="胸径（厘米）")
-    plantation_timber_thinning: bool = Field(default=True, description="抚育间伐人工用材林")
+    dbh_cm: float = Field(ge=0, description=N_("胸径（厘米）"))
+    plantation_timber_thinning: bool = Field(default=True, description=N_("抚育间伐人工用材林"))
 
 
 @rule(
@@ -266,7 +267,7 @@ def logging_quota(c: Ctx):
 
 
 class PilotInput(RuleInput):
-    pilot_area_mu: float = Field(ge=0, description="县（市）区改造试点面积（亩）")
+    pilot_area_mu: float = Field(ge=0, description=N_("县（市）区改造试点面积（亩）"))
 
 
 @rule(
@@ -326,8 +327,8 @@ def county_tasks_check(c: Ctx):
 
 
 class VillageDecisionInput(RuleInput):
-    attendance: int = Field(ge=1, description="到会人数（村民会议或村民代表会议）")
-    votes_for: int = Field(ge=0, description="同意人数")
+    attendance: int = Field(ge=1, description=N_("到会人数（村民会议或村民代表会议）"))
+    votes_for: int = Field(ge=0, description=N_("同意人数"))
 
 
 @rule(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, rule
-from kmgov.rules.plain import trace_step
+from kmgov.rules.plain import sep, trace_step
 
 DOC = "昆政办〔2010〕109号"
 
@@ -29,12 +29,12 @@ class Scale(str, enum.Enum):
 
 class PointInput(RuleInput):
     ALIASES = {"scale": {"小型": "small", "中型": "medium", "大型": "large", "特大型": "giant"}}
-    scale: Scale = Field(description="隐患点规模：small 小型 / medium 中型 / large 大型 / giant 特大型")
-    has_monitor: bool = Field(default=False, description="已落实专人监测")
-    cards_issued: bool = Field(default=False, description="已发放“两卡一书”")
-    has_emergency_plan: bool = Field(default=False, description="已编制隐患点应急预案")
-    route_alarm_refuge_fixed: bool = Field(default=False, description="已落实转移路线地点、报警人员及信号、避险场地（三落实）")
-    four_packages_fixed: bool = Field(default=False, description="已落实“四包”：县领导包乡、乡干部包村、村干部包组（四包）")
+    scale: Scale = Field(description=N_("隐患点规模：small 小型 / medium 中型 / large 大型 / giant 特大型"))
+    has_monitor: bool = Field(default=False, description=N_("已落实专人监测"))
+    cards_issued: bool = Field(default=False, description=N_("已发放“两卡一书”"))
+    has_emergency_plan: bool = Field(default=False, description=N_("已编制隐患点应急预案"))
+    route_alarm_refuge_fixed: bool = Field(default=False, description=N_("已落实转移路线地点、报警人员及信号、避险场地（三落实）"))
+    four_packages_fixed: bool = Field(default=False, description=N_("已落实“四包”：县领导包乡、乡干部包村、村干部包组（四包）"))
 
 
 #: What a point lacks, in words (the rule's `missing` output codes).
@@ -52,7 +52,7 @@ def _point_plain(decision, result, focus) -> None:
             "doc": DOC, "p": plan}
         return
     result["sentence"] = gettext("该隐患点有%(n)d项防治措施尚未落实：%(l)s（%(doc)s 二(四)、三(一)、三(五)）。") % {
-        "n": len(missing), "l": "、".join(gettext(MISSING_WORDS.get(m, m)) for m in missing), "doc": DOC}
+        "n": len(missing), "l": sep("、").join(gettext(MISSING_WORDS.get(m, m)) for m in missing), "doc": DOC}
 
 
 @rule(
@@ -100,8 +100,8 @@ def point_requirements(c: Ctx):
 
 class ReportInput(RuleInput):
     ALIASES = {"level": {"县级": "county", "市级": "city"}}
-    level: Literal["county", "city"] = Field(description="报告层级：county 报县级 / city 报市级")
-    hours_elapsed: float = Field(ge=0, le=100000, description="自灾害发生至报告的小时数")
+    level: Literal["county", "city"] = Field(description=N_("报告层级：county 报县级 / city 报市级"))
+    hours_elapsed: float = Field(ge=0, le=100000, description=N_("自灾害发生至报告的小时数"))
 
 
 def _report_plain(decision, result, focus) -> None:
@@ -134,7 +134,8 @@ def quick_report_timeliness(c: Ctx):
     时限为解释性参数（报县级、报市级各一，小时，“以内”含本数）。"""
     x = c.x
     name = "quick_report_county_hours" if x.level == "county" else "quick_report_city_hours"
-    label = "报县级" if x.level == "county" else "报市级"
-    ok = c.threshold(f"{label}在时限以内（含本数）", x.hours_elapsed, name, field="hours_elapsed",
+    label = N_("报县级") if x.level == "county" else N_("报市级")
+    ok = c.threshold(N_("%(level)s在时限以内（含本数）"), x.hours_elapsed, name, field="hours_elapsed",
+                     words={"level": label},
                      todo=N_("灾害发生后务必第一时间向上级人民政府和国土资源主管部门报告；请说明本次迟报的原因"))
     return {"outcome": "in_time" if ok else "late", "limit_hours": c.p(name)}

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 
 import numpy as np
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field, NonNegativeFloat
 
 from kmgov.rules import Ctx, RuleInput, rule, today, value_labels
-from kmgov.rules.plain import fmt_money
+from kmgov.rules.plain import fmt_money, sep
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "  # the annex: citations below write "附件 第…条" in full (constants, hashed once)
@@ -59,7 +60,7 @@ def _plain(decision, result, focus) -> None:
     from kmgov.rules.plain import finding
 
     qualifies = [t for t in CATEGORIES if t in (decision.get("qualifies_for") or [])]
-    labels = "、".join(_(TYPE_LABELS[t]) for t in qualifies)
+    labels = sep("、").join(_(TYPE_LABELS[t]) for t in qualifies)
     unmet = (decision.get("unmet") or []) + (decision.get("unmet_alternatives") or [])
 
     def findings(groups) -> list[dict]:
@@ -98,27 +99,27 @@ def _plain(decision, result, focus) -> None:
 
 
 class CertificationInput(RuleInput):
-    registered_in_kunming: bool = Field(description="注册地在昆明市的企业法人（第五条(一)）")
-    pays_tax_in_kunming: bool = Field(description="在昆明属地纳税（第五条(一)）")
-    fits_industrial_policy: bool = Field(description="符合国家、省、市产业发展政策（第五条(二)）")
-    clean_record: bool = Field(description="当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为（第九条）")
-    revenue_share_from_subsidiaries: float = Field(ge=0, le=1, description="营业收入中来自下属企业的比例（0—1）")
-    subsidiaries: int = Field(ge=0, description="下属分支企业数")
-    capital_or_net_assets_yuan: float = Field(ge=0, description="注册资本或净资产（元）")
-    revenue_last_year_yuan: float = Field(ge=0, description="上一年度营业收入（元）")
+    registered_in_kunming: bool = Field(description=N_("注册地在昆明市的企业法人（第五条(一)）"))
+    pays_tax_in_kunming: bool = Field(description=N_("在昆明属地纳税（第五条(一)）"))
+    fits_industrial_policy: bool = Field(description=N_("符合国家、省、市产业发展政策（第五条(二)）"))
+    clean_record: bool = Field(description=N_("当年内无重大安全生产事故、质量、环保、假冒伪劣、欺诈等违法行为（第九条）"))
+    revenue_share_from_subsidiaries: float = Field(ge=0, le=1, description=N_("营业收入中来自下属企业的比例（0—1）"))
+    subsidiaries: int = Field(ge=0, description=N_("下属分支企业数"))
+    capital_or_net_assets_yuan: float = Field(ge=0, description=N_("注册资本或净资产（元）"))
+    revenue_last_year_yuan: float = Field(ge=0, description=N_("上一年度营业收入（元）"))
     local_tax_share_by_year_yuan: dict[int, NonNegativeFloat] = Field(
-        description="各年在本市纳税（企业所得税、增值税、营业税）的地方分成部分（元），{年份: 金额}"
+        description=N_("各年在本市纳税（企业所得税、增值税、营业税）的地方分成部分（元），{年份: 金额}")
     )
-    years_operating_in_kunming: float = Field(ge=0, description="在昆明市生产经营和服务的年数")
-    modern_services_field: bool = Field(default=False, description="主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域")
-    main_business_trade_circulation: bool = Field(default=False, description="主营商贸流通（对昆明经济社会发展做出重要贡献）")
-    mofcom_recognised_investment_company: bool = Field(default=False, description="经国家商务部认定的外商投资性公司或采购中心")
-    financial_institution: bool = Field(default=False, description="金融机构")
-    high_tech_certified: bool = Field(default=False, description="经认定的高新技术企业")
-    high_tech_output_yuan: float = Field(default=0, ge=0, description="上一年度高新技术产品产值（元）")
-    key_logistics_enterprise: bool = Field(default=False, description="经认定的主营物流的重点企业")
-    qualified_cultural_enterprise: bool = Field(default=False, description="符合财税〔2005〕2号附件规定的文化企业")
-    traditional_advantage_industry: bool = Field(default=False, description="经认定属于传统优势产业的工业企业")
+    years_operating_in_kunming: float = Field(ge=0, description=N_("在昆明市生产经营和服务的年数"))
+    modern_services_field: bool = Field(default=False, description=N_("主营创新金融、专门专业、网络信息、服务外包、创意设计、品牌会展、高端旅游等领域"))
+    main_business_trade_circulation: bool = Field(default=False, description=N_("主营商贸流通（对昆明经济社会发展做出重要贡献）"))
+    mofcom_recognised_investment_company: bool = Field(default=False, description=N_("经国家商务部认定的外商投资性公司或采购中心"))
+    financial_institution: bool = Field(default=False, description=N_("金融机构"))
+    high_tech_certified: bool = Field(default=False, description=N_("经认定的高新技术企业"))
+    high_tech_output_yuan: float = Field(default=0, ge=0, description=N_("上一年度高新技术产品产值（元）"))
+    key_logistics_enterprise: bool = Field(default=False, description=N_("经认定的主营物流的重点企业"))
+    qualified_cultural_enterprise: bool = Field(default=False, description=N_("符合财税〔2005〕2号附件规定的文化企业"))
+    traditional_advantage_industry: bool = Field(default=False, description=N_("经认定属于传统优势产业的工业企业"))
 
 
 def _as_year(a) -> np.ndarray:
@@ -395,7 +396,7 @@ def certification(c: Ctx):
 
 
 class ApplicationWindowInput(RuleInput):
-    filed_on: dt.date = Field(description="申报日期")
+    filed_on: dt.date = Field(description=N_("申报日期"))
 
 
 def _window_plain(decision, result, focus) -> None:

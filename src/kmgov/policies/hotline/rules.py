@@ -26,11 +26,11 @@ class RequestType(str, enum.Enum):
 
 class RouteInput(RuleInput):
     ALIASES = {"request_type": {"查询": "query", "行政审批": "approval", "投诉": "complaint", "举报": "report",
-                                "建议": "suggestion", "咨询": "consultation", "其他": "other"}}
-    request_type: RequestType = Field(description="query 查询 / approval 行政审批 / complaint 投诉 / report 举报 / suggestion 建议 / consultation 专业咨询 / other")
-    faq_authorised: bool = Field(default=False, description="有部门授权、在授权期内的FAQ答案")
-    public_utility: bool = Field(default=False, description="供水、供电、煤气、公交、医保、社保、公积金、路况、违章等公共服务信息")
-    working_hours: bool = Field(default=True, description="法定工作时间内")
+                                "建议": "suggestion", N_("咨询"): "consultation", "其他": "other"}}
+    request_type: RequestType = Field(description=N_("query 查询 / approval 行政审批 / complaint 投诉 / report 举报 / suggestion 建议 / consultation 专业咨询 / other"))
+    faq_authorised: bool = Field(default=False, description=N_("有部门授权、在授权期内的FAQ答案"))
+    public_utility: bool = Field(default=False, description=N_("供水、供电、煤气、公交、医保、社保、公积金、路况、违章等公共服务信息"))
+    working_hours: bool = Field(default=True, description=N_("法定工作时间内"))
 
 
 #: Where a call goes, in the caller's terms (三(四)1—4).
@@ -49,7 +49,7 @@ def _route_plain(decision, result, focus) -> None:
     s = gettext(words) % {"doc": DOC}
     if decision.get("handled_now") is False:
         s += gettext("；来电在非法定工作时间，由话务平台录音答录，工作时间内及时整理办理（%(doc)s 三(二)）") % {"doc": DOC}
-    result["sentence"] = s + "。"
+    result["sentence"] = gettext("%(o)s。") % {"o": s}
 
 
 @rule(
@@ -93,8 +93,8 @@ def route(c: Ctx):
 
 
 class PlatformInput(RuleInput):
-    has_123_line: bool = Field(description="有123开头电话")
-    has_unified_service: bool = Field(description="已建立统一服务电话或中心（窗口）")
+    has_123_line: bool = Field(description=N_("有123开头电话"))
+    has_unified_service: bool = Field(description=N_("已建立统一服务电话或中心（窗口）"))
 
 
 PLATFORM_WORDS = {

@@ -16,6 +16,7 @@ from kmgov.policies._plain_words import (
     step_value,
     where,
 )
+from kmgov.rules.plain import sep
 
 DOC = N_("108号")  # the short name in a sentence's bracket
 A = "附件 "
@@ -56,7 +57,7 @@ def reward(decision, result, focus) -> None:
             "w": where(DOC, A + "三(二)2")}
     elif missing:
         result["sentence"] += _("调解委员会的“适当奖励”还须做到：%(l)s%(w)s。") % {
-            "l": "、".join(f"“{m}”" for m in missing), "w": where(DOC, A + "三(二)2")}
+            "l": sep("、").join(f"“{m}”" for m in missing), "w": where(DOC, A + "三(二)2")}
 
 
 def budget(decision, result, focus) -> None:

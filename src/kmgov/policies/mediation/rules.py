@@ -16,13 +16,13 @@ A = "附件 "
 
 
 class RewardInput(RuleInput):
-    ordinary: int = Field(default=0, ge=0, description="成功调解的普通矛盾纠纷件数（以签订人民调解协议书为依据）")
-    difficult: int = Field(default=0, ge=0, description="成功调解的疑难矛盾纠纷件数")
-    major: int = Field(default=0, ge=0, description="成功调解的重大矛盾纠纷件数")
-    county: str | None = Field(default=None, max_length=40, description="县（市）区（可选；该县区自定标准的，按其标准）")
-    no_criminal_case: bool = Field(default=False, description="责任范围内未发生刑事案件")
-    no_collective_petition: bool = Field(default=False, description="未发生集体上访和群体性事件")
-    disputes_down_on_year: bool = Field(default=False, description="各类纠纷减少且与上年同比下降")
+    ordinary: int = Field(default=0, ge=0, description=N_("成功调解的普通矛盾纠纷件数（以签订人民调解协议书为依据）"))
+    difficult: int = Field(default=0, ge=0, description=N_("成功调解的疑难矛盾纠纷件数"))
+    major: int = Field(default=0, ge=0, description=N_("成功调解的重大矛盾纠纷件数"))
+    county: str | None = Field(default=None, max_length=40, description=N_("县（市）区（可选；该县区自定标准的，按其标准）"))
+    no_criminal_case: bool = Field(default=False, description=N_("责任范围内未发生刑事案件"))
+    no_collective_petition: bool = Field(default=False, description=N_("未发生集体上访和群体性事件"))
+    disputes_down_on_year: bool = Field(default=False, description=N_("各类纠纷减少且与上年同比下降"))
 
 
 @rule(
@@ -77,8 +77,8 @@ def reward(c: Ctx):
 
 
 class BudgetInput(RuleInput):
-    total_rewards_yuan: float = Field(ge=0, description="全市已支出（拟支出）奖励经费合计（元）")
-    city_funds_yuan: float = Field(default=0, ge=0, description="其中市级财政资金（元）")
+    total_rewards_yuan: float = Field(ge=0, description=N_("全市已支出（拟支出）奖励经费合计（元）"))
+    city_funds_yuan: float = Field(default=0, ge=0, description=N_("其中市级财政资金（元）"))
 
 
 @rule(
@@ -107,7 +107,7 @@ def budget_check(c: Ctx):
 
 
 class PhaseInput(RuleInput):
-    on: dt.date = Field(description="日期")
+    on: dt.date = Field(description=N_("日期"))
 
 
 @rule(
@@ -131,7 +131,7 @@ def phase(c: Ctx):
 
 
 class SplitInput(RuleInput):
-    amount_yuan: float = Field(ge=0, description="奖励金额（元）")
+    amount_yuan: float = Field(ge=0, description=N_("奖励金额（元）"))
 
 
 @rule(

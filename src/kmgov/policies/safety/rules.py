@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, rule
-from kmgov.rules.plain import fmt_date, fmt_money, trace_step
+from kmgov.rules.plain import fmt_date, fmt_money, sep, trace_step
 
 NonNegInt = Annotated[int, Field(ge=0)]
 
@@ -30,13 +30,13 @@ class Industry(str, enum.Enum):
 
 
 class StaffingInput(RuleInput):
-    ALIASES = {"industry": {"矿山": "mine", "建筑施工": "construction", "危险物品": "hazardous_goods", "其他": "other",
+    ALIASES = {"industry": {N_("矿山"): "mine", N_("建筑施工"): "construction", N_("危险物品"): "hazardous_goods", "其他": "other",
                             "mining": "mine", "mines": "mine", "hazardous": "hazardous_goods",
                             "危险化学品": "hazardous_goods", "hazardous_chemicals": "hazardous_goods", "非煤矿山": "mine", "煤矿": "mine"}}
-    industry: Industry = Field(description="行业（矿山、建筑施工、危险物品生产经营储存使用量大或其他）")
-    employees: int = Field(ge=0, description="从业人员数")
-    has_safety_department: bool | None = Field(default=None, description="（可选）已设专门的安全生产管理机构")
-    safety_staff: int | None = Field(default=None, ge=0, description="（可选）现有专职安全生产管理人员数")
+    industry: Industry = Field(description=N_("行业（矿山、建筑施工、危险物品生产经营储存使用量大或其他）"))
+    employees: int = Field(ge=0, description=N_("从业人员数"))
+    has_safety_department: bool | None = Field(default=None, description=N_("（可选）已设专门的安全生产管理机构"))
+    safety_staff: int | None = Field(default=None, ge=0, description=N_("（可选）现有专职安全生产管理人员数"))
 
 
 def _staffing_plain(decision, result, focus) -> None:
@@ -103,7 +103,8 @@ def staffing_requirement(c: Ctx):
                                          values={"has_safety_department": x.has_safety_department},
                                          todo=N_("设置专门的安全生产管理机构（五(三)1：“必须设置”），配齐不少于3名管理人员")))
             staff = x.safety_staff if x.safety_staff is not None else 0
-            conds.append(c.condition(f"安全生产管理人员不少于{min_staff}人", staff >= min_staff, field="safety_staff",
+            conds.append(c.condition(N_("安全生产管理人员不少于%(n)s人"), staff >= min_staff, field="safety_staff",
+                                     words={"n": min_staff},
                                      values={"safety_staff": x.safety_staff, "min_staff": min_staff},
                                      todo=N_("增配专职安全生产管理人员，达到规定人数")))
             outcome = "compliant" if all(conds) else "non_compliant"
@@ -113,37 +114,37 @@ def staffing_requirement(c: Ctx):
 
 class LadderInput(RuleInput):
     # 第四条 提示
-    leader_dual_post_not_performed: bool = Field(default=False, description="有关领导干部未认真履行“一岗双责”（第四条(一)）")
-    safeguards_not_in_place: bool = Field(default=False, description="未落实安全监管所必须的人员、装备、经费等保障性投入（第四条(二)）")
-    duties_unclear: bool = Field(default=False, description="未理顺监管职责，存在失管漏管、脱节断档（第四条(三)）")
-    target_or_emergency_system_missing: bool = Field(default=False, description="未建立完善目标管理体系、应急救援体系（第四条(四)）")
-    other_prompt: bool = Field(default=False, description="其他需要提示的情况（第四条(五)）")
+    leader_dual_post_not_performed: bool = Field(default=False, description=N_("有关领导干部未认真履行“一岗双责”（第四条(一)）"))
+    safeguards_not_in_place: bool = Field(default=False, description=N_("未落实安全监管所必须的人员、装备、经费等保障性投入（第四条(二)）"))
+    duties_unclear: bool = Field(default=False, description=N_("未理顺监管职责，存在失管漏管、脱节断档（第四条(三)）"))
+    target_or_emergency_system_missing: bool = Field(default=False, description=N_("未建立完善目标管理体系、应急救援体系（第四条(四)）"))
+    other_prompt: bool = Field(default=False, description=N_("其他需要提示的情况（第四条(五)）"))
     # 第五条 告知
-    department_duty_not_performed: bool = Field(default=False, description="职能部门履行安全生产管理职责不到位（第五条(一)）")
-    major_hazard_rectification_inadequate: bool = Field(default=False, description="重大事故隐患整改不到位（第五条(二)）")
-    major_hazard_source_monitoring_inadequate: bool = Field(default=False, description="重大危险源监控不到位（第五条(三)）")
-    zero_report_inadequate: bool = Field(default=False, description="“零申报”制度执行不到位（第五条(四)）")
-    other_notice: bool = Field(default=False, description="其他需要告知的情况（第五条(五)）")
+    department_duty_not_performed: bool = Field(default=False, description=N_("职能部门履行安全生产管理职责不到位（第五条(一)）"))
+    major_hazard_rectification_inadequate: bool = Field(default=False, description=N_("重大事故隐患整改不到位（第五条(二)）"))
+    major_hazard_source_monitoring_inadequate: bool = Field(default=False, description=N_("重大危险源监控不到位（第五条(三)）"))
+    zero_report_inadequate: bool = Field(default=False, description=N_("“零申报”制度执行不到位（第五条(四)）"))
+    other_notice: bool = Field(default=False, description=N_("其他需要告知的情况（第五条(五)）"))
     # 第六条 告诫
-    larger_accidents: int = Field(default=0, ge=0, description="发生较大以上安全生产事故起数（第六条(一)）")
-    general_accidents_within_month: int = Field(default=0, ge=0, description="1个月内发生一般安全生产事故起数（第六条(二)）")
-    major_hazard_unrectified_after_supervision: bool = Field(default=False, description="重大事故隐患经督办后仍未彻底整改（第六条(三)）")
-    unsafe_enterprise_not_closed: bool = Field(default=False, description="限期整改后仍不达标的企业未依法关停（第六条(四)）")
-    criticisms_within_year: int = Field(default=0, ge=0, description="一年内被通报批评次数（第六条(五)）")
-    no_measures_after_prompt_or_notice: bool = Field(default=False, description="经提示、告知后仍不采取措施（第六条(六)）")
-    other_admonition: bool = Field(default=False, description="其他需要告诫的事项（第六条(七)）")
+    larger_accidents: int = Field(default=0, ge=0, description=N_("发生较大以上安全生产事故起数（第六条(一)）"))
+    general_accidents_within_month: int = Field(default=0, ge=0, description=N_("1个月内发生一般安全生产事故起数（第六条(二)）"))
+    major_hazard_unrectified_after_supervision: bool = Field(default=False, description=N_("重大事故隐患经督办后仍未彻底整改（第六条(三)）"))
+    unsafe_enterprise_not_closed: bool = Field(default=False, description=N_("限期整改后仍不达标的企业未依法关停（第六条(四)）"))
+    criticisms_within_year: int = Field(default=0, ge=0, description=N_("一年内被通报批评次数（第六条(五)）"))
+    no_measures_after_prompt_or_notice: bool = Field(default=False, description=N_("经提示、告知后仍不采取措施（第六条(六)）"))
+    other_admonition: bool = Field(default=False, description=N_("其他需要告诫的事项（第六条(七)）"))
     # 第七条 公开（经告诫后）
-    admonished_before: bool = Field(default=False, description="已被告诫（第七条“经告诫后”）")
-    dual_post_still_inadequate: bool = Field(default=False, description="“一岗双责”履行仍不到位（第七条(一)）")
-    gaps_remain: bool = Field(default=False, description="仍存在失管漏管、脱节断档（第七条(二)）")
-    major_hazard_measures_not_implemented: bool = Field(default=False, description="未落实重大事故隐患整改措施（第七条(三)）")
-    major_hazard_source_measures_not_implemented: bool = Field(default=False, description="未落实重大危险源监控措施（第七条(四)）")
-    zero_report_late_incomplete_or_untrue: bool = Field(default=False, description="“零申报”不及时、不全或不符合事实（第七条(五)）")
-    other_disclosure: bool = Field(default=False, description="其他需要公开的情况（第七条(六)）")
+    admonished_before: bool = Field(default=False, description=N_("已被告诫（第七条“经告诫后”）"))
+    dual_post_still_inadequate: bool = Field(default=False, description=N_("“一岗双责”履行仍不到位（第七条(一)）"))
+    gaps_remain: bool = Field(default=False, description=N_("仍存在失管漏管、脱节断档（第七条(二)）"))
+    major_hazard_measures_not_implemented: bool = Field(default=False, description=N_("未落实重大事故隐患整改措施（第七条(三)）"))
+    major_hazard_source_measures_not_implemented: bool = Field(default=False, description=N_("未落实重大危险源监控措施（第七条(四)）"))
+    zero_report_late_incomplete_or_untrue: bool = Field(default=False, description=N_("“零申报”不及时、不全或不符合事实（第七条(五)）"))
+    other_disclosure: bool = Field(default=False, description=N_("其他需要公开的情况（第七条(六)）"))
     # 第八条 专报
-    no_effective_measures_after_all_warnings: bool = Field(default=False, description="经提示、告知、告诫后仍未采取有效措施（第八条(一)）")
-    needs_principal_leader: bool = Field(default=False, description="重大隐患或其他问题需要政府主要领导解决（第八条(二)）")
-    other_important_matter: bool = Field(default=False, description="其他重要情况需要向主要领导汇报（第八条(三)）")
+    no_effective_measures_after_all_warnings: bool = Field(default=False, description=N_("经提示、告知、告诫后仍未采取有效措施（第八条(一)）"))
+    needs_principal_leader: bool = Field(default=False, description=N_("重大隐患或其他问题需要政府主要领导解决（第八条(二)）"))
+    other_important_matter: bool = Field(default=False, description=N_("其他重要情况需要向主要领导汇报（第八条(三)）"))
 
 
 ACTIONS = ("prompt", "notice", "admonition", "disclosure", "special_report")
@@ -186,12 +187,12 @@ def _ladder_plain(decision, result, focus) -> None:
                 items.append(gettext("%(g)s（%(d)s 附件 %(a)s）") % {
                     "g": _ground_words(decision, g), "d": D6, "a": g})
         if items:
-            parts.append(gettext("%(g)s，应予%(a)s") % {"g": "；".join(items),
+            parts.append(gettext("%(g)s，应予%(a)s") % {"g": sep("；").join(items),
                                                      "a": gettext(ACTION_WORDS[action])})
     if not parts:
         result["sentence"] = gettext("按所填情况，无须采取警示措施（%(d)s 附件 第四条至第八条）。") % {"d": D6}
         return
-    sentence = gettext("%(o)s。") % {"o": "；".join(parts)}
+    sentence = gettext("%(o)s。") % {"o": sep("；").join(parts)}
     if "admonition" in (decision.get("actions") or []):
         sentence += gettext("被告诫单位应于%(n)d日内将采取的措施和落实情况报发出告诫通知的单位备案（第九条）。") % {
             "n": int(decision.get("report_due_days") or 15)}
@@ -282,9 +283,9 @@ def warning_ladder(c: Ctx):
 
 
 class AnswerDeadlineInput(RuleInput):
-    issued_on: dt.date = Field(description="告诫通知发出日期")
-    answered_on: dt.date | None = Field(default=None, description="报送措施和落实情况的日期（未报送则空）")
-    today: dt.date | None = Field(default=None, description="核查日期（默认为适用日期）")
+    issued_on: dt.date = Field(description=N_("告诫通知发出日期"))
+    answered_on: dt.date | None = Field(default=None, description=N_("报送措施和落实情况的日期（未报送则空）"))
+    today: dt.date | None = Field(default=None, description=N_("核查日期（默认为适用日期）"))
 
 
 def _answer_plain(decision, result, focus) -> None:
@@ -348,8 +349,8 @@ def admonition_answer_deadline(c: Ctx):
 
 
 class TownshipBudgetInput(RuleInput):
-    budget_yuan: float = Field(ge=0, description="乡镇（街道）当年安全生产监管业务经费（元）")
-    previous_year_budget_yuan: float | None = Field(default=None, ge=0, description="上年经费（元，可选）")
+    budget_yuan: float = Field(ge=0, description=N_("乡镇（街道）当年安全生产监管业务经费（元）"))
+    previous_year_budget_yuan: float | None = Field(default=None, ge=0, description=N_("上年经费（元，可选）"))
 
 
 def _budget_plain(decision, result, focus) -> None:
@@ -402,8 +403,8 @@ class Level(str, enum.Enum):
 
 
 class DrillsInput(RuleInput):
-    level: Level = Field(description="government 各级政府 / department 政府相关部门 / enterprise 生产经营单位")
-    drills_per_year: int = Field(ge=0, description="本年组织的演练次数")
+    level: Level = Field(description=N_("government 各级政府 / department 政府相关部门 / enterprise 生产经营单位"))
+    drills_per_year: int = Field(ge=0, description=N_("本年组织的演练次数"))
 
 
 LEVEL_WORDS = {"government": N_("各级政府"), "department": N_("政府相关部门"),
@@ -440,16 +441,17 @@ def drills(c: Ctx):
     ent = x.level == "enterprise"
     need = c.where(ent, c.p("drills_enterprise_min"), c.p("drills_government_min"))
     ok = x.drills_per_year >= need
-    c.condition(f"每年至少演练{need}次（至少，含本数）" if not c.vector else "", ok, field="drills_per_year",
+    c.condition(N_("每年至少演练%(n)s次（至少，含本数）") if not c.vector else "", ok, field="drills_per_year",
+                words=None if c.vector else {"n": need},
                 values={"level": x.level, "drills_per_year": x.drills_per_year, "min": need, "comparison": ">=", "word": "至少"},
                 todo=N_("年内补足演练：政府和部门至少组织1次综合性预案演练，生产经营单位至少组织2次应急预案演练"))
     return {"outcome": c.where(ok, "compliant", "non_compliant"), "min_drills": need}
 
 
 class MeetingsInput(RuleInput):
-    executive_meetings_per_year: int = Field(ge=0, description="本年常务会（主任办公会）专题研究安全生产次数")
-    safety_meetings_by_quarter: list[NonNegInt] = Field(min_length=1, max_length=4, description="分管领导各季度安全生产例会次数")
-    analysis_meetings_by_quarter: list[NonNegInt] | None = Field(default=None, min_length=1, max_length=4, description="其他副职各季度分析会次数（可选）")
+    executive_meetings_per_year: int = Field(ge=0, description=N_("本年常务会（主任办公会）专题研究安全生产次数"))
+    safety_meetings_by_quarter: list[NonNegInt] = Field(min_length=1, max_length=4, description=N_("分管领导各季度安全生产例会次数"))
+    analysis_meetings_by_quarter: list[NonNegInt] | None = Field(default=None, min_length=1, max_length=4, description=N_("其他副职各季度分析会次数（可选）"))
 
 
 def _meetings_plain(decision, result, focus) -> None:
@@ -479,7 +481,8 @@ def meetings(c: Ctx):
                          todo=N_("年内再召开常务会（主任办公会）专题研究安全生产工作，达到每年2次"))]
     short = []
     for i, n in enumerate(x.safety_meetings_by_quarter):
-        ok = c.threshold(f"第{i + 1}季度安全生产例会至少1次", n, "safety_meetings_quarter_min", field="safety_meetings_by_quarter",
+        ok = c.threshold(N_("第%(q)s季度安全生产例会至少1次"), n, "safety_meetings_quarter_min", field="safety_meetings_by_quarter",
+                         words={"q": i + 1},
                          todo=N_("分管安全生产领导每季度至少召开1次安全生产例会，按季度补齐"))
         conds.append(ok)
         if not ok:
@@ -494,7 +497,7 @@ def meetings(c: Ctx):
 
 
 class WindowInput(RuleInput):
-    on: dt.date = Field(description="日期")
+    on: dt.date = Field(description=N_("日期"))
 
 
 PERIOD_WORDS = {"previous_year": N_("上一年度情况"), "first_half": N_("半年情况")}

@@ -13,7 +13,7 @@ import math
 import re
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -83,10 +83,15 @@ def plain(value, labels: dict[str, str] | None = None, policy: str = "") -> str:
     return gettext(word) if word else text
 
 
-@functools.cache
 def _field_labels(rule_id: str) -> dict[str, str]:
+    return _field_labels_in(rule_id, get_language())
+
+
+@functools.cache
+def _field_labels_in(rule_id: str, language: str | None) -> dict[str, str]:
     from kmgov.rules import get_rule
     from kmgov.rules.errors import UnknownRule
+    from kmgov.rules.labels import input_label
 
     try:
         props = get_rule(rule_id).schema().get("properties", {})
@@ -94,7 +99,7 @@ def _field_labels(rule_id: str) -> dict[str, str]:
         return {}
     out = {}
     for name, prop in props.items():
-        desc = (prop.get("description") or "").strip()
+        desc = input_label(prop.get("description"))
         out[name] = _TRAILING_REF.sub("", desc).strip() or desc
     return out
 
