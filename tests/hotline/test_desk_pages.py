@@ -97,7 +97,7 @@ def test_notification_settings_page(client, forestry_liaison):
     page = client.get("/").content.decode()
     assert 'href="/notifications/settings/"' in page  # reachable from the nav
     r = client.post("/notifications/settings/", {"channels": ["inbox"], "phone": "abc"})
-    assert r.status_code == 422 and "手机号应为" in r.content.decode()
+    assert r.status_code == 400 and "手机号应为" in r.content.decode()
     r = client.post("/notifications/settings/", {"channels": ["inbox", "sms"],
                                                  "phone": "13600006666"})
     assert r.status_code == 302

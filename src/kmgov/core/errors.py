@@ -71,6 +71,18 @@ def command_error(exc: Refusal):
     return CommandError(exc.display(), returncode=2)
 
 
+def form_status(exc=None) -> int:
+    """The status of a page that shows a refused HTML form again with its errors and what was
+    typed: 403 when the refusal is about who may act (`Forbidden`, Django's `PermissionDenied`),
+    else 400 — whatever status the refusal carries for the API (422 invalid input, 409 a state
+    that changed meanwhile). One rule for every module's forms (docs/architecture.md)."""
+    from django.core.exceptions import PermissionDenied
+
+    if isinstance(exc, PermissionDenied) or getattr(exc, "status", None) == 403:
+        return 403
+    return 400
+
+
 def field_errors(exc) -> dict[str, str]:
     """A refusal or a Django `ValidationError` as {field: Chinese message} for a form to show
     beside each field (`__all__` for what names no field): a refusal's list of errors

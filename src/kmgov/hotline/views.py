@@ -126,6 +126,7 @@ def public(request):
             return _render_public(request, ctx, status=429)
         except PermissionDenied as e:
             ctx["errors"] = [str(e)]
+            ctx["denied"] = True
     number, code = request.GET.get("number"), request.GET.get("code")
     status = None
     if number:
@@ -140,7 +141,9 @@ def public(request):
         except services.RateLimited as e:
             ctx["errors"] = [str(e)]
             status = 429
-    status = status or (400 if ctx["errors"] and request.method == "POST" else 200)
+    if status is None and ctx["errors"] and request.method == "POST":
+        status = 403 if ctx.get("denied") else 400  # core.errors.form_status's rule
+    status = status or 200
     return _render_public(request, ctx, status=status)
 
 

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from kmgov.core.errors import form_status
 from kmgov.procedures import selectors as psel
 from kmgov.procedures.decisions import latest_decision_context
 from kmgov.procedures.errors import CaseNotFound, ProcedureError
@@ -157,7 +158,7 @@ def make_pages(spec: PageSpec):
                                      labels)
                 # the summary above the form names each field by its label, never its code
                 errors = [_named(e, labels) for e in errors]
-                status = getattr(exc, "status", 400)
+                status = form_status(exc)
         elif case is not None:
             _fill(rule_fields, case.inputs)
             _fill(extras, spec.from_case(case))
@@ -205,7 +206,7 @@ def make_pages(spec: PageSpec):
         case, refused = take_step_from_form(request, case, name)
         if refused:
             case.refresh_from_db()
-            return _detail(request, case, errors=[refused.message], status=refused.status)
+            return _detail(request, case, errors=[refused.message], status=form_status(refused))
         return redirect(f"{ns}:detail", reference=case.reference)
 
     @login_required
@@ -220,7 +221,7 @@ def make_pages(spec: PageSpec):
                            name=upload.name or "", actor=request.user)
         except (ValidationError, ProcedureError) as exc:
             return _detail(request, case, errors=_errors_of(exc)[0],
-                           status=getattr(exc, "status", 400))
+                           status=form_status(exc))
         return redirect(f"{ns}:detail", reference=case.reference)
 
     urlpatterns = [

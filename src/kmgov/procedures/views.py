@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Refusal, form_status
 
 from . import selectors, services
 from .declare import steps_of
@@ -294,7 +294,7 @@ def notification_settings(request):
                                  ("sms", gettext_noop("短信")))]
     return render(request, "procedures/notification_settings.html", {
         "pref": pref, "channels": channels, "errors": errors,
-        "values": request.POST if request.method == "POST" else None}, status=422 if errors else 200)
+        "values": request.POST if request.method == "POST" else None}, status=400 if errors else 200)
 
 
 @login_required
@@ -334,7 +334,7 @@ def import_new(request, kind: str):
                                        params={n: request.POST.get(n, "") for n, _, _ in imp.params})
             return redirect("procedures:import_job", job_id=job.pk)
         except Refusal as exc:
-            error, field, status = exc.message, exc.field or "", exc.status
+            error, field, status = exc.message, exc.field or "", form_status(exc)
     fields = [{"name": n, "label": label, "value": request.POST.get(n, "")}
               for n, label, _ in imp.params]
     return render(request, "procedures/import_new.html", {

@@ -66,7 +66,7 @@ def rule_form(request, rule_id: str):
             if name == k:
                 name = field_label(rule.id, k) or gettext("结果")
             outputs.append((name, fmt_value(decision.get(k), unit_of(k))))
-    status = 422 if (errors or general) else 200
+    status = 400 if (errors or general) else 200
     return render(request, "rules/form.html", {"rule": rule, "fields": fields, "decision": decision, "outputs": outputs,
                                                "general_errors": general}, status=status)
 

@@ -218,7 +218,7 @@ def test_import_refuses_a_malformed_row_with_its_number_nothing_written(reg):
     # through the page: the same refusal shown, nothing written
     r = client_for(reg.office).post("/buildings/register/import/",
                                     {"file": io.BytesIO(content)}, format="multipart")
-    assert r.status_code == 200 and "第3行" in r.content.decode()
+    assert r.status_code == 400 and "第3行" in r.content.decode()
     # a tenant row of a building not in the sheet is refused with its row number as well
     content = _xlsx([good], [["PL-0", 2025, "甲公司", "金融", "是", "是", 2e8, ""],
                              ["PL-0", 2025, "乙公司", "金融", "也许", "否", 1, ""]])
@@ -236,7 +236,7 @@ def test_import_page_shows_the_refusal_beside_the_file_nothing_written(reg):
     upload.name = "楼宇2025.xlsx"
     r = client_for(reg.office).post("/buildings/register/import/", {"file": upload},
                                     format="multipart")
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     beside = re.search(r'<p class="govuk-error-message" id="f-file-error" role="alert">(.*?)</p>',
                        page, re.S)
@@ -246,7 +246,7 @@ def test_import_page_shows_the_refusal_beside_the_file_nothing_written(reg):
     assert 'class="error"' not in page  # not a message at the top any more
     assert not BuildingYear.objects.exists() and not Tenant.objects.exists()
     r = client_for(reg.office).post("/buildings/register/import/", {})
-    assert r.status_code == 200 and 'id="f-file-error"' in r.content.decode()
+    assert r.status_code == 400 and 'id="f-file-error"' in r.content.decode()
     assert "请选择要导入的xlsx文件" in r.content.decode()
 
 

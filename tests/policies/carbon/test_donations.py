@@ -246,7 +246,7 @@ def test_bad_donation_input_names_the_field_and_writes_nothing(folk):
     # the page shows the message under the field, in Chinese, with what was typed
     r = c.post("/carbon/accounts/", {"form": "donation", "account": p.acc_a.number, "amount_yuan": "abc",
                                      "donated_on": "2011-01-01", "receipt_no": "Z-3"})
-    assert r.status_code == 422 and "捐资金额" in r.content.decode()
+    assert r.status_code == 400 and "捐资金额" in r.content.decode()
     assert Donation.objects.count() == before + 1
 
 

@@ -208,7 +208,7 @@ def test_project_form_refusal_beside_the_field_with_what_was_typed(register):
                                   "started_on": "2026-05-01", "status": "underway",
                                   "builder_unit_name": "甲建设集团"})
     html = r.content.decode()
-    assert r.status_code == 422 and Project.objects.count() == before
+    assert r.status_code == 400 and Project.objects.count() == before
     error = re.search(r'<p class="govuk-error-message" id="p-code-error"[^>]*>([^<]*)</p>', html)
     assert error and error.group(1) == "监督登记号“WH-001”已登记"
     assert '<a href="#p-code">' in html and 'aria-describedby="p-code-error"' in html

@@ -180,7 +180,7 @@ def test_bad_values_are_refused_whole(folk):
     assert not IndicatorValue.objects.exists()  # 序号1 was not written either
     page = c.post("/buildings-index/data/", {"org": "wuhua", "year": "2010", "v1": "5", "v2": "很多"})
     body = page.content.decode()
-    assert page.status_code == 200 and "2. 人均GDP（常住）：数值须为数字" in body
+    assert page.status_code == 400 and "2. 人均GDP（常住）：数值须为数字" in body
     assert 'aria-invalid="true"' in body
     assert not IndicatorValue.objects.exists()
     page = c.post("/buildings-index/data/", {"org": "wuhua", "year": "2010", "v1": "5", "v2": "6"})
@@ -329,14 +329,14 @@ def test_spec_form_refusal_keeps_the_weights_typed_and_names_each_beside_its_fie
     r = c.post("/buildings-index/spec/", {"imputation": "mean", "normalisation": "zscore",
                                           names[0]: "两倍", names[1]: "2.5", "reason": ""})
     html = r.content.decode()
-    assert r.status_code == 422 and IndexSpec.objects.count() == before
+    assert r.status_code == 400 and IndexSpec.objects.count() == before
     assert re.search(r'<p class="govuk-error-message" id="spec-ws1-error"[^>]*>权重须为数字', html)
     assert 'value="两倍"' in html and 'value="2.5"' in html
     assert '<option value="zscore" selected>' in html
     # with the weights numbers, the missing reason is named beside its field
     r = c.post("/buildings-index/spec/", {names[0]: "2", "reason": ""})
     html = r.content.decode()
-    assert r.status_code == 422
+    assert r.status_code == 400
     assert re.search(r'<p class="govuk-error-message" id="spec-reason-error"[^>]*>请填写修订理由</p>',
                      html)
     assert '<a href="#spec-reason">请填写修订理由</a>' in html
@@ -353,7 +353,7 @@ def test_compute_refusal_beside_the_year_with_the_year_kept_nothing_stored(folk)
     # data cannot be ranked; the refusal is shown beside the year, the year typed is kept
     fill(folk.city, 2010, {"panlong": 1})
     r = client_for(folk.city).post("/buildings-index/compute/", {"year": "2010"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     assert "2010年有数据的县（市）区不足两个，无法排序" in _beside(page, "idx-compute-year")
     assert re.search(r'<input id="idx-compute-year"[^>]*value="2010"', page)
@@ -369,7 +369,7 @@ def test_xlsx_import_refusal_beside_the_file_nothing_written(folk):
     upload = io.BytesIO(bad)
     upload.name = "盘龙2010.xlsx"
     r = client_for(folk.city).post("/buildings-index/data/import/", {"file": upload})
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     error = _beside(page, "idx-file")
     assert "第3行：数值“abc”不是数字" in error and "盘龙2010.xlsx" in error

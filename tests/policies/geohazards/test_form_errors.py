@@ -23,7 +23,7 @@ def test_points_import_refused_beside_the_file_naming_the_row_nothing_written(gd
     rows[1] = xlsx_row(2, 规模="巨型")  # 109号 二(四) knows 特大型/大型/中型/小型 only; sheet row 3
     client.force_login(gd.panlong_land)
     r = client.post("/geohazards/points/", {"file": SimpleUploadedFile("隐患点.xlsx", sheet(rows))})
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     error = _error_of(page, "import-file")
     assert "第3行" in error and "规模" in error
@@ -34,14 +34,14 @@ def test_points_import_refused_beside_the_file_naming_the_row_nothing_written(gd
     assert not AuditEntry.objects.filter(action__startswith="geohazards.").exists()
     # no file at all: the same place
     r = client.post("/geohazards/points/", {})
-    assert r.status_code == 200 and "请选择要导入的" in _error_of(r.content.decode(), "import-file")
+    assert r.status_code == 400 and "请选择要导入的" in _error_of(r.content.decode(), "import-file")
 
 
 def test_quick_report_refused_beside_the_point_with_the_unit_kept(gd, client):
     make_point(gd.wuhua_land, "WH-0001", org="wuhua")  # another county's point
     client.force_login(gd.dianyuan)
     r = client.post("/geohazards/reports/new/", {"org": "panlong-dianyuan", "point": "WH-0001"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     assert _error_of(page, "qr-point") and not _error_of(page, "qr-org")
     assert '<option value="panlong-dianyuan" selected>' in page  # what was chosen is kept

@@ -126,7 +126,7 @@ def test_the_upload_page_starts_a_job_or_says_why_not(gd, django_capture_on_comm
     # a file of another type: refused on the page, in Chinese, nothing stored
     r = panlong.post("/imports/new/geohazards.points/",
                      {"file": SimpleUploadedFile("points.csv", b"a,b")})
-    assert r.status_code == 422 and "文件类型不对" in r.content.decode()
+    assert r.status_code == 400 and "文件类型不对" in r.content.decode()
     assert ImportJob.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         r = panlong.post("/imports/new/geohazards.points/",

@@ -255,7 +255,7 @@ def test_point_form_errors_beside_fields_and_property_in_either_unit(gd, client)
     assert '<option value="wan" selected>万元</option>' in page  # the register's own unit first
     r = client.post("/geohazards/points/new/", {**form, "latitude": "北纬二十五度"})
     html = r.content.decode()
-    assert r.status_code == 422 and not HazardPoint.objects.exists()
+    assert r.status_code == 400 and not HazardPoint.objects.exists()
     error = re.search(r'<p class="govuk-error-message" id="pt-latitude-error"[^>]*>([^<]*)</p>', html)
     assert error and error.group(1).startswith("纬度：")
     assert html.index('id="pt-latitude-error"') < html.index('id="pt-latitude"')
@@ -280,7 +280,7 @@ def test_plan_form_refusal_beside_each_field_with_what_was_typed(gd, client):
         "action": "plan", "title": "滑坡应急预案", "approved_by": "", "approved_on": "2010-06-01",
         "file": pdf})
     html = r.content.decode()
-    assert r.status_code == 422
+    assert r.status_code == 400
     error = re.search(r'<p class="govuk-error-message" id="pt-approved_by-error"[^>]*>([^<]*)</p>', html)
     assert error and error.group(1) == "请填写批准单位"
     assert '<a href="#pt-approved_by">' in html and "<details open>" in html

@@ -161,7 +161,7 @@ def test_duty_form_refusal_beside_the_day_with_what_was_typed(gd, client):
         "action": "shift", "org": "panlong", "day": "2010-12-01", "leader": "张副区长",
         "leader_phone": "13900000001", "officer": "李值班", "officer_phone": "13900000002"})
     html = r.content.decode()
-    assert r.status_code == 422
+    assert r.status_code == 400
     error = re.search(r'<p class="govuk-error-message" id="duty-day-panlong-error"[^>]*>([^<]*)</p>',
                       html)
     assert error and "不在汛期" in error.group(1)

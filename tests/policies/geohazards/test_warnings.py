@@ -86,7 +86,7 @@ def test_warning_pages_and_acknowledgement(gd, points, client):
     # without the way it was confirmed: refused beside the row's field, nothing recorded
     r = client.post(f"/geohazards/warnings/{w.pk}/", {"delivery": sms.pk, "note": " "})
     html = r.content.decode()
-    assert r.status_code == 422 and f'id="ack-{sms.pk}-note-error"' in html
+    assert r.status_code == 400 and f'id="ack-{sms.pk}-note-error"' in html
     assert "代为确认时须说明确认方式" in html and f'<a href="#ack-{sms.pk}-note">' in html
     sms.refresh_from_db()
     assert sms.acknowledged_at is None
@@ -122,7 +122,7 @@ def test_warning_form_refusal_keeps_what_was_typed(gd, points, client):
             "valid_until": "2010-07-13T20:00", "text": ""}
     r = client.post("/geohazards/warnings/", form)
     html = r.content.decode()
-    assert r.status_code == 422 and not WeatherWarning.objects.exists()
+    assert r.status_code == 400 and not WeatherWarning.objects.exists()
     error = re.search(r'<p class="govuk-error-message" id="warn-text-error"[^>]*>([^<]*)</p>', html)
     assert error and error.group(1).startswith("预警内容")
     assert '<a href="#warn-text">' in html and "<details open>" in html
@@ -133,5 +133,5 @@ def test_warning_form_refusal_keeps_what_was_typed(gd, points, client):
     r = client.post("/geohazards/warnings/", {**form, "text": "大到暴雨",
                                               "valid_until": "2010-07-12T19:00"})
     html = r.content.decode()
-    assert r.status_code == 422 and "结束时间须晚于起始时间" in html
+    assert r.status_code == 400 and "结束时间须晚于起始时间" in html
     assert 'value="2010-07-12T19:00"' in html and ">大到暴雨</textarea>" in html

@@ -291,7 +291,7 @@ def test_flag_false_page_names_the_missing_reason_beside_its_field(folk):
     assert "placeholder" not in page
     r = c.post("/mediation/records/", {"record": major.id, "reason": "   "})
     html = r.content.decode()
-    assert r.status_code == 422
+    assert r.status_code == 400
     error = re.search(rf'<p class="govuk-error-message" id="flag-{major.id}-reason-error"[^>]*>([^<]*)</p>', html)
     assert error and error.group(1) == "须填写认定虚报的理由"
     assert f'<a href="#flag-{major.id}-reason">须填写认定虚报的理由</a>' in html

@@ -152,7 +152,7 @@ def register_import(request):
             error = "；".join(field_errors(exc).values())
     return render(request, "buildings/register_import.html", {
         "result": result, "error": error, "picked": picked,
-        "summary": [("f-file", error)] if error else []})
+        "summary": [("f-file", error)] if error else []}, status=400 if error else 200)
 
 
 @login_required

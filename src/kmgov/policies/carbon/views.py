@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kmgov.core.errors import Refusal
+from kmgov.core.errors import Refusal, form_status
 from kmgov.procedures.errors import StepInputInvalid
 from kmgov.procedures.inputs import form_fields, form_parse
 from kmgov.rules import parameter_value, today
@@ -35,11 +35,12 @@ def _post(request, model, service, ok_message: str):
         result = service(data, actor=request.user)
     except StepInputInvalid as exc:
         errs = {e["field"]: e["message"] for e in exc.errors}
-        return None, form_fields(model, values=shown, errors=errs), exc.message
+        return None, form_fields(model, values=shown, errors=errs), exc.message, form_status(exc)
     except Refusal as exc:
-        return None, form_fields(model, values=shown, errors={exc.field: exc.message} if exc.field else {}), exc.message
+        return (None, form_fields(model, values=shown, errors={exc.field: exc.message} if exc.field else {}),
+                exc.message, form_status(exc))
     messages.success(request, ok_message)
-    return result, None, ""
+    return result, None, "", 200
 
 
 def home(request):
@@ -68,14 +69,14 @@ def account_list(request):
     their own account(s)."""
     office = selectors.reads_every_account(request.user)
     forms = {"account": _form(services.AccountIn), "donation": _form(services.DonationIn)}
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
         which = request.POST.get("form")
         spec = {"account": (services.AccountIn, services.account_open, _("已开立账户")),
                 "donation": (services.DonationIn, services.donation_record, _("已登记捐资，待计量登记入账"))}
         if which not in spec:
             raise Http404()
-        result, fields, error = _post(request, *spec[which])
+        result, fields, error, status = _post(request, *spec[which])
         if result is not None:
             target = (f"/cases/carbon-donation/{result.reference}/" if which == "donation"
                       else f"/carbon/accounts/{result.number}/")
@@ -86,7 +87,7 @@ def account_list(request):
                if office else [])
     return render(request, "carbon/accounts.html", {
         "accounts": accounts, "office": office, "forms": forms, "errors": errors,
-        "pending": pending}, status=422 if errors else 200)
+        "pending": pending}, status=status)
 
 
 @login_required
@@ -154,7 +155,7 @@ def fund(request):
 def appropriation(request):
     if request.method != "POST":
         return redirect("/carbon/fund/")
-    result, fields, error = _post(request, services.AppropriationIn, services.appropriation_record,
+    result, fields, error, _status = _post(request, services.AppropriationIn, services.appropriation_record,
                                   _("已登记市级财政资金"))
     if result is None:
         messages.error(request, error)
@@ -169,11 +170,11 @@ def greening(request):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={request.path}")
-        result, fields, error = _post(request, services.GreeningIn, services.greening_record,
-                                      _("已保存绿化指标"))
+        result, fields, error, status = _post(request, services.GreeningIn, services.greening_record,
+                                              _("已保存绿化指标"))
         if result is not None:
             return redirect(request.path)
-        form, status = fields, 422
+        form = fields
     years = sorted({y["year"] for u in series for y in u["years"]})
     chart_list = []
     for key, label, kind in INDICATORS:

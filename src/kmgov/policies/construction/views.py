@@ -100,7 +100,7 @@ def _overview(request, kept=None):
         "counties": _in_gazette_order(OrgUnit.objects.filter(code__in=SUPERVISING_UNITS)
                                       .select_related("parent")),
         "kept": kept or {},
-    }, status=422 if kept else 200)
+    }, status=400 if kept else 200)
 
 
 def _post(request):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kmgov.core import geomap
-from kmgov.core.errors import Refusal, field_errors
+from kmgov.core.errors import Refusal, field_errors, form_status
 from kmgov.core.models import OrgUnit
 from kmgov.core.money import UNIT_WORDS, WAN, amount_parse, amount_text, unit_code
 from kmgov.core.replica import reads_from_replica
@@ -58,7 +58,7 @@ def _error(request, exc) -> None:
 def points(request):
     """The register; an import refused is shown beside the file field with the file's name
     (a browser never refills a file input), nothing imported."""
-    errors, picked = {}, ""
+    errors, picked, status = {}, "", 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -75,12 +75,12 @@ def points(request):
             return redirect(request.get_full_path())
         except (Refusal, ValidationError) as exc:
             # the form has one control: whatever the refusal names (a row, a column) is the file's
-            errors = {"file": "；".join(field_errors(exc).values())}
+            errors, status = {"file": "；".join(field_errors(exc).values())}, form_status(exc)
     f = _filters(request)
     qs = selectors.points_visible(request.user, **f).prefetch_related("plans")
     return render(request, "geohazards/points.html", {
         "points": qs, **_filter_context(request, f), "errors": errors, "picked": picked,
-        "summary": [("import-file", m) for m in errors.values()]})
+        "summary": [("import-file", m) for m in errors.values()]}, status=status)
 
 
 FORM_SKIP = ("monitors",)
@@ -159,7 +159,7 @@ def point_edit(request, code=None):
     summary = [(f"pt-{k}" if k in known else "", m) for k, m in errors.items()]
     return render(request, "geohazards/point_edit.html", {
         "p": point, "fields": fields, "monitors": monitors, "errors": summary,
-        "monitors_error": errors.get("monitors", "")}, status=422 if errors else 200)
+        "monitors_error": errors.get("monitors", "")}, status=400 if errors else 200)
 
 
 @login_required
@@ -235,7 +235,7 @@ def point_detail(request, code):
         "history": _history(point), "plans": point.plans.all(), "fig": fig,
         "kinds": cards.KINDS, "can_change": selectors.can_change(request.user, point.org),
         "plan_required": decision.outputs.get("emergency_plan_required"), "kept": kept or {}},
-        status=422 if kept else 200)
+        status=400 if kept else 200)
 
 
 ACTIONS = {"geohazards.point_create": "登记", "geohazards.point_update": "修改",
@@ -317,7 +317,7 @@ def warnings(request):
         "grades": WarningGrade.choices, "areas": selectors.counties_visible(request.user),
         "now": timezone.localtime(), "values": values, "errors": errors,
         "summary": [(f"warn-{k}" if k in known else "", m) for k, m in errors.items()]},
-        status=422 if errors else 200)
+        status=400 if errors else 200)
 
 
 @login_required
@@ -342,7 +342,7 @@ def warning_detail(request, pk):
     return render(request, "geohazards/warning.html", {
         "w": w, "deliveries": deliveries, "summary": notify.summary(w.notification) if w.notification_id else {},
         "failed": failed, "failed_errors": [(f"ack-{failed['delivery']}-note", failed["message"])]
-        if failed else []}, status=422 if failed else 200)
+        if failed else []}, status=400 if failed else 200)
 
 
 @login_required
@@ -385,7 +385,7 @@ def duty(request):
     return render(request, "geohazards/duty.html", {"rows": rows, "year": year, "start": start,
                                                     "end": end, "today": today(),
                                                     "kept": kept or {}},
-                  status=422 if kept else 200)
+                  status=400 if kept else 200)
 
 
 SHIFT_FIELDS = ("org", "day", "leader", "leader_phone", "officer", "officer_phone", "deputy",
@@ -409,7 +409,7 @@ def _ranges(days: list[dt.date]) -> list[str]:
 @login_required
 def report_new(request):
     """Open a quick report (for a unit, or a registered point), then file it on its page."""
-    errors, values = {}, {}
+    errors, values, errors_exc = {}, {}, None
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("org", "point")}
         try:
@@ -417,7 +417,7 @@ def report_new(request):
                                           actor=request.user)
             return redirect(f"/geohazards/reports/{case.reference}/")
         except (Refusal, ValidationError) as exc:
-            errors = field_errors(exc)
+            errors, errors_exc = field_errors(exc), exc
             if "code" in errors:  # the point looked up by its code: the form's point
                 errors["point"] = errors.pop("code")
             if "__all__" in errors:
@@ -426,4 +426,5 @@ def report_new(request):
     return render(request, "geohazards/report_new.html", {
         "values": values, "errors": errors,
         "summary": [(f"qr-{k}" if k in ("org", "point") else "", m) for k, m in errors.items()],
-"units": units, "points": selectors.points_visible(request.user)[:500]})
+"units": units, "points": selectors.points_visible(request.user)[:500]},
+        status=form_status(errors_exc) if errors else 200)

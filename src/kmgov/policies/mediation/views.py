@@ -34,7 +34,7 @@ def records(request):
         "records": selectors.records_visible(request.user), "failed": failed,
         "failed_errors": [(f"flag-{failed['record']}-reason", failed["message"])] if failed else [],
         "budgets": Budget.objects.filter(key__startswith="mediation.")},
-        status=422 if failed else 200)
+        status=400 if failed else 200)
 
 
 def claim_extra(request, case):

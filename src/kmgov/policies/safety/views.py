@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kmgov.core.calendar import local
+from kmgov.core.errors import form_status
 from kmgov.core.models import OrgUnit
 from kmgov.core.replica import reads_from_replica
 from kmgov.core.scope import can_change_org, user_assignments
@@ -169,7 +170,7 @@ def _ground_choices() -> list[tuple[str, str]]:
 
 @login_required
 def warning_new(request):
-    values, errors = {}, {}
+    values, errors, errors_exc = {}, {}, None
     if request.method == "POST":
         values = {"recipient": request.POST.get("recipient", "").strip(),
                   "level": request.POST.get("level", ""),
@@ -178,21 +179,22 @@ def warning_new(request):
         try:
             w = services.warning_draft(actor=request.user, data=values)
         except StepInputInvalid as exc:
-            errors = {e["field"].split(".")[0]: e["message"] for e in exc.errors}
+            errors, errors_exc = {e["field"].split(".")[0]: e["message"] for e in exc.errors}, exc
         except ProcedureError as exc:
-            errors = {exc.field or "recipient": exc.message}
+            errors, errors_exc = {exc.field or "recipient": exc.message}, exc
         else:
             messages.success(request, _("已拟定警示，请核对警示阶梯的建议后发出"))
             return redirect("procedures:case", procedure="safety-warning", reference=w.reference)
     units = selectors.units_visible(request.user).exclude(kind__in=("village", "community", "city"))
     return render(request, "safety/warning_new.html", {
         "values": values, "errors": errors, "levels": Action.choices,
-        "grounds": _ground_choices(), "units": units.order_by("path")[:500]})
+        "grounds": _ground_choices(), "units": units.order_by("path")[:500]},
+        status=form_status(errors_exc) if errors else 200)
 
 
 @login_required
 def accidents(request):
-    errors, values = {}, {}
+    errors, values, errors_exc = {}, {}, None
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip()
                   for k in ("org", "occurred_on", "grade", "deaths", "summary")}
@@ -200,9 +202,9 @@ def accidents(request):
         try:
             services.accident_record(actor=request.user, data=data)
         except StepInputInvalid as exc:
-            errors = {e["field"].split(".")[0]: e["message"] for e in exc.errors}
+            errors, errors_exc = {e["field"].split(".")[0]: e["message"] for e in exc.errors}, exc
         except ProcedureError as exc:
-            errors = {exc.field or "org": exc.message}
+            errors, errors_exc = {exc.field or "org": exc.message}, exc
         else:
             messages.success(request, _("已登记事故"))
             return redirect("safety:accidents")
@@ -211,7 +213,8 @@ def accidents(request):
         "accidents": selectors.accidents_visible(request.user)[:200], "grades": AccidentGrade.choices,
         "values": values, "errors": errors, "units": units.order_by("path")[:500],
         "can_record": any(
-            a.role in services.ACCIDENT_RECORDERS for a in user_assignments(request.user))})
+            a.role in services.ACCIDENT_RECORDERS for a in user_assignments(request.user))},
+        status=form_status(errors_exc) if errors else 200)
 
 
 def warning_extra(request, case):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kmgov.core.errors import Forbidden, InvalidInput, NotFound, Refusal, field_errors
+from kmgov.core.errors import Forbidden, InvalidInput, NotFound, Refusal, field_errors, form_status
 from kmgov.core.replica import reads_from_replica
 from kmgov.rules import today
 from kmgov.rules.composite import AGGREGATION_LABELS, IMPUTATION_LABELS, NORMALISATION_LABELS
@@ -58,7 +58,7 @@ def run_detail(request, pk: int):
     return _run_page(request, selectors.run_get(request.user, pk))
 
 
-def _run_page(request, run, year=None, *, compute_error: str = "", compute_year: str = ""):
+def _run_page(request, run, year=None, *, compute_error: str = "", compute_year: str = "", status: int = 200):
     ctx = {"run": run, "years": selectors.years(request.user), "year": year or (run.year if run else None),
            "may_compute": services.may_edit_spec(request.user), "doc": DOC,
            "this_year": today().year - 1, "compute_error": compute_error,
@@ -75,7 +75,7 @@ def _run_page(request, run, year=None, *, compute_error: str = "", compute_year:
                    removal_moves=_removal_moves(run, removal, names), names=names,
                    weights_params=(run.sensitivity or {}).get("weights", {}).get("params"),
                    history=selectors.runs(request.user, run.year)[:10])
-    return render(request, "devindex/index.html", ctx)
+    return render(request, "devindex/index.html", ctx, status=status)
 
 
 def _removal_moves(run, removal, names):
@@ -121,7 +121,7 @@ def compute(request):
         # the form's one control is the year: every refusal of the computation is shown there
         return _run_page(request, selectors.latest_run(request.user, _year(request)),
                          year=_year(request), compute_error="；".join(field_errors(exc).values()),
-                         compute_year=typed)
+                         compute_year=typed, status=form_status(exc))
     messages.success(request, _("已计算%(year)s年指数") % {"year": run.year})
     return redirect("buildings_devindex:run", pk=run.pk)
 
@@ -144,7 +144,7 @@ def _data_page(request, *, import_error: str = "", picked: str = ""):
     if code and org is None:  # another county's data: as if it did not exist (scope refusals are 404)
         raise NotFound("没有可查看的该县（市）区指标数据")
     inds = services.indicators()
-    error_field = None
+    error_field, error_message, refused = None, "", None
     posted = {}
     if request.method == "POST" and org is not None and not import_error:
         posted = {str(i.number): request.POST.get(f"v{i.number}", "") for i in inds}
@@ -152,9 +152,11 @@ def _data_page(request, *, import_error: str = "", picked: str = ""):
             n = services.values_set(actor=request.user, org_code=org.code, year=year, values=posted,
                                     note=request.POST.get("note", ""))
         except Refusal as exc:
-            error_field = exc.field
-            label = next((f"{i.number}. {i.name}" for i in inds if f"v{i.number}" == exc.field), exc.field)
-            messages.error(request, f"{label}：{exc.message}" if label else exc.message)
+            # as every module form: the summary at the top links to the field, the message
+            # stands beside it, what was typed stays (the design system's error pattern)
+            refused, error_field = exc, exc.field if exc.field in {f"v{i.number}" for i in inds} else "idx-note"
+            label = next((f"{i.number}. {i.name}" for i in inds if f"v{i.number}" == exc.field), "")
+            error_message = f"{label}：{exc.message}" if label else exc.message
         else:
             messages.success(request, _("已保存%(n)s项") % {"n": n})
             return redirect(f"{request.path}?org={org.code}&year={year}")
@@ -162,13 +164,17 @@ def _data_page(request, *, import_error: str = "", picked: str = ""):
     if org is not None:
         current = {v.indicator.number: v.value for v in selectors.values(request.user, year).filter(org=org)}
     rows = [{"ind": i, "value": posted.get(str(i.number), current.get(i.number, "")),
-             "error": error_field == f"v{i.number}"} for i in inds]
+             "error": error_message if error_field == f"v{i.number}" else ""} for i in inds]
     return render(request, "devindex/data.html", {
         "units": units, "org": org, "year": year, "rows": rows,
         "may_enter": org is not None and services.may_enter_values(request.user, org),
         "filled": sum(1 for r in rows if r["value"] not in ("", None)),
         "import_error": import_error, "picked": picked,
-        "summary": [("idx-file", import_error)] if import_error else []})
+        "note": request.POST.get("note", "") if refused else "",
+        "note_error": error_message if error_field == "idx-note" else "",
+        "values_summary": [(error_field, error_message)] if refused else [],
+        "summary": [("idx-file", import_error)] if import_error else []},
+        status=form_status(refused) if refused else (400 if import_error else 200))
 
 
 @login_required
@@ -225,9 +231,8 @@ def spec(request):
     current = versions[0].spec if versions else services.p("default_spec")
     inds = services.indicators()
     if request.method == "POST":
-        if not may_edit:
-            messages.error(request, _("只有市促进楼宇经济发展工作领导小组办公室、市商务局、市统计局或系统管理员可修订指数规格"))
-            return redirect("buildings_devindex:spec")
+        if not may_edit:  # who may not revise is refused (403), as every module's forms
+            raise Forbidden(_("只有市促进楼宇经济发展工作领导小组办公室、市商务局、市统计局或系统管理员可修订指数规格"))
         data = dict(current)
         data["imputation"] = request.POST.get("imputation", "")
         data["normalisation"] = request.POST.get("normalisation", "")
@@ -274,7 +279,7 @@ def _spec_page(request, may_edit, versions, current, inds, *, errors=None, reaso
         "levels": [(i, LEVEL_CHOICE_NAMES[i], (current.get("aggregation") or ["arithmetic"] * 3)[i]) for i in range(3)],
         # the saved version in words (what was typed may not even be numbers)
         "spec_lines": report.spec_lines(versions[0].spec if versions else services.p("default_spec"))},
-        status=422 if errors else 200)
+        status=400 if errors else 200)
 
 
 def version_label(v: IndexSpec) -> str:
