@@ -74,13 +74,14 @@ def command_error(exc: Refusal):
 def form_status(exc=None) -> int:
     """The status of a page that shows a refused HTML form again with its errors and what was
     typed: 403 when the refusal is about who may act (`Forbidden`, Django's `PermissionDenied`),
-    else 400 — whatever status the refusal carries for the API (422 invalid input, 409 a state
-    that changed meanwhile). One rule for every module's forms (docs/architecture.md)."""
+    409 when the thing changed meanwhile (a stale step form, a building another applicant
+    holds), else 400 — whatever status the refusal carries for the API (422 invalid input).
+    One rule for every module's forms (docs/architecture.md)."""
     from django.core.exceptions import PermissionDenied
 
     if isinstance(exc, PermissionDenied) or getattr(exc, "status", None) == 403:
         return 403
-    return 400
+    return 409 if getattr(exc, "status", None) == 409 else 400
 
 
 def field_errors(exc) -> dict[str, str]:

@@ -376,4 +376,4 @@ def test_xlsx_import_refusal_beside_the_file_nothing_written(folk):
     assert 'aria-describedby="idx-file-error"' in page and 'href="#idx-file"' in page
     assert IndicatorValue.objects.count() == 0  # its row 2 (序号3) was not written either
     r = client_for(folk.city).post("/buildings-index/data/import/", {})
-    assert r.status_code == 200 and "请选择 xlsx 文件" in _beside(r.content.decode(), "idx-file")
+    assert r.status_code == 400 and "请选择 xlsx 文件" in _beside(r.content.decode(), "idx-file")

@@ -46,8 +46,8 @@ def test_quick_report_refused_beside_the_point_with_the_unit_kept(gd, client):
     assert _error_of(page, "qr-point") and not _error_of(page, "qr-org")
     assert '<option value="panlong-dianyuan" selected>' in page  # what was chosen is kept
     assert QuickReport.objects.count() == 0
-    # a unit not the reporter's: beside the unit
+    # a unit not the reporter's: beside the unit, and a refusal of who may act (403)
     r = client.post("/geohazards/reports/new/", {"org": "wuhua", "point": ""})
-    assert r.status_code == 200
+    assert r.status_code == 403
     assert "无权以“五华区”的名义报送速报" in _error_of(r.content.decode(), "qr-org")
     assert QuickReport.objects.count() == 0

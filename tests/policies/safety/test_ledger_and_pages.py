@@ -125,7 +125,7 @@ def test_bad_input_named_in_page_and_api(sp):
     assert r.status_code == 400 and r.json()["field"] == "grade"
     r = c.post("/safety/accidents/", {"org": "ent-mine", "occurred_on": "", "grade": "general",
                                       "summary": "冒顶"})
-    assert r.status_code == 200 and "事故日期" in r.content.decode()
+    assert r.status_code == 400 and "事故日期" in r.content.decode()
     r = c.post("/safety/warnings/new/", {"recipient": "ent-wuhua-chem", "level": "prompt",
                                          "grounds": ["other_prompt"]})
     assert "不能对“五华示例化工有限公司”发出警示" in r.content.decode()
