@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from kmgov.rules.plain import finding, fmt_money, fmt_value
+from kmgov.rules.plain import finding, fmt_money, fmt_value, sep
 
 
 def ok_number(v) -> bool:
@@ -99,14 +99,17 @@ def check_findings(decision: Mapping, doc: str) -> list[dict]:
         unit = _CHECK_UNITS.get(i.get("kind") or "")
         printed, recomputed = i.get("printed"), i.get("recomputed")
         if i.get("kind") == "area_rounding":
-            printed_s, recomputed_s = number(printed) + _("万元"), number(recomputed) + _("万元")
+            # amounts in 万元: in words as every amount (English has no 万: "19,000,000 yuan",
+            # never "1900" glued to "10k yuan")
+            printed_s, recomputed_s = (fmt_money(round(float(v) * 10000, 2)) if isinstance(v, (int, float))
+                                       else number(v) for v in (printed, recomputed))
         else:
             printed_s, recomputed_s = fmt_value(printed, unit), fmt_value(recomputed, unit)
         found = _("印刷为%(p)s，按公报数字重算为%(r)s") % {"p": printed_s, "r": recomputed_s}
         todo = i.get("note") or _("两处数字不一致，以重算结果为准，并报告发文机关")
         f = {"condition": place, "required": place, "found": found, "citation": None, "todo": todo,
              "group": None, "field": None}
-        f["text"] = f"{place}：{found}；{todo}"
+        f["text"] = f"{place}{sep('：')}{found}{sep('；')}{todo}"
         out.append(f)
     return out
 
