@@ -201,3 +201,17 @@ def test_the_chinese_wording_is_unchanged_by_the_catalogue():
     assert fmt_value(2.5, "10k mu") == "2.5万亩"
     assert fmt_value(3, "person") == "3人"
     assert fmt_value(["a", "b"]) == "a、b"
+
+
+def test_a_kept_decisions_unmet_text_is_the_findings_wording():
+    # procedures.decisions words an unmet condition of a kept record as rules.plain.finding
+    # does (without the citation, shown beside it): 59号 四(三), 4亩 against 5亩
+    from kmgov.procedures.decisions import _unmet_text
+
+    unmet = decide("agriculture.offsite_rent_subsidy",
+                   EXAMPLES["agriculture.offsite_rent_subsidy"][0]).to_dict()["unmet"][-1]
+    assert _unmet_text("agriculture.offsite_rent_subsidy", unmet) == \
+        "连片面积达到5亩（以上，含5亩）：实际为4亩，低于要求的5亩"
+    with english_from_tsv():
+        assert _unmet_text("agriculture.offsite_rent_subsidy", unmet) == \
+            "a contiguous area of at least 5 mu (5 mu included): found 4 mu, below the required 5 mu"
