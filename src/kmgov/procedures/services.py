@@ -370,7 +370,7 @@ _UNCHANGED_BY_STEPS = ["state", "org", "applicant", "reference"]
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
               expected_state: str | None = None, data=None,
-              now: dt.datetime | None = None) -> Case:
+              now: dt.datetime | None = None, held: bool = False) -> Case:
     """`case_transition` for the channels (API, pages, CLI): a step method's own
     `ValidationError` (data only the case can judge) becomes the same 422 refusal as an
     input error, naming the field, so every channel shows it one way."""
@@ -380,7 +380,8 @@ def case_step(case: Case, name: str, *, actor, reason: str = "",
 
     try:
         return case_transition(case, name, actor=actor, reason=reason,
-                               expected_state=expected_state, data=data, now=now)
+                               expected_state=expected_state, data=data, now=now,
+                               savepoint=not held, held=held)
     except ValidationError as exc:
         spec = steps_of(type(case)).get(name)
         raise invalid_from_django(exc, spec.input if spec else None) from None
