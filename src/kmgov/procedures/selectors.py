@@ -98,7 +98,8 @@ def case_get(*, procedure: str, reference: str, user, lock: bool = False) -> Cas
     reading it a second time."""
     model = procedure_model(procedure)
     q = visibility_q(model, user)
-    qs = model.objects.select_related("org", "applicant")
+    # (the unit's parent too: the county a step's awaited office is resolved at, most often)
+    qs = model.objects.select_related("org", "org__parent", "applicant")
     if lock:
         qs = qs.select_for_update(of=("self",))
     case = qs.filter(q, reference=reference).first() if q is not None else None
