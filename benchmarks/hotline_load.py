@@ -124,8 +124,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(db_url: str, cache: int) -> dict:
-    return dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(ROOT / "src"),
+def _env(db_url: str, cache: int, src: Path = ROOT / "src") -> dict:
+    return dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(src),
                 DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
                 KMGOV_DEBUG="0", KMGOV_HOTLINE_ANSWER_CACHE=str(cache),
                 KMGOV_SECRET_KEY=os.environ.get("KMGOV_SECRET_KEY", secrets.token_urlsafe(40)),
@@ -297,6 +297,16 @@ def main() -> None:
     ap.add_argument("--skip-setup", action="store_true", help="the database is set up already")
     ap.add_argument("--unloaded-only", action="store_true",
                     help="only the unloaded answer search and the profile (no wrk runs)")
+    ap.add_argument("--modes", default="trivial,answers,intake,mix 3:1",
+                    help="which lines, comma-separated (e.g. `trivial,intake` for the intake-only "
+                         "line beside its reference)")
+    ap.add_argument("--caches", default="30,0",
+                    help="answer cache seconds, one server each (e.g. `0`)")
+    ap.add_argument("--against-src", default="",
+                    help="also serve this tree's src/ (e.g. main's, exported with `git archive "
+                         "main src | tar -x -C DIR`) first, same lines: a same-run baseline")
+    ap.add_argument("--skip-unloaded", action="store_true",
+                    help="no unloaded answer search and no profile after the wrk lines")
     args = ap.parse_args()
     db_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hotline_bench")
     if not db_url.startswith("postgres"):
@@ -318,18 +328,25 @@ def main() -> None:
         text=True).stdout.strip()
     tmp = Path(tempfile.mkdtemp(prefix="kmgov-wrk-"))
     runs: dict = {}
-    for cache in () if args.unloaded_only else (30, 0):
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    trees = [("", ROOT / "src")]
+    if args.against_src:
+        trees.insert(0, ("against: ", Path(args.against_src).resolve()))
+    servers = [(tree, src, int(c)) for tree, src in trees for c in args.caches.split(",")]
+    for tree, src, cache in () if args.unloaded_only else servers:
         port = _free_port()
-        server = _serve(_env(db_url, cache), port, args.workers, args.threads,
+        server = _serve(_env(db_url, cache, src), port, args.workers, args.threads,
                         OUT / f"hotline_serve_cache{cache}.log")
         try:
-            label = "cache on" if cache else "cache off"
+            label = tree + ("cache on" if cache else "cache off")
             runs[label] = {}
             for mode, script in (
                     ("trivial", _script("answers", token, tmp, trivial=True)),
                     ("answers", _script("answers", token, tmp)),
                     ("intake", _script("intake", token, tmp)),
                     ("mix 3:1", _script("mix", token, tmp))):
+                if mode not in modes:
+                    continue
                 r = _wrk(wrk, port, script, seconds=args.seconds,
                          connections=args.connections, threads=args.wrk_threads)
                 runs[label][mode] = r
@@ -338,11 +355,13 @@ def main() -> None:
                       f"load {r['load_avg']}", flush=True)
         finally:
             _stop(server)
-    unloaded = _unloaded(db_url)
-    from django.db import connection
+    unloaded, profile = {}, {}
+    if not args.skip_unloaded:
+        unloaded = _unloaded(db_url)
+        from django.db import connection
 
-    connection.close()
-    profile = _profile(token)
+        connection.close()
+        profile = _profile(token)
     result = {"runs": runs, "unloaded": unloaded, "cpus": os.cpu_count(),
               "workers": args.workers, "threads": args.threads,
               "connections": args.connections, "seconds": args.seconds,
@@ -352,7 +371,7 @@ def main() -> None:
     print("\n| run | load | req/s | × trivial | p50 ms | p95 ms | p99 ms | max ms | errors |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, rows in runs.items():
-        base = rows["trivial"]["rps"]
+        base = rows["trivial"]["rps"] if "trivial" in rows else float("nan")
         for mode, r in rows.items():
             print(f"| {label}: {mode} | {r['load_avg']} | {r['rps']:.0f} | "
                   f"{r['rps'] / base:.0%} | {r['p50_us'] / 1000:.0f} | {r['p95_us'] / 1000:.0f}"

@@ -360,12 +360,127 @@ def _load(port, clients, seconds, work, make_request):
     return time.perf_counter() - t0, latencies, statuses
 
 
-def steps_at_volume(args, pop, db_url):
-    """Serve the app with gunicorn and take HQ steps through the API with many clients."""
-    import signal
+STEPS_LUA = r"""
+-- Each wrk thread walks its share of a file of pre-made step requests (one a line: method,
+-- path, bearer token, JSON body, tab-separated), thread i taking lines i, i+T, i+2T…; the file
+-- is ordered round by round (every case's next step, then every case's step after that), so
+-- a case's next step is sent thousands of requests after the one before it.
+local lines, threads, nthreads = {}, {}, %(threads)d
+local counter = 0
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+init = function(args)
+  local k = 0
+  for line in io.lines("%(path)s") do
+    if k %% nthreads == id then table.insert(lines, line) end
+    k = k + 1
+  end
+  n, ok, other, exhausted = 0, 0, 0, 0
+end
+request = function()
+  n = n + 1
+  local line = lines[n]
+  if line == nil then
+    exhausted = 1
+    return wrk.format("GET", "/api/v1/hotline/suggest?q=")
+  end
+  local method, path, token, body = line:match("^(%%S+)\t(%%S+)\t(%%S+)\t(.*)$")
+  local hdr = {["Authorization"] = "Bearer " .. token}
+  if body ~= "" then hdr["Content-Type"] = "application/json" else body = nil end
+  return wrk.format(method, path, hdr, body)
+end
+response = function(status, headers, body)
+  if exhausted == 1 then return end
+  if status == 200 then ok = ok + 1 else other = other + 1 end
+end
+done = function(summary, latency, requests)
+  local t_ok, t_other, t_ex = 0, 0, 0
+  for _, t in ipairs(threads) do
+    t_ok = t_ok + t:get("ok"); t_other = t_other + t:get("other")
+    t_ex = t_ex + t:get("exhausted")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "ok": %%d, "not_ok": %%d, "exhausted": %%d, ' ..
+    '"connect": %%d, "read": %%d, "write": %%d, "timeout": %%d, "p50_us": %%d, ' ..
+    '"p95_us": %%d, "p99_us": %%d, "max_us": %%d}\n',
+    summary.requests, summary.duration, t_ok, t_other, t_ex, e.connect, e.read, e.write,
+    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max))
+end
+"""
+
+
+def _wrk(port, script, *, seconds, connections, threads) -> dict:
+    import shutil
+    import subprocess
+
+    wrk = shutil.which("wrk") or sys.exit("wrk is not installed (apt-get install wrk)")
+    load0 = os.getloadavg()[0]
+    p = subprocess.run([wrk, "-t", str(threads), "-c", str(connections), "-d", f"{round(seconds)}s",
+                        "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                       capture_output=True, text=True, timeout=seconds + 120)
+    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result:\n{p.stdout}\n{p.stderr}")
+    r = json.loads(line[7:])
+    r["seconds"] = r["duration_us"] / 1e6
+    r["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
+    return r
+
+
+def _serve(src: Path, db_url: str, workers: int, threads: int, log: Path):
+    """gunicorn (gthread, DEBUG off) serving the tree `src` on the benchmark's database."""
     import socket
     import subprocess
 
+    env = dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(src),
+               DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
+               KMGOV_DEBUG="0")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # The server's log to a file, never to a pipe nobody reads: the application logs every
+    # message it "sends" (kmgov.sms, mail), and a full pipe (64 KiB) blocks every thread that
+    # logs — the server hangs (see benchmarks/README.md, 2026-11-30 perf).
+    with open(log, "wb") as err:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "kmgov.wsgi:application",
+             "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
+             "--threads", str(threads), "--keep-alive", "75", "--backlog", "2048",
+             "--log-level", "warning"], env=env, stdout=err, stderr=err,
+            start_new_session=True)
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, port
+
+
+def _stop(server) -> None:
+    import signal
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def steps_at_volume(args, pop, db_url):
+    """Serve the app with gunicorn and take HQ steps through the API with many clients: wrk
+    (`--load-generator wrk`, the default: a compiled client that leaves the two cores to the
+    server) walking a file of pre-made requests, or Python threads (`python`, the earlier
+    mode, whose clients cap the rate they can measure). With `--against-src DIR` the same is
+    first run with the tree DIR served (e.g. `main`'s src/, exported), on the other half of the
+    cases: a same-run baseline."""
     from kmgov.core.models import OrgUnit, Role
     from kmgov.core.services import api_token_create, user_create
     from kmgov.policies._recognition import MEETING_SECRETARY
@@ -400,49 +515,86 @@ def steps_at_volume(args, pop, db_url):
     def trivial(job):
         yield "GET", "/api/v1/hotline/suggest?q=", None, tokens["city"]
 
-    env = dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(ROOT / "src"),
-               DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
-               KMGOV_DEBUG="0")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # The server's log to a file, never to a pipe nobody reads: the application logs every
-    # message it "sends" (kmgov.sms, mail), and a full pipe (64 KiB) blocks every thread that
-    # logs — the server hangs (see benchmarks/README.md, 2026-11-30 perf).
-    with open(HERE / "out" / "procedures_serve.log", "wb") as err:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "kmgov.wsgi:application",
-             "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread",
-             "--threads", str(args.threads), "--keep-alive", "75", "--backlog", "2048",
-             "--log-level", "warning"], env=env, stdout=err, stderr=err,
-            start_new_session=True)
-    try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        # Warm every worker (imports, jieba, caches) with a few of each kind of request.
-        _load(port, args.workers * args.threads, 5, [None] * 200, trivial)
-        _load(port, 4, 30, cases[:8], requests_for)
-        load_before = os.getloadavg()
-        ref_s, ref_lat, ref_status = _load(port, args.clients, args.steps_seconds / 2,
-                                           [None] * 10 ** 6, trivial)
-        steps_s, lat, status = _load(port, args.clients, args.steps_seconds, cases[8:],
-                                     requests_for)
-        load_after = os.getloadavg()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+    out_dir = HERE / "out"
+    trees = [("this tree", ROOT / "src")]
+    if args.against_src:
+        trees.insert(0, ("against", Path(args.against_src).resolve()))
+    warm_cases, cases = cases[:8 * len(trees)], cases[8 * len(trees):]
+    results = {}
+    for k, (label, src) in enumerate(trees):
+        mine = cases[k::len(trees)]
+        warm = warm_cases[k::len(trees)]
+        server, port = _serve(src, db_url, args.workers, args.threads,
+                              out_dir / f"procedures_serve_{k}.log")
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+            # Warm every worker (imports, jieba, caches) with a few of each kind of request.
+            _load(port, args.workers * args.threads, 5, [None] * 200, trivial)
+            _load(port, 4, 30, warm, requests_for)
+            if args.load_generator == "wrk":
+                results[label] = _steps_wrk(args, port, mine, requests_for, trivial)
+            else:
+                results[label] = _steps_python(args, port, mine, requests_for, trivial)
+        finally:
+            _stop(server)
+        results[label].update(src=str(src), cases_midway=len(mine))
+    out = results["this tree"]
+    out["load_generator"] = args.load_generator
+    out.update(clients=args.clients, workers=args.workers, threads=args.threads)
+    if args.against_src:
+        base = results["against"]
+        out["against"] = base
+        if base.get("steps_per_s"):
+            out["steps_over_against"] = out["steps_per_s"] / base["steps_per_s"]
+    return out
+
+
+def _steps_wrk(args, port, cases, requests_for, trivial) -> dict:
+    """wrk: the trivial endpoint, then the steps, each for `--steps-seconds`, with `--clients`
+    connections on 2 threads."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="kmgov-steps-"))
+    rounds: list[list[str]] = []
+    for job in cases:
+        for r, (method, path, body, token) in enumerate(requests_for(job)):
+            while len(rounds) <= r:
+                rounds.append([])
+            rounds[r].append("\t".join((method, path, token, body.decode())))
+    lines = [ln for rnd in rounds for ln in rnd]
+    steps_file = tmp / "steps.tsv"
+    steps_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    trivial_file = tmp / "trivial.tsv"
+    method, path, _body, token = next(trivial(None))
+    trivial_file.write_text(f"{method}\t{path}\t{token}\t\n" * 200_000, encoding="utf-8")
+    res = {}
+    for label, f in (("trivial", trivial_file), ("steps", steps_file)):
+        script = tmp / f"{label}.lua"
+        script.write_text(STEPS_LUA % {"path": str(f), "threads": 2}, encoding="utf-8")
+        res[label] = _wrk(port, script, seconds=args.steps_seconds, connections=args.clients,
+                          threads=2)
+    st, tr = res["steps"], res["trivial"]
+    return {
+        "seconds": st["seconds"], "steps_ok": st["ok"], "steps_not_ok": st["not_ok"],
+        "socket_errors": st["connect"] + st["read"] + st["write"] + st["timeout"],
+        "ran_out_of_steps": bool(st["exhausted"]), "steps_available": len(lines),
+        "steps_per_s": st["ok"] / st["seconds"], "median_ms": st["p50_us"] / 1000,
+        "p95_ms": st["p95_us"] / 1000, "p99_ms": st["p99_us"] / 1000,
+        "max_ms": st["max_us"] / 1000, "load_average": st["load_avg"],
+        "reference_trivial_per_s": tr["ok"] / tr["seconds"],
+        "reference_trivial_median_ms": tr["p50_us"] / 1000,
+        "steps_over_trivial": (st["ok"] / st["seconds"]) / (tr["ok"] / tr["seconds"]),
+    }
+
+
+def _steps_python(args, port, cases, requests_for, trivial) -> dict:
+    load_before = os.getloadavg()
+    ref_s, ref_lat, ref_status = _load(port, args.clients, args.steps_seconds / 2,
+                                       [None] * 10 ** 6, trivial)
+    steps_s, lat, status = _load(port, args.clients, args.steps_seconds, cases, requests_for)
+    load_after = os.getloadavg()
     ok = status.get(200, 0)
     return {
-        "clients": args.clients, "workers": args.workers, "threads": args.threads,
-        "cases_midway": len(cases), "seconds": steps_s, "steps_ok": ok,
+        "seconds": steps_s, "steps_ok": ok,
         "steps_per_s": ok / steps_s if steps_s else None, "statuses": {str(k): v for k, v in status.items()},
         "median_ms": 1000 * statistics.median(lat) if lat else None,
         "p95_ms": 1000 * _pct(lat, 0.95) if lat else None, "max_ms": 1000 * max(lat) if lat else None,
@@ -452,6 +604,83 @@ def steps_at_volume(args, pop, db_url):
         if ref_s and ref_status.get(200) else None,
         "load_average_before": load_before, "load_average_after": load_after,
     }
+
+
+def profile_steps(pop, n: int) -> dict:
+    """Where a step's time goes: `n` HQ steps through the API in this process (Django's test
+    client, bearer tokens, DEBUG off), CPU per step (this process and the database backend's),
+    the statements of one step, and a cProfile of them (CPU time)."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    from kmgov.core.models import OrgUnit, Role
+    from kmgov.core.services import api_token_create, user_create
+    from kmgov.policies._recognition import MEETING_SECRETARY
+
+    tokens = {}
+    city = user_create(username="bench-prof-city", roles=[(Role.CITY_OFFICE, "kunming")])
+    tokens["city"] = api_token_create(user=city, days=0).key
+    for county in pop.counties:
+        for key, role in (("office", Role.COUNTY_OFFICE), ("secretary", MEETING_SECRETARY),
+                          ("government", Role.COUNTY_GOVERNMENT)):
+            u = user_create(username=f"bench-prof-{key}-{county.code}", roles=[(role, county.code)])
+            tokens[(key, county.pk)] = api_token_create(user=u, days=0).key
+    county_of = dict(OrgUnit.objects.filter(kind="enterprise").values_list("pk", "parent_id"))
+    today = dt.date.today().isoformat()
+    cases = list(pop.HQ.objects.filter(state__in=list(STEP_OF_STATE)).order_by("-id")
+                 .values_list("reference", "state", "org_id")[: 3 * n + 20])
+    client = Client()
+
+    def take(job):
+        reference, state, org_id = job
+        step, who, data = STEP_OF_STATE[state]
+        if data is None:
+            data = {"meeting_date": today, "meeting_members": ["区商务局 张三", "区财政局 李四"],
+                    "meeting_minutes": "同意认定"}
+        token = tokens["city"] if who == "city" else tokens[(who, county_of[org_id])]
+        r = client.post(f"/api/v1/cases/hq/{reference}/steps/{step}",
+                        json.dumps({"reason": "基准测试", "expected_state": state, "data": data},
+                                   ensure_ascii=False), content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert r.status_code == 200, r.content
+
+    def backend_cpu():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+    for job in cases[:10]:  # warm
+        take(job)
+    sql: list[str] = []
+
+    def count(execute, q, params, many, context):
+        sql.append(q)
+        return execute(q, params, many, context)
+
+    with connection.execute_wrapper(count):
+        take(cases[10])
+    jobs = cases[11:]
+    b0, c0, w0 = backend_cpu(), time.process_time(), time.perf_counter()
+    for job in jobs[:n]:
+        take(job)
+    cpu = (time.process_time() - c0) / n
+    wall = (time.perf_counter() - w0) / n
+    pg = (backend_cpu() - b0) / n
+    prof = cProfile.Profile(time.process_time)
+    prof.enable()
+    for job in jobs[n:2 * n]:
+        take(job)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(r"kmgov", 40)
+    return {"steps": n, "python_cpu_ms": 1000 * cpu, "database_cpu_ms": 1000 * pg,
+            "wall_ms": 1000 * wall, "statements": len(sql),
+            "statement_heads": [q[:90] for q in sql], "profile": buf.getvalue()}
 
 
 def main() -> None:
@@ -466,6 +695,13 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--profile-steps", type=int, default=0,
+                    help="first profile this many HQ steps in this process (PostgreSQL)")
+    ap.add_argument("--load-generator", choices=("wrk", "python"), default="wrk",
+                    help="who sends the steps: wrk (compiled; default) or Python threads")
+    ap.add_argument("--against-src", default="",
+                    help="a second tree's src/ to serve first, on the other half of the cases "
+                         "(same-run baseline, e.g. `git archive main src | tar -x -C DIR`)")
     args = ap.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
@@ -576,6 +812,13 @@ def main() -> None:
         tzinfo=dt.timezone(dt.timedelta(hours=8))), filings=False)
     sweep_s = time.perf_counter() - t
     again_s, again_res = sweep()
+    if args.profile_steps and connection.vendor == "postgresql":
+        prof = profile_steps(pop, args.profile_steps)
+        (out / "procedures-step-profile.txt").write_text(
+            json.dumps({k: v for k, v in prof.items() if k != "profile"}, ensure_ascii=False,
+                       indent=1) + "\n" + prof["profile"])
+        print(json.dumps({k: v for k, v in prof.items() if k != "profile"}, ensure_ascii=False,
+                         indent=1))
     steps = (steps_at_volume(args, pop, os.environ["DATABASE_URL"])
              if args.steps_seconds and connection.vendor == "postgresql" else None)
     fired = sweep_res["reminders"] + sweep_res["escalations"] + sweep_res["cancelled"]

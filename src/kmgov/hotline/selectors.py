@@ -60,14 +60,17 @@ def ticket_lookup_public(number: str, check_code: str) -> Ticket:
     return t
 
 
-def ticket_events(ticket) -> list:
+def ticket_events(ticket, *, fired: bool = True) -> list:
     """The ticket's whole history, in order: the desk's events, and the reminders and
-    escalations the kernel's sweep fired on its reply period (its `Deadline` rows)."""
+    escalations the kernel's sweep fired on its reply period (its `Deadline` rows; not read
+    with `fired=False`, for a ticket filed in this request, whose periods cannot have run)."""
     events = list(ticket.events.select_related("from_org", "to_org", "actor"))
     transfers = [e for e in events if e.kind == TicketEvent.Kind.TRANSFERRED]
     ct = ContentType.objects.get_for_model(Ticket)
-    for d in (Deadline.objects.filter(content_type=ct, object_id=ticket.pk, fired_at__isnull=False)
-              .select_related("target_org")):
+    fired_rows = (Deadline.objects.filter(content_type=ct, object_id=ticket.pk,
+                                          fired_at__isnull=False).select_related("target_org")
+                  if fired else ())
+    for d in fired_rows:
         # The department whose period ran out: the last transfer before it fired (a later
         # transfer would have cancelled it).
         dept = next((e.to_org for e in reversed(transfers) if e.at <= d.fired_at), None)

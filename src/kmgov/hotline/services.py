@@ -31,6 +31,7 @@ from kmgov.procedures.services import (
     case_create,
     case_transition,
     deadlines_sweep,
+    inbox_together,
     reference_take,
 )
 
@@ -587,8 +588,9 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
 
 @transaction.atomic
 def _ticket_create(**kw) -> Ticket:
-    # the intake's audit entries in one INSERT at its end, and its history events in another
-    with audit_together(), events_together():
+    # the intake's audit entries in one INSERT at its end, its history events in another, and
+    # its inbox items (opened by the creation and each step, all but the last closed) in a third
+    with audit_together(), events_together(), inbox_together():
         return _ticket_write(**kw)
 
 

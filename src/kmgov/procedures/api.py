@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from django.apps import apps
+from django.db import transaction
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -317,9 +318,14 @@ def _step_operation(model, spec: StepSpec):
 
     def take_step(request, reference: str):
         reason, expected, data = parse_step_body(request)
-        case = selectors.case_get(procedure=code, reference=reference, user=request.user)
-        case = services.case_step(case, spec.name, actor=request.user, reason=reason,
-                                  expected_state=expected or case.state, data=data)
+        # The case is read once, locked, within the reader's scope, and the step taken on
+        # that row (`held`): not read again under the lock. Any refusal rolls back the whole.
+        with transaction.atomic():
+            case = selectors.case_get(procedure=code, reference=reference, user=request.user,
+                                      lock=True)
+            case = services.case_step(case, spec.name, actor=request.user, reason=reason,
+                                      expected_state=expected or case.state, data=data,
+                                      held=True)
         return case_out(case, request.user)
 
     take_step.__name__ = f"step_{code}_{spec.name}".replace("-", "_")

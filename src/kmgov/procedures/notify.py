@@ -125,22 +125,12 @@ def notify(recipients, *, subject: str, body: str, source: str, ref: str = "", o
     Delivery.objects.bulk_create(rows)
     audit_record(actor=actor, action="notification.send", obj=note, org=org,
                  extra={"source": source, "ref": ref, "deliveries": len(rows)})
-    if any(r.status == Delivery.Status.PENDING for r in rows):
-        # Every notification of the transaction leaves together on commit: the first callback
-        # sends them all (one query, one UPDATE for those sent), the others find none left.
-        conn = transaction.get_connection()
-        pending = getattr(conn, "_kmgov_notes_pending", None)
-        if pending is None:
-            pending = conn._kmgov_notes_pending = []
-        pending.append(note.pk)
-        transaction.on_commit(lambda: _send_pending(conn))
+    pending = [d for d in rows if d.status == Delivery.Status.PENDING]
+    if pending:
+        # They leave on commit, sent from the rows just written (no second read of them); a
+        # savepoint rolled back drops its callback with it, so nothing rolled back is sent.
+        transaction.on_commit(lambda: _deliver(note, pending))
     return note
-
-
-def _send_pending(conn) -> None:
-    ids, conn._kmgov_notes_pending = getattr(conn, "_kmgov_notes_pending", None) or [], []
-    if ids:  # (a rolled-back notification's id finds no row)
-        deliveries_send(notification=ids)
 
 
 def _send(d: Delivery, note: Notification, backend) -> None:
@@ -148,6 +138,28 @@ def _send(d: Delivery, note: Notification, backend) -> None:
         send_mail(note.subject, note.body, None, [d.address], fail_silently=False)
     elif d.channel == Delivery.Channel.SMS:
         backend.send(d.address, f"【{note.subject}】{note.body}")
+
+
+def _deliver(note: Notification | None, deliveries, backend=None) -> dict:
+    """Send these pending deliveries; each row records its outcome — those sent in one
+    UPDATE (only rows still pending: a sender running beside does not count one twice)."""
+    backend = backend or sms_backend()
+    counts = {"sent": 0, "failed": 0}
+    sent: list[int] = []
+    for d in deliveries:
+        try:
+            _send(d, note or d.notification, backend)
+        except Exception as exc:  # any gateway or SMTP failure is the delivery's outcome
+            d.status, d.error = Delivery.Status.FAILED, str(exc)[:300]
+            d.save(update_fields=["status", "error", "sent_at"])
+            counts["failed"] += 1
+        else:
+            sent.append(d.pk)
+    if sent:
+        Delivery.objects.filter(pk__in=sent, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SENT, error="", sent_at=timezone.now())
+        counts["sent"] = len(sent)
+    return counts
 
 
 def deliveries_send(*, notification: int | list[int] | None = None, limit: int = 1000) -> dict:
@@ -159,23 +171,7 @@ def deliveries_send(*, notification: int | list[int] | None = None, limit: int =
         qs = qs.filter(notification_id__in=notification)
     elif notification is not None:
         qs = qs.filter(notification_id=notification)
-    backend = sms_backend()
-    counts = {"sent": 0, "failed": 0}
-    sent: list[int] = []
-    for d in qs.order_by("id")[:limit]:
-        try:
-            _send(d, d.notification, backend)
-        except Exception as exc:  # any gateway or SMTP failure is the delivery's outcome
-            d.status, d.error = Delivery.Status.FAILED, str(exc)[:300]
-            d.save(update_fields=["status", "error", "sent_at"])
-            counts["failed"] += 1
-        else:
-            sent.append(d.pk)
-    if sent:
-        Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT, error="",
-                                                    sent_at=timezone.now())
-        counts["sent"] = len(sent)
-    return counts
+    return _deliver(None, qs.order_by("id")[:limit])
 
 
 @transaction.atomic

@@ -89,12 +89,24 @@ def attachments_visible(case: Case, user):
     return qs
 
 
-def case_get(*, procedure: str, reference: str, user) -> Case:
-    """The case if the user may see it; `CaseNotFound` alike whether absent or out of scope."""
+def case_get(*, procedure: str, reference: str, user, lock: bool = False) -> Case:
+    """The case if the user may see it; `CaseNotFound` alike whether absent or out of scope.
+
+    The reader's scope is part of the case's own read (one query, not a read and then an
+    existence check). `lock=True`, inside a transaction: the row is read locked (`FOR UPDATE`
+    of the case alone), for a step taken on it next (`case_transition(held=True)`) without
+    reading it a second time."""
     model = procedure_model(procedure)
-    case = model.objects.select_related("org", "applicant").filter(reference=reference).first()
-    if case is None or not case_visible(case, user):
+    q = visibility_q(model, user)
+    # (the unit's parent too: the county a step's awaited office is resolved at, most often)
+    qs = model.objects.select_related("org", "org__parent", "applicant")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    case = qs.filter(q, reference=reference).first() if q is not None else None
+    if case is None:
         raise CaseNotFound(f"没有找到编号为“{reference}”的事项，或您无权查看", field="reference")
+    if not (case.applicant_id is not None and case.applicant_id == user.pk):
+        case._kmgov_visible_to = (user.pk, case.org_id, case.applicant_id)  # see case_visible
     return case
 
 
