@@ -21,11 +21,10 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .citation import Citation
 from .decision import ParamUse, _py, _py_dict  # noqa: F401 (_py_dict, _py: used here and by batch)
 from .errors import RuleInputError
+from .lazy import np
 from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterNotInForce
 from .resolution import _use_cache_put, resolve, use_cache
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
-
-import numpy as np
 
 from .citation import Citation
 
@@ -47,10 +46,14 @@ def _py(v):
         return {k: _py(x) for k, x in v.items()}
     if t is list or t is tuple:
         return [_py(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        return _py(v.item())
+    # numpy values come only from a process that has imported numpy (a table's evaluation);
+    # one that has not (`kmgov ask`) is not made to import it to learn that a value is not one
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(v, np.ndarray):
+            return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
+        if isinstance(v, np.generic):
+            return _py(v.item())
     if isinstance(v, dict):
         return {k: _py(x) for k, x in v.items()}
     return v

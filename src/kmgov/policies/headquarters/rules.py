@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-import numpy as np
 from django.utils.translation import gettext_noop
 from pydantic import Field, NonNegativeFloat
 
 from kmgov.rules import Ctx, RuleInput, rule, today, value_labels
+from kmgov.rules.lazy import np
 from kmgov.rules.plain import fmt_money
 
 DOC = "昆政发〔2010〕63号"
