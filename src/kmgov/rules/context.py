@@ -218,6 +218,7 @@ class Ctx:
         self._cmp_cache: dict = {}
         # (parameter, date) → ParamUse, checked against the administrators' overrides once per case
         self._uses = None if (vector or overrides) else use_cache()
+        self._policy = rule.policy
 
     # -- parameters
     def param(self, name: str) -> Parameter:
@@ -271,7 +272,9 @@ class Ctx:
         if self.vector:
             self._pending = []
             return
-        params = self._pending
+        # the parameters read since the last step; none: an empty tuple, never the pending list
+        # itself (a later read would land in this step's trace too)
+        params = self._pending or ()
         if params:
             self._pending = []
         citation = self._citation(cite, params)
@@ -281,6 +284,19 @@ class Ctx:
     def threshold(self, label: str, value, name: str, *, cite=None, field: str | None = None, note: str | None = None,
                   todo: str | None = None):
         """Compare `value` with threshold parameter `name` using its declared comparison."""
+        uses = self._uses
+        if uses is not None and cite is None and not self._pending:
+            # the usual step of a traced decision: a gazette threshold already compared once on
+            # this date (its record in the use cache, cleared with it when an override changes)
+            rec = uses.get((self._policy, name, self.when))
+            if rec is not None:
+                params, op, thr, word, convention, test, citation = rec
+                res = test(value)
+                met = bool(res)
+                self.steps.append((label, met, (value, op, thr, word, convention), citation, params, note, met))
+                if not met:
+                    self._unmet_threshold(label, field, value, op, thr, word, params[0].name, citation, todo)
+                return res
         par = self.rule._params.get(name) or self.param(name)
         op = par.comparison or ">="
         if self.vector:
@@ -313,19 +329,24 @@ class Ctx:
             citation = params[0].citation or (self.rule.citations[0] if self.rule.citations else None)
         else:
             citation = self._citation(cite, params)
+        convention = _CONVENTION_OF.get(word, "")
+        if uses is not None and cite is None and len(params) == 1 and not par.interpretation:
+            # this threshold's step on this date, for the next decisions (the fast path above)
+            _use_cache_put((self._policy, name, self.when), ((use,), op, thr, word, convention, test, citation))
         # the values as a tuple: decision.trace_json makes them the step's dict
         # {"value", "comparison", "threshold", "word", "convention"} when the trace is serialised
-        self.steps.append((label, met, (value, op, thr, word, _CONVENTION_OF.get(word, "")),
-                           citation, params, note, met))
+        self.steps.append((label, met, (value, op, thr, word, convention), citation, params, note, met))
         if not met:
-            self.unmet.append(
-                {"group": self.group, "condition": label, "field": field, "value": _py(value),
-                 "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
-                 "reference": citation.reference if citation else None}
-            )
-            if todo:
-                self.unmet[-1]["todo"] = todo
+            self._unmet_threshold(label, field, value, op, thr, word, par.name, citation, todo)
         return res
+
+    def _unmet_threshold(self, label, field, value, op, thr, word, parameter, citation, todo) -> None:
+        entry = {"group": self.group, "condition": label, "field": field, "value": _py(value),
+                 "comparison": op, "threshold": _py(thr), "word": word, "parameter": parameter,
+                 "reference": citation.reference if citation else None}
+        if todo:
+            entry["todo"] = todo
+        self.unmet.append(entry)
 
     def _citation(self, cite, params):
         citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None
@@ -343,7 +364,7 @@ class Ctx:
         if not self.vector:
             met = bool(ok)
             # the step, recorded inline (as step() would)
-            params = self._pending
+            params = self._pending or ()  # as step(): never the pending list itself
             if params:
                 self._pending = []
             citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None
