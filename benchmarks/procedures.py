@@ -257,6 +257,27 @@ def _db_version(connection) -> str:
         return cur.fetchone()[0]
 
 
+def server_cpu(connection):
+    """A function giving the CPU seconds (user + system) that this connection's PostgreSQL
+    backend has used, read from /proc when the server runs on this machine; else None. The
+    sweep's work is nearly all the server's: its CPU, unlike its wall time, hardly depends on
+    what else the machine runs."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cur.fetchone()[0]}/stat")
+    if not stat.exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    return read
+
+
 @contextlib.contextmanager
 def keep_timestamps(*models):
     """bulk_create with the population's own created_at (not the moment of the run)."""
@@ -763,18 +784,22 @@ def main() -> None:
 
     ref_now = dt.datetime(2031, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     n_ref = Deadline.objects.filter(fired_at__isnull=True, cancelled_at__isnull=True).count()
+    pg_cpu = server_cpu(connection)
     t = time.perf_counter()
     by_row = deadlines_sweep(now=ref_now, limit=n_ref // 2, filings=False,
                              on_fire=lambda d, outcome: None)
     by_row_s = time.perf_counter() - t
     t = time.perf_counter()
+    c0 = pg_cpu() if pg_cpu else None
     by_set = deadlines_sweep(now=ref_now, filings=False)
     by_set_s = time.perf_counter() - t
+    by_set_cpu = pg_cpu() - c0 if pg_cpu else None
     sweep_reference = {
         "row_by_row": {"deadlines": by_row["due"], "seconds": by_row_s,
                        "rows_per_s": by_row["due"] / by_row_s if by_row_s else None},
         "set_based": {"deadlines": by_set["due"], "seconds": by_set_s,
-                      "rows_per_s": by_set["due"] / by_set_s if by_set_s else None},
+                      "rows_per_s": by_set["due"] / by_set_s if by_set_s else None,
+                      "server_cpu_s": by_set_cpu},
     }
     t1 = time.perf_counter()
     with keep_timestamps(*stamped):
@@ -807,10 +832,13 @@ def main() -> None:
     # cron runs it (scheduled filings and the audit seal too) to show that nothing is left.
     from kmgov.procedures.services import deadlines_sweep
 
+    pg_cpu = server_cpu(connection)  # the connection may have been replaced since
+    c0 = pg_cpu() if pg_cpu else None
     t = time.perf_counter()
     sweep_res = deadlines_sweep(now=dt.datetime.fromisoformat(sweep_now).replace(
         tzinfo=dt.timezone(dt.timedelta(hours=8))), filings=False)
     sweep_s = time.perf_counter() - t
+    sweep_cpu = pg_cpu() - c0 if pg_cpu else None
     again_s, again_res = sweep()
     if args.profile_steps and connection.vendor == "postgresql":
         prof = profile_steps(pop, args.profile_steps)
@@ -838,6 +866,7 @@ def main() -> None:
                       "ratio": big[k]["median_ms"] / small[k]["median_ms"]} for k in big},
         "steps": steps,
         "sweep": {"now": sweep_now, "seconds": sweep_s, "result": sweep_res,
+                  "server_cpu_s": sweep_cpu,
                   "same_run_reference": sweep_reference,
                   "load_average_before": load_sweep,
                   "rows_per_s": fired / sweep_s if sweep_s else None,
@@ -858,7 +887,8 @@ def main() -> None:
               f"{v['baseline_median_ms']:8.1f} {v['ratio']:6.2f}")
     s = result["sweep"]
     print("sweep reference (baseline population):", json.dumps(sweep_reference))
-    print(f"sweep: {s['seconds']:.1f} s, {s['result']}, {s['rows_per_s']:.0f} rows/s")
+    print(f"sweep: {s['seconds']:.1f} s, {s['result']}, {s['rows_per_s']:.0f} rows/s"
+          + (f", PostgreSQL CPU {s['server_cpu_s']:.2f} s" if s["server_cpu_s"] is not None else ""))
     print(f"then the command (filings, audit seal): {s['second_run_seconds']:.2f} s, "
           f"{s['second_run_result']}")
     if steps:

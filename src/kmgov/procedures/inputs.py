@@ -56,8 +56,9 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 class StepInput(BaseModel):
     """Base of every step's input. Unknown fields are refused; strings are stripped."""
 
+    # built on first use, not at import (as rules.inputs.RuleInput)
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
-                              use_enum_values=True)
+                              use_enum_values=True, defer_build=True)
 
 
 def check_input_model(model: type[BaseModel], *, step: str) -> None:

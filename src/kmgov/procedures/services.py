@@ -770,7 +770,11 @@ WITH d AS (
 ), cancel AS (
     SELECT d.id FROM d JOIN c ON c.id = d.object_id AND c.state <> d.state
     UNION ALL
-    SELECT d.id FROM d WHERE NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
+    -- a case gone (deleted): looked up by its key only for the rows whose case was not locked
+    -- (usually none); as `NOT EXISTS` over all of d the planner scanned the whole case table
+    -- once a batch (≈ 40 ms of 70,000 HQ cases, 2 s of a 100,000-deadline sweep)
+    SELECT d.id FROM d LEFT JOIN c ON c.id = d.object_id
+    WHERE c.id IS NULL AND NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
 ), fired AS (
     UPDATE procedures_deadline SET fired_at = %(now)s WHERE id IN (SELECT id FROM fire)
     RETURNING id

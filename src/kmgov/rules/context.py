@@ -21,11 +21,10 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .citation import Citation
 from .decision import ParamUse, _py, _py_dict  # noqa: F401 (_py_dict, _py: used here and by batch)
 from .errors import RuleInputError
+from .lazy import np
 from .parameters import CONVENTION, PARAMETERS, Parameter, ParameterNotInForce
 from .resolution import _use_cache_put, resolve, use_cache
 
@@ -219,6 +218,7 @@ class Ctx:
         self._cmp_cache: dict = {}
         # (parameter, date) → ParamUse, checked against the administrators' overrides once per case
         self._uses = None if (vector or overrides) else use_cache()
+        self._policy = rule.policy
 
     # -- parameters
     def param(self, name: str) -> Parameter:
@@ -272,7 +272,9 @@ class Ctx:
         if self.vector:
             self._pending = []
             return
-        params = self._pending
+        # the parameters read since the last step; none: an empty tuple, never the pending list
+        # itself (a later read would land in this step's trace too)
+        params = self._pending or ()
         if params:
             self._pending = []
         citation = self._citation(cite, params)
@@ -285,6 +287,21 @@ class Ctx:
         A label that holds values is a msgid with placeholders and `words` the values
         (`N_("第%(q)s季度…")`, `words={"q": 2}`): the trace and `condition` hold it filled in
         Chinese, the unmet entry keeps both so that `plain.finding` words it in any language."""
+        uses = self._uses
+        if uses is not None and cite is None and not self._pending:
+            # the usual step of a traced decision: a gazette threshold already compared once on
+            # this date (its record in the use cache, cleared with it when an override changes)
+            rec = uses.get((self._policy, name, self.when))
+            if rec is not None:
+                params, op, thr, word, convention, test, citation = rec
+                res = test(value)
+                met = bool(res)
+                check = label % words if words else label
+                self.steps.append((check, met, (value, op, thr, word, convention), citation, params, note, met))
+                if not met:
+                    self._unmet_threshold(label, field, value, op, thr, word, params[0].name, citation,
+                                          todo, words)
+                return res
         par = self.rule._params.get(name) or self.param(name)
         op = par.comparison or ">="
         if self.vector:
@@ -317,22 +334,28 @@ class Ctx:
             citation = params[0].citation or (self.rule.citations[0] if self.rule.citations else None)
         else:
             citation = self._citation(cite, params)
+        convention = _CONVENTION_OF.get(word, "")
+        if uses is not None and cite is None and len(params) == 1 and not par.interpretation:
+            # this threshold's step on this date, for the next decisions (the fast path above)
+            _use_cache_put((self._policy, name, self.when), ((use,), op, thr, word, convention, test, citation))
         # the values as a tuple: decision.trace_json makes them the step's dict
         # {"value", "comparison", "threshold", "word", "convention"} when the trace is serialised
         check = label % words if words else label
-        self.steps.append((check, met, (value, op, thr, word, _CONVENTION_OF.get(word, "")),
-                           citation, params, note, met))
+        self.steps.append((check, met, (value, op, thr, word, convention), citation, params, note, met))
         if not met:
-            self.unmet.append(
-                {"group": self.group, "condition": check, "field": field, "value": _py(value),
-                 "comparison": op, "threshold": _py(thr), "word": word, "parameter": par.name,
-                 "reference": citation.reference if citation else None}
-            )
-            if todo:
-                self.unmet[-1]["todo"] = todo
-            if words:
-                self.unmet[-1]["label"], self.unmet[-1]["words"] = label, words
+            self._unmet_threshold(label, field, value, op, thr, word, par.name, citation, todo, words)
         return res
+
+    def _unmet_threshold(self, label, field, value, op, thr, word, parameter, citation, todo,
+                         words=None) -> None:
+        entry = {"group": self.group, "condition": label % words if words else label, "field": field,
+                 "value": _py(value), "comparison": op, "threshold": _py(thr), "word": word,
+                 "parameter": parameter, "reference": citation.reference if citation else None}
+        if todo:
+            entry["todo"] = todo
+        if words:
+            entry["label"], entry["words"] = label, words
+        self.unmet.append(entry)
 
     def _citation(self, cite, params):
         citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None
@@ -353,7 +376,7 @@ class Ctx:
                 label, msgid = label % words, label
             met = bool(ok)
             # the step, recorded inline (as step() would)
-            params = self._pending
+            params = self._pending or ()  # as step(): never the pending list itself
             if params:
                 self._pending = []
             citation = _CITE_CACHE.get(cite) if type(cite) is tuple else None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
-
-import numpy as np
 
 from .citation import Citation
 
@@ -47,10 +46,14 @@ def _py(v):
         return {k: _py(x) for k, x in v.items()}
     if t is list or t is tuple:
         return [_py(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        return _py(v.item())
+    # numpy values come only from a process that has imported numpy (a table's evaluation);
+    # one that has not (`kmgov ask`) is not made to import it to learn that a value is not one
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(v, np.ndarray):
+            return _py(v.item()) if v.ndim == 0 else [_py(x) for x in v.tolist()]
+        if isinstance(v, np.generic):
+            return _py(v.item())
     if isinstance(v, dict):
         return {k: _py(x) for k, x in v.items()}
     return v
@@ -120,16 +123,32 @@ def trace_json(steps) -> list[dict]:
     """Recorded steps as JSON, in one loop (a traced decision has tens of them)."""
     out = []
     append = out.append
-    simple = _SIMPLE_SET
-    py, py_dict, threshold_values = _py, _py_dict, _threshold_values
+    simple, plain = _SIMPLE_SET, _PLAIN
+    py, py_dict = _py, _py_dict
     for check, result, values, citation, params, note, ok in steps:
+        tv = type(values)
+        if tv is tuple:  # a threshold's (value, comparison, threshold, word, convention), inlined
+            value, op, thr, word, convention = values
+            t = type(value)
+            if t is float:
+                if value != value:
+                    value = None
+            elif t not in simple:
+                value = py(value)
+            if type(thr) not in plain or thr != thr:
+                thr = py(thr)
+            values = {"value": value, "comparison": op, "threshold": thr, "word": word, "convention": convention}
+        elif tv is dict:
+            values = py_dict(values)
+        elif not values:
+            values = {}
         append({
             "check": check,
-            "values": py_dict(values) if type(values) is dict else (threshold_values(values) if values else {}),
+            "values": values,
             "result": result if type(result) in simple else py(result),
             "ok": ok,
             "citation": citation._json if citation is not None else None,
-            "parameters": list(map(_json_of, params)) if params else [],
+            "parameters": ([params[0]._json] if len(params) == 1 else list(map(_json_of, params))) if params else [],
             "note": note,
         })
     return out
@@ -153,7 +172,7 @@ def _as_step(t: tuple) -> Step:
     check, result, values, citation, params, note, ok = t
     if type(values) is tuple:
         values = _threshold_values(values)
-    return Step(check, _py(result), _py_dict(values) if values else {}, citation, params, note, ok)
+    return Step(check, _py(result), _py_dict(values) if values else {}, citation, list(params), note, ok)
 
 
 class Decision:

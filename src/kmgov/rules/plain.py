@@ -97,7 +97,10 @@ def _short(v: float) -> str:
 _MONEY_UNITS: dict = {}
 
 
-def _money_units() -> tuple[str, str, str]:
+def money_units() -> tuple[str, str, str]:
+    """亿元, 万元, 元 in the active language. Asking for the active language costs ≈ 5 µs
+    (a context-local look-up): a rule that writes several amounts into one decision's trace
+    asks once and passes the units to `fmt_money`."""
     lang = get_language()
     units = _MONEY_UNITS.get(lang)
     if units is None:
@@ -105,13 +108,14 @@ def _money_units() -> tuple[str, str, str]:
     return units
 
 
-def fmt_money(v) -> str:
-    """Yuan in words: 25000000 → 2500万元, 500000000 → 5亿元, 3500.5 → 3,500.50元."""
+def fmt_money(v, units: tuple[str, str, str] | None = None) -> str:
+    """Yuan in words: 25000000 → 2500万元, 500000000 → 5亿元, 3500.5 → 3,500.50元 (`units`:
+    `money_units()` of the active language, asked for here when not given)."""
     f = float(v)
     if not math.isfinite(f):
         return "—"
     a = abs(f)
-    yi, wan, yuan = _money_units()
+    yi, wan, yuan = units or money_units()
     if yuan != "元":
         # Not Chinese: 万 and 亿 have no counterpart, so the whole amount with its separators
         # (25000000 → "25,000,000 yuan", never "2500" glued to "10k yuan").

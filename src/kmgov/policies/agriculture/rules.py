@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 import math
 
-import numpy as np
 from django.utils.translation import gettext_noop as N_
 from pydantic import Field
 
 from kmgov.rules import Ctx, RuleInput, rule
+from kmgov.rules.lazy import np
 
 from . import plain as words
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-import numpy as np
 from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_noop as N_
 from pydantic import Field, NonNegativeFloat
 
 from kmgov.rules import Ctx, RuleInput, rule, today, value_labels
-from kmgov.rules.plain import fmt_money, sep
+from kmgov.rules.lazy import np
+from kmgov.rules.plain import fmt_money, money_units, sep
 
 DOC = "昆政发〔2010〕63号"
 A = "附件 "  # the annex: citations below write "附件 第…条" in full (constants, hashed once)
@@ -331,6 +331,7 @@ def certification(c: Ctx):
            values={"growth_needs_year_before": needs_before, "window_years": window},
            cite=(DOC, "附件 第八条", "连续前3年每年……增长率超过20%"))
     conds = [first_three, years_ok, not_other]
+    units = None if c.vector else money_units()  # the notes' amounts, in the active language
     for k in range(1, window + 1):
         label_year = (x.as_of.year - k) if not c.vector else None
         conds.append(c.condition(f"有{label_year}年的地方分成数据" if label_year else "有数据", has[k - 1],
@@ -358,7 +359,7 @@ def certification(c: Ctx):
                 conds.append(has[k])
             conds.append(c.threshold(f"{label_year}年地方分成部分增长率超过20%", rate, "growth_min_rate",
                                      field="local_tax_share_by_year_yuan",
-                                     note=None if c.vector else f"{label_year}年{fmt_money(cur)}，{label_year - 1}年{fmt_money(prev)}"))
+                                     note=None if c.vector else f"{label_year}年{fmt_money(cur, units)}，{label_year - 1}年{fmt_money(prev, units)}"))
     growth = c.all(*conds)
     out = {}
     for key, flag, ok_name, measure, measure_field, label, kind in [
