@@ -6,6 +6,7 @@ Policy header."""
 import io
 import json
 import logging
+import logging.config
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
@@ -26,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def json_log():
     """The stream of the JSON handler settings.LOGGING puts on the root logger, swapped for a
-    buffer for the test (the real handler, filter and formatter)."""
+    buffer for the test (the real handler, filter and formatter). Logging is configured from
+    settings.LOGGING afresh first: what an earlier test in the same process did to the root
+    logger's handlers is not this test's business."""
+    logging.config.dictConfig(django_settings.LOGGING)
     (handler,) = [h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter)]
     buf = io.StringIO()
     old = handler.setStream(buf)
