@@ -299,8 +299,11 @@ class FilingSlot(models.Model):
         return "overdue" if self.escalated_at else "open"
 
     def status_label(self) -> str:
-        return {"filed": "已报送", "late": "逾期报送", "open": "未报送",
-                "overdue": "逾期未报送"}[self.status()]
+        """The status in words, in the reader's language."""
+        from django.utils.translation import gettext, gettext_noop
+
+        return gettext({"filed": gettext_noop("已报送"), "late": gettext_noop("逾期报送"),
+                        "open": gettext_noop("未报送"), "overdue": gettext_noop("逾期未报送")}[self.status()])
 
 
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)

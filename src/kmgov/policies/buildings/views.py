@@ -1,5 +1,7 @@
 """商务楼宇奖励扶持认定 pages: /buildings/ (list, apply, detail with the decision trace, steps)."""
 
+from django.utils.translation import gettext_noop as N_
+
 from kmgov.policies._recognition_views import PageSpec, make_pages
 
 from .models import BuildingApplication
@@ -33,15 +35,15 @@ def _from_case(case):
 
 
 SPEC = PageSpec(
-    model=BuildingApplication, app="buildings", title="商务楼宇奖励扶持认定",
+    model=BuildingApplication, app="buildings", title=N_("商务楼宇奖励扶持认定"),
     extra_fields=[
-        ("building_name", "楼宇名称", "text"),
-        ("property_certificate_no", "产权证号", "text"),
-        ("address", "地址", "text"),
-        ("contribution_this_year_yuan", "企业当年对县（市）区财力的贡献（元）", "number"),
-        ("contribution_last_year_yuan", "企业上年对县（市）区财力的贡献（元）", "number"),
-        ("new_or_fast_growing", "新办或成长性好的企业", "checkbox"),
-        ("other_policies", "同一项目可享受的其他政策（JSON列表）", "json"),
+        ("building_name", N_("楼宇名称"), "text"),
+        ("property_certificate_no", N_("产权证号"), "text"),
+        ("address", N_("地址"), "text"),
+        ("contribution_this_year_yuan", N_("企业当年对县（市）区财力的贡献（元）"), "number"),
+        ("contribution_last_year_yuan", N_("企业上年对县（市）区财力的贡献（元）"), "number"),
+        ("new_or_fast_growing", N_("新办或成长性好的企业"), "checkbox"),
+        ("other_policies", N_("同一项目可享受的其他政策（JSON列表）"), "json"),
     ],
     to_data=_to_data, create=_create, from_case=_from_case,
     templates={"detail": "buildings/detail.html"},
