@@ -302,8 +302,9 @@ class FilingSlot(models.Model):
         """The status in words, in the reader's language."""
         from django.utils.translation import gettext, gettext_noop
 
-        return gettext({"filed": gettext_noop("已报送"), "late": gettext_noop("逾期报送"),
-                        "open": gettext_noop("未报送"), "overdue": gettext_noop("逾期未报送")}[self.status()])
+        labels = {"filed": gettext_noop("已报送"), "late": gettext_noop("逾期报送"),
+                  "open": gettext_noop("未报送"), "overdue": gettext_noop("逾期未报送")}
+        return gettext(labels[self.status()])
 
 
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)
