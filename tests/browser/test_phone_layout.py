@@ -105,7 +105,11 @@ def test_public_hotline_page_on_a_phone_ask_file_receipt_follow_up(desk_site, br
     from kmgov.hotline.views import citizen_steps
 
     assert page.locator("#receipt .kmgov-steps__item").count() == 4
-    current = [s["label"] for s in citizen_steps(ticket) if s["status"] == "current"]
+    from django.utils import translation
+
+    # the page is Chinese; an earlier test's English request may have left English active here
+    with translation.override("zh-hans"):
+        current = [s["label"] for s in citizen_steps(ticket) if s["status"] == "current"]
     assert page.locator("#receipt [aria-current=step]").all_inner_texts() == current
     assert current == ["承办单位办理"]  # a query in office hours is transferred at once
     assert _no_sideways_scroll(page)[0] <= 390 and _too_small(page) == []
