@@ -117,6 +117,8 @@ def test_inbox_page(people, new_case, march):
     assert r.status_code == 200
     html = r.content.decode()
     assert "我的待办" in html and "审核申报" in html and "YL-2026-00001" in html
+    # the 类型 column names the item's procedure (it was empty for every item)
+    assert '<tr class="kind-action">\n      <td>样例申报</td>' in html
     # 15 working days from 10 Mar 2026 end on 31 Mar (due at 24:00 that day).
     assert "2026-03-31" in html and "2026-04-01" not in html
     r = client_for(people.wuhua_office).get("/inbox/")

@@ -141,3 +141,16 @@ def test_kmgov_exits_with_code_2_and_a_chinese_line_on_a_refusal(capsys):
         main(["gazette", "ingest", "/nonexistent/issue.txt"])
     assert exit_.value.code == 2
     assert "找不到文件" in capsys.readouterr().err
+
+
+def test_a_form_only_address_opened_with_get_is_a_405_page_in_the_layout(client, county_user):
+    # the 96128 console's missed-calls address only takes the console's form (POST); opened
+    # from the history it answered an empty 405
+    client.force_login(county_user)
+    resp = client.get("/hotline/console/missed/")
+    assert resp.status_code == 405 and resp["Allow"] == "POST"
+    text = _page(resp)
+    assert "此地址不能直接打开" in text and "只接收表单的提交" in text
+    # the API answers in its own format: its 405 is not made a page
+    api = client.get("/api/v1/hotline/tickets/H-0/close")
+    assert api.status_code == 405 and LAYOUT not in api.content.decode()

@@ -71,6 +71,10 @@ FORMS = {
     # 60号 三(一): a donation is an amount of money
     "carbon": ("demo-shi-thb", "/carbon/accounts/",
                {"form": "donation", "account": "TH-0001", "amount_yuan": "五千"}, ("amount_yuan", "五千")),
+    # 60号 三(一)1: the city's appropriation is an amount of money (the document number stays)
+    "carbon-fund": ("demo-shi-thb", "/carbon/fund/appropriations/",
+                    {"year": "2011", "amount_yuan": "一千万", "allocated_on": "2011-03-01",
+                     "document_no": "昆财农〔2011〕12号"}, ("document_no", "昆财农〔2011〕12号")),
     # 111号: a project needs its code and start date (the name typed stays)
     "construction": ("demo-wuhua-zjj", "/construction/",
                      {"action": "project", "org": "wuhua", "code": "", "name": "五华新校区工程"},

@@ -10,7 +10,8 @@ Adding a gazette document means adding an app that declares its contributions:
         contributions = Contributions(
             api=[ApiMount("/forestry", "kmgov.policies.forestry.api:router")],
             urls="kmgov.policies.forestry.urls",
-            nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True)],
+            nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True,
+                          shown_to="kmgov.core.scope:is_official")],
             demo="kmgov.policies.forestry.demo:contribute",
         )
 
@@ -39,12 +40,16 @@ class ApiMount:
 class NavEntry:
     """A link in the site's navigation. `url` is a URL name ("gazette:issues") or a path
     ("/headquarters/"); `label` is Chinese, marked for translation (gettext_lazy) so the English
-    interface shows its translation; `login` shows it only to logged-in users."""
+    interface shows its translation; `login` shows it only to logged-in users; `shown_to`, a
+    "module:attribute" of a predicate `(user) -> bool` (kmgov.core.scope's `is_official`,
+    `is_official_or_enterprise`), shows it only to those the predicate admits — a module's
+    pages that answer 403 to a citizen or an enterprise are not offered to them."""
 
     label: Any
     url: str
     order: int = 100
     login: bool = False
+    shown_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,23 @@ def visible_orgs(user) -> QuerySet:
     return scoped(OrgUnit.objects.all(), user, org_field="")  # type: ignore[arg-type]
 
 
+#: Roles of those outside government: a citizen (公众) and an enterprise's staff (申报人).
+NON_OFFICIAL_ROLES = frozenset({Role.PUBLIC, Role.ENTERPRISE})
+
+
+def is_official(user) -> bool:
+    """Whether the user works for a government body: a superuser, or one holding a role other
+    than the public's or an enterprise's (an auditor reads as an official)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(a.role not in NON_OFFICIAL_ROLES for a in user_assignments(user))
+
+
+def is_official_or_enterprise(user) -> bool:
+    """An official, or an enterprise's staff (who apply, report and file in its name)."""
+    return is_official(user) or has_role(user, Role.ENTERPRISE)
+
+
 def is_city_level(user) -> bool:
     return "/" in reach_paths(user) or any(
         a.org.kind == "city" for a in user_assignments(user)
@@ -97,4 +114,5 @@ def is_city_level(user) -> bool:
 __all__ = [
     "Role", "ScopeDenied", "user_assignments", "reach_paths", "has_role", "can_see_org",
     "can_change_org", "scoped", "subtree_q", "visible_orgs", "is_city_level",
+    "NON_OFFICIAL_ROLES", "is_official", "is_official_or_enterprise",
 ]

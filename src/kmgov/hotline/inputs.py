@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import Field, StringConstraints, field_validator
 
 from kmgov.procedures.inputs import StepInput, org_choices
@@ -40,10 +41,10 @@ class ReplyMethod(str, enum.Enum):
 
 
 class AnswerInput(StepInput):
-    entry_id: int = Field(title="知识库条目", ge=1,
-                          description="部门授权、在授权期内的知识库条目")
-    text: Note = Field(default="", title="答复内容",
-                       description="预填所选条目的答案，话务员可以修改；不填即用条目原文")
+    entry_id: int = Field(title=N_("知识库条目"), ge=1,
+                          description=N_("部门授权、在授权期内的知识库条目"))
+    text: Note = Field(default="", title=N_("答复内容"),
+                       description=N_("预填所选条目的答案，话务员可以修改；不填即用条目原文"))
 
     clean_answer = field_validator("text", mode="before")(_clean)
 
@@ -63,15 +64,15 @@ class AnswerInput(StepInput):
 
 
 class RouteInput(StepInput):
-    note: Note = Field(default="", title="转办说明")
+    note: Note = Field(default="", title=N_("转办说明"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
 
 class TransferInput(StepInput):
-    to_org: str = Field(title="转办单位", min_length=1, max_length=64,
-                        description="承办的委办局、县（市）区或开发（度假）区")
-    note: Note = Field(default="", title="转办说明")
+    to_org: str = Field(title=N_("转办单位"), min_length=1, max_length=64,
+                        description=N_("承办的委办局、县（市）区或开发（度假）区"))
+    note: Note = Field(default="", title=N_("转办说明"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
@@ -83,17 +84,17 @@ class TransferInput(StepInput):
 
 
 class ReplyInput(StepInput):
-    method: ReplyMethod = Field(title="回复方式")
-    text: Text = Field(title="回复内容")
+    method: ReplyMethod = Field(title=N_("回复方式"))
+    text: Text = Field(title=N_("回复内容"))
 
     clean_text = field_validator("text", mode="before")(_clean)
 
 
 class CallBackInput(StepInput):
-    satisfaction: int | None = Field(default=None, title="满意度", ge=1, le=5,
-                                     description="5 非常满意、4 满意、3 基本满意、2 不满意、"
-                                                 "1 非常不满意；未能联系来电人时不填")
-    note: Note = Field(default="", title="回访记录")
+    satisfaction: int | None = Field(default=None, title=N_("满意度"), ge=1, le=5,
+                                     description=N_("5 非常满意、4 满意、3 基本满意、2 不满意、"
+                                                    "1 非常不满意；未能联系来电人时不填"))
+    note: Note = Field(default="", title=N_("回访记录"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
@@ -103,11 +104,11 @@ def _unit_choices():
 
 
 class DispatchInput(StepInput):
-    lead_org: str = Field(title="主办单位", min_length=1, max_length=64,
-                          description="牵头办理并答复的单位")
-    supporting_orgs: list[str] = Field(default_factory=list, title="协办单位", max_length=10,
-                                       description="配合主办单位办理的单位（可不填）")
-    note: Note = Field(default="", title="派单说明")
+    lead_org: str = Field(title=N_("主办单位"), min_length=1, max_length=64,
+                          description=N_("牵头办理并答复的单位"))
+    supporting_orgs: list[str] = Field(default_factory=list, title=N_("协办单位"), max_length=10,
+                                       description=N_("配合主办单位办理的单位（可不填）"))
+    note: Note = Field(default="", title=N_("派单说明"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
@@ -118,39 +119,39 @@ class DispatchInput(StepInput):
 
 
 class RefuseInput(StepInput):
-    reason_text: Text = Field(title="退单理由", description="为什么不属于本单位职责、应由哪个单位办理")
+    reason_text: Text = Field(title=N_("退单理由"), description=N_("为什么不属于本单位职责、应由哪个单位办理"))
 
     clean_reason = field_validator("reason_text", mode="before")(_clean)
 
 
 class MergeInput(StepInput):
-    master: str = Field(title="主工单号", min_length=1, max_length=24,
-                        description="重复诉求并入的工单（同一事项先受理的工单）")
-    note: Note = Field(default="", title="并单说明")
+    master: str = Field(title=N_("主工单号"), min_length=1, max_length=24,
+                        description=N_("重复诉求并入的工单（同一事项先受理的工单）"))
+    note: Note = Field(default="", title=N_("并单说明"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
 
 class FinishInput(StepInput):
-    result: Text = Field(title="办结结果", description="告知来电人的办理结果")
+    result: Text = Field(title=N_("办结结果"), description=N_("告知来电人的办理结果"))
 
     clean_result = field_validator("result", mode="before")(_clean)
 
 
 class ExtendInput(StepInput):
-    days: int = Field(title="同意延期（工作日）", ge=1, le=60)
-    note: Note = Field(default="", title="审批意见")
+    days: int = Field(title=N_("同意延期（工作日）"), ge=1, le=60)
+    note: Note = Field(default="", title=N_("审批意见"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
 
 class SuspendInput(StepInput):
-    note: Text = Field(title="挂起原因", description="等待来电人补充什么")
+    note: Text = Field(title=N_("挂起原因"), description=N_("等待来电人补充什么"))
 
     clean_note = field_validator("note", mode="before")(_clean)
 
 
 class ResumeInput(StepInput):
-    note: Note = Field(default="", title="恢复说明")
+    note: Note = Field(default="", title=N_("恢复说明"))
 
     clean_note = field_validator("note", mode="before")(_clean)

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from kmgov.core import calendar
 from kmgov.core.scope import subtree_q
@@ -327,9 +328,9 @@ def missed_calls_open(user):
 
 
 #: The list filters of the console and the desk (value → label).
-LIST_FILTERS = (("", "全部"), ("open", "办理中"), ("overdue", "已超期"), ("returned", "退单待审核"),
-                ("extension", "延期待审批"), ("suspended", "挂起"), ("callback", "待回访"),
-                ("closed", "已办结"))
+LIST_FILTERS = (("", N_("全部")), ("open", N_("办理中")), ("overdue", N_("已超期")), ("returned", N_("退单待审核")),
+                ("extension", N_("延期待审批")), ("suspended", N_("挂起")), ("callback", N_("待回访")),
+                ("closed", N_("已办结")))
 
 
 def tickets_filtered(qs, status: str = "", *, now=None):

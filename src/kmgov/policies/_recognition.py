@@ -93,15 +93,16 @@ def decision_valid():
 class MeetingInput(StepInput):
     """The joint review meeting's record (联审会议): when, who, and its minutes."""
 
-    meeting_date: dt.date = Field(title="联审会议日期")
+    meeting_date: dt.date = Field(title=gettext_noop("联审会议日期"))
     meeting_members: list[Line] = Field(
-        title="参会单位及人员", min_length=1, max_length=60, description="每行一项，如“区商务局 张三”")
-    meeting_minutes: str = Field("", title="会议纪要", max_length=5000)
+        title=gettext_noop("参会单位及人员"), min_length=1, max_length=60,
+        description=gettext_noop("每行一项，如“区商务局 张三”"))
+    meeting_minutes: str = Field("", title=gettext_noop("会议纪要"), max_length=5000)
 
 
 class FilingInput(StepInput):
-    filing_number: str = Field("", title="备案号", max_length=60,
-                               description="留空则按申报编号生成")
+    filing_number: str = Field("", title=gettext_noop("备案号"), max_length=60,
+                               description=gettext_noop("留空则按申报编号生成"))
 
 
 def _parse_date(value, field: str) -> dt.date:

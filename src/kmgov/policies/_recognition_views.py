@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from kmgov.core.errors import form_status
@@ -60,7 +61,7 @@ def _rule_fields(spec: PageSpec) -> list[FormField]:
 def _extra_fields(spec: PageSpec) -> list[FormField]:
     out = []
     for name, label, widget, *rest in spec.extra_fields:
-        out.append(FormField(name=name, label=label, widget=widget, required=False,
+        out.append(FormField(name=name, label=gettext(label), widget=widget, required=False,
                              choices=rest[0] if rest else []))
     return out
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kmgov.rules import (
     Citation,
@@ -256,7 +257,7 @@ def decision_summary(record: DecisionRecord, case=None) -> dict:
             basis.append({"text": f"{s.get('check', '')}：{_num(s.get('result'))}",
                           "citation": cite})
     if branched:
-        basis.insert(0, {"text": "该结论由若干可选条件之一得出；每项条件是否满足见下方完整计算过程",
+        basis.insert(0, {"text": gettext("该结论由若干可选条件之一得出；每项条件是否满足见下方完整计算过程"),
                          "citation": None})
     amounts = [{"label": amount_label(record.rule, k), "yuan": f"{Decimal(v):,.2f}"}
                for k, v in record.amounts.items()]

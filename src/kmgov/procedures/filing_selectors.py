@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from kmgov.core.models import OrgUnit
 from kmgov.core.scope import subtree_q, user_assignments
@@ -20,8 +21,8 @@ from .filings import obligation
 from .models import FilingSlot
 from .selectors import CASE_READER_ROLES
 
-STATUSES = {"filed": "已报送（含逾期报送）", "late": "逾期报送", "not_filed": "未报送",
-            "overdue": "逾期未报送"}
+STATUSES = {"filed": N_("已报送（含逾期报送）"), "late": N_("逾期报送"), "not_filed": N_("未报送"),
+            "overdue": N_("逾期未报送")}
 
 
 def slots_visibility_q(user) -> Q | None:

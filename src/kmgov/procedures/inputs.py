@@ -24,6 +24,7 @@ import typing
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 
@@ -275,7 +276,9 @@ class FormField:
         if self.kind == "money":
             # 元 or 万元 chosen beside the input (`money_units`); the label drops its unit
             self.base_unit, form_unit = money_units(info)
-            self.label = _TITLE_UNIT.sub("", self.label)
+            # the title in the reader's language first: its msgid is the whole title, unit
+            # included ("联审会议拟奖励（元）"); the Chinese then drops its unit
+            self.label = _TITLE_UNIT.sub("", gettext(self.label))
             self.money_unit = unit_code(unit, form_unit) if unit else form_unit
             self.unit_words = [(code, word) for code, word in UNIT_WORDS.items()]
         if self.kind == "money" and self.min is None:

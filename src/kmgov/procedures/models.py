@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import FSMField, FSMModelMixin
 
 from kmgov.core.calendar import last_day_of
@@ -48,13 +48,7 @@ class Case(FSMModelMixin, models.Model):
     @property
     def procedure_name(self) -> str:
         """What the item is: its procedure's Chinese name (总部企业认定, 报账 …)."""
-        from django.utils.translation import gettext
-
-        from .declare import registered
-
-        model = registered().get(self.procedure)
-        name = getattr(getattr(model, "procedure", None), "name", "") if model else ""
-        return gettext(name) if name else gettext("办理事项")
+        return procedure_name(self.procedure)
 
     def due_day(self):
         """The last day of the current step's period (due_at is 24:00 of it, Beijing time)."""
@@ -76,6 +70,17 @@ class Case(FSMModelMixin, models.Model):
 
     def has_attachment(self, key: str) -> bool:
         return self.attachments().filter(key=key).exists()
+
+
+def procedure_name(code: str) -> str:
+    """A procedure's name in the reader's language (总部企业认定, 报账 …), from its code."""
+    from django.utils.translation import gettext
+
+    from .declare import registered
+
+    model = registered().get(code)
+    name = getattr(getattr(model, "procedure", None), "name", "") if model else ""
+    return gettext(name) if name else gettext("办理事项")
 
 
 class ReferenceCounter(models.Model):
@@ -102,8 +107,8 @@ class CaseRef(models.Model):
 
 
 class DeadlineKind(models.TextChoices):
-    REMINDER = "reminder", "到期提醒"
-    ESCALATION = "escalation", "逾期督办"
+    REMINDER = "reminder", gettext_noop("到期提醒")
+    ESCALATION = "escalation", gettext_noop("逾期督办")
 
 
 # The sweep writes a deadline, an inbox item and an audit entry for each of 100,000 due
@@ -152,9 +157,9 @@ class Deadline(CaseRef):
 
 
 class InboxKind(models.TextChoices):
-    ACTION = "action", "待办"
-    REMINDER = "reminder", "到期提醒"
-    ESCALATION = "escalation", "逾期督办"
+    ACTION = "action", gettext_noop("待办")
+    REMINDER = "reminder", gettext_noop("到期提醒")
+    ESCALATION = "escalation", gettext_noop("逾期督办")
 
 
 class InboxItem(CaseRef):
@@ -199,6 +204,11 @@ class InboxItem(CaseRef):
         ]
         verbose_name = "待办"
         verbose_name_plural = "待办"
+
+    @property
+    def procedure_name(self) -> str:
+        """The 类型 column of the inbox: which procedure the item belongs to."""
+        return procedure_name(self.procedure)
 
     def due_day(self):
         """The last day of the period (due_at is the end of that day, 24:00 Beijing time)."""
@@ -313,8 +323,12 @@ class FilingSlot(models.Model):
         return "overdue" if self.escalated_at else "open"
 
     def status_label(self) -> str:
-        return {"filed": "已报送", "late": "逾期报送", "open": "未报送",
-                "overdue": "逾期未报送"}[self.status()]
+        """The status in words, in the reader's language."""
+        from django.utils.translation import gettext
+
+        labels = {"filed": gettext_noop("已报送"), "late": gettext_noop("逾期报送"),
+                  "open": gettext_noop("未报送"), "overdue": gettext_noop("逾期未报送")}
+        return gettext(labels[self.status()])
 
 
 from .ledger import Budget, Payment  # noqa: E402,F401 — the kernel's money rows (ledger.py)

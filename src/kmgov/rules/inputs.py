@@ -19,6 +19,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # ---------------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ class RuleInput(BaseModel):
     # Other spellings a form or a file may use for an enumerated value: {field: {alias: value}}.
     ALIASES: typing.ClassVar[dict[str, dict[str, str]]] = {}
 
-    as_of: dt.date | None = Field(default=None, description="适用日期（默认今天）")
+    as_of: dt.date | None = Field(default=None, description=N_("适用日期（默认今天）"))
 
     @model_validator(mode="before")
     @classmethod

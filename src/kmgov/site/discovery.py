@@ -43,6 +43,16 @@ def nav_entries() -> list[NavEntry]:
     return sorted(entries, key=lambda e: e.order)
 
 
+def nav_for(user) -> list[NavEntry]:
+    """The entries this user is shown, in order: the one place that decides. An entry marked
+    `login` needs a logged-in user; one with `shown_to` needs its predicate to admit the user
+    (a citizen or an enterprise is not offered the officials' modules, whose pages refuse
+    them)."""
+    logged_in = bool(user is not None and user.is_authenticated)
+    return [e for e in nav_entries()
+            if (logged_in or not e.login) and (e.shown_to is None or resolve(e.shown_to)(user))]
+
+
 def nav_href(entry: NavEntry) -> str:
     return entry.url if entry.url.startswith("/") else reverse(entry.url)
 

@@ -11,5 +11,6 @@ class WebConfig(AppConfig):
     contributions = Contributions(
         urls="kmgov.web.urls",
         nav=[NavEntry(_("组织机构"), "web:orgs", order=40),
-             NavEntry(_("统计看板"), "web:dashboards", order=45, login=True)],
+             NavEntry(_("统计看板"), "web:dashboards", order=45, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
     )

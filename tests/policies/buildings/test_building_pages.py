@@ -25,9 +25,17 @@ def test_building_pages_and_ledger(people, march, tmp_path):
     r = applicant.post("/buildings/new/", {**FORM, "property_certificate_no": ""})
     assert r.status_code == 400 and "property_certificate_no" in r.content.decode()
     assert Building.objects.count() == 0
-    r = applicant.post("/buildings/new/", FORM)
+    # 附件1 第二十一条's other policies are typed one a line, 名称｜金额 (never JSON); a line
+    # without its amount comes back (400) with what was typed
+    r = applicant.post("/buildings/new/", {**FORM, "other_policies": "非公经济专项资金"})
+    assert r.status_code == 400 and "第1行须写作“政策名称｜金额（元）”" in r.content.decode()
+    assert ">非公经济专项资金</textarea>" in r.content.decode()
+    r = applicant.post("/buildings/new/", {**FORM, "other_policies": "非公经济专项资金｜300000\n"})
     assert r.status_code == 302, r.content.decode()[:3000]
     case = BuildingApplication.objects.get()
+    assert case.other_policies == [{"policy": "非公经济专项资金", "amount_yuan": "300000.00"}]
+    edit = applicant.get(f"/buildings/{case.reference}/edit/").content.decode()
+    assert "非公经济专项资金｜300000.00</textarea>" in edit
     url = f"/buildings/{case.reference}/"
     assert "综合商务楼宇：总建筑面积1万平方米及以上" in applicant.get(url).content.decode()
     # A second applicant for the same building: refused on the page too, naming the holder.

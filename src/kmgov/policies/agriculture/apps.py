@@ -11,7 +11,8 @@ class AgricultureConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/agriculture", "kmgov.policies.agriculture.api:router")],
         urls="kmgov.policies.agriculture.urls",
-        nav=[NavEntry(_("农业结构调整报账"), "/agriculture/claims/", order=63, login=True)],
+        nav=[NavEntry(_("农业结构调整报账"), "/agriculture/claims/", order=63, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.agriculture.demo:contribute",
         dashboards=[Dashboard("agriculture", _("滇池流域农业结构调整进度"),
                               "kmgov.policies.agriculture.dashboard:charts", order=63)],

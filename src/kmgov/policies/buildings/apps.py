@@ -11,8 +11,10 @@ class BuildingsConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/buildings", "kmgov.policies.buildings.api:router")],
         urls="kmgov.policies.buildings.urls",
-        nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True),
-             NavEntry(_("楼宇经济信息"), "/buildings/register/", order=62, login=True)],
+        nav=[NavEntry(_("商务楼宇认定"), "/buildings/", order=61, login=True,
+                      shown_to="kmgov.core.scope:is_official_or_enterprise"),
+             NavEntry(_("楼宇经济信息"), "/buildings/register/", order=62, login=True,
+                      shown_to="kmgov.core.scope:is_official_or_enterprise")],
         demo="kmgov.policies.buildings.demo:contribute",
         dashboards=[Dashboard("buildings", _("商务楼宇认定与楼宇经济统计"),
                               "kmgov.policies.buildings.dashboard:charts", order=61)],

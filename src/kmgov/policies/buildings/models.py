@@ -65,10 +65,10 @@ WINDOW = FilingWindow.yearly_from("buildings.application_window", citation=f"{DO
 class BuildingMeetingInput(MeetingInput):
     """A building's joint review meeting also proposes the reward (附件1 第二十条、第二十一条)."""
 
-    proposed_reward_yuan: Money = Field(title="联审会议拟奖励（元）")
-    relax_cap: bool = Field(False, title="放宽奖励上限（新设立或高成长企业）",
-                            description="附件1 第二十条：须说明理由")
-    relax_reason: str = Field("", title="放宽理由", max_length=2000)
+    proposed_reward_yuan: Money = Field(title=gettext_noop("联审会议拟奖励（元）"))
+    relax_cap: bool = Field(False, title=gettext_noop("放宽奖励上限（新设立或高成长企业）"),
+                            description=gettext_noop("附件1 第二十条：须说明理由"))
+    relax_reason: str = Field("", title=gettext_noop("放宽理由"), max_length=2000)
 
 
 #: The rule's inputs the applicant fills in (buildings.qualification).

@@ -87,19 +87,21 @@ class RegisterReportInput(StepInput):
     """One building's figures for one year (at the year's end; tax of the year)."""
 
     property_certificate_no: str | None = Field(
-        None, title="产权证号", max_length=100,
-        description="持有一幢已认定楼宇的可不填；持有多幢的须填写所报楼宇的产权证号")
-    total_floor_area_m2: Area = Field(title="总建筑面积（平方米）", json_schema_extra={"money": False})
-    office_floor_area_m2: Area = Field(title="商务（办公）面积（平方米）", json_schema_extra={"money": False})
-    vacant_floor_area_m2: Area = Field(title="年末空置面积（平方米）", json_schema_extra={"money": False})
-    management_level: ManagementLevel = Field(title="物业服务企业资质",
-                                              description="物业管理水准（附件1 第十八条）")
+        None, title=gettext_noop("产权证号"), max_length=100,
+        description=gettext_noop("持有一幢已认定楼宇的可不填；持有多幢的须填写所报楼宇的产权证号"))
+    total_floor_area_m2: Area = Field(title=gettext_noop("总建筑面积（平方米）"), json_schema_extra={"money": False})
+    office_floor_area_m2: Area = Field(title=gettext_noop("商务（办公）面积（平方米）"), json_schema_extra={"money": False})
+    vacant_floor_area_m2: Area = Field(title=gettext_noop("年末空置面积（平方米）"), json_schema_extra={"money": False})
+    management_level: ManagementLevel = Field(title=gettext_noop("物业服务企业资质"),
+                                              description=gettext_noop("物业管理水准（附件1 第十八条）"))
     facilities: dict[str, bool] = Field(
-        default_factory=dict, title="配套设施", description="62号 四(二)、三(四)",
+        default_factory=dict, title=gettext_noop("配套设施"), description=gettext_noop("62号 四(二)、三(四)"),
         json_schema_extra={"widget": "flags", "choices": FACILITIES})
     tenants: list[TenantLine] = Field(
-        default_factory=list, max_length=2000, title="入驻企业",
-        description="每行一家：" + "｜".join(TENANT_COLUMNS) + "（最后一栏可不填）")
+        default_factory=list, max_length=2000, title=gettext_noop("入驻企业"),
+        # one msgid, the columns of TENANT_COLUMNS written out (the catalogue needs a literal)
+        description=gettext_noop("每行一家：企业名称｜行业｜在昆注册（是/否）｜总部（是/否）｜"
+                                 "年度纳税额（元）｜统一社会信用代码（最后一栏可不填）"))
 
     @field_validator("facilities")
     @classmethod

@@ -106,12 +106,12 @@ class DonationState(models.TextChoices):
 
 
 class CreditInput(StepInput):
-    monitor: Line = Field(title="计量监测机构")
-    note: str = Field("", title="备注", max_length=300)
+    monitor: Line = Field(title=gettext_noop("计量监测机构"))
+    note: str = Field("", title=gettext_noop("备注"), max_length=300)
 
 
 class VoidInput(StepInput):
-    why: Line = Field(title="作废原因")
+    why: Line = Field(title=gettext_noop("作废原因"))
 
 
 def certificate_code(donation) -> str:

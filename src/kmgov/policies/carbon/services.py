@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 from pydantic import Field
 
 from kmgov.core.audit import audit_record
@@ -42,13 +43,13 @@ def _office(actor) -> OrgUnit:
 
 
 class AccountIn(StepInput):
-    kind: DonorKind = Field(title="账户类型")
-    name: Line = Field(title="捐资者名称")
-    org: str | None = Field(None, title="企业", max_length=64,
-                            description="企业账户：选择捐资的企业")
-    holder: str | None = Field(None, title="个人登录名", max_length=150,
-                               description="个人账户：捐资者本人在系统中的登录名")
-    anonymous: bool = Field(False, title="公示时匿名")
+    kind: DonorKind = Field(title=gettext_noop("账户类型"))
+    name: Line = Field(title=gettext_noop("捐资者名称"))
+    org: str | None = Field(None, title=gettext_noop("企业"), max_length=64,
+                            description=gettext_noop("企业账户：选择捐资的企业"))
+    holder: str | None = Field(None, title=gettext_noop("个人登录名"), max_length=150,
+                               description=gettext_noop("个人账户：捐资者本人在系统中的登录名"))
+    anonymous: bool = Field(False, title=gettext_noop("公示时匿名"))
 
     @classmethod
     def form_choices(cls, field):
@@ -85,11 +86,11 @@ def account_open(data: dict, *, actor) -> DonorAccount:
 
 
 class DonationIn(StepInput):
-    account: str = Field(title="账户号", min_length=1, max_length=20)
+    account: str = Field(title=gettext_noop("账户号"), min_length=1, max_length=20)
     # the column holds up to 999,999,999,999.99 元 (14 digits); Money alone allows 10^14
-    amount_yuan: Money = Field(title="捐资金额（元）", gt=0, lt=Decimal("1e12"))
-    donated_on: dt.date = Field(title="捐资日期")
-    receipt_no: Line = Field(title="公益收据号", max_length=40)
+    amount_yuan: Money = Field(title=gettext_noop("捐资金额（元）"), gt=0, lt=Decimal("1e12"))
+    donated_on: dt.date = Field(title=gettext_noop("捐资日期"))
+    receipt_no: Line = Field(title=gettext_noop("公益收据号"), max_length=40)
 
     @classmethod
     def form_choices(cls, field):
@@ -129,10 +130,10 @@ def donation_credit(donation: Donation, *, actor, monitor: str, note: str = "") 
 
 
 class AppropriationIn(StepInput):
-    year: int = Field(title="年度", ge=2010, le=2099)
-    amount_yuan: Money = Field(title="金额（元）", gt=0, lt=Decimal("1e12"))
-    allocated_on: dt.date = Field(title="下达日期")
-    document_no: Line = Field(title="文件或凭证号", max_length=60)
+    year: int = Field(title=gettext_noop("年度"), ge=2010, le=2099)
+    amount_yuan: Money = Field(title=gettext_noop("金额（元）"), gt=0, lt=Decimal("1e12"))
+    allocated_on: dt.date = Field(title=gettext_noop("下达日期"))
+    document_no: Line = Field(title=gettext_noop("文件或凭证号"), max_length=60)
 
 
 @transaction.atomic
@@ -158,16 +159,16 @@ _RATE = dict(ge=0, le=1, decimal_places=4)
 
 
 class GreeningIn(StepInput):
-    county: str = Field(title="县（市）区", min_length=1, max_length=64)
-    year: int = Field(title="年度", ge=2009, le=2099)
-    green_space_rate: Decimal | None = Field(None, title="建成区绿地率", description="0—1，如0.38即38%", **_RATE)
-    green_coverage_rate: Decimal | None = Field(None, title="绿化覆盖率", description="0—1", **_RATE)
-    public_green_per_person_m2: Decimal | None = Field(None, title="人均公共绿地（平方米）", ge=0, le=10000,
+    county: str = Field(title=gettext_noop("县（市）区"), min_length=1, max_length=64)
+    year: int = Field(title=gettext_noop("年度"), ge=2009, le=2099)
+    green_space_rate: Decimal | None = Field(None, title=gettext_noop("建成区绿地率"), description=gettext_noop("0—1，如0.38即38%"), **_RATE)
+    green_coverage_rate: Decimal | None = Field(None, title=gettext_noop("绿化覆盖率"), description="0—1", **_RATE)
+    public_green_per_person_m2: Decimal | None = Field(None, title=gettext_noop("人均公共绿地（平方米）"), ge=0, le=10000,
                                                        decimal_places=2)
-    centre_public_green_per_person_m2: Decimal | None = Field(None, title="城市中心区人均公共绿地（平方米）", ge=0,
+    centre_public_green_per_person_m2: Decimal | None = Field(None, title=gettext_noop("城市中心区人均公共绿地（平方米）"), ge=0,
                                                               le=10000, decimal_places=2)
-    forest_cover_rate: Decimal | None = Field(None, title="森林覆盖率", description="0—1", **_RATE)
-    tree_cover_rate: Decimal | None = Field(None, title="林木绿化率", description="0—1", **_RATE)
+    forest_cover_rate: Decimal | None = Field(None, title=gettext_noop("森林覆盖率"), description="0—1", **_RATE)
+    tree_cover_rate: Decimal | None = Field(None, title=gettext_noop("林木绿化率"), description="0—1", **_RATE)
 
     @classmethod
     def form_choices(cls, field):

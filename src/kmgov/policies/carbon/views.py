@@ -133,7 +133,7 @@ def certificate(request, reference):
     return _pdf(pdf.certificate_pdf(d, verify_url=url), f"certificate-{d.reference}.pdf")
 
 
-def fund(request):
+def fund(request, *, form=None, error: str = "", status: int = 200):
     rows = selectors.fund_progress()
     on = today()
     per_year = parameter_value("carbon.city_budget_per_year", on)
@@ -148,17 +148,19 @@ def fund(request):
         "startup_target": parameter_value("carbon.enterprise_startup_target", on),
         "startup_until": selectors.startup_until(on), "per_year": per_year,
         "can_record": request.user.is_authenticated and selectors.reads_every_account(request.user),
-        "form": _form(services.AppropriationIn)})
+        "form": form or _form(services.AppropriationIn), "error": error}, status=status)
 
 
 @login_required
 def appropriation(request):
     if request.method != "POST":
         return redirect("/carbon/fund/")
-    result, fields, error, _status = _post(request, services.AppropriationIn, services.appropriation_record,
-                                  _("已登记市级财政资金"))
+    result, fields, error, status = _post(request, services.AppropriationIn, services.appropriation_record,
+                                          _("已登记市级财政资金"))
     if result is None:
-        messages.error(request, error)
+        # The fund page again, with what was typed and the message beside its field (400; 403
+        # for a reader who may not record), never a redirect that loses the input.
+        return fund(request, form=fields, error=error, status=status)
     return redirect("/carbon/fund/")
 
 

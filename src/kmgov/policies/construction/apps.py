@@ -12,7 +12,8 @@ class ConstructionConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/construction", "kmgov.policies.construction.api:router")],
         urls="kmgov.policies.construction.urls",
-        nav=[NavEntry(_("工程质检全覆盖"), "/construction/", order=68, login=True)],
+        nav=[NavEntry(_("工程质检全覆盖"), "/construction/", order=68, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.construction.demo:contribute",
         importers=["kmgov.policies.construction.services:IMPORTER"],
     )

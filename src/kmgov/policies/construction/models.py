@@ -177,16 +177,16 @@ class ReportState(models.TextChoices):
 class MonthlyReportInput(StepInput):
     """五(二): 申报新开工的项目、工程实施过程中发现的质量安全问题及其处理措施等情况."""
 
-    projects_started: int = Field(ge=0, le=100000, title="本月新开工项目（个）")
+    projects_started: int = Field(ge=0, le=100000, title=gettext_noop("本月新开工项目（个）"))
     new_projects: list[Line] = Field(default_factory=list, max_length=500,
-                                     title="新开工项目名称（每行一个）")
-    problems_found: int = Field(ge=0, le=100000, title="发现质量安全问题（个）")
-    problems_handled: int = Field(ge=0, le=100000, title="已处理问题（个）")
+                                     title=gettext_noop("新开工项目名称（每行一个）"))
+    problems_found: int = Field(ge=0, le=100000, title=gettext_noop("发现质量安全问题（个）"))
+    problems_handled: int = Field(ge=0, le=100000, title=gettext_noop("已处理问题（个）"))
     problems: list[Line] = Field(default_factory=list, max_length=500,
-                                 title="质量安全问题（每行一个）")
+                                 title=gettext_noop("质量安全问题（每行一个）"))
     actions: list[Line] = Field(default_factory=list, max_length=500,
-                                title="处理措施（每行一项）")
-    note: str = Field("", max_length=2000, title="其他情况")
+                                title=gettext_noop("处理措施（每行一项）"))
+    note: str = Field("", max_length=2000, title=gettext_noop("其他情况"))
 
 
 @register
@@ -319,17 +319,17 @@ class InspectionState(models.TextChoices):
 
 
 class InspectionRecordInput(StepInput):
-    inspected_on: dt.date = Field(title="督查日期")
+    inspected_on: dt.date = Field(title=gettext_noop("督查日期"))
     projects_inspected: list[Line] = Field(min_length=1, max_length=200,
-                                           title="督查的工程（每行一个）")
-    summary: str = Field("", max_length=2000, title="督查情况")
+                                           title=gettext_noop("督查的工程（每行一个）"))
+    summary: str = Field("", max_length=2000, title=gettext_noop("督查情况"))
 
 
 class FindingInput(StepInput):
-    project: str = Field(min_length=1, max_length=200, title="工程名称")
-    problem: str = Field(min_length=1, max_length=1000, title="发现的问题")
-    requirement: str = Field("", max_length=1000, title="整改要求")
-    deadline: dt.date | None = Field(None, title="整改期限（不填按默认天数）")
+    project: str = Field(min_length=1, max_length=200, title=gettext_noop("工程名称"))
+    problem: str = Field(min_length=1, max_length=1000, title=gettext_noop("发现的问题"))
+    requirement: str = Field("", max_length=1000, title=gettext_noop("整改要求"))
+    deadline: dt.date | None = Field(None, title=gettext_noop("整改期限（不填按默认天数）"))
 
 
 @register
@@ -413,17 +413,17 @@ RECTIFY = DeadlineRule(days=_days_to_deadline, remind_before="construction.recti
 
 
 class RectifyReportInput(StepInput):
-    measures: str = Field(min_length=1, max_length=2000, title="整改措施及结果")
-    rectified_on: dt.date = Field(title="整改完成日期")
+    measures: str = Field(min_length=1, max_length=2000, title=gettext_noop("整改措施及结果"))
+    rectified_on: dt.date = Field(title=gettext_noop("整改完成日期"))
 
 
 class VerifyInput(StepInput):
-    note: str = Field("", max_length=1000, title="复查意见")
+    note: str = Field("", max_length=1000, title=gettext_noop("复查意见"))
 
 
 class RejectInput(StepInput):
-    note: str = Field(min_length=1, max_length=1000, title="复查意见")
-    deadline: dt.date = Field(title="新的整改期限")
+    note: str = Field(min_length=1, max_length=1000, title=gettext_noop("复查意见"))
+    deadline: dt.date = Field(title=gettext_noop("新的整改期限"))
 
 
 @register

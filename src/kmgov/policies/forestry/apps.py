@@ -11,7 +11,8 @@ class ForestryConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/forestry", "kmgov.policies.forestry.api:router")],
         urls="kmgov.policies.forestry.urls",
-        nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True)],
+        nav=[NavEntry(_("中低产林改造"), "/forestry/projects/", order=62, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.forestry.demo:contribute",
         dashboards=[Dashboard("forestry", _("中低产林改造进度"),
                               "kmgov.policies.forestry.dashboard:charts", order=62)],

@@ -130,45 +130,45 @@ EDITABLE = ("holder_name", "area_mu", "pilot", "method", "site_flags", "subcompa
 class SubmitInput(StepInput):
     """Fields the applicant may correct when (re)submitting (all optional: left out, kept)."""
 
-    holder_name: str | None = Field(None, title="林权所有者/经营单位", min_length=1, max_length=100)
-    area_mu: Decimal | None = Field(None, title="改造面积（亩）", gt=0, decimal_places=2,
+    holder_name: str | None = Field(None, title=gettext_noop("林权所有者/经营单位"), min_length=1, max_length=100)
+    area_mu: Decimal | None = Field(None, title=gettext_noop("改造面积（亩）"), gt=0, decimal_places=2,
                                     json_schema_extra={"money": False, "unit": "亩"})
-    pilot: bool | None = Field(None, title="试点项目")
-    method: Method | None = Field(None, title="改造方式")
-    site_flags: dict[str, bool] | None = Field(None, title="所处区域（三(三)）",
+    pilot: bool | None = Field(None, title=gettext_noop("试点项目"))
+    method: Method | None = Field(None, title=gettext_noop("改造方式"))
+    site_flags: dict[str, bool] | None = Field(None, title=gettext_noop("所处区域（三(三)）"),
                                                json_schema_extra={"widget": "flags",
                                                                   "choices": SITE_FLAGS})
-    subcompartment: str | None = Field(None, title="小班号", max_length=100)
-    decision_date: dt.date | None = Field(None, title="民主决策日期")
-    decision_attendance: int | None = Field(None, title="到会人数", ge=0)
-    decision_votes_for: int | None = Field(None, title="同意人数", ge=0)
+    subcompartment: str | None = Field(None, title=gettext_noop("小班号"), max_length=100)
+    decision_date: dt.date | None = Field(None, title=gettext_noop("民主决策日期"))
+    decision_attendance: int | None = Field(None, title=gettext_noop("到会人数"), ge=0)
+    decision_votes_for: int | None = Field(None, title=gettext_noop("同意人数"), ge=0)
 
 
 class NoticeInput(StepInput):
     """五(七) 建立健全中低产林改造公示制度: when and where the project is made public, and the
     thinning it includes (胸径 decides whether the wood enters the yearly timber plan)."""
 
-    notice_from: dt.date = Field(title="公示开始日期")
-    notice_days: int = Field(title="公示天数", ge=1, le=365)
-    place: str = Field(title="公示地点", min_length=1, max_length=200)
-    thinning_dbh_cm: Decimal | None = Field(None, title="间伐林木最大胸径（厘米）", gt=0, le=500,
+    notice_from: dt.date = Field(title=gettext_noop("公示开始日期"))
+    notice_days: int = Field(title=gettext_noop("公示天数"), ge=1, le=365)
+    place: str = Field(title=gettext_noop("公示地点"), min_length=1, max_length=200)
+    thinning_dbh_cm: Decimal | None = Field(None, title=gettext_noop("间伐林木最大胸径（厘米）"), gt=0, le=500,
                                             decimal_places=1,
                                             json_schema_extra={"money": False, "unit": "厘米"})
-    thinning_volume_m3: Decimal | None = Field(None, title="间伐蓄积（立方米）", gt=0,
+    thinning_volume_m3: Decimal | None = Field(None, title=gettext_noop("间伐蓄积（立方米）"), gt=0,
                                                decimal_places=2,
                                                json_schema_extra={"money": False, "unit": "立方米"})
-    plantation_timber_thinning: bool = Field(True, title="抚育间伐人工用材林")
+    plantation_timber_thinning: bool = Field(True, title=gettext_noop("抚育间伐人工用材林"))
 
 
 class TransportInput(StepInput):
     """五(五) 中低产林改造采伐的木材及其剩余物，凭乡（镇）林业站证明，由县级林业行政主管部门
     办理运输手续: the station's certificate for one load."""
 
-    volume_m3: Decimal = Field(title="木材数量（立方米）", gt=0, le=100000, decimal_places=2,
+    volume_m3: Decimal = Field(title=gettext_noop("木材数量（立方米）"), gt=0, le=100000, decimal_places=2,
                                json_schema_extra={"money": False, "unit": "立方米"})
-    species: str = Field(title="树种", min_length=1, max_length=50)
-    destination: str = Field(title="运往地点", min_length=1, max_length=200)
-    vehicle: str | None = Field(None, title="运输车辆", max_length=50)
+    species: str = Field(title=gettext_noop("树种"), min_length=1, max_length=50)
+    destination: str = Field(title=gettext_noop("运往地点"), min_length=1, max_length=200)
+    vehicle: str | None = Field(None, title=gettext_noop("运输车辆"), max_length=50)
 
 
 def _apply_edits(case, data: SubmitInput | None) -> None:
@@ -438,11 +438,11 @@ class PlanFilingInput(StepInput):
     """What a county government reports (61号 四(一)、四(二)): the document itself is the
     attachment; the form asks for the figures the city sums up."""
 
-    planned_area_mu: Decimal | None = Field(None, title="规划改造面积（亩）", ge=0, decimal_places=2,
+    planned_area_mu: Decimal | None = Field(None, title=gettext_noop("规划改造面积（亩）"), ge=0, decimal_places=2,
                                             json_schema_extra={"money": False, "unit": "亩"})
-    pilot_area_mu: Decimal | None = Field(None, title="试点面积（亩）", ge=0, decimal_places=2,
+    pilot_area_mu: Decimal | None = Field(None, title=gettext_noop("试点面积（亩）"), ge=0, decimal_places=2,
                                           json_schema_extra={"money": False, "unit": "亩"})
-    note: str | None = Field(None, title="说明", max_length=2000)
+    note: str | None = Field(None, title=gettext_noop("说明"), max_length=2000)
 
 
 @register

@@ -12,7 +12,8 @@ class GeohazardsConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/geohazards", "kmgov.policies.geohazards.api:router")],
         urls="kmgov.policies.geohazards.urls",
-        nav=[NavEntry(_("地质灾害隐患点"), "/geohazards/points/", order=66, login=True)],
+        nav=[NavEntry(_("地质灾害隐患点"), "/geohazards/points/", order=66, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.geohazards.demo:contribute",
         dashboards=[Dashboard("geohazards", _("地质灾害隐患点统计"),
                               "kmgov.policies.geohazards.dashboard:charts", order=66)],

@@ -11,7 +11,8 @@ class HeadquartersConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/headquarters", "kmgov.policies.headquarters.api:router")],
         urls="kmgov.policies.headquarters.urls",
-        nav=[NavEntry(_("总部企业认定"), "/headquarters/", order=60, login=True)],
+        nav=[NavEntry(_("总部企业认定"), "/headquarters/", order=60, login=True,
+                      shown_to="kmgov.core.scope:is_official_or_enterprise")],
         demo="kmgov.policies.headquarters.demo:contribute",
         dashboards=[Dashboard("headquarters", _("总部企业认定统计"),
                               "kmgov.policies.headquarters.dashboard:charts", order=60)],

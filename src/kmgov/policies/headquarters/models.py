@@ -74,16 +74,16 @@ class StatisticsReportInput(StepInput):
     (第六条–第九条: 营业收入, 地方分成部分, 从业人员) — docs/interpretations.md."""
 
     # kept in yuan (API, data); the form starts in 万元, the unit of 第六条–第九条's thresholds
-    revenue_yuan: Money = Field(title="本年度营业收入（元）", json_schema_extra={"form_unit": "万元"})
-    local_tax_yuan: Money = Field(title="本年度在昆纳税形成的地方分成部分（元）",
+    revenue_yuan: Money = Field(title=gettext_noop("本年度营业收入（元）"), json_schema_extra={"form_unit": "万元"})
+    local_tax_yuan: Money = Field(title=gettext_noop("本年度在昆纳税形成的地方分成部分（元）"),
                                   json_schema_extra={"form_unit": "万元"})
-    employees: int = Field(title="年末从业人员（人）", ge=0, le=10_000_000)
-    note: str | None = Field(None, title="说明", max_length=2000)
+    employees: int = Field(title=gettext_noop("年末从业人员（人）"), ge=0, le=10_000_000)
+    note: str | None = Field(None, title=gettext_noop("说明"), max_length=2000)
 
 
 class RevokeInput(StepInput):
-    clawback_amount_yuan: Money = Field(title="责令退回的补助和奖励（元）",
-                                        description="附件 第二十条")
+    clawback_amount_yuan: Money = Field(title=gettext_noop("责令退回的补助和奖励（元）"),
+                                        description=gettext_noop("附件 第二十条"))
 
 
 @register

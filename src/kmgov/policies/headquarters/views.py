@@ -4,6 +4,7 @@ printable green-channel service card."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop as N_
 
 from kmgov.policies._recognition_services import application_create
 from kmgov.policies._recognition_views import PageSpec, make_pages
@@ -58,8 +59,8 @@ def _intro() -> dict:
 
 
 SPEC = PageSpec(
-    model=HeadquartersApplication, app="headquarters", title="总部企业认定",
-    extra_fields=[("hq_type", "申报类型（只能申报其中之一）", "choice", list(HQ_TYPE_LABELS.items()))],
+    model=HeadquartersApplication, app="headquarters", title=N_("总部企业认定"),
+    extra_fields=[("hq_type", N_("申报类型（只能申报其中之一）"), "choice", list(HQ_TYPE_LABELS.items()))],
     to_data=_to_data, create=_create, from_case=lambda case: {"hq_type": case.hq_type},
     templates={"detail": "headquarters/detail.html"},
     intro=_intro,

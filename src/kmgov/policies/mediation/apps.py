@@ -11,7 +11,8 @@ class MediationConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/mediation", "kmgov.policies.mediation.api:router")],
         urls="kmgov.policies.mediation.urls",
-        nav=[NavEntry(_("以奖代补"), "/mediation/claims/", order=64, login=True)],
+        nav=[NavEntry(_("以奖代补"), "/mediation/claims/", order=64, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.mediation.demo:contribute",
         dashboards=[Dashboard("mediation", _("人民调解“以奖代补”统计"),
                               "kmgov.policies.mediation.dashboard:charts", order=70)],

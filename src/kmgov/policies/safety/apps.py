@@ -11,7 +11,8 @@ class SafetyConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/safety", "kmgov.policies.safety.api:router")],
         urls="kmgov.policies.safety.urls",
-        nav=[NavEntry(_("安全生产零申报与警示"), "/safety/", order=70, login=True)],
+        nav=[NavEntry(_("安全生产零申报与警示"), "/safety/", order=70, login=True,
+                      shown_to="kmgov.core.scope:is_official_or_enterprise")],
         demo="kmgov.policies.safety.demo:contribute",
         dashboards=[Dashboard("safety", _("安全生产零申报与警示统计"),
                               "kmgov.policies.safety.dashboard:charts", order=70)],

@@ -12,7 +12,8 @@ class DevIndexConfig(AppConfig):
     contributions = Contributions(
         api=[ApiMount("/buildings-index", "kmgov.policies.buildings.devindex.api:router")],
         urls="kmgov.policies.buildings.devindex.urls",
-        nav=[NavEntry(_("楼宇经济发展指数"), "/buildings-index/", order=62, login=True)],
+        nav=[NavEntry(_("楼宇经济发展指数"), "/buildings-index/", order=62, login=True,
+                      shown_to="kmgov.core.scope:is_official")],
         demo="kmgov.policies.buildings.devindex.demo:contribute",
         importers=["kmgov.policies.buildings.devindex.services:IMPORTER"],
     )

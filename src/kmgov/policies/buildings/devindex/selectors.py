@@ -9,19 +9,10 @@ level sees all.
 from __future__ import annotations
 
 from kmgov.core.errors import Forbidden, NotFound
-from kmgov.core.models import Role
-from kmgov.core.scope import is_city_level, user_assignments
+from kmgov.core.scope import is_city_level, is_official
 
 from .models import IndexRun, IndexSpec, IndicatorValue
 from .services import index_units, may_edit_spec, own_counties
-
-NOT_OFFICIAL = {Role.PUBLIC, Role.ENTERPRISE}
-
-
-def is_official(user) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(a.role not in NOT_OFFICIAL for a in user_assignments(user))
 
 
 def _require_official(user):
