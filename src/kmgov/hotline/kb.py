@@ -497,6 +497,28 @@ def _iso(day) -> str | None:
     return day if day is None or isinstance(day, str) else day.isoformat()
 
 
+def _prepared_cursor():
+    """A cursor of Django's PostgreSQL connection whose statements the server prepares
+    (server-side binding; Django's own cursors bind on the client and never prepare). It is
+    wrapped as Django wraps its cursors, so its queries are counted and logged like theirs.
+    Prepared statements live in the session: fine with persistent connections, not behind a
+    transaction-pooling proxy."""
+    global _Prepared
+    if _Prepared is None:
+        import psycopg
+
+        class Prepared(psycopg.Cursor):
+            def execute(self, query, params=None, **kw):
+                return super().execute(query, params, prepare=True)
+
+        _Prepared = Prepared
+    connection.ensure_connection()
+    return connection._prepare_cursor(_Prepared(connection.connection))
+
+
+_Prepared = None
+
+
 def _servable(ids, on, org=None, *, versions_too: bool):
     """The entries among `ids` that may be answered with on `on` (active, inside their
     validity, within `org` if given), read now; and the content versions read with them, in
@@ -522,15 +544,20 @@ def _servable(ids, on, org=None, *, versions_too: bool):
             sql.append(f", (SELECT version FROM {cv} WHERE name = %s)")
             params.append(n)
     day = connection.ops.adapt_datefield_value(on)
+    postgres = connection.vendor == "postgresql"
+    # On PostgreSQL one statement text whatever the number of hits (an array), prepared
+    # once per connection: planning it cost the server twice what running it does.
     sql.append(f" FROM {KbEntry._meta.db_table} e JOIN {OrgUnit._meta.db_table} o "
-               f"ON o.id = e.org_id WHERE e.id IN ({', '.join(['%s'] * len(ids))}) "
-               "AND e.status = %s AND e.valid_from <= %s "
+               "ON o.id = e.org_id WHERE "
+               + ("e.id = ANY(%s) " if postgres else f"e.id IN ({', '.join(['%s'] * len(ids))}) ")
+               + "AND e.status = %s AND e.valid_from <= %s "
                "AND (e.valid_to IS NULL OR e.valid_to >= %s)")
-    params += [*ids, EntryStatus.ACTIVE.value, day, day]
+    params += [ids] if postgres else ids
+    params += [EntryStatus.ACTIVE.value, day, day]
     if org is not None:
         sql.append(" AND substr(o.path, 1, %s) = %s")
         params += [len(org.path), org.path]
-    with connection.cursor() as cur:
+    with (_prepared_cursor() if postgres else connection.cursor()) as cur:
         cur.execute("".join(sql), params)
         rows = cur.fetchall()
     found = {}

@@ -723,30 +723,30 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
 # table). The audit rows are written unchained (seq NULL); the sealer chains them
 # (core/audit_chain.py).
 _SWEEP_SQL = """
-WITH c AS (
+WITH d AS (
+    SELECT id, object_id FROM procedures_deadline
+    WHERE id = ANY(%(ids)s) AND content_type_id = %(ct)s
+      AND fired_at IS NULL AND cancelled_at IS NULL
+), c AS (
     SELECT id, state, title, org_id FROM {case_table}
-    WHERE id IN (SELECT object_id FROM procedures_deadline
-                 WHERE id = ANY(%(ids)s) AND content_type_id = %(ct)s
-                   AND fired_at IS NULL AND cancelled_at IS NULL)
+    WHERE id IN (SELECT object_id FROM d)
     FOR UPDATE SKIP LOCKED
+), due AS (
+    -- a locked case, or a case gone (looked up by key only for the rows whose case was not
+    -- locked: usually none; a case another transaction holds is left to it)
+    SELECT d.id, c.state, c.title, c.org_id FROM d LEFT JOIN c ON c.id = d.object_id
+    WHERE c.id IS NOT NULL
+       OR NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
 ), settled AS (
-    UPDATE procedures_deadline d
-    SET fired_at = CASE WHEN c.state = d.state THEN %(now)s::timestamptz END,
-        cancelled_at = CASE WHEN c.state = d.state THEN NULL ELSE %(now)s::timestamptz END
-    FROM c
-    WHERE d.id = ANY(%(ids)s) AND d.content_type_id = %(ct)s AND d.object_id = c.id
-      AND d.fired_at IS NULL AND d.cancelled_at IS NULL
-    RETURNING d.id, d.object_id, d.case_reference, d.kind, d.message, d.citation, d.due_at,
-              d.period_ends_at, d.target_user_id, d.target_role, d.target_org_id,
-              c.state = d.state AS fired, c.state AS case_state, c.title AS case_title,
-              c.org_id AS case_org_id
-), gone AS (
-    UPDATE procedures_deadline d SET cancelled_at = %(now)s
-    WHERE d.id = ANY(%(ids)s) AND d.content_type_id = %(ct)s
-      AND d.fired_at IS NULL AND d.cancelled_at IS NULL
-      AND d.object_id NOT IN (SELECT id FROM c)
-      AND NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
-    RETURNING d.id
+    UPDATE procedures_deadline t
+    SET fired_at = CASE WHEN due.state = t.state THEN %(now)s::timestamptz END,
+        cancelled_at = CASE WHEN due.state = t.state THEN NULL ELSE %(now)s::timestamptz END
+    FROM due
+    WHERE t.id = due.id AND t.fired_at IS NULL AND t.cancelled_at IS NULL
+    RETURNING t.id, t.object_id, t.case_reference, t.kind, t.message, t.citation, t.due_at,
+              t.period_ends_at, t.target_user_id, t.target_role, t.target_org_id,
+              t.fired_at IS NOT NULL AS fired, due.state AS case_state,
+              due.title AS case_title, due.org_id AS case_org_id
 ), fire AS (
     SELECT * FROM settled WHERE fired
 ), items AS (
@@ -774,7 +774,7 @@ WITH c AS (
 )
 SELECT (SELECT count(*) FROM fire WHERE kind = 'reminder'),
        (SELECT count(*) FROM fire WHERE kind <> 'reminder'),
-       (SELECT count(*) FROM settled WHERE NOT fired) + (SELECT count(*) FROM gone),
+       (SELECT count(*) FROM settled WHERE NOT fired),
        (SELECT count(*) FROM items), (SELECT count(*) FROM entries)
 """
 
