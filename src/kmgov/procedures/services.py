@@ -732,17 +732,21 @@ WITH d AS (
     WHERE id IN (SELECT object_id FROM d)
     FOR UPDATE SKIP LOCKED
 ), due AS (
-    -- a locked case, or a case gone (looked up by key only for the rows whose case was not
-    -- locked: usually none; a case another transaction holds is left to it)
-    SELECT d.id, c.state, c.title, c.org_id FROM d LEFT JOIN c ON c.id = d.object_id
-    WHERE c.id IS NOT NULL
-       OR NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
+    SELECT d.id, c.state, c.title, c.org_id FROM d JOIN c ON c.id = d.object_id
+    UNION ALL
+    -- a case gone (deleted): looked up by its key only for the rows whose case was not locked
+    -- (usually none; a case another transaction holds is left to it). Written as `OR NOT
+    -- EXISTS` beside the join, or over all of d, the planner scanned the whole case table
+    -- once a batch (≈ 40 ms of 70,000 HQ cases)
+    SELECT d.id, NULL, NULL, NULL FROM d LEFT JOIN c ON c.id = d.object_id
+    WHERE c.id IS NULL AND NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
 ), settled AS (
     UPDATE procedures_deadline t
     SET fired_at = CASE WHEN due.state = t.state THEN %(now)s::timestamptz END,
         cancelled_at = CASE WHEN due.state = t.state THEN NULL ELSE %(now)s::timestamptz END
     FROM due
-    WHERE t.id = due.id AND t.fired_at IS NULL AND t.cancelled_at IS NULL
+    WHERE t.id = ANY(%(ids)s) AND t.id = due.id  -- (the array, or the planner scans the table)
+      AND t.fired_at IS NULL AND t.cancelled_at IS NULL
     RETURNING t.id, t.object_id, t.case_reference, t.kind, t.message, t.citation, t.due_at,
               t.period_ends_at, t.target_user_id, t.target_role, t.target_org_id,
               t.fired_at IS NOT NULL AS fired, due.state AS case_state,
