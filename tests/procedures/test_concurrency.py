@@ -105,8 +105,9 @@ def test_two_sweeps_at_once_fire_each_deadline_once(people, new_case):
 def test_two_set_based_sweeps_in_small_batches_fire_each_deadline_once(people, new_case):
     """The set-based sweep (PostgreSQL, nobody listening) in batches of 3: the two sweepers
     interleave batch by batch over the same 24 due deadlines, each batch one statement that
-    locks its rows with SKIP LOCKED; every deadline fires once, with one inbox item and one
-    audit entry (on SQLite, the same two sweeps in sequence)."""
+    locks its cases with SKIP LOCKED and settles their deadlines with one UPDATE; every
+    deadline fires once, with one inbox item and one audit entry (on SQLite, the same two
+    sweeps in sequence)."""
     from kmgov.procedures.models import InboxItem
 
     cases = []

@@ -194,3 +194,25 @@ def test_set_based_sweep_writes_what_the_row_by_row_sweep_writes(people, new_cas
         with connection.cursor() as cur:
             cur.execute(f"SELECT {_iso_utc('%(t)s::timestamptz')}", {"t": moment})
             assert cur.fetchone()[0] == moment.isoformat() == "2026-04-13T01:00:00.000250+00:00"
+
+
+def test_sweep_cancels_what_no_longer_applies_and_fires_the_rest_once(people, new_case):
+    """Three submitted cases, each with a reminder and an escalation due: one has left
+    `submitted` behind the kernel's back (no transition cancelled its deadlines), one was
+    deleted; the sweep cancels those four deadlines and fires only the third case's two (on
+    PostgreSQL the set-based statement: cases locked, deadlines settled by one UPDATE)."""
+    kept, moved, deleted = (case_transition(new_case(when=SUBMITTED), "submit",
+                                            actor=people.applicant, now=SUBMITTED)
+                            for _ in range(3))
+    type(moved).objects.filter(pk=moved.pk).update(state="approved")
+    type(deleted).objects.filter(pk=deleted.pk).delete()
+    result = deadlines_sweep(now=at(2026, 6, 1), filings=False)
+    assert (result["due"], result["reminders"], result["escalations"], result["cancelled"],
+            result["skipped"]) == (6, 1, 1, 4, 0)
+    fired = Deadline.objects.filter(fired_at__isnull=False)
+    assert set(fired.values_list("case_reference", flat=True)) == {kept.reference}
+    assert Deadline.objects.filter(cancelled_at__isnull=False).count() == 4
+    assert sorted(InboxItem.objects.exclude(kind="action").values_list("case_reference", "kind")) \
+        == [(kept.reference, "escalation"), (kept.reference, "reminder")]
+    assert AuditEntry.objects.filter(action__startswith="deadline.").count() == 2
+    assert deadlines_sweep(now=at(2026, 6, 2), filings=False)["due"] == 0

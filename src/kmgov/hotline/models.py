@@ -8,6 +8,8 @@ routing is the rule `hotline.route`, its reply periods are interpretation parame
 """
 
 import contextlib
+import functools
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -167,6 +169,18 @@ class EntryStatus(models.TextChoices):
     EXPIRED = "expired", gettext_noop("已过期")
 
 
+@functools.lru_cache(maxsize=4096)
+def citation_url(docno: str, node_path: str = "") -> str:
+    """The gazette page an entry or a node cites (its document, or the node in it). Kept per
+    process: the desk links the same few hundred provisions in every answer."""
+    if not docno:
+        return ""
+    url = f"/gazette/doc/{quote(docno)}/"
+    if node_path:
+        url += f"node/?path={quote(node_path)}"
+    return url
+
+
 class KbEntry(models.Model):
     """One line of a department's FAQ authorisation table: question, answer, valid from/to,
     who authorised it. Answered only while active and inside its period."""
@@ -214,14 +228,7 @@ class KbEntry(models.Model):
 
     @property
     def citation_url(self) -> str:
-        if not self.docno:
-            return ""
-        from urllib.parse import quote
-
-        url = f"/gazette/doc/{quote(self.docno)}/"
-        if self.node_path:
-            url += f"node/?path={quote(self.node_path)}"
-        return url
+        return citation_url(self.docno, self.node_path)
 
     @property
     def rule_url(self) -> str:

@@ -746,41 +746,52 @@ def _sweep_batch(ids: list[int], moment, result: dict, on_fire) -> None:
 
 
 # One batch of the PostgreSQL sweep, for the deadlines of one procedure's cases, as one
-# statement: lock the batch's unfired rows and their cases (both SKIP LOCKED: what another
-# sweep or a transition holds is left to it), then in the same statement mark the rows whose
-# case is still in the deadline's state fired and the others cancelled (one UPDATE each), and
-# INSERT … SELECT their inbox items and audit entries. Every sub-statement runs once, on the
-# same snapshot; rows are locked before they are changed, so each fires exactly once. The
-# audit rows are written unchained (seq NULL); the sealer chains them (core/audit_chain.py).
+# statement. It locks the batch's cases (SKIP LOCKED: a case another sweep or a transition
+# holds is left to it), then settles each unfired deadline of a locked case with one UPDATE —
+# fired when the case is still in the deadline's state, cancelled when it has left it — and
+# INSERT … SELECT the inbox items and audit entries of the rows that UPDATE returned. The
+# deadline rows are not locked beforehand (a `FOR UPDATE` of them wrote each row twice, the
+# lock and then the update): every writer of a case's deadlines holds the case first (a
+# transition cancels them under its lock, the other sweeps skip a locked case), so the case's
+# lock guards them. Exactly once: a row that another sweep settled after this statement's
+# snapshot is re-checked by the UPDATE against its newest version (`fired_at IS NULL AND
+# cancelled_at IS NULL`, PostgreSQL's recheck of an UPDATE's conditions under READ COMMITTED)
+# and left out, and only the rows the UPDATE returns get an item and an entry. A case gone
+# (deleted) cancels its deadlines; it is looked up by key only for the rows whose case was not
+# locked (usually none; as `NOT EXISTS` over the whole batch the planner scanned the case
+# table). The audit rows are written unchained (seq NULL); the sealer chains them
+# (core/audit_chain.py).
 _SWEEP_SQL = """
 WITH d AS (
-    SELECT id, object_id, case_reference, kind, state, message, citation, due_at,
-           period_ends_at, target_user_id, target_role, target_org_id
-    FROM procedures_deadline
+    SELECT id, object_id FROM procedures_deadline
     WHERE id = ANY(%(ids)s) AND content_type_id = %(ct)s
       AND fired_at IS NULL AND cancelled_at IS NULL
-    FOR UPDATE SKIP LOCKED
 ), c AS (
     SELECT id, state, title, org_id FROM {case_table}
     WHERE id IN (SELECT object_id FROM d)
     FOR UPDATE SKIP LOCKED
-), fire AS (
-    SELECT d.*, c.state AS case_state, c.title AS case_title, c.org_id AS case_org_id
-    FROM d JOIN c ON c.id = d.object_id AND c.state = d.state
-), cancel AS (
-    SELECT d.id FROM d JOIN c ON c.id = d.object_id AND c.state <> d.state
+), due AS (
+    SELECT d.id, c.state, c.title, c.org_id FROM d JOIN c ON c.id = d.object_id
     UNION ALL
     -- a case gone (deleted): looked up by its key only for the rows whose case was not locked
-    -- (usually none); as `NOT EXISTS` over all of d the planner scanned the whole case table
-    -- once a batch (≈ 40 ms of 70,000 HQ cases, 2 s of a 100,000-deadline sweep)
-    SELECT d.id FROM d LEFT JOIN c ON c.id = d.object_id
+    -- (usually none; a case another transaction holds is left to it). Written as `OR NOT
+    -- EXISTS` beside the join, or over all of d, the planner scanned the whole case table
+    -- once a batch (≈ 40 ms of 70,000 HQ cases)
+    SELECT d.id, NULL, NULL, NULL FROM d LEFT JOIN c ON c.id = d.object_id
     WHERE c.id IS NULL AND NOT EXISTS (SELECT 1 FROM {case_table} x WHERE x.id = d.object_id)
-), fired AS (
-    UPDATE procedures_deadline SET fired_at = %(now)s WHERE id IN (SELECT id FROM fire)
-    RETURNING id
-), cancelled AS (
-    UPDATE procedures_deadline SET cancelled_at = %(now)s WHERE id IN (SELECT id FROM cancel)
-    RETURNING id
+), settled AS (
+    UPDATE procedures_deadline t
+    SET fired_at = CASE WHEN due.state = t.state THEN %(now)s::timestamptz END,
+        cancelled_at = CASE WHEN due.state = t.state THEN NULL ELSE %(now)s::timestamptz END
+    FROM due
+    WHERE t.id = ANY(%(ids)s) AND t.id = due.id  -- (the array, or the planner scans the table)
+      AND t.fired_at IS NULL AND t.cancelled_at IS NULL
+    RETURNING t.id, t.object_id, t.case_reference, t.kind, t.message, t.citation, t.due_at,
+              t.period_ends_at, t.target_user_id, t.target_role, t.target_org_id,
+              t.fired_at IS NOT NULL AS fired, due.state AS case_state,
+              due.title AS case_title, due.org_id AS case_org_id
+), fire AS (
+    SELECT * FROM settled WHERE fired
 ), items AS (
     INSERT INTO procedures_inboxitem (content_type_id, object_id, case_reference, kind,
         procedure, case_title, case_state, org_id, what, due_at, user_id, role, role_org_id,
@@ -804,12 +815,10 @@ WITH d AS (
     ORDER BY f.due_at, f.id
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM d),
-       (SELECT count(*) FROM fire WHERE kind = 'reminder'),
+SELECT (SELECT count(*) FROM fire WHERE kind = 'reminder'),
        (SELECT count(*) FROM fire WHERE kind <> 'reminder'),
-       (SELECT count(*) FROM cancel),
-       (SELECT count(*) FROM items), (SELECT count(*) FROM entries),
-       (SELECT count(*) FROM fired), (SELECT count(*) FROM cancelled)
+       (SELECT count(*) FROM settled WHERE NOT fired),
+       (SELECT count(*) FROM items), (SELECT count(*) FROM entries)
 """
 
 
@@ -850,7 +859,7 @@ def _sweep_set_based(due_rows: list[tuple[int, int]], moment, result: dict, size
                 cur.execute(sql, {"ids": chunk, "ct": ct_id, "now": moment,
                                   "at": timezone.now(), "procedure": model.procedure.code,
                                   "object_type": model._meta.label_lower})
-                locked, reminders, escalations, cancelled, *_ = cur.fetchone()
+                reminders, escalations, cancelled, *_ = cur.fetchone()
             result["reminders"] += reminders
             result["escalations"] += escalations
             result["cancelled"] += cancelled
