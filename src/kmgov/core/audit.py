@@ -1,11 +1,11 @@
 """Writing the audit trail. Call inside the transaction of the change it records."""
 
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 
 from .models import AuditEntry, OrgUnit
+from .together import Together
 
 
 def audit_record(
@@ -37,7 +37,7 @@ def audit_record(
         reason=reason,
         extra=extra or {},
     )
-    kept = getattr(transaction.get_connection(), "_kmgov_audit_kept", None)
+    kept = _TOGETHER.kept()
     if kept is not None:
         kept.append(entry)  # written with the others when the `together()` block ends
         return entry
@@ -45,24 +45,14 @@ def audit_record(
     return entry
 
 
-@contextmanager
+_TOGETHER = Together("audit", lambda: AuditEntry)
+
+
 def together():
     """Inside one transaction: the audit entries recorded in the block are written in one
     INSERT when it ends (in the order recorded), not one round trip each. An entry has no id
     until then. A block that raises writes none (its transaction is rolled back anyway)."""
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        raise RuntimeError("audit.together must run inside the transaction of the change")
-    if getattr(conn, "_kmgov_audit_kept", None) is not None:  # an enclosing block writes them
-        yield
-        return
-    conn._kmgov_audit_kept = kept = []
-    try:
-        yield
-    finally:
-        conn._kmgov_audit_kept = None
-    if kept:
-        AuditEntry.objects.bulk_create(kept)
+    return _TOGETHER.block()
 
 
 def audit_record_many(entries: list[dict]) -> list[AuditEntry]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from kmgov.core.calendar import (
 )
 from kmgov.core.models import READ_ONLY_ROLES, AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
+from kmgov.core.together import Together
 
 from .attachments import check_file
 from .declare import (
@@ -70,6 +70,9 @@ from .models import (
     ReferenceCounter,
 )
 from .selectors import case_visible, open_items_for_case, separation_refusal, step_allowed
+
+# the inbox items of a block of steps, written in one INSERT (`inbox_together`)
+_INBOX_TOGETHER = Together("inbox", lambda: InboxItem)
 
 #: Sent on commit after the sweep fired a deadline: sender=Deadline, deadline=…, item=InboxItem.
 #: Channels that notify people (e-mail, SMS) connect here; the inbox item is already written.
@@ -240,7 +243,7 @@ def _case_create(model, *, actor, org, applicant, title, now, reference, trusted
     case.save()
     case._kmgov_no_deadlines = True  # none scheduled yet (see `held` in case_transition)
     # inside `inbox_together()`: its items are all kept there (see `_close_items`)
-    case._kmgov_inbox_kept = getattr(transaction.get_connection(), "_kmgov_inbox_kept", None)
+    case._kmgov_inbox_kept = _INBOX_TOGETHER.kept()
     audit_record(actor=actor, action=f"{proc.code}.create", obj=case, org=org,
                  to_state=case.state, extra={"reference": case.reference})
     if proc.initial_awaits is not None:
@@ -425,7 +428,7 @@ def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
             due_at=due_at, **target))
     if not items:
         return
-    kept = getattr(transaction.get_connection(), "_kmgov_inbox_kept", None)
+    kept = _INBOX_TOGETHER.kept()
     if kept is not None:
         kept.extend(items)  # written with the others when the `inbox_together()` block ends
     else:
@@ -434,7 +437,7 @@ def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
 
 def _close_items(case: Case, *, actor, now) -> None:
     done_by = actor if getattr(actor, "is_authenticated", False) else None
-    kept = getattr(transaction.get_connection(), "_kmgov_inbox_kept", None)
+    kept = _INBOX_TOGETHER.kept()
     if kept is not None:
         ct_id = ContentType.objects.get_for_model(type(case)).pk
         for item in kept:
@@ -445,26 +448,14 @@ def _close_items(case: Case, *, actor, now) -> None:
     open_items_for_case(case).update(done_at=now, done_by=done_by)
 
 
-@contextmanager
+
 def inbox_together():
     """Inside one transaction: the inbox items that the steps of the block open are written in
     one INSERT when it ends, those a later step of the block closed already done (by whom,
     when), not an INSERT per step and an UPDATE per close. The rows are the ones the steps
     would have written one by one (the 96128 intake: created, taken up, routed — three items
     opened, two of them closed, in one transaction). A block that raises writes none."""
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        raise RuntimeError("inbox_together must run inside the transaction of the steps")
-    if getattr(conn, "_kmgov_inbox_kept", None) is not None:  # an enclosing block writes them
-        yield
-        return
-    conn._kmgov_inbox_kept = kept = []
-    try:
-        yield
-    finally:
-        conn._kmgov_inbox_kept = None
-    if kept:
-        InboxItem.objects.bulk_create(kept)
+    return _INBOX_TOGETHER.block()
 
 
 def _cancel_deadlines(case: Case, *, now) -> None:
