@@ -244,9 +244,17 @@ def index_entries(entries: list[SearchEntry]) -> None:
         saved = SearchEntry.objects.filter(
             source__in={e.source for e in entries}, ref_id__in=[e.ref_id for e in entries]
         ).values_list("id", "segmented")
+        saved = list(saved)
         with connection.cursor() as cur:
+            # A row of the full-text table left by an entry deleted without it (a flush of the
+            # entries table, which knows nothing of this virtual table, reuses the ids) would
+            # make the INSERT fail: the new entry's row replaces it.
+            for i in range(0, len(saved), 500):
+                chunk = [row[0] for row in saved[i:i + 500]]
+                marks = ", ".join(["%s"] * len(chunk))
+                cur.execute(f"DELETE FROM core_search_fts WHERE rowid IN ({marks})", chunk)
             cur.executemany(
-                "INSERT INTO core_search_fts(rowid, segmented) VALUES (%s, %s)", list(saved)
+                "INSERT INTO core_search_fts(rowid, segmented) VALUES (%s, %s)", saved
             )
 
 
