@@ -55,13 +55,9 @@ browser:
 	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-# Runs the whole suite on $DATABASE_URL (default: SQLite), in TEST_WORKERS processes
-# (pytest-xdist; each file's tests stay in one process, so module fixtures are made once; on
-# PostgreSQL each process has its own test database, test_<name>_gw0, _gw1, ...).
-# TEST_WORKERS=0 runs it in this process.
-TEST_WORKERS ?= 2
+# Runs the whole suite on $DATABASE_URL (default: SQLite).
 test: setup browser
-	$(BIN)/pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # ruff (pyproject [tool.ruff]) and the layer contracts (pyproject [tool.importlinter]); no reformatting.
 lint: setup
