@@ -79,7 +79,8 @@ def field_label(model: type[BaseModel] | None, name: str) -> str:
     if model is None:
         return name
     info = model.model_fields.get(name)
-    return (info.title if info is not None and info.title else name)
+    # titles are catalogue msgids (gettext_noop where declared): the reader's language
+    return gettext(info.title) if info is not None and info.title else name
 
 
 # ---------------------------------------------------------------- validation
