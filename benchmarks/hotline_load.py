@@ -29,7 +29,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import statistics
 import subprocess
@@ -47,6 +46,7 @@ GAZETTE = ROOT.parent / "shared" / "gazette" / "kunming-gazette-2010-no15.txt"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+from _wrk import ensure_wrk, run_wrk  # noqa: E402  benchmarks/_wrk.py
 from kb_quality import QUESTIONS  # noqa: E402
 
 TYPES = ["query", "complaint", "approval", "suggestion", "consultation", "other"]
@@ -108,16 +108,6 @@ def _script(mode: str, token: str, tmp: Path, *, trivial=False) -> Path:
     return path
 
 
-def _ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
-                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
-                   stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or sys.exit("wrk could not be installed (apt-get install wrk)")
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -138,18 +128,8 @@ def _kmgov(env, *args, **kw):
 
 
 def _wrk(wrk, port, script, *, seconds, connections, threads) -> dict:
-    load0 = os.getloadavg()[0]
-    p = subprocess.run([wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                        "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                       capture_output=True, text=True, timeout=seconds + 120)
-    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk gave no result:\n{p.stdout}\n{p.stderr}")
-    r = json.loads(line[7:])
-    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
-    r["errors"] = r["status_errors"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
-    r["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
-    return r
+    return run_wrk(port, script, seconds=seconds, connections=connections, threads=threads,
+                   wrk=wrk)
 
 
 def _serve(env, port, workers, threads, log: Path):
@@ -311,7 +291,7 @@ def main() -> None:
     db_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hotline_bench")
     if not db_url.startswith("postgres"):
         sys.exit("DATABASE_URL must be a PostgreSQL URL (the benchmark is of the production setup)")
-    wrk = _ensure_wrk()
+    wrk = ensure_wrk()
     OUT.mkdir(exist_ok=True)
     name = db_url.rsplit("/", 1)[-1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)

@@ -48,6 +48,7 @@ import time
 from pathlib import Path
 
 from _db import use_database  # benchmarks/_db.py
+from _wrk import run_wrk  # benchmarks/_wrk.py
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -436,21 +437,7 @@ end
 
 
 def _wrk(port, script, *, seconds, connections, threads) -> dict:
-    import shutil
-    import subprocess
-
-    wrk = shutil.which("wrk") or sys.exit("wrk is not installed (apt-get install wrk)")
-    load0 = os.getloadavg()[0]
-    p = subprocess.run([wrk, "-t", str(threads), "-c", str(connections), "-d", f"{round(seconds)}s",
-                        "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                       capture_output=True, text=True, timeout=seconds + 120)
-    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk gave no result:\n{p.stdout}\n{p.stderr}")
-    r = json.loads(line[7:])
-    r["seconds"] = r["duration_us"] / 1e6
-    r["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
-    return r
+    return run_wrk(port, script, seconds=seconds, connections=connections, threads=threads)
 
 
 def _serve(src: Path, db_url: str, workers: int, threads: int, log: Path):
