@@ -436,6 +436,22 @@ end
 """
 
 
+def _step_tokens(pop, prefix: str, secretary) -> dict:
+    """API tokens of the officials who step the HQ cases: the city office, and each county's
+    office, meeting secretary and government (usernames bench-<prefix>-…)."""
+    from kmgov.core.models import Role
+    from kmgov.core.services import api_token_create, user_create
+
+    tokens = {"city": api_token_create(user=user_create(
+        username=f"bench-{prefix}-city", roles=[(Role.CITY_OFFICE, "kunming")]), days=0).key}
+    for county in pop.counties:
+        for key, role in (("office", Role.COUNTY_OFFICE), ("secretary", secretary),
+                          ("government", Role.COUNTY_GOVERNMENT)):
+            u = user_create(username=f"bench-{prefix}-{key}-{county.code}", roles=[(role, county.code)])
+            tokens[(key, county.pk)] = api_token_create(user=u, days=0).key
+    return tokens
+
+
 def _wrk(port, script, *, seconds, connections, threads) -> dict:
     return run_wrk(port, script, seconds=seconds, connections=connections, threads=threads)
 
@@ -489,18 +505,10 @@ def steps_at_volume(args, pop, db_url):
     mode, whose clients cap the rate they can measure). With `--against-src DIR` the same is
     first run with the tree DIR served (e.g. `main`'s src/, exported), on the other half of the
     cases: a same-run baseline."""
-    from kmgov.core.models import OrgUnit, Role
-    from kmgov.core.services import api_token_create, user_create
+    from kmgov.core.models import OrgUnit
     from kmgov.policies._recognition import MEETING_SECRETARY
 
-    tokens = {}
-    city = user_create(username="bench-step-city", roles=[(Role.CITY_OFFICE, "kunming")])
-    tokens["city"] = api_token_create(user=city, days=0).key
-    for county in pop.counties:
-        for key, role in (("office", Role.COUNTY_OFFICE), ("secretary", MEETING_SECRETARY),
-                          ("government", Role.COUNTY_GOVERNMENT)):
-            u = user_create(username=f"bench-step-{key}-{county.code}", roles=[(role, county.code)])
-            tokens[(key, county.pk)] = api_token_create(user=u, days=0).key
+    tokens = _step_tokens(pop, "step", MEETING_SECRETARY)
     county_of = dict(OrgUnit.objects.filter(kind="enterprise").values_list("pk", "parent_id"))
     route = list(STEP_OF_STATE)
     cases = list(pop.HQ.objects.filter(state__in=route).order_by("id")
@@ -624,18 +632,10 @@ def profile_steps(pop, n: int) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from kmgov.core.models import OrgUnit, Role
-    from kmgov.core.services import api_token_create, user_create
+    from kmgov.core.models import OrgUnit
     from kmgov.policies._recognition import MEETING_SECRETARY
 
-    tokens = {}
-    city = user_create(username="bench-prof-city", roles=[(Role.CITY_OFFICE, "kunming")])
-    tokens["city"] = api_token_create(user=city, days=0).key
-    for county in pop.counties:
-        for key, role in (("office", Role.COUNTY_OFFICE), ("secretary", MEETING_SECRETARY),
-                          ("government", Role.COUNTY_GOVERNMENT)):
-            u = user_create(username=f"bench-prof-{key}-{county.code}", roles=[(role, county.code)])
-            tokens[(key, county.pk)] = api_token_create(user=u, days=0).key
+    tokens = _step_tokens(pop, "prof", MEETING_SECRETARY)
     county_of = dict(OrgUnit.objects.filter(kind="enterprise").values_list("pk", "parent_id"))
     today = dt.date.today().isoformat()
     cases = list(pop.HQ.objects.filter(state__in=list(STEP_OF_STATE)).order_by("-id")
