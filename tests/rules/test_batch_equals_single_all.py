@@ -133,3 +133,68 @@ def test_donor_sign_pattern_refused_alone_and_in_a_table():
                     at=dt.date(2011, 1, 1))
     assert list(res["outcome"].tolist()) == ["eligible", "ineligible"]
     assert decide("carbon.donor_sign", {"donation_yuan": 5000, "donor_type": " enterprise", "as_of": "2011-01-01"}).outcome == "eligible"
+
+
+# ---- a table longer than one pass (rules.batch.CHUNK_ROWS) gives the rows of one pass
+
+
+def _as_lists(res):
+    """Columns as lists, an empty (NaN) cell as None: NaN equals nothing, not even itself."""
+    def cell(x):
+        return None if isinstance(x, float) and x != x else x
+
+    return {k: [cell(x) for x in (v.to_array() if hasattr(v, "to_array") else np.asarray(v)).tolist()]
+            for k, v in res.items()}
+
+
+@pytest.mark.parametrize("rule_id", ALL)
+def test_a_table_in_several_passes_equals_one_pass(rule_id, monkeypatch):
+    """Tables over CHUNK_ROWS rows (10⁶) are evaluated a slice at a time; here the slice is
+    two rows, so that a 3–7-row table crosses it."""
+    from kmgov.rules import batch
+
+    rule = RULES[rule_id]
+
+    @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(row_strategy(rule), min_size=3, max_size=7))
+    def check(rows):
+        monkeypatch.setattr(batch, "CHUNK_ROWS", 1 << 20)
+        whole = _as_lists(run_batch(rule_id, _columns(rule, rows)))
+        monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
+        assert _as_lists(run_batch(rule_id, _columns(rule, rows))) == whole
+
+    check()
+
+
+def test_headquarters_table_with_every_year_given_in_several_passes(monkeypatch):
+    """The case that failed: every row gives all four years of local tax for the same year of
+    application, so the HQ rule's `prepare_vector` reduces `has_k` to a plain True (met by
+    every row) — which the slicing into passes tried to index (TypeError on tables over 10⁶
+    rows). Worked by hand, applying in March 2011: 第八条 成长型, the finance kind — a financial
+    institution with 上一年度营业收入5000万元以上 (5,000万 exactly: 以上 includes it), capital
+    of 100万 (below every 综合型/职能型 threshold, so no other type applies); the last three
+    years' local tax each 150万元以上 and each year's growth 超过20% (2008: 150万 on 100万 =
+    50 %; 2009: 190万 on 150万 = 26.7 %; 2010: 240万 on 190万 = 26.3 %): growth.finance. The
+    second row repeats the first; the third has 140万 in 2008, below 150万: nothing."""
+    from kmgov.rules import batch
+
+    base = {"registered_in_kunming": True, "pays_tax_in_kunming": True, "fits_industrial_policy": True,
+            "clean_record": True, "revenue_share_from_subsidiaries": 0.5, "subsidiaries": 3,
+            "capital_or_net_assets_yuan": 1e6, "revenue_last_year_yuan": 5e7,
+            "financial_institution": True,
+            "years_operating_in_kunming": 5.0, "as_of": dt.date(2011, 3, 15)}
+    taxes = [{2007: 1_000_000, 2008: 1_500_000, 2009: 1_900_000, 2010: 2_400_000},
+             {2007: 1_000_000, 2008: 1_500_000, 2009: 1_900_000, 2010: 2_400_000},
+             {2007: 1_000_000, 2008: 1_400_000, 2009: 1_900_000, 2010: 2_400_000}]
+    rows = [{**base, "local_tax_share_by_year_yuan": t} for t in taxes]
+    cols = {k: np.array([r[k] for r in rows], dtype=object) for k in base}
+    cols["as_of"] = np.array([np.datetime64(r["as_of"], "D") for r in rows])
+    years = sorted(taxes[0])
+    wide = {y: np.array([float(t[y]) for t in taxes]) for y in years}  # the wide form: a column a year
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
+    res = run_batch("headquarters.certification", {**cols, "local_tax_share_by_year_yuan": wide})
+    singles = [decide("headquarters.certification", r).to_dict()["qualifies_for"] for r in rows]
+    got = [[c for c in RULES["headquarters.certification"].list_outputs["qualifies_for"]
+            if res[f"qualifies_for.{c}"][i]] for i in range(3)]
+    assert got == singles
+    assert got == [["growth.finance"], ["growth.finance"], []]

@@ -70,7 +70,9 @@ CHUNK_ROWS = 1 << 20  # rows per pass: bounds the memory of the temporaries on v
 
 def _take(col, lo: int, hi: int):
     if isinstance(col, Mapping):
-        return {k: v[lo:hi] for k, v in col.items()}
+        return {k: _take(v, lo, hi) for k, v in col.items()}
+    if np.ndim(col) == 0:  # a condition a rule's `prepare_vector` found met by every row
+        return col
     return col[lo:hi]
 
 
