@@ -166,3 +166,34 @@ def test_sweep_leaves_a_case_being_changed_to_whoever_holds_it(people, new_case)
         case_transition(case, "approve", actor=people.office, now=at(2026, 4, 30))
         assert deadlines_sweep(now=later)["cancelled"] == 0  # cancelled by the transition
         assert not AuditEntry.objects.filter(action__startswith="deadline.").exists()
+
+
+def test_a_sweep_in_two_lanes_fires_each_deadline_once(people, new_case):
+    """A set-based sweep of several batches outside a transaction runs in lanes (PostgreSQL:
+    threads with their own connections, the rows dealt by case); every deadline still fires
+    once, with one inbox item and one audit entry, and the progress reaches the total. On
+    SQLite the same call is the row-by-row sweep."""
+    from kmgov.procedures.models import InboxItem
+
+    cases = [case_transition(new_case(when=at(2026, 3, 25, 15)), "submit",
+                             actor=people.applicant, now=at(2026, 3, 25, 15))
+             for _ in range(9)]
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total, threading.current_thread().name))
+
+    result = deadlines_sweep(now=at(2026, 5, 1), batch_size=2, filings=False, lanes=2,
+                             on_progress=progress)
+    assert (result["due"], result["reminders"], result["escalations"], result["cancelled"],
+            result["skipped"]) == (18, 9, 9, 0, 0)
+    assert seen[-1][:2] == (18, 18)
+    if ON_POSTGRES:  # the batches were run by the lanes' threads, not by this one
+        assert {name.startswith("sweep-lane") for _, _, name in seen} == {True}
+    assert Deadline.objects.filter(fired_at__isnull=True).count() == 0
+    assert InboxItem.objects.exclude(kind="action").count() == 18
+    assert AuditEntry.objects.filter(action__startswith="deadline.").count() == 18
+    for case in cases:
+        assert sorted(InboxItem.objects.filter(case_reference=case.reference).exclude(
+            kind="action").values_list("kind", flat=True)) == ["escalation", "reminder"]
+    assert deadlines_sweep(now=at(2026, 5, 2), filings=False)["due"] == 0

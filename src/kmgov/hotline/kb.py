@@ -188,23 +188,32 @@ def _topics_named(query: str, topics=None) -> set[int]:
 # `_score`, so they rank alike.
 
 
-def _score(unit_terms, variants_of, hits_of, title_of, total):
+def _unit_best(terms, variants_of, hits_of, title_of, total) -> dict[int, float]:
+    """One unit's score of each text holding it: its terms' best."""
+    best: dict[int, float] = {}
+    for term, factor in terms:
+        variants = variants_of(term)
+        hits = hits_of(variants)
+        if not hits:
+            continue
+        idf = math.log(1 + total / len(hits))
+        for i in hits:
+            title = title_of(i)
+            in_title = any(v in title for v in variants)
+            sc = idf * factor * (1.6 if in_title else 1.0)
+            if sc > best.get(i, 0.0):
+                best[i] = sc
+    return best
+
+
+def _score(unit_terms, variants_of, hits_of, title_of, total, best_of=None):
+    """The texts' scores (each the sum of its units' best), and the units each matched.
+    `best_of(word, terms)`, if given, gives a unit's `_unit_best` (kept by the index)."""
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
     for word, terms in unit_terms:
-        best: dict[int, float] = {}
-        for term, factor in terms:
-            variants = variants_of(term)
-            hits = hits_of(variants)
-            if not hits:
-                continue
-            idf = math.log(1 + total / len(hits))
-            for i in hits:
-                title = title_of(i)
-                in_title = any(v in title for v in variants)
-                sc = idf * factor * (1.6 if in_title else 1.0)
-                if sc > best.get(i, 0.0):
-                    best[i] = sc
+        best = (best_of(word, terms) if best_of is not None
+                else _unit_best(terms, variants_of, hits_of, title_of, total))
         for i, sc in best.items():
             scores[i] = scores.get(i, 0.0) + sc
             matched.setdefault(i, []).append(word)
@@ -327,6 +336,10 @@ def kb_changed() -> None:
     cache_clear()
 
 
+#: At most this many units' scores kept per index (then forgotten all at once, and kept anew).
+UNIT_SCORES_KEPT = 20000
+
+
 class _Index:
     def __init__(self, stamp: tuple[int, ...]):
         from kmgov.gazette.models import Node
@@ -362,6 +375,8 @@ class _Index:
                 self.variants.setdefault(w, list(dict.fromkeys([w, *g])))
         self.topics = [(pk, [str(k) for k in kws if k])
                        for pk, kws in Topic.objects.values_list("pk", "keywords")]
+        # (sources, a unit's terms) → its score of each text holding it (`rank`'s best_of)
+        self.unit_scores: dict[tuple, dict[int, float]] = {}
 
     def rank(self, query, units, *, limit, include_nodes) -> _Ranking | None:
         sources = (ENTRY_SOURCE, NODE_SOURCE) if include_nodes else (ENTRY_SOURCE,)
@@ -378,8 +393,25 @@ class _Index:
             return sorted(found)
 
         texts = self.texts
-        scores, matched = _score(_unit_terms(units), lambda t: self.variants.get(t) or [t],
-                                 hits_of, lambda i: texts[i].title, total)
+
+        def variants_of(t):
+            return self.variants.get(t) or [t]
+
+        def best_of(word, terms):
+            # A unit's scores depend only on its terms and this index (the rarity of each
+            # term, whether a text's title holds it): worked out once per index and kept,
+            # as an index keeps a term's weights, whatever question the unit comes from.
+            key = (sources, tuple(terms))
+            best = self.unit_scores.get(key)
+            if best is None:
+                best = _unit_best(terms, variants_of, hits_of, lambda i: texts[i].title, total)
+                if len(self.unit_scores) >= UNIT_SCORES_KEPT:
+                    self.unit_scores.clear()
+                self.unit_scores[key] = best
+            return best
+
+        scores, matched = _score(_unit_terms(units), variants_of, hits_of,
+                                 lambda i: texts[i].title, total, best_of)
         if not scores:
             return None
         ranked = sorted(scores.items(), key=_best_first)[: _pool(limit)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import threading
 from typing import BinaryIO
 
 from django.conf import settings
@@ -586,7 +588,7 @@ SWEEP_BATCH = 2000
 
 def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
                     on_fire=None, batch_size: int = SWEEP_BATCH, filings: bool = True,
-                    on_progress=None) -> dict:
+                    on_progress=None, lanes: int | None = None) -> dict:
     """Fire every due, unfired deadline once: an inbox item for its target and an audit entry.
 
     Idempotent (a fired or cancelled row is never fired again) and safe to run concurrently.
@@ -603,6 +605,11 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     filings_sweep`: open the current periods' slots, remind, escalate), counted under
     `result["filings"]`. `on_progress(done, total)` is called after each batch (the command's
     progress bar).
+
+    On PostgreSQL, a set-based sweep of more than one batch, outside any transaction, runs in
+    `lanes` (default `SWEEP_LANES`) threads, each with its own connection: the due rows are
+    split by case (a case's deadlines all in one lane), so the lanes never wait for each
+    other's case locks, and the server's work is spread over its cores.
     """
     moment = _now(now)
     due = Deadline.objects.filter(
@@ -611,7 +618,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
     notify = on_fire is not None or deadline_fired.has_listeners(Deadline)
     set_based = connection.vendor == "postgresql" and not notify
     # With each row's procedure on PostgreSQL, to group the batches by case table.
-    due = due.values_list("id", "content_type_id") if set_based else due.values_list("id", flat=True)
+    due = (due.values_list("id", "content_type_id", "object_id") if set_based
+           else due.values_list("id", flat=True))
     due_rows = list(due[:limit] if limit else due)
     ids = [r[0] for r in due_rows] if set_based else due_rows
     result = {"now": moment.isoformat(), "due": len(ids), "reminders": 0, "escalations": 0,
@@ -623,7 +631,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None, limit: int | None = None,
         listened = {ct for ct in {r[1] for r in due_rows} if _case_listened(ct)}
         rowwise = [r[0] for r in due_rows if r[1] in listened]
         _sweep_set_based([r for r in due_rows if r[1] not in listened], moment, result, size,
-                         on_progress)
+                         on_progress, lanes=lanes)
         for i in range(0, len(rowwise), size):
             _sweep_batch(rowwise[i:i + size], moment, result, None)
     else:
@@ -822,14 +830,68 @@ def _iso_utc(column: str) -> str:
             f"ELSE to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END || '+00:00')")
 
 
-def _sweep_set_based(due_rows: list[tuple[int, int]], moment, result: dict, size: int,
-                     on_progress) -> None:
-    """The sweep on PostgreSQL: the due (id, content type) rows grouped by procedure, `size`
-    at a time, one statement and one transaction per batch (`_SWEEP_SQL`)."""
+#: Threads (each with its own connection) a large set-based sweep runs in on PostgreSQL.
+SWEEP_LANES = max(1, int(os.environ.get("KMGOV_SWEEP_LANES", "2")))
+
+
+def _sweep_set_based(due_rows: list[tuple[int, int, int]], moment, result: dict, size: int,
+                     on_progress, *, lanes: int | None = None) -> None:
+    """The sweep on PostgreSQL: the due (id, content type, case id) rows grouped by
+    procedure, `size` at a time, one statement and one transaction per batch (`_SWEEP_SQL`).
+
+    With more than one batch and no transaction open, the rows are dealt into `lanes` by
+    their case's id, and each lane runs in its own thread and connection. A case's deadlines
+    are all in one lane: a lane never finds a case locked by another lane (it would skip its
+    deadlines, SKIP LOCKED, and leave them to the next sweep). Each batch keeps its own
+    transaction, so exactly-once holds as with one lane (and as with two sweeps at once)."""
+    lanes = SWEEP_LANES if lanes is None else max(1, lanes)
+    if lanes > 1 and (len(due_rows) <= size or connection.in_atomic_block):
+        lanes = 1  # one batch is not worth a thread; in a transaction, its rows are unseen
+    by_lane: list[list[tuple[int, int]]] = [[] for _ in range(lanes)]
+    for pk, ct_id, object_id in due_rows:
+        by_lane[object_id % lanes].append((pk, ct_id))
+    progress = _Progress(on_progress, len(due_rows))
+    if lanes == 1:
+        _sweep_lane(by_lane[0], moment, result, size, progress)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def lane(rows):
+        part = {"reminders": 0, "escalations": 0, "cancelled": 0, "skipped": 0}
+        try:
+            _sweep_lane(rows, moment, part, size, progress)
+        finally:
+            connection.close()  # this thread's own connection
+        return part
+
+    with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="sweep-lane") as pool:
+        parts = list(pool.map(lane, [rows for rows in by_lane if rows]))
+    for part in parts:
+        for k, v in part.items():
+            result[k] += v
+
+
+class _Progress:
+    """`on_progress(done, total)` after each batch, whichever lane finished it."""
+
+    def __init__(self, callback, total: int):
+        self.callback, self.total, self.done = callback, total, 0
+        self.lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        if self.callback is None:
+            return
+        with self.lock:
+            self.done += n
+            self.callback(self.done, self.total)
+
+
+def _sweep_lane(due_rows: list[tuple[int, int]], moment, result: dict, size: int,
+                progress: _Progress) -> None:
+    """One lane of the set-based sweep, batch after batch, on this thread's connection."""
     by_type: dict[int, list[int]] = {}
     for pk, ct_id in due_rows:
         by_type.setdefault(ct_id, []).append(pk)
-    done = 0
     for ct_id, pks in by_type.items():
         model = ContentType.objects.get_for_id(ct_id).model_class()
         if model is None:  # the procedure's app is gone: nothing to fire for
@@ -855,9 +917,7 @@ def _sweep_set_based(due_rows: list[tuple[int, int]], moment, result: dict, size
             result["escalations"] += escalations
             result["cancelled"] += cancelled
             result["skipped"] += len(chunk) - reminders - escalations - cancelled
-            done += len(chunk)
-            if on_progress is not None:
-                on_progress(done, len(due_rows))
+            progress.add(len(chunk))
 
 
 def _org_codes(ids: set[int]) -> dict[int, str]:
