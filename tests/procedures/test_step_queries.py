@@ -137,8 +137,10 @@ def _route_in_one_transaction(people, *, together: bool):
     rows = list(InboxItem.objects.filter(object_id=case.pk, case_reference=case.reference)
                 .order_by("id").values_list("what", "case_state", "role", "role_org_id",
                                             "user_id", "done_at", "done_by_id"))
+    # (on PostgreSQL a step's items are inserted by its one statement of writes)
     inserts = [q["sql"] for q in ctx.captured_queries
-               if q["sql"].startswith('INSERT INTO "procedures_inboxitem"')]
+               if q["sql"].startswith('INSERT INTO "procedures_inboxitem"')
+               or (q["sql"].startswith("WITH ") and 'INSERT INTO "procedures_inboxitem"' in q["sql"])]
     return rows, inserts
 
 
