@@ -380,10 +380,10 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
 _UNCHANGED_BY_STEPS = ["state", "org", "applicant", "reference"]
 
 
-@functools.cache
 def _plain_update(model) -> bool:
     """Whether a step's case row can be written as an UPDATE of its changed columns: one table
-    (no parent model) and nobody listening to the model's save signals."""
+    (no parent model) and nobody listening to the model's save signals (asked at each step: a
+    receiver may be connected at any time)."""
     from django.db.models.signals import post_save, pre_save
 
     return not model._meta.parents and not (pre_save.has_listeners(model)
@@ -395,7 +395,7 @@ def _case_update(case: Case, before: dict, writes: Writes) -> None:
     ones, as `save()` sets them), added to the step's writes."""
     model = type(case)
     if not _plain_update(model):
-        case.save()  # (listeners are not connected once and for all: checked per model only)
+        case.save()
         return
     values = {}
     now = None
