@@ -242,6 +242,7 @@ def _case_create(model, *, actor, org, applicant, title, now, reference, trusted
     exclude += [f for f in trusted if f not in exclude]
     case.full_clean(exclude=exclude)
     case.save()
+    case._kmgov_db_values = _field_values(case)  # what the row holds (see case_transition)
     case._kmgov_no_deadlines = True  # none scheduled yet (see `held` in case_transition)
     # inside `inbox_together()`: its items are all kept there (see `_close_items`)
     case._kmgov_inbox_kept = _INBOX_TOGETHER.kept()
@@ -334,6 +335,10 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         from_state = locked.state
         locked._kmgov_step = (name, spec.label)  # for decision_keep inside the step
         before = _field_values(locked)
+        # what the row holds: as read (not held), or as this transaction last wrote it (held;
+        # the caller may have changed the instance since, e.g. the ticket's number); None:
+        # unknown, every column is written
+        written = getattr(locked, "_kmgov_db_values", None) if held else before
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
@@ -357,7 +362,7 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                      if before[f.attname] == after[f.attname]]
         locked.full_clean(exclude=[*_UNCHANGED_BY_STEPS,
                                    *_skippable(model, [*unchanged, *_trusted_relations(locked)])])
-        _case_update(locked, before, writes)
+        _case_update(locked, written, writes)
         if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
             from .filing_services import slot_link_filing
 
@@ -390,12 +395,14 @@ def _plain_update(model) -> bool:
                                             or post_save.has_listeners(model))
 
 
-def _case_update(case: Case, before: dict, writes: Writes) -> None:
-    """The case's UPDATE after a step: only the columns the step changed (and `auto_now`
-    ones, as `save()` sets them), added to the step's writes."""
+def _case_update(case: Case, written: dict | None, writes: Writes) -> None:
+    """The case's UPDATE after a step: only the columns that differ from what the row holds
+    (`written`; all of them if None), and `auto_now` ones as `save()` sets them, added to the
+    step's writes. The instance then remembers what the row holds (for a next step `held`)."""
     model = type(case)
     if not _plain_update(model):
         case.save()
+        case._kmgov_db_values = _field_values(case)
         return
     values = {}
     now = None
@@ -404,9 +411,18 @@ def _case_update(case: Case, before: dict, writes: Writes) -> None:
             now = now or timezone.now()
             setattr(case, f.attname, now)
             values[f.attname] = now
-        elif not f.primary_key and before[f.attname] != getattr(case, f.attname):
+        elif not f.primary_key and (written is None
+                                    or written[f.attname] != getattr(case, f.attname)):
             values[f.attname] = getattr(case, f.attname)
     writes.update(model, case.pk, values)
+    case._kmgov_db_values = _field_values(case)
+
+
+def case_read_locked(case: Case) -> Case:
+    """Mark `case` as just read under its row lock in the caller's transaction, before a step
+    taken on it `held`: the step then writes only the columns it changes."""
+    case._kmgov_db_values = _field_values(case)
+    return case
 
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
