@@ -48,6 +48,29 @@ def audit_record(
 _TOGETHER = Together("audit", lambda: AuditEntry)
 
 
+def audit_record_into(writes, *, actor, action: str, obj: Any = None, object_type: str = "",
+                      object_id: str = "", org: OrgUnit | None = None, from_state: str = "",
+                      to_state: str = "", reason: str = "", extra: dict | None = None) -> None:
+    """`audit_record`, the entry added as a plain row to `writes` (a `core.writes.Writes`,
+    sent by the caller inside the transaction of the change): no model instance, no statement
+    of its own. Inside a `together()` block the entry is kept there as `audit_record` keeps it."""
+    if _TOGETHER.kept() is not None or writes is None:
+        audit_record(actor=actor, action=action, obj=obj, object_type=object_type,
+                     object_id=object_id, org=org, from_state=from_state, to_state=to_state,
+                     reason=reason, extra=extra)
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    writes.insert(AuditEntry, [dict(
+        actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        action=action, object_type=object_type, object_id=object_id,
+        org_id=org.pk if org is not None else None, from_state=from_state, to_state=to_state,
+        reason=reason, extra=extra or {})])
+
+
 def together():
     """Inside one transaction: the audit entries recorded in the block are written in one
     INSERT when it ends (in the order recorded), not one round trip each. An entry has no id

@@ -323,6 +323,7 @@ def _step_operation(model, spec: StepSpec):
         with transaction.atomic():
             case = selectors.case_get(procedure=code, reference=reference, user=request.user,
                                       lock=True)
+            services.case_read_locked(case)
             case = services.case_step(case, spec.name, actor=request.user, reason=reason,
                                       expected_state=expected or case.state, data=data,
                                       held=True)

@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from kmgov.core.audit import audit_record
+from kmgov.core.audit import audit_record, audit_record_into
 from kmgov.core.calendar import (
     OFFICE_HOURS,
     TZ,
@@ -37,6 +37,7 @@ from kmgov.core.calendar import (
 from kmgov.core.models import READ_ONLY_ROLES, AuditEntry, OrgUnit, Role
 from kmgov.core.scope import can_change_org, has_role
 from kmgov.core.together import Together
+from kmgov.core.writes import Writes
 
 from .attachments import check_file
 from .declare import (
@@ -243,6 +244,7 @@ def _case_create(model, *, actor, org, applicant, title, now, reference, trusted
     exclude += [f for f in trusted if f not in exclude]
     case.full_clean(exclude=exclude)
     case.save()
+    case._kmgov_db_values = _field_values(case)  # what the row holds (see case_transition)
     case._kmgov_no_deadlines = True  # none scheduled yet (see `held` in case_transition)
     # inside `inbox_together()`: its items are all kept there (see `_close_items`)
     case._kmgov_inbox_kept = _INBOX_TOGETHER.kept()
@@ -335,14 +337,22 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
         from_state = locked.state
         locked._kmgov_step = (name, spec.label)  # for decision_keep inside the step
         before = _field_values(locked)
+        # what the row holds: as read (not held), or as this transaction last wrote it (held;
+        # the caller may have changed the instance since, e.g. the ticket's number); None:
+        # unknown, every column is written
+        written = getattr(locked, "_kmgov_db_values", None) if held else before
         getattr(locked, name)(actor=actor, reason=reason, now=moment, data=validated)
         locked.version += 1
         locked.state_changed_at = moment
+        # The step's fixed writes (the case's changed columns, the deadlines cancelled and
+        # scheduled, the audit entry, the items closed and opened) are collected as rows and
+        # sent together at the end: one round trip on PostgreSQL (`core.writes`).
+        writes = Writes()
         if not (held and getattr(locked, "_kmgov_no_deadlines", False)):
-            _cancel_deadlines(locked, now=moment)  # (a case created in this transaction and
-            # stepped on as held has none to cancel: no UPDATE)
+            _cancel_deadlines(locked, now=moment, writes=writes)  # (a case created in this
+            # transaction and stepped on as held has none to cancel: no UPDATE)
         try:
-            locked.due_at = _schedule_deadlines(locked, spec, now=moment)
+            locked.due_at = _schedule_deadlines(locked, spec, now=moment, writes=writes)
         except CalendarRangeError as exc:
             raise DeadlineUncountable(
                 f"无法计算“{spec.label}”后的办理期限：{exc}", field="due_at") from exc
@@ -354,19 +364,20 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
                      if before[f.attname] == after[f.attname]]
         locked.full_clean(exclude=[*_UNCHANGED_BY_STEPS,
                                    *_skippable(model, [*unchanged, *_trusted_relations(locked)])])
-        locked.save()
+        _case_update(locked, written, writes)
         if getattr(locked, "obligation", None):  # a scheduled filing (filings.Obligation)
             from .filing_services import slot_link_filing
 
             slot_link_filing(locked, name, now=moment, actor=actor)
-        audit_record(
-            actor=actor, action=f"{model.procedure.code}.{name}", obj=locked, org=locked.org,
-            from_state=from_state, to_state=locked.state, reason=reason,
+        audit_record_into(
+            writes, actor=actor, action=f"{model.procedure.code}.{name}", obj=locked,
+            org=locked.org, from_state=from_state, to_state=locked.state, reason=reason,
             extra={"step": spec.label, "version": locked.version,
                    "data": jsonable(validated) if validated is not None else {}},
         )
-        _close_items(locked, actor=actor, now=moment)
-        _open_items(locked, spec.awaits, due_at=locked.due_at)
+        _close_items(locked, actor=actor, now=moment, writes=writes)
+        _open_items(locked, spec.awaits, due_at=locked.due_at, writes=writes)
+        writes.send()  # on PostgreSQL one statement: the case, deadlines, audit entry, items
         transaction.on_commit(lambda: case_transitioned.send(
             sender=model, case=locked, step=name, from_state=from_state, to_state=locked.state))
     return locked
@@ -374,6 +385,46 @@ def case_transition(case: Case, name: str, *, actor, reason: str = "",
 
 #: Fields of a case that only the kernel sets (at creation) and no step changes.
 _UNCHANGED_BY_STEPS = ["state", "org", "applicant", "reference"]
+
+
+def _plain_update(model) -> bool:
+    """Whether a step's case row can be written as an UPDATE of its changed columns: one table
+    (no parent model) and nobody listening to the model's save signals (asked at each step: a
+    receiver may be connected at any time)."""
+    from django.db.models.signals import post_save, pre_save
+
+    return not model._meta.parents and not (pre_save.has_listeners(model)
+                                            or post_save.has_listeners(model))
+
+
+def _case_update(case: Case, written: dict | None, writes: Writes) -> None:
+    """The case's UPDATE after a step: only the columns that differ from what the row holds
+    (`written`; all of them if None), and `auto_now` ones as `save()` sets them, added to the
+    step's writes. The instance then remembers what the row holds (for a next step `held`)."""
+    model = type(case)
+    if not _plain_update(model):
+        case.save()
+        case._kmgov_db_values = _field_values(case)
+        return
+    values = {}
+    now = None
+    for f in model._meta.concrete_fields:
+        if getattr(f, "auto_now", False):
+            now = now or timezone.now()
+            setattr(case, f.attname, now)
+            values[f.attname] = now
+        elif not f.primary_key and (written is None
+                                    or written[f.attname] != getattr(case, f.attname)):
+            values[f.attname] = getattr(case, f.attname)
+    writes.update(model, case.pk, values)
+    case._kmgov_db_values = _field_values(case)
+
+
+def case_read_locked(case: Case) -> Case:
+    """Mark `case` as just read under its row lock in the caller's transaction, before a step
+    taken on it `held`: the step then writes only the columns it changes."""
+    case._kmgov_db_values = _field_values(case)
+    return case
 
 
 def case_step(case: Case, name: str, *, actor, reason: str = "",
@@ -415,7 +466,32 @@ def _case_ref(case: Case) -> dict:
                 case_reference=case.reference)
 
 
-def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
+def _case_row_ref(case: Case) -> dict:
+    """`_case_ref` as the columns of a plain row."""
+    return dict(content_type_id=ContentType.objects.get_for_model(type(case)).pk,
+                object_id=case.pk, case_reference=case.reference)
+
+
+def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at,
+                writes: Writes | None = None) -> None:
+    if writes is not None and _INBOX_TOGETHER.kept() is None:
+        rows = []
+        for aw in awaits:
+            if aw.applicant:
+                if case.applicant_id is None:
+                    continue
+                target = dict(user_id=case.applicant_id)
+            else:
+                role_org = resolve_org(case, aw.at)
+                if role_org is None:
+                    continue  # a resolver's None: this party is not awaited for this case
+                target = dict(role=aw.role, role_org_id=role_org.pk)
+            rows.append(dict(
+                **_case_row_ref(case), kind=InboxKind.ACTION, procedure=case.procedure.code,
+                case_title=case.title, case_state=case.state, org_id=case.org_id,
+                what=aw.what, due_at=due_at, **target))
+        writes.insert(InboxItem, rows)
+        return
     items = []
     for aw in awaits:
         target = dict(user_id=case.applicant_id) if aw.applicant else dict(
@@ -437,9 +513,15 @@ def _open_items(case: Case, awaits: tuple[Await, ...], *, due_at) -> None:
         InboxItem.objects.bulk_create(items)  # one INSERT for all of them
 
 
-def _close_items(case: Case, *, actor, now) -> None:
+def _close_items(case: Case, *, actor, now, writes: Writes | None = None) -> None:
     done_by = actor if getattr(actor, "is_authenticated", False) else None
     kept = _INBOX_TOGETHER.kept()
+    if kept is None and writes is not None:
+        writes.update_where(
+            InboxItem, {"content_type_id": ContentType.objects.get_for_model(type(case)).pk,
+                        "object_id": case.pk}, null=("done_at",),
+            values={"done_at": now, "done_by_id": done_by.pk if done_by else None})
+        return
     if kept is not None:
         ct_id = ContentType.objects.get_for_model(type(case)).pk
         for item in kept:
@@ -460,8 +542,12 @@ def inbox_together():
     return _INBOX_TOGETHER.block()
 
 
-def _cancel_deadlines(case: Case, *, now) -> None:
+def _cancel_deadlines(case: Case, *, now, writes: Writes | None = None) -> None:
     ct = ContentType.objects.get_for_model(type(case))
+    if writes is not None:
+        writes.update_where(Deadline, {"content_type_id": ct.pk, "object_id": case.pk},
+                            null=("fired_at", "cancelled_at"), values={"cancelled_at": now})
+        return
     Deadline.objects.filter(content_type=ct, object_id=case.pk, fired_at__isnull=True,
                             cancelled_at__isnull=True).update(cancelled_at=now)
 
@@ -479,10 +565,20 @@ def _targets_of(case: Case, awaits: tuple[Await, ...]) -> list[dict]:
     return out
 
 
-def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | None:
-    """Write the deadline rows of the state just entered; return when its period ends."""
+def _row_target(target: dict) -> dict:
+    """A deadline's target (`_targets_of`) as columns: the unit by its id."""
+    if "target_org" in target:
+        org = target.pop("target_org")
+        target["target_org_id"] = org.pk if org is not None else None
+    return target
+
+
+def _schedule_deadlines(case: Case, spec: StepSpec, *, now,
+                        writes: Writes | None = None) -> dt.datetime | None:
+    """Write the deadline rows of the state just entered (added to `writes` if given); return
+    when its period ends."""
     earliest = None
-    rows: list[Deadline] = []
+    rows: list[dict] = []
     what = "、".join(a.what for a in spec.awaits) or "办理"
     for rule in spec.deadlines:
         start_day = local(now).date()
@@ -503,7 +599,7 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
         earliest = ends if earliest is None or ends < earliest else earliest
         unit = "个工作日" if DayCount(rule.count) is DayCount.WORKING else "日"
         common = dict(
-            **_case_ref(case), state=case.state, step=spec.name, period_ends_at=ends,
+            **_case_row_ref(case), state=case.state, step=spec.name, period_ends_at=ends,
             days=days, count=str(rule.count), citation=rule.citation)
         label = f"{case.procedure.name}“{case.reference}”{rule.what or what}"
         last = f"{last_day.year}年{last_day.month}月{last_day.day}日"
@@ -514,18 +610,21 @@ def _schedule_deadlines(case: Case, spec: StepSpec, *, now) -> dt.datetime | Non
                 remind_day = last_day - dt.timedelta(days=remind_before)
             remind_at = max(dt.datetime.combine(remind_day, OFFICE_HOURS[0][0], tzinfo=TZ), now)
             for target in _targets_of(case, spec.awaits):
-                rows.append(Deadline(
-                    **common, **target, kind=DeadlineKind.REMINDER, due_at=remind_at,
-                    message=f"提醒：{label}期限为{days}{unit}，将于{last}届满"))
+                rows.append(dict(
+                    **common, **_row_target(target), kind=DeadlineKind.REMINDER,
+                    due_at=remind_at, message=f"提醒：{label}期限为{days}{unit}，将于{last}届满"))
         escalate = ([dict(target_role=rule.escalate_to.role,
                           target_org=resolve_org(case, rule.escalate_to.at))]
                     if rule.escalate_to else _targets_of(case, spec.awaits))
         for target in escalate:
-            rows.append(Deadline(
-                **common, **target, kind=DeadlineKind.ESCALATION, due_at=ends,
+            rows.append(dict(
+                **common, **_row_target(target), kind=DeadlineKind.ESCALATION, due_at=ends,
                 message=f"逾期：{label}期限{days}{unit}已于{last}届满，尚未办理"))
     if rows:  # one INSERT for all of them
-        Deadline.objects.bulk_create(rows)
+        if writes is not None:
+            writes.insert(Deadline, rows)
+        else:
+            Deadline.objects.bulk_create([Deadline(**r) for r in rows])
         case._kmgov_no_deadlines = False
     return earliest
 
