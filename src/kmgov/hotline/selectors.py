@@ -70,7 +70,7 @@ def ticket_events(ticket, *, fired: bool = True, written: list | None = None) ->
     if written is not None:
         events = list(written)
         for e in events:  # the moment in UTC, as the database gives it back
-            e.at = e.at.astimezone(dt.timezone.utc)
+            e.at = e.at.astimezone(dt.UTC)
     else:
         events = list(ticket.events.select_related("from_org", "to_org", "actor"))
     transfers = [e for e in events if e.kind == TicketEvent.Kind.TRANSFERRED]
