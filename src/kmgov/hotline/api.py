@@ -165,7 +165,8 @@ class TicketCreatedOut(TicketOut):
 def ticket_out(t: Ticket, *, with_code=False, staff=False, new=False) -> dict:
     """The ticket as the API gives it. `new`: the ticket this request has just filed — no
     deadline of it can have fired and the intake names no supporting unit, so neither is read
-    (two queries of the intake's answer)."""
+    (two queries of the intake's answer), and its events are the ones the intake wrote (kept
+    on the ticket by `services.ticket_create`), not read back."""
     d = dict(
         number=t.number, channel=t.channel, request_type=t.request_type,
         topic=t.topic.code if t.topic else None, status=t.state,
@@ -178,7 +179,9 @@ def ticket_out(t: Ticket, *, with_code=False, staff=False, new=False) -> dict:
         satisfaction=t.satisfaction,
         events=[dict(at=e.at, kind=e.kind, from_org=e.from_org.name if e.from_org else None,
                      to_org=e.to_org.name if e.to_org else None, method=e.method, text=e.text,
-                     citation=e.citation) for e in selectors.ticket_events(t, fired=not new)],
+                     citation=e.citation) for e in selectors.ticket_events(
+                         t, fired=not new,
+                         written=getattr(t, "_kmgov_events", None) if new else None)],
     )
     d.update(result=t.result,
              supporting_orgs=[] if new else [o.name for o in t.supporting_orgs.all()],

@@ -898,16 +898,19 @@ def event_write(event: TicketEvent) -> TicketEvent:
 def events_together():
     """Inside one transaction: the ticket events written in the block go to the database in
     one INSERT when it ends, in the order written (the 96128 intake: created, taken up,
-    answered or transferred)."""
+    answered or transferred). It gives the list of the events kept: after the outermost block
+    they are written and have their ids (the intake's answer shows them without reading them
+    back); inside an enclosing block they are not written yet."""
     from django.db import transaction
 
     conn = transaction.get_connection()
-    if getattr(conn, "_kmgov_events_kept", None) is not None:
-        yield
+    kept = getattr(conn, "_kmgov_events_kept", None)
+    if kept is not None:
+        yield kept
         return
     conn._kmgov_events_kept = kept = []
     try:
-        yield
+        yield kept
     finally:
         conn._kmgov_events_kept = None
     if kept:

@@ -61,11 +61,18 @@ def ticket_lookup_public(number: str, check_code: str) -> Ticket:
     return t
 
 
-def ticket_events(ticket, *, fired: bool = True) -> list:
+def ticket_events(ticket, *, fired: bool = True, written: list | None = None) -> list:
     """The ticket's whole history, in order: the desk's events, and the reminders and
     escalations the kernel's sweep fired on its reply period (its `Deadline` rows; not read
-    with `fired=False`, for a ticket filed in this request, whose periods cannot have run)."""
-    events = list(ticket.events.select_related("from_org", "to_org", "actor"))
+    with `fired=False`, for a ticket filed in this request, whose periods cannot have run).
+    `written`: the ticket's every event, as this request has just written them (with their
+    ids and units) — used instead of reading them back."""
+    if written is not None:
+        events = list(written)
+        for e in events:  # the moment in UTC, as the database gives it back
+            e.at = e.at.astimezone(dt.UTC)
+    else:
+        events = list(ticket.events.select_related("from_org", "to_org", "actor"))
     transfers = [e for e in events if e.kind == TicketEvent.Kind.TRANSFERRED]
     ct = ContentType.objects.get_for_model(Ticket)
     fired_rows = (Deadline.objects.filter(content_type=ct, object_id=ticket.pk,

@@ -519,6 +519,15 @@ def _desk_actor(actor):
     return actor if is_operator(actor) else desk_account()
 
 
+def _desk_org(desk) -> OrgUnit:
+    """The desk's unit, as the desk actor's own role assignments hold it (read with their units
+    when `is_operator` checked them, earlier in this request), else read by its code."""
+    for a in getattr(desk, "_kmgov_assignments", None) or ():
+        if a.org_id is not None and a.org.code == DESK_ORG:
+            return a.org
+    return OrgUnit.objects.get(code=DESK_ORG)
+
+
 def _check_rate(source_ip: str | None, api_key: Open311Key | None = None) -> None:
     """One more anonymous submission from this address (or this Open311 key): refused past
     the limit, counted atomically (core.ratelimit) so parallel posts cannot slip through."""
@@ -590,8 +599,13 @@ def ticket_create(*, channel: str, request_type: str, text: str, actor=None,
 def _ticket_create(**kw) -> Ticket:
     # the intake's audit entries in one INSERT at its end, its history events in another, and
     # its inbox items (opened by the creation and each step, all but the last closed) in a third
-    with audit_together(), events_together(), inbox_together():
-        return _ticket_write(**kw)
+    with audit_together(), events_together() as events, inbox_together():
+        ticket = _ticket_write(**kw)
+    if all(e.pk is not None for e in events):
+        # written by the block just ended, with their ids: the history as the answer shows it
+        # (selectors.ticket_events(written=…)), without reading it back
+        ticket._kmgov_events = [e for e in events if e.ticket_id == ticket.pk]
+    return ticket
 
 
 def _ticket_write(*, channel, request_type, text, actor, topic, caller_name, caller_phone,
@@ -632,7 +646,7 @@ def _ticket_write(*, channel, request_type, text, actor, topic, caller_name, cal
     # inside it set no savepoints of their own (savepoint=False; two round trips each).
     with _kernel():
         ticket = case_create(
-            Ticket, actor=desk, org=OrgUnit.objects.get(code=DESK_ORG), now=now, savepoint=False,
+            Ticket, actor=desk, org=_desk_org(desk), now=now, savepoint=False,
             trusted=("number",),  # a random placeholder, replaced below by the public number
             title=f"{label}：{text[:60]}", reference=reference,
             number=f"tmp-{secrets.token_hex(6)}", check_code=f"{secrets.randbelow(10**8):08d}",
