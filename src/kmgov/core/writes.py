@@ -30,6 +30,8 @@ import uuid
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .prepared import prepared_cursor
+
 
 @functools.cache
 def _insert_fields(model) -> tuple:
@@ -174,7 +176,7 @@ class Writes:
                     [{f.column: v if isinstance(f, models.JSONField) else _json_value(v)
                       for f, v in self._row_values(model, row, now)} for row in rows],
                     ensure_ascii=False))
-        with _prepared_cursor() as cur:
+        with prepared_cursor() as cur:
             cur.execute(_postgresql_text(tuple(shape)), params)
 
 
@@ -215,23 +217,3 @@ def _postgresql_text(shape: tuple) -> str:
             ctes.append(f"w{i} AS (INSERT INTO {table} ({cols}) SELECT {cols} FROM "
                         f"jsonb_to_recordset(%s::jsonb) AS r({defs}))")
     return "WITH " + ", ".join(ctes) + " SELECT 1"
-
-
-_Prepared = None
-
-
-def _prepared_cursor():
-    """A cursor of Django's PostgreSQL connection whose statements the server prepares (as
-    `hotline.kb`'s): a unit's text depends only on its shape, so it is parsed and planned once
-    per connection and shape. Wrapped as Django wraps its cursors (counted, logged)."""
-    global _Prepared
-    if _Prepared is None:
-        import psycopg
-
-        class Prepared(psycopg.Cursor):
-            def execute(self, query, params=None, **kw):
-                return super().execute(query, params, prepare=True)
-
-        _Prepared = Prepared
-    connection.ensure_connection()
-    return connection._prepare_cursor(_Prepared(connection.connection))

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from kmgov.core import search, versions
 from kmgov.core.models import SearchEntry
+from kmgov.core.prepared import prepared_cursor
 
 ENTRY_SOURCE = "hotline.entry"
 NODE_SOURCE = "gazette.node"
@@ -529,28 +530,6 @@ def _iso(day) -> str | None:
     return day if day is None or isinstance(day, str) else day.isoformat()
 
 
-def _prepared_cursor():
-    """A cursor of Django's PostgreSQL connection whose statements the server prepares
-    (server-side binding; Django's own cursors bind on the client and never prepare). It is
-    wrapped as Django wraps its cursors, so its queries are counted and logged like theirs.
-    Prepared statements live in the session: fine with persistent connections, not behind a
-    transaction-pooling proxy."""
-    global _Prepared
-    if _Prepared is None:
-        import psycopg
-
-        class Prepared(psycopg.Cursor):
-            def execute(self, query, params=None, **kw):
-                return super().execute(query, params, prepare=True)
-
-        _Prepared = Prepared
-    connection.ensure_connection()
-    return connection._prepare_cursor(_Prepared(connection.connection))
-
-
-_Prepared = None
-
-
 def _servable(ids, on, org=None, *, versions_too: bool):
     """The entries among `ids` that may be answered with on `on` (active, inside their
     validity, within `org` if given), read now; and the content versions read with them, in
@@ -589,7 +568,7 @@ def _servable(ids, on, org=None, *, versions_too: bool):
     if org is not None:
         sql.append(" AND substr(o.path, 1, %s) = %s")
         params += [len(org.path), org.path]
-    with (_prepared_cursor() if postgres else connection.cursor()) as cur:
+    with (prepared_cursor() if postgres else connection.cursor()) as cur:
         cur.execute("".join(sql), params)
         rows = cur.fetchall()
     found = {}
