@@ -19,6 +19,30 @@ def seed_text(seed_path) -> str:
     return seed_path.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def demo_committed(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (`kmgov demo`) built once for a test module and committed; yields the
+    directory its attachments are in. Each test still runs in its own transaction, rolled back
+    at its end, so what a test writes is gone before the next; the demo's rows are flushed at
+    the module's end, as a transactional test's are. (Built for each test, the demo cost
+    10–60 s a test, several minutes of a CI run for the dashboards' modules alone.)"""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), \
+            pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
+        with django_db_blocker.unblock():
+            call_command("demo", "--no-migrate", stdout=io.StringIO())
+        yield media
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def org_tree(db):
     from kmgov.core.services import org_tree_load

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 User = get_user_model()
@@ -14,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
-    call_command("demo", "--no-migrate", stdout=io.StringIO())
+def demo(demo_committed, settings):
+    settings.MEDIA_ROOT = demo_committed  # the demo, built once for this module (conftest)
 
 
 def _login(username):

@@ -16,10 +16,8 @@ User = get_user_model()
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
-    call_command("demo", "--no-migrate", stdout=io.StringIO())
+def demo(demo_committed, settings):
+    settings.MEDIA_ROOT = demo_committed  # the demo, built once for this module (conftest)
     from kmgov.core.services import user_create
 
     return user_create(username="root-charts", is_superuser=True,
@@ -159,7 +157,7 @@ def test_carbon_dashboard_shows_the_fund_against_its_targets(demo):
 
 
 def test_the_dashboard_command(demo, tmp_path):
-    from django.core.management import CommandError, call_command
+    from django.core.management import CommandError
 
     out = io.StringIO()
     call_command("dashboard", "forestry", "--as", "demo-shi-lyj", "--on", "2010-12-01", "--json",

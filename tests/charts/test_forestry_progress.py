@@ -1,12 +1,10 @@
 """FO-1, FO-6: the forestry progress dashboard — who is behind the 11-30 pilot target."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +17,8 @@ COUNTIES_61 = ["五华区", "盘龙区", "官渡区", "西山区", "东川区", 
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
-    call_command("demo", "--no-migrate", stdout=io.StringIO())
+def demo(demo_committed, settings):
+    settings.MEDIA_ROOT = demo_committed  # the demo, built once for this module (conftest)
 
 
 def _login(username):
