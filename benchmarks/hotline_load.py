@@ -56,11 +56,18 @@ local mode = "%(mode)s"
 local token = "%(token)s"
 local paths = {%(paths)s}
 local bodies = {%(bodies)s}
+local floor_path = "%(floor_path)s"
 local n = 0
 local hdr = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
 
 request = function()
   n = n + 1
+  if mode == "floor" then
+    return wrk.format("POST", floor_path, hdr, "{}")
+  end
+  if mode == "floor-read" then
+    return wrk.format("GET", "/bench/floor/read")
+  end
   local i = (n + math.random(0, 1000)) %% #paths + 1
   if mode == "intake" or (mode == "mix" and n %% 4 == 0) then
     return wrk.format("POST", "/api/v1/hotline/tickets", hdr, bodies[(n %% #bodies) + 1])
@@ -93,7 +100,7 @@ def _lua_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _script(mode: str, token: str, tmp: Path, *, trivial=False) -> Path:
+def _script(mode: str, token: str, tmp: Path, *, trivial=False, floor_n: int = 0) -> Path:
     if trivial:
         paths = ["/api/v1/hotline/suggest?q="]
     else:
@@ -102,8 +109,8 @@ def _script(mode: str, token: str, tmp: Path, *, trivial=False) -> Path:
                           "text": q, "caller_name": "压测", "caller_phone": "13800000000"},
                          ensure_ascii=False) for i, (q, _) in enumerate(QUESTIONS)]
     text = LUA % {"mode": mode, "token": token, "paths": ", ".join(map(_lua_str, paths)),
-                  "bodies": ", ".join(map(_lua_str, bodies))}
-    path = tmp / f"{mode}{'-trivial' if trivial else ''}.lua"
+                  "bodies": ", ".join(map(_lua_str, bodies)), "floor_path": f"/bench/floor?n={floor_n}"}
+    path = tmp / f"{mode}{floor_n or ''}{'-trivial' if trivial else ''}.lua"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -114,9 +121,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(db_url: str, cache: int, src: Path = ROOT / "src") -> dict:
-    return dict(os.environ, DATABASE_URL=db_url, PYTHONPATH=str(src),
-                DJANGO_SETTINGS_MODULE="kmgov.settings", KMGOV_CONN_MAX_AGE="600",
+def _env(db_url: str, cache: int, src: Path = ROOT / "src", *, floor: bool = False) -> dict:
+    """The server's environment; `floor`: the platform plus the floor endpoint
+    (benchmarks/_floor_urls.py), for the `floor N` lines."""
+    return dict(os.environ, DATABASE_URL=db_url,
+                PYTHONPATH=os.pathsep.join([str(src), str(HERE)] if floor else [str(src)]),
+                DJANGO_SETTINGS_MODULE="_floor_settings" if floor else "kmgov.settings",
+                KMGOV_CONN_MAX_AGE="600",
                 KMGOV_DEBUG="0", KMGOV_HOTLINE_ANSWER_CACHE=str(cache),
                 KMGOV_SECRET_KEY=os.environ.get("KMGOV_SECRET_KEY", secrets.token_urlsafe(40)),
                 KMGOV_ADMIN_PASSWORD=os.environ.get("KMGOV_ADMIN_PASSWORD", "bench-admin-pass-1"))
@@ -279,7 +290,9 @@ def main() -> None:
                     help="only the unloaded answer search and the profile (no wrk runs)")
     ap.add_argument("--modes", default="trivial,answers,intake,mix 3:1",
                     help="which lines, comma-separated (e.g. `trivial,intake` for the intake-only "
-                         "line beside its reference)")
+                         "line beside its reference); `floor N`: the floor of an audited write, "
+                         "N audit rows inserted by a bearer-token POST; `floor read`: one row "
+                         "read (benchmarks/_floor_urls.py)")
     ap.add_argument("--caches", default="30,0",
                     help="answer cache seconds, one server each (e.g. `0`)")
     ap.add_argument("--against-src", default="",
@@ -313,9 +326,10 @@ def main() -> None:
     if args.against_src:
         trees.insert(0, ("against: ", Path(args.against_src).resolve()))
     servers = [(tree, src, int(c)) for tree, src in trees for c in args.caches.split(",")]
+    floors = [int(m.split()[1]) for m in modes if m.startswith("floor ") and m != "floor read"]
     for tree, src, cache in () if args.unloaded_only else servers:
         port = _free_port()
-        server = _serve(_env(db_url, cache, src), port, args.workers, args.threads,
+        server = _serve(_env(db_url, cache, src, floor=bool(floors) or "floor read" in modes), port, args.workers, args.threads,
                         OUT / f"hotline_serve_cache{cache}.log")
         try:
             label = tree + ("cache on" if cache else "cache off")
@@ -324,7 +338,9 @@ def main() -> None:
                     ("trivial", _script("answers", token, tmp, trivial=True)),
                     ("answers", _script("answers", token, tmp)),
                     ("intake", _script("intake", token, tmp)),
-                    ("mix 3:1", _script("mix", token, tmp))):
+                    ("mix 3:1", _script("mix", token, tmp)),
+                    ("floor read", _script("floor-read", token, tmp)),
+                    *((f"floor {k}", _script("floor", token, tmp, floor_n=k)) for k in floors)):
                 if mode not in modes:
                     continue
                 r = _wrk(wrk, port, script, seconds=args.seconds,
