@@ -30,17 +30,16 @@ def demo_committed(django_db_setup, django_db_blocker, tmp_path_factory):
 
     from django.core.management import call_command
     from django.test import override_settings
+    from module_rows import committed_for_module
 
     media = tmp_path_factory.mktemp("demo-media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), \
             pytest.MonkeyPatch.context() as mp:
         mp.setenv("KMGOV_DEMO_PASSWORD", "demo-pass-for-tests")
-        with django_db_blocker.unblock():
-            call_command("demo", "--no-migrate", stdout=io.StringIO())
-        yield media
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        with committed_for_module(django_db_blocker,
+                                  lambda: call_command("demo", "--no-migrate", stdout=io.StringIO())):
+            yield media
 
 
 @pytest.fixture

@@ -73,13 +73,14 @@ def role_tokens(django_db_setup, django_db_blocker):
     its own test transaction, so what it writes rolls back; the module's own rows are flushed
     at the end, as a transactional test's are. (Made per operation, they cost about 1.3 s
     each, which is what had bounded this sweep to a quarter of the identities.)"""
-    from django.core.management import call_command
+    from module_rows import committed_for_module
 
     from kmgov.core.models import OrgUnit, Role
     from kmgov.core.services import api_token_create, org_tree_load, user_create
 
     assert set(ROLE_AT) == set(Role.values)  # a new role must be fuzzed too
-    with django_db_blocker.unblock():
+
+    def build() -> dict[str, str]:
         org_tree_load()
         OrgUnit(code="ent-fuzz", name="盘龙示例企业有限公司", kind="enterprise",
                 parent=OrgUnit.objects.get(code="panlong")).save()
@@ -90,9 +91,10 @@ def role_tokens(django_db_setup, django_db_blocker):
         root.is_superuser = root.is_staff = True
         root.save()
         tokens["superuser"] = api_token_create(user=root).key
-    yield tokens
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        return tokens
+
+    with committed_for_module(django_db_blocker, build) as tokens:
+        yield tokens
 
 
 @pytest.mark.django_db
