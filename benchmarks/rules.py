@@ -332,15 +332,58 @@ def timed(fn, *args, repeat: int = 1):
     return best, out
 
 
+HQ_CASE = {
+    "registered_in_kunming": True, "pays_tax_in_kunming": True, "fits_industrial_policy": True, "clean_record": True,
+    "revenue_share_from_subsidiaries": 0.3, "subsidiaries": 3, "capital_or_net_assets_yuan": 1e8,
+    "revenue_last_year_yuan": 5e8, "local_tax_share_by_year_yuan": {"2010": 2.5e7, "2009": 2e7, "2008": 1.5e7, "2007": 1e7},
+    "years_operating_in_kunming": 5, "as_of": "2011-03-15",
+}
+
+
+def openfisca_single_traced(tbs, outputs: list[str], samples: int = 300) -> dict:
+    """The same case as `single_latency`'s `headquarters.certification`, decided by the OpenFisca
+    model with its tracer on and the trace serialised as OpenFisca's web API serves it
+    (`get_serialized_flat_trace`): the same-run reference of the single-decision line (issue 14
+    states its goal against "OpenFisca traced: 1.2 ms" — a ratio of 12× at 0.10 ms)."""
+    from openfisca_core.simulations import SimulationBuilder
+
+    year = dt.date.fromisoformat(HQ_CASE["as_of"]).year
+    taxes = HQ_CASE["local_tax_share_by_year_yuan"]
+    inputs = {k: np.array([v]) for k, v in HQ_CASE.items() if k not in ("as_of", "local_tax_share_by_year_yuan")}
+    for k in range(1, 5):
+        inputs[f"tax_{k}"] = np.array([int(taxes[str(year - k)])], dtype=np.int64)
+        inputs[f"has_{k}"] = np.array([True])
+    period = str(AS_OF.year)
+
+    def one():
+        t0 = time.perf_counter()
+        sim = SimulationBuilder().build_default_simulation(tbs, 1)
+        sim.trace = True
+        for name, value in inputs.items():
+            sim.set_input(name, period, value)
+        t1 = time.perf_counter()
+        result = {name: sim.calculate(name, period) for name in outputs}
+        trace = sim.tracer.get_serialized_flat_trace()
+        t2 = time.perf_counter()
+        return result, trace, t2 - t0, t2 - t1
+
+    for _ in range(20):
+        one()
+    ts, cs = [], []
+    for _ in range(samples):
+        result, trace, whole, calc = one()
+        ts.append(whole)
+        cs.append(calc)
+    # `calculate_ms`: the calculation and its serialised trace only, the simulation already
+    # built and its inputs set (the stricter comparison: kmgov's figure includes its input check)
+    return {"median_ms": statistics.median(ts) * 1000, "p95_ms": sorted(ts)[int(0.95 * len(ts))] * 1000,
+            "calculate_ms": statistics.median(cs) * 1000,
+            "trace_nodes": len(trace), "eligible": bool(result["hq_eligible"][0])}
+
+
 def single_latency(samples: int = 2000) -> dict:
-    hq_case = {
-        "registered_in_kunming": True, "pays_tax_in_kunming": True, "fits_industrial_policy": True, "clean_record": True,
-        "revenue_share_from_subsidiaries": 0.3, "subsidiaries": 3, "capital_or_net_assets_yuan": 1e8,
-        "revenue_last_year_yuan": 5e8, "local_tax_share_by_year_yuan": {"2010": 2.5e7, "2009": 2e7, "2008": 1.5e7, "2007": 1e7},
-        "years_operating_in_kunming": 5, "as_of": "2011-03-15",
-    }
     cases = {
-        "headquarters.certification": hq_case,
+        "headquarters.certification": HQ_CASE,
         "agriculture.land_transfer_reward": {"area_mu": 2500, "as_of": "2011-03-15"},
         "agriculture.cost_share": {"district": "盘龙区", "township": "滇源镇", "amount_yuan": 375000, "as_of": "2011-03-15"},
     }
@@ -355,7 +398,8 @@ def single_latency(samples: int = 2000) -> dict:
             cs.append(time.thread_time() - c)
             ts.append(time.perf_counter() - t)
         out[rule_id] = {"median_ms": statistics.median(ts) * 1000, "p95_ms": sorted(ts)[int(0.95 * len(ts))] * 1000,
-                        "cpu_median_ms": statistics.median(cs) * 1000, "trace_steps": len(d["trace"])}
+                        "cpu_median_ms": statistics.median(cs) * 1000, "trace_steps": len(d["trace"]),
+                        "outcome": d["outcome"]}
     return out
 
 
@@ -470,6 +514,13 @@ def main(argv=None) -> int:
 
     log("single decisions with their full trace …")
     results["single_decision"] = single_latency()
+    log("the same decision by OpenFisca, traced …")
+    of_single = openfisca_single_traced(tbs, of_outputs)
+    hq_single = results["single_decision"]["headquarters.certification"]
+    of_single["ratio"] = of_single["median_ms"] / hq_single["median_ms"]
+    of_single["ratio_calculate"] = of_single["calculate_ms"] / hq_single["median_ms"]
+    of_single["same_answer"] = of_single["eligible"] == (hq_single["outcome"] == "eligible")
+    results["single_openfisca_traced"] = of_single
     if args.against:
         log(f"single decisions: this tree against {args.against} …")
         results["single_against"] = single_against(args.against)
@@ -497,13 +548,18 @@ def main(argv=None) -> int:
         print("\nsingle decision with full trace (median / p95 / median CPU, ms)")
         for rid, r in results["single_decision"].items():
             print(f"  {rid:<40} {r['median_ms']:.3f} / {r['p95_ms']:.3f} / {r['cpu_median_ms']:.3f}  ({r['trace_steps']} steps)")
+        o = results["single_openfisca_traced"]
+        print(f"  the same HQ case by OpenFisca, traced and serialised: {o['median_ms']:.3f} / {o['p95_ms']:.3f} ms "
+              f"({o['trace_nodes']} trace nodes), of which calculating and serialising {o['calculate_ms']:.3f} ms: "
+              f"kmgov {o['ratio']:.1f}× / {o['ratio_calculate']:.1f}× faster (the goal, 0.10 ms against the "
+              f"issue's 1.2 ms, is 12×); same answer: {o['same_answer']}")
         if "single_against" in results:
             a = results["single_against"]
             print(f"  headquarters.certification at {a['ref']}: "
                   + " / ".join(f"{b:.3f}" for b in a["baseline_median_ms"]) + " ms; this tree: "
                   + " / ".join(f"{t:.3f}" for t in a["this_median_ms"]) + " ms; "
                   + " / ".join(f"{r:.2f}×" for r in a["ratio"]))
-    ok = all(r["same_answers"] for r in results["rules"].values())
+    ok = all(r["same_answers"] for r in results["rules"].values()) and results["single_openfisca_traced"]["same_answer"]
     return 0 if ok else 1
 
 
