@@ -11,6 +11,8 @@ def use_database(url: str, name: str) -> None:
     and its WAL files removed) when no URL is given."""
     OUT.mkdir(exist_ok=True)
     if url:
+        if url.startswith("postgres"):
+            ensure_postgres_database(url)
         os.environ["DATABASE_URL"] = url
     else:
         db = OUT / f"bench-{name}.sqlite3"
@@ -18,3 +20,19 @@ def use_database(url: str, name: str) -> None:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmgov.settings")
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it is missing (connecting to the server's
+    `postgres` database with the same user, host and port), so that a benchmark's URL works on a
+    fresh machine without a `createdb` first."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -46,6 +46,7 @@ GAZETTE = ROOT.parent / "shared" / "gazette" / "kunming-gazette-2010-no15.txt"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+from _db import ensure_postgres_database  # noqa: E402  benchmarks/_db.py
 from _wrk import ensure_wrk, run_wrk  # noqa: E402  benchmarks/_wrk.py
 from kb_quality import QUESTIONS  # noqa: E402
 
@@ -306,8 +307,7 @@ def main() -> None:
         sys.exit("DATABASE_URL must be a PostgreSQL URL (the benchmark is of the production setup)")
     wrk = ensure_wrk()
     OUT.mkdir(exist_ok=True)
-    name = db_url.rsplit("/", 1)[-1]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
+    ensure_postgres_database(db_url)
     env = _env(db_url, 30)
     if not args.skip_setup:
         _kmgov(env, "setup", *(["--gazette", str(GAZETTE)] if GAZETTE.exists() else []))
