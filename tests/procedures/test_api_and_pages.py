@@ -168,3 +168,29 @@ def test_admin_lists_kernel_rows_read_only(people, new_case, march):
         r = c.get(f"/admin/procedures/{page}/")
         assert r.status_code == 200 and "YL-2026-00001" in r.content.decode(), page
     assert c.get("/admin/procedures/deadline/add/").status_code == 403
+
+
+def test_inbox_offset_is_bounded_with_the_field_named(people, new_case, march):
+    """An offset past what the databases take for OFFSET (2⁶³, which the API fuzz sent) is a
+    422 naming `offset`, not a database error; the largest allowed one is an empty page."""
+    case_transition(new_case(), "submit", actor=people.applicant, now=march)
+    office = client_for(people.office)
+    r = office.get("/api/v1/inbox?offset=9223372036854775808")
+    assert r.status_code == 422
+    assert any("offset" in e["loc"] for e in r.json()["detail"])
+    assert office.get("/api/v1/inbox?offset=1000000001").status_code == 422
+    r = office.get("/api/v1/inbox?offset=1000000000")
+    assert r.status_code == 200 and r.json() == []
+    assert len(office.get("/api/v1/inbox?offset=0").json()) == 1
+
+
+def test_every_api_offset_has_the_same_bound():
+    """`/inbox`, `/filings/{code}` and `/notifications` declare their `offset` once
+    (procedures.paging.offset_param): the API description shows the same bound for each."""
+    from kmgov.procedures.paging import MAX_OFFSET
+
+    spec = Client().get("/api/v1/openapi.json").json()
+    offsets = {path: p["schema"] for path, ops in spec["paths"].items() for op in ops.values()
+               for p in op.get("parameters", []) if p["name"] == "offset"}
+    assert {"/api/v1/inbox", "/api/v1/filings/{code}", "/api/v1/notifications"} <= set(offsets)
+    assert all(s.get("maximum") == MAX_OFFSET and s.get("minimum") == 0 for s in offsets.values()), offsets

@@ -27,6 +27,7 @@ from .decisions import decision_summary_out
 from .declare import StepSpec, registered, steps_of
 from .errors import StepInputInvalid
 from .inputs import json_schema
+from .paging import offset_param
 
 router = Router(tags=["办事程序 procedures"])
 
@@ -186,7 +187,7 @@ def decision_record_out(r) -> dict:
             summary="我的待办（按角色与权限范围）")
 def inbox(request, include_done: bool = False,
           limit: int = Query(200, ge=1, le=1000, description="最多返回条数"),
-          offset: int = Query(0, ge=0, description="从第几条起（分页）")):
+          offset: int = offset_param()):
     """At most `limit` items, soonest due first, from `offset` on (to page)."""
     items = selectors.inbox_for(request.user, include_done=include_done)[offset:offset + limit]
     return [_item_out(i) for i in items]

@@ -18,6 +18,7 @@ from . import filing_services
 from .api import CaseOut, ErrorOut, case_out, router
 from .errors import CaseNotFound, ConditionUnmet
 from .filings import Obligation, Period, PeriodKeyInvalid, obligation, obligations
+from .paging import offset_param
 
 
 class ObligationOut(Schema):
@@ -104,7 +105,7 @@ def filings_index(request):
 def filings_status(request, code: str, period: str | None = None, under: str | None = None,
                    status: str | None = None,
                    limit: int = Query(500, ge=1, le=5000, description="最多返回条数"),
-                   offset: int = Query(0, ge=0, description="从第几条起（分页）")):
+                   offset: int = offset_param()):
     """`period`: e.g. 2011, 2011H1, 2011Q3, 2011-07 (default: the latest whose window has
     opened); `under`: an org code (the filers below it); `status`: filed, late, not_filed,
     overdue."""

@@ -9,6 +9,7 @@ from kmgov.core.api_auth import LOGIN_REQUIRED
 
 from . import notify
 from .api import ErrorOut, router
+from .paging import offset_param
 
 
 class DeliveryOut(Schema):
@@ -37,7 +38,7 @@ def _out(d) -> DeliveryOut:
 @router.get("/notifications", response=list[DeliveryOut], auth=LOGIN_REQUIRED,
             summary="我的通知（站内消息）")
 def notifications(request, limit: int = Query(200, ge=1, le=1000),
-                  offset: int = Query(0, ge=0, le=10**9, description="从第几条起（分页）")):
+                  offset: int = offset_param()):
     return [_out(d) for d in notify.inbox_of(request.user)[offset:offset + limit]]
 
 
