@@ -9,9 +9,10 @@ the child (`os.wait4`), so other sessions on the machine inflate the wall time, 
 With `--against REF` the tree at git REF (its `src/` extracted to a temporary directory) answers
 the same question in the same run, runs alternating, on the same database: the same-run
 reference. Every round also runs `kmgov help ask` ("boot"): the platform started and the command
-loaded, no question answered — what any `kmgov` command costs on this host before its own work. Both trees' modules are compiled to bytecode first, as an installed package's are
-(an editable install under `PYTHONDONTWRITEBYTECODE=1` would otherwise compile ≈ 130 modules in
-every run, ≈ 0.25 s). The answers of both trees are compared. Results: benchmarks/README.md.
+loaded, no question answered — what any `kmgov` command costs on this host before its own work.
+Both trees' modules are compiled to bytecode first, as an installed package's are (an editable
+install under `PYTHONDONTWRITEBYTECODE=1` would otherwise compile ≈ 130 modules in every run,
+≈ 0.25 s). The answers of both trees are compared. Results: benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -347,12 +347,11 @@ def openfisca_single_traced(tbs, outputs: list[str], samples: int = 300) -> dict
     states its goal against "OpenFisca traced: 1.2 ms" — a ratio of 12× at 0.10 ms)."""
     from openfisca_core.simulations import SimulationBuilder
 
-    year = dt.date.fromisoformat(HQ_CASE["as_of"]).year
-    taxes = HQ_CASE["local_tax_share_by_year_yuan"]
-    inputs = {k: np.array([v]) for k, v in HQ_CASE.items() if k not in ("as_of", "local_tax_share_by_year_yuan")}
-    for k in range(1, 5):
-        inputs[f"tax_{k}"] = np.array([int(taxes[str(year - k)])], dtype=np.int64)
-        inputs[f"has_{k}"] = np.array([True])
+    assert dt.date.fromisoformat(HQ_CASE["as_of"]).year == AS_OF.year  # of_hq_inputs counts back from AS_OF
+    # the case as a table of one row, in the shape `generate` gives the batch
+    row = {k: np.array([v]) for k, v in HQ_CASE.items() if k != "local_tax_share_by_year_yuan"}
+    row["local_tax_share_by_year_yuan"] = {int(y): np.array([v]) for y, v in HQ_CASE["local_tax_share_by_year_yuan"].items()}
+    inputs = of_hq_inputs(row)
     period = str(AS_OF.year)
 
     def one():

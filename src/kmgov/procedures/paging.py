@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ninja import Query
+
 PER_PAGE = 50
 COUNT_CAP = 1_000
 
@@ -22,8 +24,6 @@ MAX_OFFSET = 10**9
 
 def offset_param():
     """The `offset` query parameter of an API list: 0 to `MAX_OFFSET`."""
-    from ninja import Query
-
     return Query(0, ge=0, le=MAX_OFFSET, description="从第几条起（分页）")
 
 
